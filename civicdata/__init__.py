@@ -1,0 +1,1 @@
+"""civicdata: an open-data engagement platform for city halls, agencies and libraries."""

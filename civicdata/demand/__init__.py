@@ -1,0 +1,1 @@
+"""civicdata demand app."""
