@@ -30,7 +30,14 @@ _WORDS = {
     "yearly": timedelta(days=365.25),
     "biennial": timedelta(days=730.5),
 }
-IRREGULAR = {"irregular", "ad hoc", "as needed", "never", "n/a", "no longer being updated"}
+IRREGULAR = {
+    "irregular",
+    "ad hoc",
+    "as needed",
+    "never",
+    "n/a",
+    "no longer being updated",
+}
 
 # A dataset counts as stale once it is this much later than its period (one missed cycle plus slack).
 GRACE_FACTOR = 1.5
@@ -46,9 +53,15 @@ def parse_periodicity(value: str | None) -> timedelta | None:
     match = _DURATION.match(text.upper()) if text.upper().startswith("R/P") else None
     if match:
         parts = match.groupdict()
-        days = sum(float(parts[unit]) * factor for unit, factor in _UNIT_DAYS.items() if parts[unit])
+        days = sum(
+            float(parts[unit]) * factor
+            for unit, factor in _UNIT_DAYS.items()
+            if parts[unit]
+        )
         seconds = sum(
-            float(parts[group]) * _UNIT_SECONDS[group.upper()] for group in ("h", "m", "s") if parts[group]
+            float(parts[group]) * _UNIT_SECONDS[group.upper()]
+            for group in ("h", "m", "s")
+            if parts[group]
         )
         total = timedelta(days=days, seconds=seconds)
         return total if total > timedelta(0) else None
@@ -60,13 +73,11 @@ def parse_modified(value: str | None) -> datetime | None:
     if not value:
         return None
     text = value.strip()
-    if text.startswith("R/"):
-        text = text[2:]
-    text = text.split("/")[0]
+    text = text.removeprefix("R/").split("/")[0]
     try:
         if len(text) == 10:
             return datetime.combine(date.fromisoformat(text), datetime.min.time())
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(text)
     except ValueError:
         return None
     if parsed.tzinfo is not None:

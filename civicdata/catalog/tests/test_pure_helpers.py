@@ -30,11 +30,24 @@ def test_staleness_uses_a_grace_factor():
 
 def test_bbox_from_text_and_geojson():
     """Comma boxes and GeoJSON geometries give boxes; place names give none."""
-    assert spatial.bbox_of_spatial("-75.3,39.8,-74.9,40.1") == (-75.3, 39.8, -74.9, 40.1)
+    assert spatial.bbox_of_spatial("-75.3,39.8,-74.9,40.1") == (
+        -75.3,
+        39.8,
+        -74.9,
+        40.1,
+    )
     assert spatial.bbox_of_spatial("Philadelphia, Pennsylvania") is None
-    polygon = {"type": "Polygon", "coordinates": [[[-1, -2], [3, -2], [3, 4], [-1, 4], [-1, -2]]]}
+    polygon = {
+        "type": "Polygon",
+        "coordinates": [[[-1, -2], [3, -2], [3, 4], [-1, 4], [-1, -2]]],
+    }
     assert spatial.bbox_of_spatial(polygon) == (-1.0, -2.0, 3.0, 4.0)
-    assert spatial.bbox_of_spatial('{"type": "Point", "coordinates": [5, 6]}') == (5.0, 6.0, 5.0, 6.0)
+    assert spatial.bbox_of_spatial('{"type": "Point", "coordinates": [5, 6]}') == (
+        5.0,
+        6.0,
+        5.0,
+        6.0,
+    )
     assert spatial.bbox_of_spatial("0,95,1,96") is None
     assert spatial.intersects((0, 0, 2, 2), (1, 1, 3, 3))
     assert not spatial.intersects((0, 0, 1, 1), (2, 2, 3, 3))
@@ -54,18 +67,31 @@ def test_ckan_package_becomes_pod_dataset():
         "metadata_modified": "2024-01-02T03:04:05",
         "license_id": "cc-by",
         "resources": [
-            {"url": "https://example.gov/t.csv", "mimetype": "text/csv", "format": "CSV"},
+            {
+                "url": "https://example.gov/t.csv",
+                "mimetype": "text/csv",
+                "format": "CSV",
+            },
             {"url": "https://example.gov/api", "format": "API"},
         ],
-        "extras": [{"key": "bureauCode", "value": "015:11,015:12"}, {"key": "identifier", "value": "T-1"}],
+        "extras": [
+            {"key": "bureauCode", "value": "015:11,015:12"},
+            {"key": "identifier", "value": "T-1"},
+        ],
     }
-    dataset = ckan_mapping.ckan_package_to_pod(package, site_url="https://ckan.example.gov")
+    dataset = ckan_mapping.ckan_package_to_pod(
+        package, site_url="https://ckan.example.gov"
+    )
     assert dataset["identifier"] == "T-1"
     assert dataset["publisher"]["name"] == "Parks Department"
     assert dataset["contactPoint"]["hasEmail"] == "mailto:data@example.gov"
     assert dataset["bureauCode"] == ["015:11", "015:12"]
     assert dataset["distribution"][0]["mediaType"] == "text/csv"
-    assert dataset["distribution"][1] == {"@type": "dcat:Distribution", "accessURL": "https://example.gov/api", "format": "API"}
+    assert dataset["distribution"][1] == {
+        "@type": "dcat:Distribution",
+        "accessURL": "https://example.gov/api",
+        "format": "API",
+    }
     assert dataset["landingPage"] == "https://ckan.example.gov/dataset/street-trees"
     assert ckan_mapping.ckan_name("Street Trees / 2024!") == "street-trees-2024"
 
@@ -79,7 +105,9 @@ def test_schema_org_dataset_has_downloads_and_publisher():
             "keyword": ["trees"],
             "publisher": {"name": "Parks"},
             "accessLevel": "public",
-            "distribution": [{"downloadURL": "https://x/t.csv", "mediaType": "text/csv"}],
+            "distribution": [
+                {"downloadURL": "https://x/t.csv", "mediaType": "text/csv"}
+            ],
         },
         url="https://city.example/datasets/trees/",
     )
