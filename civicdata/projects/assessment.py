@@ -23,10 +23,7 @@ class Criterion:
 
 
 def _criteria(tactic_code: str, rows: list[tuple[str, str]]) -> tuple[Criterion, ...]:
-    return tuple(
-        Criterion(key=f"{tactic_code}.{key}", tactic_code=tactic_code, text=text)
-        for key, text in rows
-    )
+    return tuple(Criterion(key=f"{tactic_code}.{key}", tactic_code=tactic_code, text=text) for key, text in rows)
 
 
 # The conditions follow the guide's checklists; the wording is ours.
@@ -135,9 +132,7 @@ FIND_CRITERIA: dict[str, tuple[Criterion, ...]] = {
     ),
 }
 
-ALL_CRITERIA: dict[str, Criterion] = {
-    c.key: c for rows in FIND_CRITERIA.values() for c in rows
-}
+ALL_CRITERIA: dict[str, Criterion] = {c.key: c for rows in FIND_CRITERIA.values() for c in rows}
 
 
 class Fit(StrEnum):
@@ -195,9 +190,7 @@ def recommend_find_tactics(answers: Mapping[str, bool]) -> list[Recommendation]:
             fit = Fit.PARTIAL
         else:
             fit = Fit.WEAK
-        results.append(
-            Recommendation(tactic=tactic_, score=score, fit=fit, have=have, need=need)
-        )
+        results.append(Recommendation(tactic=tactic_, score=score, fit=fit, have=have, need=need))
     order = {t.code: i for i, t in enumerate(FIND_TACTICS)}
     results.sort(key=lambda r: (-r.score, order[r.tactic.code]))
     return results

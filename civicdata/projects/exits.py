@@ -80,9 +80,7 @@ def _has(text: str) -> bool:
 
 
 def _step_result(s: ProjectSnapshot) -> tuple[bool, str]:
-    return _has(
-        s.step_result
-    ), "Write down what this step produced in the step's result field."
+    return _has(s.step_result), "Write down what this step produced in the step's result field."
 
 
 def _evidence(s: ProjectSnapshot) -> tuple[bool, str]:
@@ -105,10 +103,7 @@ def _focus_evidence(s: ProjectSnapshot) -> tuple[bool, str]:
 
 
 def _complete_use_case(s: ProjectSnapshot) -> tuple[bool, str]:
-    ok = any(
-        u.persona_count > 0 and u.story_count > 0 and u.data_need_count > 0
-        for u in s.use_cases
-    )
+    ok = any(u.persona_count > 0 and u.story_count > 0 and u.data_need_count > 0 for u in s.use_cases)
     return ok, "At least one use case needs a persona, a user story and a data supply."
 
 
@@ -141,9 +136,7 @@ def _constraints(s: ProjectSnapshot) -> tuple[bool, str]:
     stated = s.plan.constraints_stated if s.plan else frozenset()
     missing = [c.value for c in AdoptionConstraint if c.value not in stated]
     if missing:
-        return False, "State the adoption constraints still missing: " + ", ".join(
-            missing
-        ) + "."
+        return False, "State the adoption constraints still missing: " + ", ".join(missing) + "."
     return True, ""
 
 
@@ -221,14 +214,10 @@ EXIT_CHECKS: dict[Step, tuple[_Check, ...]] = {
     ),
 }
 
-CHECK_LABELS: dict[str, str] = {
-    c.code: c.label for checks in EXIT_CHECKS.values() for c in checks
-}
+CHECK_LABELS: dict[str, str] = {c.code: c.label for checks in EXIT_CHECKS.values() for c in checks}
 
 
-def evaluate_exit(
-    snapshot: ProjectSnapshot, step: Step | None = None
-) -> list[CheckResult]:
+def evaluate_exit(snapshot: ProjectSnapshot, step: Step | None = None) -> list[CheckResult]:
     """Evaluate the exit checks of ``step`` (default: the snapshot's current step)."""
     results = []
     for check in EXIT_CHECKS[Step(step or snapshot.step)]:
@@ -244,9 +233,7 @@ def evaluate_exit(
     return results
 
 
-def failing_checks(
-    snapshot: ProjectSnapshot, step: Step | None = None
-) -> list[CheckResult]:
+def failing_checks(snapshot: ProjectSnapshot, step: Step | None = None) -> list[CheckResult]:
     """Return only the checks that do not pass; empty means the step may be left."""
     return [r for r in evaluate_exit(snapshot, step) if not r.passed]
 
@@ -268,9 +255,7 @@ class OverrideError(ValueError):
     """Raised when an override does not justify every failing check."""
 
 
-def checks_blocking_after_override(
-    failing: list[CheckResult], override: Override | None
-) -> list[CheckResult]:
+def checks_blocking_after_override(failing: list[CheckResult], override: Override | None) -> list[CheckResult]:
     """Return failing checks an override does not cover.
 
     An override counts only with a written reason of at least 20 characters; a shrug is not a reason.

@@ -60,10 +60,7 @@ STEPS: dict[Step, StepDefinition] = {
             "A wide circle of residents, groups and partners who can point to the issues "
             "that matter most in their neighbourhoods."
         ),
-        result=(
-            "One focus area, with the evidence and reasoning that made it stand out from "
-            "the other candidates."
-        ),
+        result=("One focus area, with the evidence and reasoning that made it stand out from the other candidates."),
     ),
     Step.REFINE: StepDefinition(
         step=Step.REFINE,
@@ -77,12 +74,10 @@ STEPS: dict[Step, StepDefinition] = {
             "groups and events, and write down what they need."
         ),
         collaborators=(
-            "People with lived, professional or academic knowledge of the focus area who "
-            "can sharpen the scenarios."
+            "People with lived, professional or academic knowledge of the focus area who can sharpen the scenarios."
         ),
         result=(
-            "A short list of promising use cases, each with personas, user stories and "
-            "the data supply it depends on."
+            "A short list of promising use cases, each with personas, user stories and the data supply it depends on."
         ),
     ),
     Step.DESIGN: StepDefinition(
@@ -96,10 +91,7 @@ STEPS: dict[Step, StepDefinition] = {
             "Put the draft plan in front of its intended users through several channels "
             "and change it in response to what they say."
         ),
-        collaborators=(
-            "The residents and organisations who will actually use the data once the "
-            "intervention exists."
-        ),
+        collaborators=("The residents and organisations who will actually use the data once the intervention exists."),
         result=(
             "A plan shaped by its future users, with a record of which feedback changed "
             "it and why other feedback did not."
@@ -123,10 +115,7 @@ STEPS: dict[Step, StepDefinition] = {
 
 
 def _tactics(step: Step, rows: list[tuple[str, str, str]]) -> tuple[Tactic, ...]:
-    return tuple(
-        Tactic(code=code, step=step, label=label, summary=summary)
-        for code, label, summary in rows
-    )
+    return tuple(Tactic(code=code, step=step, label=label, summary=summary) for code, label, summary in rows)
 
 
 FIND_TACTICS: tuple[Tactic, ...] = _tactics(
@@ -294,18 +283,12 @@ IMPLEMENT_TACTICS: tuple[Tactic, ...] = _tactics(
         (
             "data_stories",
             "Generate data stories",
-            (
-                "Collect residents' accounts and context that explain the numbers, and publish "
-                "them next to the data."
-            ),
+            ("Collect residents' accounts and context that explain the numbers, and publish them next to the data."),
         ),
         (
             "data_challenge",
             "Host a data challenge",
-            (
-                "Release data and invite solutions, technical or not, then carry out the "
-                "winning idea with its authors."
-            ),
+            ("Release data and invite solutions, technical or not, then carry out the winning idea with its authors."),
         ),
     ],
 )
@@ -317,9 +300,7 @@ TACTICS_BY_STEP: dict[Step, tuple[Tactic, ...]] = {
     Step.IMPLEMENT: IMPLEMENT_TACTICS,
 }
 
-ALL_TACTICS: dict[str, Tactic] = {
-    t.code: t for tactics in TACTICS_BY_STEP.values() for t in tactics
-}
+ALL_TACTICS: dict[str, Tactic] = {t.code: t for tactics in TACTICS_BY_STEP.values() for t in tactics}
 
 
 def tactic(code: str) -> Tactic:

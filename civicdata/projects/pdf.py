@@ -55,10 +55,7 @@ def _pages(blocks: list[Block]) -> list[bytes]:
                 y = PAGE_H - MARGIN
             y -= lead
             font = b"/F2" if bold else b"/F1"
-            pages[-1].append(
-                b"BT %s %d Tf %d %.1f Td (%s) Tj ET"
-                % (font, size, MARGIN, y, _escape(line))
-            )
+            pages[-1].append(b"BT %s %d Tf %d %.1f Td (%s) Tj ET" % (font, size, MARGIN, y, _escape(line)))
         y -= lead * 0.5
     return [b"\n".join(ops) for ops in pages]
 
@@ -74,19 +71,12 @@ def render_pdf(blocks: list[Block], *, title: str = "") -> bytes:
 
     catalog_id = add(b"")  # filled once the page tree id is known
     pages_id = add(b"")
-    font1 = add(
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
-    )
-    font2 = add(
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>"
-    )
+    font1 = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+    font2 = add(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>")
     page_ids = []
     for content in contents:
         data = zlib.compress(content)
-        stream_id = add(
-            b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream"
-            % (len(data), data)
-        )
+        stream_id = add(b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(data), data))
         page_ids.append(
             add(
                 b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 %d %d] /Contents %d 0 R "
@@ -111,13 +101,10 @@ def render_pdf(blocks: list[Block], *, title: str = "") -> bytes:
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     for offset in offsets:
         out += b"%010d 00000 n \n" % offset
-    out += (
-        b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n"
-        % (
-            len(objects) + 1,
-            catalog_id,
-            info_id,
-            xref,
-        )
+    out += b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        catalog_id,
+        info_id,
+        xref,
     )
     return bytes(out)

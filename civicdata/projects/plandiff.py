@@ -48,16 +48,10 @@ def diff_text(old: str, new: str) -> tuple[Fragment, ...]:
     return tuple(f for f in fragments if f.text)
 
 
-def diff_versions(
-    old: Mapping[str, str], new: Mapping[str, str], keys: list[str]
-) -> list[SectionDiff]:
+def diff_versions(old: Mapping[str, str], new: Mapping[str, str], keys: list[str]) -> list[SectionDiff]:
     """Compare two plan snapshots over ``keys`` (in display order)."""
     result = []
     for key in keys:
         before, after = str(old.get(key) or ""), str(new.get(key) or "")
-        result.append(
-            SectionDiff(
-                key=key, changed=before != after, fragments=diff_text(before, after)
-            )
-        )
+        result.append(SectionDiff(key=key, changed=before != after, fragments=diff_text(before, after)))
     return result

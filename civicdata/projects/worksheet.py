@@ -25,9 +25,7 @@ WORKSHEET_SECTIONS: tuple[WorksheetSection, ...] = (
     WorksheetSection(
         key="focus_area",
         title="Focus area",
-        prompts=(
-            "Which focus area are you working on (the one chosen in Find, or a trial one)?",
-        ),
+        prompts=("Which focus area are you working on (the one chosen in Find, or a trial one)?",),
     ),
     WorksheetSection(
         key="data_supply",
@@ -98,9 +96,7 @@ def missing_sections(answers: Mapping[str, str]) -> list[str]:
     return [key for key in SECTION_KEYS if not (answers.get(key) or "").strip()]
 
 
-def build_pitch(
-    answers: Mapping[str, str], *, tactic_codes: list[str] | None = None
-) -> str:
+def build_pitch(answers: Mapping[str, str], *, tactic_codes: list[str] | None = None) -> str:
     """Assemble the worksheet answers into a one-paragraph pitch.
 
     Blank sections appear as bracketed placeholders so the gap is visible rather than hidden.

@@ -16,17 +16,15 @@ def test_four_steps_each_have_all_four_components():
     ]
     for step in method.STEP_ORDER:
         d = method.STEPS[step]
-        assert all(
-            len(text) > 30
-            for text in (d.action, d.engagement, d.collaborators, d.result)
-        )
+        assert all(len(text) > 30 for text in (d.action, d.engagement, d.collaborators, d.result))
 
 
 def test_tactic_counts_and_names_follow_the_guide():
     """Five Find, five Refine, three Design and seven Implement tactics, with the guide's names."""
     assert [len(method.TACTICS_BY_STEP[s]) for s in method.STEP_ORDER] == [5, 5, 3, 7]
     labels = {t.label for t in method.IMPLEMENT_TACTICS}
-    assert "Do low-tech outreach" in labels and "Host a data challenge" in labels
+    assert "Do low-tech outreach" in labels
+    assert "Host a data challenge" in labels
     assert "Host a scope-a-thon" in {t.label for t in method.REFINE_TACTICS}
     assert len(method.ALL_TACTICS) == 20  # codes are unique across steps
 
@@ -97,15 +95,18 @@ def test_worksheet_has_the_six_sections_and_builds_a_pitch():
         },
         tactic_codes=["interviews", "scope_a_thon"],
     )
-    assert "lead pipes" in pitch and "tenant unions" in pitch
+    assert "lead pipes" in pitch
+    assert "tenant unions" in pitch
     assert "interview stakeholders individually and host a scope-a-thon" in pitch
-    assert "health." in pitch and "health.." not in pitch
+    assert "health." in pitch
+    assert "health.." not in pitch
 
 
 def test_pitch_shows_placeholders_for_blank_sections():
     """Blank sections stay visible as placeholders rather than disappearing."""
     pitch = worksheet.build_pitch({})
-    assert "[focus area]" in pitch and "[data requesters]" in pitch
+    assert "[focus area]" in pitch
+    assert "[data requesters]" in pitch
     assert worksheet.missing_sections({"focus_area": " "})[0] == "focus_area"
 
 
@@ -139,28 +140,20 @@ def test_refine_exit_needs_one_complete_use_case():
     """A use case without a data supply does not satisfy Refine; one with all three does."""
     partial = exits.UseCaseSnapshot(persona_count=1, story_count=2, data_need_count=0)
     full = exits.UseCaseSnapshot(persona_count=1, story_count=1, data_need_count=1)
-    snap = exits.ProjectSnapshot(
-        step=Step.REFINE, step_result="x", use_cases=(partial,)
-    )
+    snap = exits.ProjectSnapshot(step=Step.REFINE, step_result="x", use_cases=(partial,))
     assert not exits.can_leave(snap)
-    snap = exits.ProjectSnapshot(
-        step=Step.REFINE, step_result="x", use_cases=(partial, full)
-    )
+    snap = exits.ProjectSnapshot(step=Step.REFINE, step_result="x", use_cases=(partial, full))
     assert exits.can_leave(snap)
 
 
 def test_design_exit_lists_missing_plan_parts_and_constraints():
     """The design check names the missing plan fields and adoption constraints."""
-    plan = exits.PlanSnapshot(
-        goal="g", activities="a", constraints_stated=frozenset({"privacy"})
-    )
+    plan = exits.PlanSnapshot(goal="g", activities="a", constraints_stated=frozenset({"privacy"}))
     snap = exits.ProjectSnapshot(step=Step.DESIGN, selected_use_case=True, plan=plan)
     failing = {r.code: r.detail for r in exits.failing_checks(snap)}
     assert "roles" in failing["design.plan_complete"]
-    assert (
-        "security" in failing["design.constraints"]
-        and "privacy" not in failing["design.constraints"]
-    )
+    assert "security" in failing["design.constraints"]
+    assert "privacy" not in failing["design.constraints"]
     assert "design.comment_period" in failing
 
 
@@ -181,13 +174,8 @@ def test_override_needs_a_real_reason_and_covers_only_named_checks():
     """Overrides without a written reason, or for other checks, leave the step blocked."""
     failing = exits.failing_checks(exits.ProjectSnapshot(step=Step.REFINE))
     assert (
-        exits.checks_blocking_after_override(
-            failing, exits.Override(frozenset({"refine.use_case"}), "ok")
-        )
-        == failing
+        exits.checks_blocking_after_override(failing, exits.Override(frozenset({"refine.use_case"}), "ok")) == failing
     )
     reason = "Partners already agreed the use case at the council workshop."
-    left = exits.checks_blocking_after_override(
-        failing, exits.Override(frozenset({"refine.use_case"}), reason)
-    )
+    left = exits.checks_blocking_after_override(failing, exits.Override(frozenset({"refine.use_case"}), reason))
     assert [r.code for r in left] == ["refine.result"]

@@ -1,0 +1,56 @@
+"""The HTTP API under /api/: one NinjaAPI that mounts each app's router and shares the error envelope,
+authentication and throttling. OpenAPI 3 at /api/openapi.json, interactive docs at /api/docs."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import NinjaAPI, Schema
+from ninja.throttling import AnonRateThrottle, AuthRateThrottle
+
+from civicdata.core import api_errors
+
+api = NinjaAPI(
+    title="civicdata API",
+    version="1",
+    description=(
+        "Read the city's open data catalog, tables, data requests and projects. Reading needs no account; "
+        "writing needs a signed-in session (with its CSRF token) or a personal API token sent as "
+        "`Authorization: Bearer <token>`. Every error has the shape "
+        '`{"error": {"status", "code", "message", "details"}}`. Lists use cursor pagination: pass the '
+        "`next_cursor` of one page as `cursor` to get the next."
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    throttle=[AnonRateThrottle("600/m"), AuthRateThrottle("3000/m")],
+)
+api_errors.install(api)
+
+
+class StatusOut(Schema):
+    status: str
+    version: str
+
+
+@api.get("/status", response=StatusOut, tags=["site"], summary="Service status")
+def status(request: HttpRequest) -> dict:
+    """Answers when the API is up; for load balancers use /healthz and /readyz."""
+    return {"status": "ok", "version": api.version}
+
+
+def mount_app_routers() -> None:
+    """Attach each app's router (its `api.router`) under /api/<app>/."""
+    from civicdata.accounts.api import router as accounts_router
+    from civicdata.catalog.api import router as catalog_router
+    from civicdata.datastore.api import router as datastore_router
+    from civicdata.demand.api import router as demand_router
+    from civicdata.projects.api import router as projects_router
+
+    api.add_router("/accounts/", accounts_router, tags=["accounts"])
+    api.add_router("/catalog/", catalog_router, tags=["catalog"])
+    api.add_router("/data/", datastore_router, tags=["data"])
+    api.add_router("/demand/", demand_router, tags=["demand"])
+    api.add_router("/projects/", projects_router, tags=["projects"])
+
+
+mount_app_routers()

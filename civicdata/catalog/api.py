@@ -1,0 +1,5 @@
+"""API of the catalog app."""
+
+from ninja import Router
+
+router = Router()

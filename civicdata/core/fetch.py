@@ -1,0 +1,209 @@
+"""Outbound HTTP that cannot be turned against the server (SSRF-safe).
+
+Every address a host name resolves to is checked before connecting; loopback, private, link-local,
+multicast, reserved and cloud-metadata addresses are refused unless FETCH_ALLOWED_HOSTS names them.
+The connection goes to the vetted address itself (so a second DNS answer cannot swap it), each redirect
+is checked again, bodies are capped in size, and every step has a timeout.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import urllib3
+from django.conf import settings
+
+USER_AGENT = "civicdata/1.0 (+open data catalog; polite harvester)"
+MAX_REDIRECTS = 5
+CHUNK = 64 * 1024
+
+
+class FetchError(Exception):
+    """A fetch was refused or failed; `code` is stable, the message is plain language."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class FetchResponse:
+    url: str
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def _allowed_networks() -> tuple[set[str], list[ipaddress.IPv4Network | ipaddress.IPv6Network]]:
+    names: set[str] = set()
+    networks = []
+    for entry in getattr(settings, "FETCH_ALLOWED_HOSTS", []):
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            names.add(entry.lower())
+    return names, networks
+
+
+def is_public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """True only for globally routable unicast addresses: loopback, private, link-local (including the
+    169.254.169.254 cloud metadata service), shared, reserved and multicast ranges are all refused."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_global and not address.is_multicast
+
+
+def check_url(url: str) -> tuple[str, str, int, str]:
+    """Validate a URL and resolve its host; returns (scheme, host, port, vetted IP) or raises FetchError."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"}:
+        raise FetchError("fetch.scheme", f"Only http and https addresses can be fetched, not {parts.scheme!r}.")
+    if not parts.hostname:
+        raise FetchError("fetch.no_host", "The address has no host name.")
+    if parts.username or parts.password:
+        raise FetchError("fetch.credentials", "Addresses with a user name or password are not fetched.")
+    host = parts.hostname.lower()
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise FetchError("fetch.bad_port", "The address has an invalid port.") from None
+    allowed_names, allowed_networks = _allowed_networks()
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        raise FetchError("fetch.dns", f"The host {host} could not be found.") from None
+    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    for address in addresses:
+        permitted = (
+            host in allowed_names
+            or any(address in network for network in allowed_networks)
+            or is_public_address(address)
+        )
+        if not permitted:
+            raise FetchError(
+                "fetch.blocked_address",
+                f"{host} points to a private or internal address ({address}); such addresses are not fetched. "
+                "An administrator can allow it with FETCH_ALLOWED_HOSTS.",
+            )
+    return parts.scheme, host, port, str(addresses[0])
+
+
+def _pool(scheme: str, host: str, port: int, ip: str, timeout: float) -> urllib3.HTTPConnectionPool:
+    pool_timeout = urllib3.Timeout(connect=min(timeout, 10), read=timeout)
+    if scheme == "https":
+        return urllib3.HTTPSConnectionPool(
+            ip, port, timeout=pool_timeout, retries=False, server_hostname=host, assert_hostname=host
+        )
+    return urllib3.HTTPConnectionPool(ip, port, timeout=pool_timeout, retries=False)
+
+
+@contextmanager
+def open_url(
+    url: str, *, timeout: float | None = None, headers: dict[str, str] | None = None
+) -> Iterator[tuple[str, urllib3.BaseHTTPResponse]]:
+    """Open a URL with every redirect re-checked; yields (final URL, streaming response)."""
+    timeout = timeout if timeout is not None else settings.FETCH_TIMEOUT
+    current = url
+    for _ in range(MAX_REDIRECTS + 1):
+        scheme, host, port, ip = check_url(current)
+        parts = urlsplit(current)
+        path = parts.path or "/"
+        if parts.query:
+            path = f"{path}?{parts.query}"
+        default_port = 443 if scheme == "https" else 80
+        request_headers = {
+            "Host": host if port == default_port else f"{host}:{port}",
+            "User-Agent": USER_AGENT,
+            "Accept-Encoding": "gzip, deflate",
+            **(headers or {}),
+        }
+        pool = _pool(scheme, host, port, ip, timeout)
+        try:
+            response = pool.urlopen(
+                "GET", path, headers=request_headers, redirect=False, preload_content=False, decode_content=True
+            )
+        except urllib3.exceptions.HTTPError as exc:
+            raise FetchError("fetch.connection", f"Could not fetch {current}: {exc.__class__.__name__}.") from None
+        if response.status in {301, 302, 303, 307, 308}:
+            location = response.headers.get("location")
+            response.release_conn()
+            if not location:
+                raise FetchError("fetch.redirect", "The server sent a redirect without a destination.")
+            current = urljoin(current, location)
+            continue
+        try:
+            yield current, response
+        finally:
+            response.release_conn()
+        return
+    raise FetchError("fetch.too_many_redirects", f"More than {MAX_REDIRECTS} redirects; stopped.")
+
+
+def _read_capped(response: urllib3.BaseHTTPResponse, max_bytes: int) -> Iterator[bytes]:
+    declared = response.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > max_bytes:
+        raise FetchError("fetch.too_large", f"The file is larger than the {max_bytes // (1024 * 1024)} MB limit.")
+    total = 0
+    try:
+        for chunk in response.stream(CHUNK):
+            total += len(chunk)
+            if total > max_bytes:
+                raise FetchError(
+                    "fetch.too_large", f"The file is larger than the {max_bytes // (1024 * 1024)} MB limit."
+                )
+            yield chunk
+    except urllib3.exceptions.HTTPError as exc:
+        raise FetchError("fetch.read", f"The download was interrupted: {exc.__class__.__name__}.") from None
+
+
+def fetch(
+    url: str, *, max_bytes: int | None = None, timeout: float | None = None, headers: dict[str, str] | None = None
+) -> FetchResponse:
+    """Fetch a URL into memory (for catalogs and API pages). Raises FetchError on refusal or failure;
+    non-2xx statuses are returned, not raised, so callers can report them."""
+    limit = max_bytes if max_bytes is not None else settings.FETCH_MAX_BYTES
+    with open_url(url, timeout=timeout, headers=headers) as (final_url, response):
+        body = b"".join(_read_capped(response, limit))
+        return FetchResponse(
+            url=final_url,
+            status=response.status,
+            headers={key.lower(): value for key, value in response.headers.items()},
+            body=body,
+        )
+
+
+def fetch_to_file(
+    url: str, *, max_bytes: int | None = None, timeout: float | None = None, suffix: str = ""
+) -> tuple[Path, FetchResponse]:
+    """Stream a URL to a temporary file (for large tables); the caller deletes the file."""
+    limit = max_bytes if max_bytes is not None else settings.FETCH_MAX_BYTES
+    with open_url(url, timeout=timeout) as (final_url, response):
+        if response.status >= 400:
+            raise FetchError("fetch.status", f"The server answered {response.status} for {final_url}.")
+        handle = tempfile.NamedTemporaryFile(delete=False, suffix=suffix)  # noqa: SIM115
+        path = Path(handle.name)
+        try:
+            with handle:
+                for chunk in _read_capped(response, limit):
+                    handle.write(chunk)
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        info = FetchResponse(
+            url=final_url,
+            status=response.status,
+            headers={key.lower(): value for key, value in response.headers.items()},
+        )
+        return path, info

@@ -1,0 +1,54 @@
+"""Request plumbing: CORS for read-only API calls and a size limit on uploads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+from civicdata.core.api_errors import error_response
+
+READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
+CORS_PREFIXES = ("/api/", "/data.json")
+
+
+class ReadOnlyApiCorsMiddleware:
+    """Let any web page read the public API and data.json; writes stay same-origin (no credentials)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        applies = request.path.startswith(CORS_PREFIXES) or request.path.endswith("/data.json")
+        if applies and request.method == "OPTIONS" and "HTTP_ACCESS_CONTROL_REQUEST_METHOD" in request.META:
+            response = HttpResponse(status=204)
+            if request.META["HTTP_ACCESS_CONTROL_REQUEST_METHOD"] in READ_ONLY_METHODS:
+                response["Access-Control-Allow-Origin"] = "*"
+                response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+                response["Access-Control-Allow-Headers"] = "Accept, Content-Type, If-None-Match"
+                response["Access-Control-Max-Age"] = "86400"
+            return response
+        response = self.get_response(request)
+        if applies and request.method in READ_ONLY_METHODS:
+            response["Access-Control-Allow-Origin"] = "*"
+            response["Access-Control-Expose-Headers"] = "ETag, Last-Modified, Link"
+        return response
+
+
+class UploadLimitMiddleware:
+    """Refuse bodies over MAX_UPLOAD_MB before Django reads them, with a message that names the limit."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        limit = settings.MAX_UPLOAD_BYTES
+        if length.isdigit() and int(length) > limit:
+            message = _("The upload is larger than the %(limit)d MB limit.") % {"limit": limit // (1024 * 1024)}
+            if request.path.startswith("/api/"):
+                return error_response(413, message)
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

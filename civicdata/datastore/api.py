@@ -1,0 +1,5 @@
+"""API of the datastore app."""
+
+from ninja import Router
+
+router = Router()

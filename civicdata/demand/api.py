@@ -1,0 +1,5 @@
+"""API of the demand app."""
+
+from ninja import Router
+
+router = Router()

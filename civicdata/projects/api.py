@@ -1,0 +1,5 @@
+"""API of the projects app."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,171 @@
+"""Every setting civicdata reads from the environment, declared once with its default and help.
+
+The same declarations feed the settings modules, `civicdata settings` (the list printed for operators)
+and docs/settings.md, which a test keeps in step with this file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+class ConfigurationError(Exception):
+    """A setting has a value civicdata cannot run with; the message is one line for the operator."""
+
+
+@dataclass(frozen=True)
+class Declared:
+    name: str
+    default: str
+    help: str
+    cast: Callable[[str], Any] = str
+    secret: bool = False
+
+    def read(self, environ: dict[str, str] | None = None) -> Any:
+        env = os.environ if environ is None else environ
+        raw = env.get(self.name, self.default)
+        try:
+            return self.cast(raw)
+        except (TypeError, ValueError) as exc:
+            raise ConfigurationError(f"{self.name}={raw!r} is not valid: {exc}") from None
+
+
+def as_bool(raw: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError("expected true or false")
+
+
+def as_list(raw: str) -> list[str]:
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def as_int(raw: str) -> int:
+    return int(raw.strip())
+
+
+def as_float(raw: str) -> float:
+    return float(raw.strip())
+
+
+SETTINGS: tuple[Declared, ...] = (
+    Declared("CIVICDATA_ENV", "local", "Profile: local (demo and development), test, or production."),
+    Declared(
+        "SECRET_KEY",
+        "",
+        "Django's signing key. Required in production; the local profile generates one under var/.",
+        secret=True,
+    ),
+    Declared(
+        "DATABASE_URL",
+        "",
+        "Database as a URL, e.g. postgres://user:pass@host:5432/civicdata. "
+        "Empty means the embedded SQLite database var/civicdata.sqlite3.",
+        secret=True,
+    ),
+    Declared(
+        "ALLOWED_HOSTS",
+        "127.0.0.1,localhost",
+        "Comma-separated host names this site answers to.",
+        as_list,
+    ),
+    Declared(
+        "CSRF_TRUSTED_ORIGINS",
+        "",
+        "Comma-separated origins (scheme://host) trusted for form posts behind a proxy.",
+        as_list,
+    ),
+    Declared(
+        "SITE_URL",
+        "http://127.0.0.1:8000",
+        "Public base URL, used in e-mails, feeds and absolute links.",
+    ),
+    Declared(
+        "EMAIL_URL",
+        "console:",
+        "Where e-mail goes: console: (printed), smtp://user:pass@host:587?tls=1, or memory: (tests).",
+        secret=True,
+    ),
+    Declared("DEFAULT_FROM_EMAIL", "civicdata <noreply@localhost>", "Sender of e-mails."),
+    Declared("DATA_DIR", "var", "Folder for the embedded database, uploads, DuckDB tables and caches."),
+    Declared(
+        "SECURE_SSL",
+        "false",
+        "Behind HTTPS: secure cookies, HSTS and redirect to https. Must be true in production.",
+        as_bool,
+    ),
+    Declared(
+        "TRUST_PROXY_HEADERS",
+        "false",
+        "Trust X-Forwarded-Proto from the reverse proxy to detect HTTPS.",
+        as_bool,
+    ),
+    Declared(
+        "MAX_UPLOAD_MB",
+        "200",
+        "Largest file a person may upload, in megabytes; bigger uploads are refused with a clear message.",
+        as_int,
+    ),
+    Declared(
+        "FETCH_ALLOWED_HOSTS",
+        "",
+        "Comma-separated hosts or CIDR ranges that outbound fetching may reach even though they are "
+        "private or loopback (for an intranet harvest source).",
+        as_list,
+    ),
+    Declared("FETCH_TIMEOUT", "20", "Seconds before an outbound fetch gives up.", as_float),
+    Declared("FETCH_MAX_MB", "200", "Largest body an outbound fetch will read, in megabytes.", as_int),
+    Declared(
+        "LOG_LEVEL",
+        "INFO",
+        "Level of the application log written to standard error.",
+    ),
+    Declared(
+        "DEMO_ACCOUNTS",
+        "false",
+        "Show the demo logins on the sign-in page (only for `make demo`).",
+        as_bool,
+    ),
+)
+
+BY_NAME = {declared.name: declared for declared in SETTINGS}
+
+
+def value(name: str, environ: dict[str, str] | None = None) -> Any:
+    """Read one declared setting from the environment."""
+    return BY_NAME[name].read(environ)
+
+
+APP_CONF_MODULES = (
+    "civicdata.catalog.conf",
+    "civicdata.datastore.conf",
+    "civicdata.demand.conf",
+    "civicdata.projects.conf",
+)
+
+
+def all_declared() -> tuple[Declared, ...]:
+    """The core declarations plus those of each app's optional `conf.py` (a tuple named SETTINGS)."""
+    import importlib
+
+    found = list(SETTINGS)
+    for module_name in APP_CONF_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        found.extend(getattr(module, "SETTINGS", ()))
+    return tuple(found)
+
+
+def app_settings() -> dict[str, Any]:
+    """Values of every app-declared setting, for the settings module to expose."""
+    return {declared.name: declared.read() for declared in all_declared() if declared not in SETTINGS}

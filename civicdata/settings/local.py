@@ -1,0 +1,32 @@
+"""Demo and development profile: embedded SQLite under var/, e-mail printed to the console."""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+from civicdata.settings.base import *  # noqa: F403
+from civicdata.settings.base import DATA_DIR, SECRET_KEY
+
+# The demo behaves like production; DJANGO_DEBUG=1 shows tracebacks in the browser.
+DEBUG = os.environ.get("DJANGO_DEBUG", "") == "1"
+
+
+def local_secret_key() -> str:
+    """A random key kept under var/ so sessions survive restarts of the demo."""
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = DATA_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+if not SECRET_KEY:
+    SECRET_KEY = local_secret_key()
+
+(DATA_DIR / "static").mkdir(parents=True, exist_ok=True)
+
+# whitenoise serves straight from the finders so the demo needs no collectstatic step.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG

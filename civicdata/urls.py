@@ -1,0 +1,24 @@
+"""URL map: each app's pages, the API under /api/, accounts (allauth) and the back office."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from civicdata.api import api
+
+handler400 = "civicdata.core.views.bad_request"
+handler403 = "civicdata.core.views.forbidden"
+handler404 = "civicdata.core.views.not_found"
+handler500 = "civicdata.core.views.server_error"
+
+urlpatterns = [
+    path("", include("civicdata.core.urls")),
+    path("", include("civicdata.accounts.urls")),
+    path("", include("civicdata.catalog.urls")),
+    path("", include("civicdata.datastore.urls")),
+    path("", include("civicdata.demand.urls")),
+    path("", include("civicdata.projects.urls")),
+    path("api/", api.urls),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,96 @@
+"""Fixtures shared by every app's tests: a Playwright page on Debian's Chromium and the axe-core check."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent
+AXE_SCRIPT = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
+# axe-core rule tags for WCAG 2.0 and 2.1, levels A and AA.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def chromium_path() -> str | None:
+    explicit = os.environ.get("CHROMIUM_PATH")
+    if explicit:
+        return explicit
+    for name in CHROMIUM_CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DATA_DIR = tmp_path / "data"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    executable = chromium_path()
+    if executable is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI is set but no Chromium was found; browser tests are required in CI")
+        pytest.skip("no Chromium on this machine (install Debian's chromium package to run browser tests)")
+    if not AXE_SCRIPT.exists():
+        pytest.fail("node_modules/axe-core is missing; run `make install`")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=executable,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+            ],
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def live_page(browser: Any, live_server: Any) -> Iterator[Any]:
+    """A fresh browser page; `live_page.base_url` is the live test server's address."""
+    context = browser.new_context(base_url=live_server.url, locale="en-US")
+    page = context.new_page()
+    page.base_url = live_server.url
+    yield page
+    context.close()
+
+
+def axe_violations(page: Any) -> list[dict]:
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    result = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+    return result["violations"]
+
+
+@pytest.fixture
+def assert_no_axe_violations() -> Any:
+    """Call with a page: fails listing each WCAG 2.1 A/AA violation axe-core finds on it."""
+
+    def check(page: Any) -> None:
+        violations = axe_violations(page)
+        summary = [
+            f"{v['id']} ({v['impact']}): {v['help']} — {[node['target'] for node in v['nodes']][:5]}"
+            for v in violations
+        ]
+        assert violations == [], f"axe-core found violations on {page.url}:\n" + "\n".join(summary)
+
+    return check
