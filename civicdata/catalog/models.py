@@ -1,0 +1,381 @@
+"""Database models of the catalog: datasets and distributions in DCAT-US v1.1 terms, their revisions,
+usage notes, harvest sources and runs, and the daily snapshots behind the publisher dashboard."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class AccessLevel(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    RESTRICTED_PUBLIC = "restricted public", _("Restricted public")
+    NON_PUBLIC = "non-public", _("Non-public")
+
+
+PUBLIC_LEVELS = (AccessLevel.PUBLIC, AccessLevel.RESTRICTED_PUBLIC)
+
+
+class Profile(models.TextChoices):
+    FEDERAL = "federal-v1.1", _("Federal (DCAT-US v1.1)")
+    NON_FEDERAL = "non-federal-v1.1", _("Non-federal (DCAT-US v1.1)")
+
+
+class CatalogSettings(models.Model):
+    """Catalog-level settings (one row, id 1): title and the validation profile used by default."""
+
+    title = models.CharField(_("catalog title"), max_length=200, default="Open data catalog")
+    description = models.TextField(_("description"), blank=True)
+    profile = models.CharField(
+        _("validation profile"), max_length=30, choices=Profile.choices, default=Profile.NON_FEDERAL
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("catalog settings")
+        verbose_name_plural = _("catalog settings")
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="catalog_settings_singleton")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PublisherSettings(models.Model):
+    """Per-publisher catalog options: which profile its datasets are validated against."""
+
+    organization = models.OneToOneField(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="catalog_settings"
+    )
+    profile = models.CharField(_("validation profile"), max_length=30, choices=Profile.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("publisher settings")
+
+    def __str__(self) -> str:
+        return f"{self.organization}: {self.profile or '-'}"
+
+
+class HarvestKind(models.TextChoices):
+    DATAJSON = "datajson", _("data.json (DCAT-US v1.1)")
+    CKAN = "ckan", _("CKAN API")
+    DCAT_US3 = "dcat-us3", _("DCAT-US 3.0 catalog")
+
+
+class HarvestSchedule(models.TextChoices):
+    MANUAL = "manual", _("Only when started by hand")
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly")
+
+
+class HarvestSource(models.Model):
+    """A remote catalog whose datasets are copied into this one for a publisher."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name"), max_length=80, unique=True)
+    publisher = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="harvest_sources", verbose_name=_("publisher")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=HarvestKind.choices, default=HarvestKind.DATAJSON)
+    url = models.CharField(_("address"), max_length=2000)
+    schedule = models.CharField(
+        _("schedule"), max_length=20, choices=HarvestSchedule.choices, default=HarvestSchedule.MANUAL
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_run_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("harvest source")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Dataset(models.Model):
+    """One DCAT-US v1.1 dataset. Optional text fields are nullable because "absent" and "empty" differ
+    in the standard and the catalog must give back exactly what it was given."""
+
+    publisher = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="datasets", verbose_name=_("publisher")
+    )
+    identifier = models.CharField(_("identifier"), max_length=1000, null=True, blank=True)
+    name = models.SlugField(_("short name"), max_length=100, unique=True)
+    pod_type = models.TextField(null=True, blank=True)
+    title = models.TextField(_("title"), null=True, blank=True)
+    description = models.TextField(_("description"), null=True, blank=True)
+    keyword = models.JSONField(_("keywords"), null=True, blank=True)
+    modified = models.TextField(_("last update"), null=True, blank=True)
+    modified_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    publisher_json = models.JSONField(null=True, blank=True)
+    publisher_name = models.TextField(blank=True, default="")
+    contact_point_json = models.JSONField(null=True, blank=True)
+    contact_name = models.TextField(_("contact name"), blank=True, default="")
+    contact_email = models.TextField(_("contact e-mail"), blank=True, default="")
+    access_level = models.CharField(
+        _("access level"), max_length=20, choices=AccessLevel.choices, null=True, blank=True
+    )
+    bureau_code = models.JSONField(_("bureau codes"), null=True, blank=True)
+    program_code = models.JSONField(_("program codes"), null=True, blank=True)
+    license = models.TextField(_("license"), null=True, blank=True)
+    rights = models.TextField(_("rights"), null=True, blank=True)
+    spatial = models.JSONField(_("spatial"), null=True, blank=True)
+    bbox_west = models.FloatField(null=True, blank=True)
+    bbox_south = models.FloatField(null=True, blank=True)
+    bbox_east = models.FloatField(null=True, blank=True)
+    bbox_north = models.FloatField(null=True, blank=True)
+    temporal = models.TextField(_("temporal"), null=True, blank=True)
+    has_distribution_list = models.BooleanField(default=False)
+    accrual_periodicity = models.TextField(_("frequency"), null=True, blank=True)
+    conforms_to = models.TextField(_("data standard"), null=True, blank=True)
+    data_quality = models.BooleanField(_("meets information quality guidelines"), null=True, blank=True)
+    described_by = models.TextField(_("data dictionary"), null=True, blank=True)
+    described_by_type = models.TextField(_("data dictionary type"), null=True, blank=True)
+    is_part_of = models.TextField(_("collection"), null=True, blank=True)
+    issued = models.TextField(_("release date"), null=True, blank=True)
+    language = models.JSONField(_("language"), null=True, blank=True)
+    landing_page = models.TextField(_("landing page"), null=True, blank=True)
+    primary_it_investment_uii = models.TextField(_("primary IT investment UII"), null=True, blank=True)
+    references = models.JSONField(_("related documents"), null=True, blank=True)
+    system_of_records = models.TextField(_("system of records"), null=True, blank=True)
+    theme = models.JSONField(_("categories"), null=True, blank=True)
+    extras = models.JSONField(default=dict, blank=True)
+    fidelity = models.JSONField(default=dict, blank=True)
+
+    content_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    upstream_hash = models.CharField(
+        max_length=64, blank=True, help_text="Hash of the version last taken from the harvest source."
+    )
+    harvest_source = models.ForeignKey(
+        HarvestSource, null=True, blank=True, on_delete=models.SET_NULL, related_name="datasets"
+    )
+    is_published = models.BooleanField(_("published"), default=False, db_index=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True, default="")
+
+    # Release checklist: all four must be true before the dataset may be published.
+    checklist_license = models.BooleanField(_("license chosen"), default=False)
+    checklist_contact = models.BooleanField(_("contact reachable"), default=False)
+    checklist_privacy = models.BooleanField(_("privacy / PII review signed off"), default=False)
+    checklist_quality = models.BooleanField(_("data quality reviewed"), default=False)
+    checklist_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    checklist_signed_at = models.DateTimeField(null=True, blank=True)
+
+    is_valid = models.BooleanField(null=True, blank=True)
+    problem_count = models.PositiveIntegerField(default=0)
+    missing_fields = models.JSONField(default=list, blank=True)
+
+    view_count = models.PositiveIntegerField(default=0)
+    download_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("dataset")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["identifier"], condition=models.Q(identifier__isnull=False), name="dataset_identifier_unique"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(is_published=True, withdrawn_at__isnull=False),
+                name="dataset_withdrawn_not_published",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["publisher", "access_level"]),
+            models.Index(fields=["is_published", "access_level", "id"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.identifier or self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:dataset", kwargs={"key": self.key})
+
+    @property
+    def key(self) -> str:
+        """What the dataset page URL uses: the identifier, or the short name when there is none."""
+        return self.identifier or self.name
+
+    @property
+    def is_public_listing(self) -> bool:
+        """In `/data.json`: published, not withdrawn, public or restricted public."""
+        return self.is_published and self.withdrawn_at is None and self.access_level in PUBLIC_LEVELS
+
+    @property
+    def checklist_complete(self) -> bool:
+        return all((self.checklist_license, self.checklist_contact, self.checklist_privacy, self.checklist_quality))
+
+    @property
+    def has_local_edits(self) -> bool:
+        """Harvested, and changed here since the last harvest (a re-harvest would conflict)."""
+        return bool(self.upstream_hash) and self.upstream_hash != self.content_hash
+
+
+class LinkStatus(models.TextChoices):
+    UNCHECKED = "unchecked", _("Not checked yet")
+    OK = "ok", _("Working")
+    BROKEN = "broken", _("Broken")
+
+
+class Distribution(models.Model):
+    """One way to get a dataset's data (a download or an access URL), in DCAT-US v1.1 terms."""
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="distributions")
+    position = models.PositiveIntegerField(default=0)
+    pod_type = models.TextField(null=True, blank=True)
+    title = models.TextField(_("title"), null=True, blank=True)
+    description = models.TextField(_("description"), null=True, blank=True)
+    access_url = models.TextField(_("access URL"), null=True, blank=True)
+    download_url = models.TextField(_("download URL"), null=True, blank=True)
+    media_type = models.TextField(_("media type"), null=True, blank=True)
+    format = models.TextField(_("format"), null=True, blank=True)
+    conforms_to = models.TextField(_("data standard"), null=True, blank=True)
+    described_by = models.TextField(_("data dictionary"), null=True, blank=True)
+    described_by_type = models.TextField(_("data dictionary type"), null=True, blank=True)
+    extras = models.JSONField(default=dict, blank=True)
+    fidelity = models.JSONField(default=dict, blank=True)
+    link_status = models.CharField(max_length=20, choices=LinkStatus.choices, default=LinkStatus.UNCHECKED)
+    link_status_code = models.PositiveIntegerField(null=True, blank=True)
+    link_checked_at = models.DateTimeField(null=True, blank=True)
+    download_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["dataset", "position"]
+        verbose_name = _("distribution")
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "position"], name="distribution_position_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.format or self.url or f"#{self.position}"
+
+    @property
+    def url(self) -> str | None:
+        return self.download_url or self.access_url
+
+
+class RevisionSource(models.TextChoices):
+    CREATE = "create", _("Created")
+    EDIT = "edit", _("Edited")
+    IMPORT = "import", _("Imported")
+    HARVEST = "harvest", _("Harvested")
+    PUBLISH = "publish", _("Published")
+    WITHDRAW = "withdraw", _("Withdrawn")
+    CHECKLIST = "checklist", _("Release checklist")
+
+
+class DatasetRevision(models.Model):
+    """A full snapshot of a dataset's POD record after a change, with the diff from the previous one."""
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    source = models.CharField(max_length=20, choices=RevisionSource.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    snapshot = models.JSONField()
+    diff = models.JSONField(default=list, blank=True)
+    content_hash = models.CharField(max_length=64)
+    summary = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["dataset", "-number"]
+        constraints = [models.UniqueConstraint(fields=["dataset", "number"], name="revision_number_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.dataset} #{self.number}"
+
+
+class UsageNote(models.Model):
+    """A staff-written note on the best uses of a dataset (Markdown, rendered sanitised)."""
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="usage_notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("note"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("usage note")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class HarvestRun(models.Model):
+    """One harvest (or dry run, or one-off import) with counts and a per-dataset report."""
+
+    source = models.ForeignKey(HarvestSource, null=True, blank=True, on_delete=models.CASCADE, related_name="runs")
+    publisher = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="harvest_runs")
+    origin = models.CharField(max_length=2000, blank=True, default="")
+    dry_run = models.BooleanField(default=False)
+    status = models.CharField(max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    triggered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created_count = models.PositiveIntegerField(default=0)
+    changed_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    withdrawn_count = models.PositiveIntegerField(default=0)
+    invalid_count = models.PositiveIntegerField(default=0)
+    conflict_count = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True, default="")
+    report = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("harvest run")
+
+    def __str__(self) -> str:
+        return f"{self.origin or self.source} ({self.status})"
+
+
+class PublisherSnapshot(models.Model):
+    """Daily dashboard figures for one publisher, kept so the dashboard can show the trend."""
+
+    publisher = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="catalog_snapshots")
+    date = models.DateField()
+    total = models.PositiveIntegerField(default=0)
+    public = models.PositiveIntegerField(default=0)
+    restricted_public = models.PositiveIntegerField(default=0)
+    non_public = models.PositiveIntegerField(default=0)
+    valid = models.PositiveIntegerField(default=0)
+    missing_required = models.PositiveIntegerField(default=0)
+    broken_links = models.PositiveIntegerField(default=0)
+    stale = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["publisher", "date"]
+        constraints = [models.UniqueConstraint(fields=["publisher", "date"], name="snapshot_one_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.publisher} {self.date}"
