@@ -1,0 +1,171 @@
+"""The programme view: every project at a glance, for managers and the public.
+
+Read-only aggregates shared by the page, its CSV export and the API, each computed in a fixed
+number of queries whatever the number of projects.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+from django.utils import timezone
+
+from civicdata.projects import method
+from civicdata.projects.models import Intervention, OutcomeMetric, Project, ProjectStatus, Stakeholder, StepRecord
+
+
+@dataclass
+class ProgrammeSummary:
+    """Counts and durations across all projects."""
+
+    projects_by_step: dict[str, int] = field(default_factory=dict)
+    completed: int = 0
+    average_days_in_step: dict[str, float] = field(default_factory=dict)
+    collaborators_by_sector: dict[str, int] = field(default_factory=dict)
+    interventions_by_tactic: dict[str, int] = field(default_factory=dict)
+    outcomes_total: int = 0
+    outcomes_measured: int = 0
+    outcomes_met: int = 0
+    people_reached: int = 0
+
+
+def summarise() -> ProgrammeSummary:
+    """Compute the programme summary in six queries."""
+    summary = ProgrammeSummary()
+    active = dict(
+        Project.objects.filter(status=ProjectStatus.ACTIVE)
+        .values_list("current_step")
+        .annotate(n=Count("id"))
+        .values_list("current_step", "n")
+    )
+    summary.projects_by_step = {s.value: active.get(s.value, 0) for s in method.STEP_ORDER}
+    totals = Project.objects.aggregate(done=Count("id", filter=_completed()), reached=Sum("users_reached"))
+    summary.completed = totals["done"] or 0
+    summary.people_reached = totals["reached"] or 0
+
+    now = timezone.now()
+    durations: dict[str, list[float]] = defaultdict(list)
+    for step, entered, left in StepRecord.objects.values_list("step", "entered_at", "left_at").iterator():
+        durations[step].append(((left or now) - entered).total_seconds() / 86400)
+    summary.average_days_in_step = {
+        s.value: round(sum(durations[s.value]) / len(durations[s.value]), 1) if durations[s.value] else 0.0
+        for s in method.STEP_ORDER
+    }
+    summary.collaborators_by_sector = dict(
+        Stakeholder.objects.values_list("sector").annotate(n=Count("id")).values_list("sector", "n").order_by("sector")
+    )
+    by_tactic = dict(Intervention.objects.values_list("tactic").annotate(n=Count("id")).values_list("tactic", "n"))
+    summary.interventions_by_tactic = {t.code: by_tactic.get(t.code, 0) for t in method.IMPLEMENT_TACTICS}
+    for baseline, target, actual in OutcomeMetric.objects.values_list("baseline", "target", "actual").iterator():
+        summary.outcomes_total += 1
+        if actual is not None:
+            summary.outcomes_measured += 1
+            summary.outcomes_met += int(_met(baseline, target, actual))
+    return summary
+
+
+def _completed():  # noqa: ANN202 - a Q object
+    from django.db.models import Q
+
+    return Q(status=ProjectStatus.COMPLETED)
+
+
+def _met(baseline: Decimal, target: Decimal, actual: Decimal) -> bool:
+    return actual >= target if target >= baseline else actual <= target
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectRow:
+    """One line of the programme table and CSV export."""
+
+    slug: str
+    title: str
+    organization: str
+    step: str
+    status: str
+    iteration: int
+    days_in_current_step: float
+    interventions: int
+    stakeholders: int
+    outcomes_met: int
+    outcomes_total: int
+    people_reached: int
+
+
+def project_rows() -> list[ProjectRow]:
+    """One row per project with its counts, in four queries."""
+    projects = list(
+        Project.objects.select_related("organization")
+        .annotate(n_interventions=Count("interventions", distinct=True))
+        .order_by("organization__name", "title")
+    )
+    stakeholders = dict(Stakeholder.objects.values_list("project").annotate(n=Count("id")).values_list("project", "n"))
+    entered = dict(StepRecord.objects.filter(left_at__isnull=True).values_list("project", "entered_at"))
+    met: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for project_id, baseline, target, actual in OutcomeMetric.objects.values_list(
+        "project", "baseline", "target", "actual"
+    ).iterator():
+        met[project_id][1] += 1
+        if actual is not None and _met(baseline, target, actual):
+            met[project_id][0] += 1
+    now = timezone.now()
+    rows = []
+    for p in projects:
+        since = entered.get(p.pk)
+        rows.append(
+            ProjectRow(
+                slug=p.slug,
+                title=p.title,
+                organization=p.organization.name,
+                step=p.current_step,
+                status=p.status,
+                iteration=p.iteration,
+                days_in_current_step=round((now - since).total_seconds() / 86400, 1)
+                if since and not p.is_completed
+                else 0.0,
+                interventions=p.n_interventions,
+                stakeholders=stakeholders.get(p.pk, 0),
+                outcomes_met=met[p.pk][0],
+                outcomes_total=met[p.pk][1],
+                people_reached=p.users_reached,
+            )
+        )
+    return rows
+
+
+CSV_COLUMNS = [
+    "slug",
+    "title",
+    "organization",
+    "step",
+    "status",
+    "iteration",
+    "days_in_current_step",
+    "interventions",
+    "stakeholders",
+    "outcomes_met",
+    "outcomes_total",
+    "people_reached",
+]
+
+
+def _cell(value: object) -> object:
+    # Spreadsheet programs run text starting with these characters as formulas; neutralise them.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def rows_to_csv(rows: list[ProjectRow]) -> str:
+    """The programme table as CSV text (formula-like cells are neutralised)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        writer.writerow([_cell(getattr(row, col)) for col in CSV_COLUMNS])
+    return out.getvalue()
