@@ -1,0 +1,74 @@
+"""Settings of the Data API, declared once so operators see them in `civicdata settings` and docs."""
+
+from __future__ import annotations
+
+from civicdata.settings.declared import Declared, as_float, as_int
+
+SETTINGS = (
+    Declared(
+        "DATASTORE_QUERY_TIMEOUT",
+        "2",
+        "Seconds a Data API query (filter, sort, group-by or SQL) may run before it is interrupted.",
+        as_float,
+    ),
+    Declared(
+        "DATASTORE_EXPORT_TIMEOUT",
+        "600",
+        "Seconds a streamed full download may run before it is cut off.",
+        as_float,
+    ),
+    Declared(
+        "DATASTORE_QUERY_MEMORY_MB",
+        "256",
+        "Memory, in megabytes, that DuckDB may use for one process's Data API queries.",
+        as_int,
+    ),
+    Declared(
+        "DATASTORE_QUERY_THREADS",
+        "2",
+        "Threads DuckDB may use for one process's Data API queries.",
+        as_int,
+    ),
+    Declared(
+        "DATASTORE_MAX_CONCURRENT_QUERIES",
+        "4",
+        "Data API queries one process runs at the same time; further requests get 503 at once.",
+        as_int,
+    ),
+    Declared(
+        "DATASTORE_SQL_ROW_CAP",
+        "10000",
+        "Most rows the read-only SQL endpoint returns for one statement.",
+        as_int,
+    ),
+    Declared(
+        "DATASTORE_MAX_COLUMNS",
+        "2000",
+        "Most columns a table may have; wider files are refused at ingest.",
+        as_int,
+    ),
+    Declared(
+        "DATASTORE_MAX_FILE_MB",
+        "1536",
+        "Largest file (upload, download or command-line path) the ingest accepts, in megabytes.",
+        as_int,
+    ),
+    Declared(
+        "DATASTORE_XLSX_MAX_UNCOMPRESSED_MB",
+        "512",
+        "Largest total uncompressed size of a spreadsheet's parts; guards against zip bombs.",
+        as_int,
+    ),
+    Declared(
+        "DATASTORE_INGEST_MEMORY_MB",
+        "256",
+        "Memory, in megabytes, that DuckDB may use while loading one file (it spills to disk beyond).",
+        as_int,
+    ),
+    Declared(
+        "DATASTORE_OFFSET_MAX_ROWS",
+        "50000",
+        "Tables up to this many rows also accept `offset` paging; larger ones use cursors only.",
+        as_int,
+    ),
+)

@@ -1,0 +1,164 @@
+"""Streaming writers for Data API downloads: JSON (objects or arrays), CSV, XML, GeoJSON and XLSX.
+
+Every writer consumes batches of row tuples and yields bytes, so a full download of a large table is
+produced while it is sent. Spreadsheet formats neutralise formula injection; XML drops characters
+XML cannot carry so the document is well-formed whatever the cells hold.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+from xml.sax.saxutils import escape as xml_escape
+
+import orjson
+
+CONTENT_TYPES = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "xml": "application/xml; charset=utf-8",
+    "geojson": "application/geo+json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+XLSX_MAX_ROWS = 1_048_575
+
+_XML_INVALID = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+Batches = Iterable[Sequence[tuple]]
+
+
+def neutralise(value: Any) -> Any:
+    """Prefix text that a spreadsheet would run as a formula with an apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def _dumps(value: Any) -> bytes:
+    return orjson.dumps(value, default=_default, option=orjson.OPT_NON_STR_KEYS)
+
+
+def json_stream(
+    columns: Sequence[str], batches: Batches, *, shape: str = "objects", meta: dict[str, Any] | None = None
+) -> Iterator[bytes]:
+    """`{"columns": [...], "rows": [...]}` (plus `meta` keys), rows as objects or arrays."""
+    head = dict(meta or {})
+    head["columns"] = list(columns)
+    yield _dumps(head)[:-1] + b',"rows":['
+    first = True
+    names = list(columns)
+    for batch in batches:
+        if shape == "arrays":
+            parts = [_dumps(list(row)) for row in batch]
+        else:
+            parts = [_dumps(dict(zip(names, row, strict=True))) for row in batch]
+        if parts:
+            yield (b"" if first else b",") + b",".join(parts)
+            first = False
+    yield b"]}"
+
+
+def csv_stream(columns: Sequence[str], batches: Batches) -> Iterator[bytes]:
+    """RFC 4180 CSV with a header row; formula-like text cells are neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([neutralise(c) for c in columns])
+    for batch in batches:
+        writer.writerows([[neutralise(v) if isinstance(v, str) else v for v in row] for row in batch])
+        yield buffer.getvalue().encode("utf-8")
+        buffer.seek(0)
+        buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue().encode("utf-8")
+
+
+def xml_text(value: Any) -> str:
+    if isinstance(value, (dt.date, dt.time)):
+        value = value.isoformat()
+    elif isinstance(value, bool):
+        value = "true" if value else "false"
+    return xml_escape(_XML_INVALID.sub("", str(value)))
+
+
+def xml_stream(columns: Sequence[str], batches: Batches, *, root: str = "rows") -> Iterator[bytes]:
+    """`<rows><row><column>value</column>…</row>…</rows>`; empty cells are left out."""
+    tags = [_XML_INVALID.sub("", c) if re.match(r"^[A-Za-z_][\w.-]*$", c) else "field" for c in columns]
+    yield f'<?xml version="1.0" encoding="UTF-8"?>\n<{root}>\n'.encode()
+    for batch in batches:
+        out = []
+        for row in batch:
+            cells = "".join(
+                f"<{tag}>{xml_text(value)}</{tag}>" for tag, value in zip(tags, row, strict=True) if value is not None
+            )
+            out.append(f"<row>{cells}</row>\n")
+        yield "".join(out).encode("utf-8")
+    yield f"</{root}>\n".encode()
+
+
+def geojson_stream(
+    columns: Sequence[str], batches: Batches, *, lon: str = "_lon", lat: str = "_lat"
+) -> Iterator[bytes]:
+    """A FeatureCollection; `columns` must include the `lon`/`lat` helper columns (left out of the
+    properties). Rows without coordinates become features with a null geometry."""
+    names = list(columns)
+    lon_i, lat_i = names.index(lon), names.index(lat)
+    props = [(i, n) for i, n in enumerate(names) if i not in (lon_i, lat_i)]
+    yield b'{"type":"FeatureCollection","features":['
+    first = True
+    for batch in batches:
+        parts = []
+        for row in batch:
+            x, y = row[lon_i], row[lat_i]
+            geometry = {"type": "Point", "coordinates": [x, y]} if x is not None and y is not None else None
+            feature = {"type": "Feature", "geometry": geometry, "properties": {n: row[i] for i, n in props}}
+            parts.append(_dumps(feature))
+        if parts:
+            yield (b"" if first else b",") + b",".join(parts)
+            first = False
+    yield b"]}"
+
+
+def xlsx_stream(columns: Sequence[str], batches: Batches, *, sheet: str = "data") -> Iterator[bytes]:
+    """Write an XLSX in constant-memory mode to a temporary file, then stream that file.
+
+    Text is never turned into formulas or links, and formula-like text is neutralised as in CSV.
+    """
+    import xlsxwriter
+
+    with tempfile.TemporaryFile() as tmp:
+        workbook = xlsxwriter.Workbook(
+            tmp,
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+                "default_date_format": "yyyy-mm-dd hh:mm:ss",
+                "remove_timezone": True,
+            },
+        )
+        worksheet = workbook.add_worksheet(sheet[:31])
+        bold = workbook.add_format({"bold": True})
+        worksheet.write_row(0, 0, [neutralise(c) for c in columns], bold)
+        index = 1
+        for batch in batches:
+            for row in batch:
+                if index > XLSX_MAX_ROWS:
+                    raise ValueError("An XLSX sheet holds at most 1,048,575 rows; download CSV instead.")
+                worksheet.write_row(index, 0, [neutralise(v) for v in row])
+                index += 1
+        workbook.close()
+        tmp.seek(0)
+        while chunk := tmp.read(1 << 20):
+            yield chunk

@@ -1,0 +1,345 @@
+"""Load a file into a new DuckDB version file and swap it in atomically.
+
+Pipeline: size and format checks → conversion to UTF-8 delimited text → header cleaning and type
+inference on a sample → one streaming `read_csv` pass (all VARCHAR, ragged rows collected by DuckDB's
+reject tables) that casts every column and records which cells failed → swap. Nothing is visible to
+readers until the final rename, so a failed load leaves the previous version serving.
+"""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from ..store import DATA_TABLE, TableStore
+from . import sources
+from .errors import IngestError
+from .headers import Header, clean_headers
+from .infer import MISSING_VALUES, Inferred, cast_expression, find_lat_lon, infer_columns, quote_ident
+
+Progress = Callable[[str, float], None]
+
+#: Rows of cast failures kept in the version file for the quality report.
+FAILURE_SAMPLE_ROWS = 1000
+
+
+@dataclass
+class FieldResult:
+    name: str
+    title: str
+    type: str
+    format: str
+    duck_type: str
+    filled: float = 0.0
+
+
+@dataclass
+class IngestResult:
+    relation: str
+    version: int
+    path: Path
+    row_count: int
+    fields: list[FieldResult]
+    source_format: str
+    encoding: str
+    delimiter: str
+    geo: tuple[str, str] | None
+    blank_headers: list[int] = field(default_factory=list)
+    duplicate_headers: list[str] = field(default_factory=list)
+    cast_failures: dict[str, int] = field(default_factory=dict)
+    #: columns inferred from the sample whose later values did not fit; they were kept as text
+    demoted_columns: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def _noop(stage: str, fraction: float) -> None:
+    return None
+
+
+def read_sample(path: Path, delimiter: str, rows: int) -> tuple[list[str], list[list[str]]]:
+    """Header and the first `rows` data rows, parsed with Python's csv module."""
+    csv.field_size_limit(64 << 20)
+    with path.open(newline="", encoding="utf-8-sig", errors="replace") as fh:
+        reader = csv.reader(fh, delimiter=delimiter)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise IngestError("The file is empty.", code="empty_file") from None
+        except csv.Error as exc:
+            raise IngestError(f"The header row cannot be read: {exc}", code="bad_csv", row=0) from None
+        sample = []
+        try:
+            for row in reader:
+                sample.append(row)
+                if len(sample) >= rows:
+                    break
+        except csv.Error as exc:
+            raise IngestError(
+                f"Row {reader.line_num - 1} cannot be read: {exc}", code="bad_csv", row=reader.line_num - 1
+            ) from None
+    return header, sample
+
+
+def _poll_progress(conn: duckdb.DuckDBPyConnection, progress: Progress, stop: threading.Event) -> None:
+    while not stop.wait(0.5):
+        try:
+            pct = conn.query_progress()
+        except duckdb.Error:
+            return
+        if pct and pct > 0:
+            progress("loading", 0.3 + 0.55 * min(pct, 100.0) / 100.0)
+
+
+def _describe_reject(row: tuple, headers: list[Header]) -> dict:
+    line, column_idx, column_name, error_type, csv_line, message = row
+    title = None
+    if column_name:
+        title = next((h.title for h in headers if h.name == column_name), column_name)
+    return {
+        "row": int(line) - 1 if line is not None else None,
+        "column": title,
+        "column_index": column_idx,
+        "error": str(error_type or "").lower().replace(" ", "_"),
+        "message": message,
+        "line": (csv_line or "")[:200],
+    }
+
+
+class _Loader:
+    def __init__(self, *, store: TableStore, relation: str, memory_mb: int, threads: int, workdir: Path):
+        self.store = store
+        self.relation = relation
+        self.memory_mb = memory_mb
+        self.threads = threads
+        self.workdir = workdir
+
+    def load(
+        self,
+        csv_path: Path,
+        delimiter: str,
+        headers: list[Header],
+        fields: list[FieldResult],
+        *,
+        lenient: set[str],
+        progress: Progress,
+    ) -> tuple[int, int, dict[str, int]]:
+        version = self.store.next_version(self.relation)
+        target = self.store.version_path(self.relation, version)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        config = {
+            "memory_limit": f"{self.memory_mb}MB",
+            "threads": self.threads,
+            "temp_directory": str(self.workdir / "spill"),
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+        }
+        conn = duckdb.connect(str(target), config=config)
+        try:
+            row_count, failures = self._load_into(
+                conn, csv_path, delimiter, headers, fields, lenient=lenient, progress=progress
+            )
+            conn.execute("CHECKPOINT")
+        except BaseException:
+            conn.close()
+            self.store.discard(self.relation, version)
+            raise
+        conn.close()
+        if row_count < 0:
+            self.store.discard(self.relation, version)
+        return version, row_count, failures
+
+    def _load_into(
+        self,
+        conn: duckdb.DuckDBPyConnection,
+        csv_path: Path,
+        delimiter: str,
+        headers: list[Header],
+        fields: list[FieldResult],
+        *,
+        lenient: set[str],
+        progress: Progress,
+    ) -> tuple[int, dict[str, int]]:
+        columns = ", ".join(f"{_lit(h.name)}: 'VARCHAR'" for h in headers)
+        nulls = ", ".join(_lit(v) for v in MISSING_VALUES)
+        reader = (
+            f"read_csv({_lit(str(csv_path))}, header = false, skip = 1, auto_detect = false, "
+            f"delim = {_lit(delimiter)}, quote = '\"', escape = '\"', columns = {{{columns}}}, "
+            f"nullstr = [{nulls}], store_rejects = true, max_line_size = 67108864, "
+            "strict_mode = true)"
+        )
+        selects, checks = [], []
+        for f in fields:
+            col = quote_ident(f.name)
+            expr, duck_type = cast_expression(col, f.type, f.format)
+            f.duck_type = duck_type
+            selects.append(f"{expr} AS {col}")
+            if f.type != "string":
+                checks.append(f"CASE WHEN {col} IS NOT NULL AND ({expr}) IS NULL THEN {_lit(f.name)} END")
+        failed = f"list_filter([{', '.join(checks)}], lambda x: x IS NOT NULL)" if checks else "[]::VARCHAR[]"
+        sql = (
+            f"CREATE TABLE {DATA_TABLE} AS SELECT {', '.join(selects)}, {failed} AS __failed "  # noqa: S608
+            f"FROM {reader}"
+        )
+        stop = threading.Event()
+        poller = threading.Thread(target=_poll_progress, args=(conn, progress, stop), daemon=True)
+        poller.start()
+        try:
+            conn.execute(sql)
+        except duckdb.Error as exc:
+            raise IngestError(_duck_message(exc), code="bad_csv") from None
+        finally:
+            stop.set()
+            poller.join()
+        progress("validating", 0.88)
+        rejects = conn.execute(
+            "SELECT line, column_idx, column_name, error_type, csv_line, error_message "
+            "FROM reject_errors ORDER BY line LIMIT 20"
+        ).fetchall()
+        if rejects:
+            total = conn.execute("SELECT count(*) FROM reject_errors").fetchone()[0]
+            details = [_describe_reject(r, headers) for r in rejects]
+            first = details[0]
+            where = f"Row {first['row']}" + (f", column {first['column']!r}" if first["column"] else "")
+            raise IngestError(
+                f"{where}: {first['message']}. {total:,} row(s) do not match the "
+                f"{len(headers)} columns of the header; fix them and reload.",
+                code="ragged_rows",
+                row=first["row"],
+                column=first["column"],
+                details=details,
+            )
+        failures = dict(
+            conn.execute(
+                "SELECT f, count(*) FROM (SELECT unnest(__failed) AS f FROM data WHERE len(__failed) > 0) GROUP BY f"
+            ).fetchall()
+        )
+        if lenient & set(failures):
+            return -1, failures
+        conn.execute(
+            "CREATE TABLE _cast_failures AS SELECT rowid + 1 AS row_number, unnest(__failed) AS column_name "  # noqa: S608
+            f"FROM {DATA_TABLE} WHERE len(__failed) > 0 ORDER BY rowid LIMIT {FAILURE_SAMPLE_ROWS}"
+        )
+        conn.execute(f"ALTER TABLE {DATA_TABLE} DROP COLUMN __failed")
+        row_count = conn.execute(f"SELECT count(*) FROM {DATA_TABLE}").fetchone()[0]  # noqa: S608
+        return row_count, failures
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _duck_message(exc: duckdb.Error) -> str:
+    first = str(exc).strip().splitlines()[0]
+    return f"The file cannot be read as a table: {first}"
+
+
+def ingest_file(
+    path: Path | str,
+    *,
+    store: TableStore,
+    relation: str,
+    declared_format: str | None = None,
+    overrides: dict[str, dict] | None = None,
+    titles: dict[str, str] | None = None,
+    limits: sources.Limits | None = None,
+    memory_mb: int = 256,
+    threads: int = 2,
+    sheet: str | None = None,
+    progress: Progress | None = None,
+    swap: bool = True,
+) -> IngestResult:
+    """Load `path` as a new version of `relation` and (unless `swap=False`) make it current.
+
+    `overrides` maps column names to `{"type": ..., "format": ...}` chosen by staff; those types are
+    applied strictly (bad cells become NULL and are counted). Inferred types are applied leniently:
+    a column whose later values do not fit is kept as text. Raises IngestError for bad input; the
+    previous version is untouched in that case.
+    """
+    started = time.monotonic()
+    path = Path(path)
+    limits = limits or sources.Limits()
+    progress = progress or _noop
+    overrides = overrides or {}
+    progress("checking", 0.02)
+    sources.check_size(path, limits)
+    fmt = sources.detect_format(path, declared_format)
+    with tempfile.TemporaryDirectory(prefix="civicdata-ingest-") as tmp:
+        workdir = Path(tmp)
+        (workdir / "spill").mkdir()
+        progress("converting", 0.05)
+        encoding = "utf-8"
+        if fmt == "xlsx":
+            text_path = sources.xlsx_to_csv(path, workdir / "sheet.csv", limits, sheet=sheet)
+        elif fmt in ("json", "geojson"):
+            text_path = sources.records_to_csv(path, workdir / "records.csv", limits, geojson=fmt == "geojson")
+        else:
+            text_path, encoding = sources.to_utf8(path, workdir)
+        sample_text = text_path.open(encoding="utf-8-sig", errors="replace").read(256 << 10)
+        if fmt in ("csv", "tsv"):
+            sources.detect_format_text(sample_text)
+        delimiter = "," if fmt in ("xlsx", "json", "geojson") else sources.sniff_delimiter(sample_text, fmt)
+        progress("sampling", 0.15)
+        raw_header, sample = read_sample(text_path, delimiter, limits.sample_rows)
+        if len(raw_header) > limits.max_columns:
+            raise sources.too_many_columns(len(raw_header), limits)
+        report = clean_headers(raw_header)
+        headers = report.columns
+        inferred: list[Inferred] = infer_columns([h.name for h in headers], sample)
+        fields = []
+        for header, guess in zip(headers, inferred, strict=True):
+            chosen = overrides.get(header.name) or {}
+            fields.append(
+                FieldResult(
+                    name=header.name,
+                    title=(titles or {}).get(header.name, header.title),
+                    type=chosen.get("type", guess.type),
+                    format=chosen.get("format", guess.format if "type" not in chosen else "default"),
+                    duck_type=guess.duck_type,
+                    filled=guess.filled,
+                )
+            )
+        progress("loading", 0.3)
+        loader = _Loader(store=store, relation=relation, memory_mb=memory_mb, threads=threads, workdir=workdir)
+        lenient = {f.name for f in fields if f.name not in overrides and f.type != "string"}
+        demoted: list[str] = []
+        version, row_count, failures = loader.load(
+            text_path, delimiter, headers, fields, lenient=lenient, progress=progress
+        )
+        if row_count < 0:
+            # Values later in the file contradicted the sample: keep those columns as text, reload.
+            demoted = sorted(lenient & set(failures))
+            for f in fields:
+                if f.name in demoted:
+                    f.type, f.format = "string", "default"
+            progress("loading", 0.3)
+            version, row_count, failures = loader.load(
+                text_path, delimiter, headers, fields, lenient=set(), progress=progress
+            )
+        if swap:
+            progress("swapping", 0.97)
+            store.swap(relation, version)
+    geo = find_lat_lon([f.name for f in fields], [Inferred(f.type, f.format, f.duck_type) for f in fields])
+    progress("done", 1.0)
+    return IngestResult(
+        relation=relation,
+        version=version,
+        path=store.version_path(relation, version),
+        row_count=row_count,
+        fields=fields,
+        source_format=fmt,
+        encoding=encoding,
+        delimiter=delimiter,
+        geo=geo,
+        blank_headers=report.blank_positions,
+        duplicate_headers=report.duplicates,
+        cast_failures=failures,
+        demoted_columns=demoted,
+        seconds=time.monotonic() - started,
+    )

@@ -1,0 +1,111 @@
+"""Read-only SQL for power users: exactly one SELECT, run in a locked-down DuckDB sandbox.
+
+Defence in depth: (1) DuckDB's own parser must see exactly one statement of type SELECT; (2) the
+sandbox is a fresh in-memory database that attaches only the published table files, read-only,
+then switches off file/network access and extension loading and locks its configuration; (3) the
+guard imposes a time limit, a memory limit and a row cap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from .guard import Guard
+from .store import DATA_TABLE
+
+MAX_SQL_CHARS = 20_000
+
+
+class SqlRejected(ValueError):
+    """The statement is not allowed (message says why, for a 400 response)."""
+
+
+def check_sql(sql: str) -> str:
+    """Return the one SELECT statement in `sql`, or raise SqlRejected."""
+    text = (sql or "").strip()
+    if not text:
+        raise SqlRejected("Send one SELECT statement in `sql`.")
+    if len(text) > MAX_SQL_CHARS:
+        raise SqlRejected(f"The statement is longer than {MAX_SQL_CHARS:,} characters.")
+    try:
+        statements = duckdb.extract_statements(text)
+    except duckdb.Error as exc:
+        raise SqlRejected(f"The statement cannot be parsed: {str(exc).splitlines()[0]}") from None
+    if len(statements) != 1:
+        raise SqlRejected(f"Send exactly one statement; found {len(statements)}.")
+    statement = statements[0]
+    if statement.type != duckdb.StatementType.SELECT:
+        kind = statement.type.name.replace("_", " ")
+        raise SqlRejected(f"Only SELECT statements are allowed (this one is {kind}).")
+    return statement.query
+
+
+@dataclass
+class SqlResult:
+    columns: list[str]
+    rows: list[tuple]
+    truncated: bool
+
+
+def open_sandbox(tables: Mapping[str, Path], *, memory_mb: int = 256, threads: int = 1) -> duckdb.DuckDBPyConnection:
+    """An in-memory connection where each name in `tables` is a view of that file's data, and
+    nothing else is reachable. `tables` names must be safe identifiers (DataTable relation names)."""
+    conn = duckdb.connect(
+        ":memory:",
+        config={
+            "autoload_known_extensions": False,
+            "autoinstall_known_extensions": False,
+            "memory_limit": f"{memory_mb}MB",
+            "threads": threads,
+            "max_temp_directory_size": "0KiB",
+        },
+    )
+    try:
+        for index, (name, path) in enumerate(sorted(tables.items())):
+            alias = f"src{index}"
+            conn.execute(f"ATTACH '{_escape(str(path))}' AS {alias} (READ_ONLY)")
+            conn.execute(f'CREATE VIEW "{name}" AS SELECT * FROM {alias}.{DATA_TABLE}')  # noqa: S608
+        conn.execute("SET enable_external_access = false")
+        conn.execute("SET allow_community_extensions = false")
+        conn.execute("SET lock_configuration = true")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _escape(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def referenced_tables(sql: str, available: Mapping[str, Path]) -> dict[str, Path]:
+    """Only attach tables whose name appears in the statement (cheap, and keeps the sandbox small)."""
+    lowered = sql.lower()
+    return {name: path for name, path in available.items() if name.lower() in lowered}
+
+
+def run_sql(
+    sql: str,
+    tables: Mapping[str, Path],
+    *,
+    guard: Guard,
+    row_cap: int = 10_000,
+    memory_mb: int = 256,
+) -> SqlResult:
+    """Check, sandbox and run one SELECT; at most `row_cap` rows come back (`truncated` says so)."""
+    statement = check_sql(sql)
+    with guard.slot():
+        conn = open_sandbox(referenced_tables(statement, tables), memory_mb=memory_mb)
+        try:
+            cur = conn.cursor()
+            with guard.deadline(cur):
+                result = cur.execute(statement)
+                columns = [d[0] for d in result.description or []]
+                rows = result.fetchmany(row_cap + 1)
+        finally:
+            conn.close()
+    return SqlResult(columns=columns, rows=rows[:row_cap], truncated=len(rows) > row_cap)

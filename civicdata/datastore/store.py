@@ -1,0 +1,184 @@
+"""Where DuckDB table files live and how readers open them: one immutable file per table version.
+
+DuckDB lets only one process open a database file for writing, and web workers and the ingest worker
+are separate processes. So every load writes a brand-new file (`<root>/<relation>/v000007.duckdb`)
+that nobody else has open, and the swap to the new version is one atomic rename of a small pointer
+file (plus, in Django, one database transaction on `DataTable`). A reader therefore opens either the
+old file or the new one, never a half-written mix, and the old version keeps serving when a load fails.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+#: Name of the table inside every version file.
+DATA_TABLE = "data"
+
+_RELATION_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+_VERSION_RE = re.compile(r"^v(\d{6})\.duckdb$")
+
+
+class StoreError(Exception):
+    """A table name or version the store cannot use."""
+
+
+def check_relation(relation: str) -> str:
+    """Return `relation` if it is a safe lowercase identifier usable as a folder and SQL name."""
+    if not _RELATION_RE.match(relation):
+        raise StoreError(
+            f"{relation!r} is not a valid table name: use lowercase letters, digits and _ "
+            "(starting with a letter, at most 63 characters)."
+        )
+    return relation
+
+
+@dataclass(frozen=True)
+class ReaderConfig:
+    """Limits applied to every read-only connection (see DATASTORE_QUERY_* settings)."""
+
+    memory_mb: int = 256
+    threads: int = 2
+
+    def duckdb_config(self) -> dict[str, object]:
+        # Read-only connections can never reach files, the network or extensions, and the
+        # configuration is locked so a query cannot lift its own limits.
+        return {
+            "access_mode": "READ_ONLY",
+            "enable_external_access": False,
+            "autoload_known_extensions": False,
+            "autoinstall_known_extensions": False,
+            "memory_limit": f"{self.memory_mb}MB",
+            "threads": self.threads,
+            "lock_configuration": True,
+        }
+
+
+class TableStore:
+    """The folder of DuckDB files for all tables, with an atomic "current version" pointer each."""
+
+    def __init__(self, root: Path | str, *, reader: ReaderConfig | None = None) -> None:
+        self.root = Path(root)
+        self.reader = reader or ReaderConfig()
+        self._connections: OrderedDict[Path, duckdb.DuckDBPyConnection] = OrderedDict()
+        self._lock = threading.Lock()
+        self.max_open = 64
+
+    # -- paths -------------------------------------------------------------------------------
+    def folder(self, relation: str) -> Path:
+        return self.root / check_relation(relation)
+
+    def version_path(self, relation: str, version: int) -> Path:
+        if version < 1 or version > 999_999:
+            raise StoreError(f"version {version} is out of range")
+        return self.folder(relation) / f"v{version:06d}.duckdb"
+
+    def versions(self, relation: str) -> list[int]:
+        folder = self.folder(relation)
+        if not folder.is_dir():
+            return []
+        found = [int(m.group(1)) for p in folder.iterdir() if (m := _VERSION_RE.match(p.name))]
+        return sorted(found)
+
+    def next_version(self, relation: str) -> int:
+        existing = self.versions(relation)
+        current = self.current_version(relation) or 0
+        return max([current, *existing]) + 1
+
+    def current_version(self, relation: str) -> int | None:
+        pointer = self.folder(relation) / "CURRENT"
+        try:
+            text = pointer.read_text().strip()
+        except FileNotFoundError:
+            return None
+        match = _VERSION_RE.match(text)
+        return int(match.group(1)) if match else None
+
+    def current_path(self, relation: str) -> Path | None:
+        version = self.current_version(relation)
+        return None if version is None else self.version_path(relation, version)
+
+    # -- writing -----------------------------------------------------------------------------
+    def swap(self, relation: str, version: int, *, keep: int = 2) -> None:
+        """Make `version` the current one in one atomic rename; prune all but the last `keep` files.
+
+        Precondition: the version file is complete and closed. Readers that already opened an
+        older file keep reading it (POSIX keeps unlinked files alive while open).
+        """
+        target = self.version_path(relation, version)
+        if not target.exists():
+            raise StoreError(f"{target} does not exist")
+        folder = self.folder(relation)
+        tmp = folder / f".CURRENT.{os.getpid()}.{threading.get_ident()}"
+        tmp.write_text(target.name + "\n")
+        os.replace(tmp, folder / "CURRENT")
+        self.prune(relation, keep=keep)
+
+    def prune(self, relation: str, *, keep: int = 2) -> None:
+        current = self.current_version(relation)
+        for version in self.versions(relation)[:-keep] if keep else self.versions(relation):
+            if version == current:
+                continue
+            self.discard(relation, version)
+
+    def discard(self, relation: str, version: int) -> None:
+        """Delete one version file (used when a load fails before its swap)."""
+        path = self.version_path(relation, version)
+        self._forget(path)
+        for candidate in (path, path.with_name(path.name + ".wal")):
+            candidate.unlink(missing_ok=True)
+
+    def drop(self, relation: str) -> None:
+        """Remove every version of a table."""
+        for version in self.versions(relation):
+            self.discard(relation, version)
+        folder = self.folder(relation)
+        (folder / "CURRENT").unlink(missing_ok=True)
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+
+    # -- reading -----------------------------------------------------------------------------
+    def connection(self, path: Path) -> duckdb.DuckDBPyConnection:
+        """A cached, locked-down, read-only connection to one version file (shared per process).
+
+        Callers must use `.cursor()` on it for each query: cursors are independent and can be
+        interrupted one by one.
+        """
+        path = Path(path)
+        with self._lock:
+            conn = self._connections.get(path)
+            if conn is not None:
+                self._connections.move_to_end(path)
+                return conn
+            if not path.exists():
+                raise StoreError(f"table file {path.name} is missing")
+            conn = duckdb.connect(str(path), read_only=True, config=self.reader.duckdb_config())
+            self._connections[path] = conn
+            while len(self._connections) > self.max_open:
+                _, old = self._connections.popitem(last=False)
+                old.close()
+            return conn
+
+    def cursor(self, relation: str) -> duckdb.DuckDBPyConnection:
+        path = self.current_path(relation)
+        if path is None:
+            raise StoreError(f"table {relation!r} has no loaded version")
+        return self.connection(path).cursor()
+
+    def _forget(self, path: Path) -> None:
+        with self._lock:
+            conn = self._connections.pop(Path(path), None)
+        if conn is not None:
+            conn.close()
+
+    def close(self) -> None:
+        with self._lock:
+            while self._connections:
+                _, conn = self._connections.popitem()
+                conn.close()
