@@ -379,3 +379,33 @@ class PublisherSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.publisher} {self.date}"
+
+
+class FacetKind(models.TextChoices):
+    PUBLISHER = "publisher", _("Publisher")
+    THEME = "theme", _("Category")
+    KEYWORD = "keyword", _("Keyword")
+    FORMAT = "format", _("Format")
+    ACCESS_LEVEL = "access_level", _("Access level")
+    LICENSE = "license", _("License")
+
+
+class DatasetFacet(models.Model):
+    """One (facet, value) pair of a dataset, kept by the services so search can filter and count facets
+    with plain indexed queries instead of unpacking JSON columns on every request."""
+
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="facets")
+    facet = models.CharField(max_length=20, choices=FacetKind.choices)
+    value = models.CharField(max_length=300)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["facet", "value", "dataset"]),
+            models.Index(fields=["dataset", "facet"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "facet", "value"], name="facet_value_once_per_dataset"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facet}={self.value}"
