@@ -137,7 +137,7 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "3/3m/key",
 }
 ACCOUNT_ADAPTER = "civicdata.accounts.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "civicdata.accounts.forms.SignupForm"}
+ACCOUNT_SIGNUP_FORM_CLASS = "civicdata.accounts.forms.SignupForm"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
@@ -241,6 +241,7 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 100
+CSRF_FAILURE_VIEW = "civicdata.core.views.csrf_failure"
 
 SHOW_DEMO_ACCOUNTS = value("DEMO_ACCOUNTS")
 

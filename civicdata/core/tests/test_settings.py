@@ -1,0 +1,76 @@
+import os
+import subprocess
+import sys
+
+import pytest
+
+from civicdata.cli import translate_argv
+from civicdata.settings.base import database_from_url, email_settings
+from civicdata.settings.declared import ConfigurationError, all_declared
+
+
+def test_app_commands_are_spelled_with_the_app_first():
+    assert translate_argv(["civicdata", "catalog", "validate", "x.json"]) == ["civicdata", "catalog_validate", "x.json"]
+    assert translate_argv(["civicdata", "demand", "import-log", "f"]) == ["civicdata", "demand_import_log", "f"]
+    assert translate_argv(["civicdata", "migrate"]) == ["civicdata", "migrate"]
+
+
+def test_database_url_is_parsed_or_refused_clearly():
+    assert database_from_url("postgres://u:p@db:5432/civic")["NAME"] == "civic"
+    assert database_from_url("")["ENGINE"] == "django.db.backends.sqlite3"
+    with pytest.raises(ConfigurationError):
+        database_from_url("nonsense://")
+
+
+def test_email_url_variants():
+    smtp = email_settings("smtp://user:secret@mail.example.org:2525?tls=1")
+    assert (smtp["EMAIL_HOST"], smtp["EMAIL_PORT"], smtp["EMAIL_USE_TLS"]) == ("mail.example.org", 2525, True)
+    with pytest.raises(ConfigurationError):
+        email_settings("carrier-pigeon://")
+
+
+def test_every_declared_setting_has_help_and_a_unique_name():
+    names = [declared.name for declared in all_declared()]
+    assert len(names) == len(set(names))
+    assert all(declared.help.strip() for declared in all_declared())
+
+
+def _run_cli(*args: str, **env: str) -> subprocess.CompletedProcess:
+    environ = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "SECRET_KEY"}}
+    environ.pop("DJANGO_SETTINGS_MODULE", None)
+    environ.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "civicdata.cli", *args], env=environ, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_production_without_a_secret_key_stops_with_one_line():
+    result = _run_cli("check", CIVICDATA_ENV="production", DATABASE_URL="postgres://u@localhost/x")
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        "civicdata: configuration error: SECRET_KEY must be set in production (50+ random characters)"
+    ]
+
+
+def test_bad_database_url_stops_with_one_line():
+    result = _run_cli("check", CIVICDATA_ENV="production", SECRET_KEY="x" * 60, DATABASE_URL="nonsense://")
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("civicdata: configuration error: DATABASE_URL")
+
+
+def test_deploy_checks_refuse_insecure_production_settings():
+    result = _run_cli(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "ERROR",
+        CIVICDATA_ENV="production",
+        SECRET_KEY="short",
+        DATABASE_URL="postgres://u@localhost/x",
+        ALLOWED_HOSTS="*",
+    )
+    assert result.returncode != 0
+    for code in ("civicdata.E002", "civicdata.E003", "civicdata.E004", "civicdata.E005"):
+        assert code in result.stderr
