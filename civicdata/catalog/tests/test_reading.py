@@ -1,0 +1,135 @@
+"""Reading raw catalog bytes: every kind of unreadable input gets a precise, coded explanation."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from civicdata.catalog.reading import (
+    CatalogTooLarge,
+    read_catalog_bytes,
+    read_catalog_file,
+    read_catalog_text,
+    read_limited,
+)
+from civicdata.core.testing import realdata_path
+
+GOOD = b'{"conformsTo": "https://project-open-data.cio.gov/v1.1/schema", "dataset": []}'
+
+
+def codes(result):
+    return [p.code for p in result.errors]
+
+
+def test_valid_catalog_is_parsed():
+    """A well-formed catalog parses with no errors or warnings."""
+    result = read_catalog_bytes(GOOD)
+    assert result.ok
+    assert result.document["dataset"] == []
+    assert result.warnings == []
+
+
+def test_utf8_bom_is_accepted_with_a_warning():
+    """A UTF-8 byte order mark is stripped, the catalog is read and the BOM is reported."""
+    result = read_catalog_bytes(b"\xef\xbb\xbf" + GOOD)
+    assert result.ok
+    assert [w.code for w in result.warnings] == ["encoding.bom"]
+
+
+def test_invalid_json_reports_line_and_column():
+    """A syntax error names the line and column where it was found."""
+    result = read_catalog_bytes(b'{\n  "dataset": [\n    {"title": "x",}\n  ]\n}')
+    assert codes(result) == ["json.invalid"]
+    problem = result.errors[0]
+    assert (problem.line, problem.column) == (3, 18)  # the trailing comma
+    assert "line 3, column 18" in problem.message
+
+
+def test_utf16_is_detected():
+    """UTF-16 text (with or without BOM) is named as UTF-16, not reported as garbage JSON."""
+    for data in (GOOD.decode().encode("utf-16"), GOOD.decode().encode("utf-16-le")):
+        result = read_catalog_bytes(data)
+        assert codes(result) == ["encoding.not_utf8"]
+        assert "UTF-16" in result.errors[0].message
+
+
+def test_windows_1252_is_detected_with_position():
+    """A Windows-1252 curly apostrophe is named, with where it is."""
+    data = '{"dataset": [{"title": "Mayor’s budget"}]}'.encode("cp1252")
+    result = read_catalog_bytes(data)
+    assert codes(result) == ["encoding.not_utf8"]
+    assert "Windows-1252" in result.errors[0].message
+    assert result.errors[0].line == 1
+
+
+def test_html_page_is_recognised():
+    """An HTML page served instead of data.json is reported as such, with its title."""
+    page = b"<!DOCTYPE html><html><head><title>Page not found</title></head><body></body></html>"
+    result = read_catalog_bytes(page)
+    assert codes(result) == ["input.html"]
+    assert "Page not found" in result.errors[0].message
+
+
+def test_real_error_body_is_recognised():
+    """The error body an HHS address really served is reported as an error response, not a catalog."""
+    result = read_catalog_file(realdata_path("datajson/hhs/hhs.gov.data.2023-12-17.ERROR-RESPONSE.json"))
+    assert codes(result) == ["input.error_response"]
+    assert "Internal error" in result.errors[0].message
+    assert "500" in result.errors[0].message
+
+
+@pytest.mark.parametrize(("data", "word"), [(b'"just text"', "text string"), (b"42", "number"), (b"null", "null")])
+def test_wrong_root_type(data, word):
+    """A JSON scalar at the root is refused with the kind of value found."""
+    result = read_catalog_bytes(data)
+    assert codes(result) == ["root.wrong_type"]
+    assert word in result.errors[0].message
+
+
+def test_size_limit_is_enforced_before_parsing(tmp_path):
+    """Input over the limit is refused without being parsed, from bytes or from a file."""
+    assert codes(read_catalog_bytes(GOOD, max_bytes=10)) == ["input.too_large"]
+    path = tmp_path / "big.json"
+    path.write_bytes(GOOD)
+    result = read_catalog_file(path, max_bytes=10)
+    assert codes(result) == ["input.too_large"]
+    assert result.document is None
+
+
+def test_read_limited_stops_at_the_limit():
+    """A stream longer than the limit raises instead of being read whole."""
+    with pytest.raises(CatalogTooLarge):
+        read_limited(io.BytesIO(b"x" * 11), max_bytes=10)
+    assert read_limited(io.BytesIO(b"x" * 10), max_bytes=10) == b"x" * 10
+
+
+def test_deep_nesting_is_refused():
+    """Nesting deeper than the limit (or than orjson accepts) is refused with a clear code."""
+    assert codes(read_catalog_bytes(b"[" * 100 + b"]" * 100, max_depth=64)) == ["json.too_deep"]
+    assert codes(read_catalog_bytes(b"[" * 5000 + b"]" * 5000)) == ["json.too_deep"]
+    assert read_catalog_bytes(b"[" * 10 + b"]" * 10, max_depth=64).ok
+
+
+def test_empty_input():
+    """Whitespace only is reported as empty."""
+    assert codes(read_catalog_bytes(b"  \n ")) == ["input.empty"]
+
+
+def test_pasted_text():
+    """Pasted text goes through the same reader."""
+    assert read_catalog_text(GOOD.decode()).ok
+
+
+def test_lone_surrogate_in_real_catalog_is_read_with_warning():
+    """USAID's real data.json has a broken Unicode escape: it is read, with a warning that locates it."""
+    result = read_catalog_file(realdata_path("datajson/federal_agencies_2025-02/usaid.data.json"))
+    assert result.ok
+    assert [w.code for w in result.warnings] == ["json.lone_surrogate"]
+    assert result.warnings[0].line == 8575
+    assert len(result.document["dataset"]) == 316
+
+
+def test_missing_file(tmp_path):
+    """A path that does not exist is reported, not raised."""
+    assert codes(read_catalog_file(tmp_path / "nope.json")) == ["input.missing"]

@@ -1,0 +1,426 @@
+"""Catalog validation: schema verdicts agree with jsonschema on every real catalog; findings are precise."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from referencing import Registry
+from referencing.jsonschema import DRAFT4
+
+from civicdata.catalog.reading import read_catalog_file
+from civicdata.catalog.validation import (
+    CODES,
+    PROFILES,
+    Severity,
+    UnknownProfile,
+    detect_profile,
+    iso8601,
+    validate_catalog,
+)
+from civicdata.catalog.validation.profiles import SCHEMA_DIR, compiled_profile
+from civicdata.core.testing import realdata_path, realdata_root
+
+V11 = "https://project-open-data.cio.gov/v1.1/schema"
+NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+def good_dataset(**changes):
+    ds = {
+        "title": "Street trees",
+        "description": "Every street tree the city maintains.",
+        "keyword": ["trees"],
+        "modified": "2025-06-01",
+        "publisher": {"name": "Department of Parks"},
+        "contactPoint": {"fn": "Open Data Team", "hasEmail": "mailto:opendata@example.gov"},
+        "identifier": "trees-1",
+        "accessLevel": "public",
+        "bureauCode": ["015:11"],
+        "programCode": ["015:001"],
+        "distribution": [{"downloadURL": "https://example.gov/trees.csv", "mediaType": "text/csv"}],
+    }
+    ds.update(changes)
+    return {k: v for k, v in ds.items() if v is not ...}
+
+
+def catalog(*datasets):
+    return {"conformsTo": V11, "dataset": list(datasets)}
+
+
+def codes_of(report, severity=None):
+    return [f.code for f in report.findings if severity is None or f.severity is severity]
+
+
+# --- agreement with the reference implementation on real catalogs -------------------------------
+
+
+def _official_validator(folder: str) -> jsonschema.Draft4Validator:
+    """jsonschema's Draft4Validator over the shipped copy of a v1.1 schema folder, refs resolved locally."""
+    files = {p.name: json.loads(p.read_text()) for p in (SCHEMA_DIR / folder).glob("*.json")}
+    base = "https://project-open-data.cio.gov/v1.1/schema/"
+    registry = Registry().with_resources((base + n, DRAFT4.create_resource(s)) for n, s in files.items())
+    return jsonschema.Draft4Validator(files["catalog.json"], registry=registry)
+
+
+def _real_catalogs() -> list[str]:
+    root = realdata_root() / "datajson"
+    if not root.exists():
+        return ["<realdata missing>"]
+    found = []
+    for path in sorted(root.rglob("*.json")):
+        result = read_catalog_file(path)
+        if result.ok and isinstance(result.document, dict) and isinstance(result.document.get("dataset"), list):
+            if result.document.get("conformsTo") == V11 or "dcat-us" not in json.dumps(result.document)[:2000]:
+                found.append(str(path.relative_to(root)))
+    return found
+
+
+@pytest.mark.parametrize("relative", _real_catalogs())
+@pytest.mark.parametrize(
+    ("profile", "folder"), [("federal-v1.1", "pod-v1.1"), ("federal-v1.1-edi", "federal-v1.1-edi")]
+)
+def test_dataset_verdicts_agree_with_jsonschema_on_real_catalogs(relative, profile, folder):
+    """Per dataset, our error verdict equals jsonschema Draft4Validator's on the same official schema."""
+    path = realdata_path(f"datajson/{relative}")
+    doc = read_catalog_file(path).document
+    reference = _official_validator(folder)
+    expected = {
+        e.absolute_path[1]
+        for e in reference.iter_errors(doc)
+        if len(e.absolute_path) >= 2 and e.absolute_path[0] == "dataset"
+    }
+    report = validate_catalog(doc, profile=profile, now=NOW)
+    assert report.invalid_dataset_indexes == expected
+
+
+@pytest.mark.parametrize(
+    ("relative", "invalid"),
+    [
+        ("federal_agencies_2025-02/fcc.data.json", 6),
+        ("hhs/healthdata.gov.data.2021-08-01.json", 128),
+        ("federal_agencies_2025-02/gsa.data.json", 0),
+    ],
+)
+def test_known_invalid_counts(relative, invalid):
+    """The documented counts of invalid datasets under federal v1.1 are reproduced."""
+    doc = read_catalog_file(realdata_path(f"datajson/{relative}")).document
+    report = validate_catalog(doc, profile="federal-v1.1", now=NOW)
+    assert len(report.invalid_dataset_indexes) == invalid
+
+
+def test_fcc_findings_name_dataset_and_field():
+    """Each FCC error carries pointer, index, identifier, title, field and a plain message."""
+    doc = read_catalog_file(realdata_path("datajson/federal_agencies_2025-02/fcc.data.json")).document
+    report = validate_catalog(doc, profile="federal-v1.1", now=NOW)
+    errors = report.errors
+    assert {f.code for f in errors} <= {"schema.required", "schema.min_length"}
+    for f in errors:
+        assert f.pointer.startswith(f"/dataset/{f.dataset_index}")
+        assert f.identifier == doc["dataset"][f.dataset_index]["identifier"]
+        assert f.title == doc["dataset"][f.dataset_index]["title"]
+        assert f.field in ("keyword", "description", "bureauCode", "programCode")
+    missing_keyword = next(f for f in errors if f.code == "schema.required")
+    assert missing_keyword.message == "“Tags” (keyword) is required but missing."
+
+
+# --- schema findings ----------------------------------------------------------------------------
+
+
+def test_valid_catalog_has_no_errors():
+    """A complete dataset passes with no findings at all."""
+    report = validate_catalog(catalog(good_dataset()), profile="federal-v1.1", now=NOW)
+    assert report.valid
+    assert report.findings == []
+    assert report.summary() == {"datasets": 1, "invalid_datasets": 0, "errors": 0, "warnings": 0}
+
+
+def test_all_schema_errors_of_a_dataset_are_listed():
+    """Unlike a fail-fast check, every schema error of an invalid dataset is listed."""
+    ds = good_dataset(title="", keyword="trees", accessLevel="secret", modified="last tuesday", programCode=...)
+    report = validate_catalog(catalog(ds), profile="federal-v1.1", now=NOW)
+    found = {(f.code, f.field) for f in report.errors}
+    assert found == {
+        ("schema.min_length", "title"),
+        ("schema.type", "keyword"),
+        ("schema.enum", "accessLevel"),
+        ("schema.pattern", "modified"),
+        ("schema.required", "programCode"),
+    }
+    modified = next(f for f in report.errors if f.field == "modified")
+    assert "ISO 8601" in modified.message and "last tuesday" in modified.message
+    assert modified.pointer == "/dataset/0/modified"
+
+
+def test_download_url_without_media_type_has_its_own_code():
+    """The v1.1 rule 'downloadURL requires mediaType' is reported with a dedicated code and location."""
+    ds = good_dataset(distribution=[{"downloadURL": "https://example.gov/a.csv"}])
+    report = validate_catalog(catalog(ds), profile="federal-v1.1", now=NOW)
+    [finding] = report.errors
+    assert finding.code == "distribution.download_url_without_media_type"
+    assert finding.field == "distribution[0].mediaType"
+    assert finding.pointer == "/dataset/0/distribution/0"
+
+
+def test_catalog_level_errors_have_no_dataset():
+    """Missing conformsTo is a catalog finding at the root pointer."""
+    report = validate_catalog({"dataset": [good_dataset()]}, profile="federal-v1.1", now=NOW)
+    [finding] = report.errors
+    assert finding.code == "schema.required"
+    assert finding.dataset_index is None
+    assert finding.pointer == ""
+
+
+def test_non_federal_profile_does_not_require_codes():
+    """Non-federal catalogs need no bureauCode/programCode/keyword/modified."""
+    ds = good_dataset(bureauCode=..., programCode=..., keyword=..., modified=...)
+    assert validate_catalog(catalog(ds), profile="non-federal-v1.1", now=NOW).valid
+    assert not validate_catalog(catalog(ds), profile="federal-v1.1", now=NOW).valid
+
+
+def test_edi_profile_accepts_redaction_syntax():
+    """The EDI profile accepts [[REDACTED-...]] where the plain schema needs a date."""
+    ds = good_dataset(temporal="[[REDACTED-EX B3]]", rights="Exemption 3")
+    assert validate_catalog(catalog(ds), profile="federal-v1.1-edi", now=NOW).valid
+    assert not validate_catalog(catalog(ds), profile="federal-v1.1", now=NOW).valid
+
+
+def test_v10_sample_fails_on_two_of_three_entries():
+    """The official v1.0 sample fails the final v1.0 schema on 2 of its 3 entries, as documented."""
+    path = realdata_path("pod-schema/v1.0/examples/catalog-sample.json")
+    report = validate_catalog(read_catalog_file(path).document, now=NOW)
+    assert report.profile == "v1.0" and report.profile_detected
+    assert len(report.invalid_dataset_indexes) == 2
+
+
+def test_official_v11_examples_are_valid():
+    """The official v1.1 example catalogs are valid."""
+    for name in ("catalog-sample.json", "catalog-sample-extended.json"):
+        doc = read_catalog_file(realdata_path(f"pod-schema/v1.1/examples/{name}")).document
+        assert validate_catalog(doc, profile="federal-v1.1", now=NOW).valid, name
+
+
+def test_dcat_us_3_fixtures():
+    """DCAT-US 3.0 catalogs are detected; the harvester's valid fixture passes and its invalid one fails."""
+    good = read_catalog_file(realdata_path("datajson/datagov-harvester_fixtures/dcatus3_0.json")).document
+    bad = read_catalog_file(realdata_path("datajson/datagov-harvester_fixtures/dcatus3_0_invalid.json")).document
+    good_report = validate_catalog(good, now=NOW)
+    assert good_report.profile == "dcat-us-3"
+    assert good_report.valid
+    assert not validate_catalog(bad, now=NOW).valid
+
+
+def test_dcat_us_3_schema_uses_only_draft7_compatible_keywords():
+    """The fast path compiles the 2020-12 DCAT-US 3.0 files as draft 7: no keyword whose meaning differs."""
+    risky = {
+        "$dynamicRef",
+        "$dynamicAnchor",
+        "prefixItems",
+        "unevaluatedProperties",
+        "unevaluatedItems",
+        "dependentSchemas",
+        "dependentRequired",
+        "$anchor",
+    }
+    found: set[str] = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            found.update(k for k in node if k in risky)
+            if "$ref" in node:
+                found.update(
+                    k
+                    for k in node
+                    if k not in ("$ref", "description", "title", "_oldDocs", "requirementLevel", "examples")
+                )
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    for path in (SCHEMA_DIR / "dcat-us-3").glob("*.json"):
+        walk(json.loads(path.read_text()))
+    assert found == set()
+
+
+def test_unknown_profile_is_refused():
+    """A profile name that is not shipped raises a clear error."""
+    with pytest.raises(UnknownProfile, match="federal-v1.1"):
+        validate_catalog(catalog(), profile="v9")
+
+
+def test_detection():
+    """Profiles are detected from root type, conformsTo and federal codes."""
+    assert detect_profile([])[0] == "v1.0"
+    assert detect_profile(catalog(good_dataset()))[0] == "federal-v1.1"
+    assert detect_profile(catalog(good_dataset(bureauCode=..., programCode=...)))[0] == "non-federal-v1.1"
+    assert detect_profile({"@type": "Catalog", "dataset": []})[0] == "dcat-us-3"
+
+
+def test_odd_dataset_entries_do_not_crash():
+    """Non-object entries and a non-list dataset are reported, not raised."""
+    report = validate_catalog(catalog("text", 3, None, [], good_dataset()), profile="federal-v1.1", now=NOW)
+    assert report.invalid_dataset_indexes == {0, 1, 2, 3}
+    report = validate_catalog({"conformsTo": V11, "dataset": "nope"}, profile="federal-v1.1", now=NOW)
+    assert [f.code for f in report.errors] == ["schema.type"]
+
+
+def test_validation_does_not_mutate_input():
+    """Validation never changes the document (fastjsonschema defaults are off)."""
+    doc = catalog(good_dataset(), good_dataset(identifier="x", title=""))
+    before = copy.deepcopy(doc)
+    validate_catalog(doc, profile="federal-v1.1", now=NOW)
+    assert doc == before
+
+
+# --- checks beyond the schema -------------------------------------------------------------------
+
+
+def test_duplicate_identifier_and_unknown_ispartof():
+    """Duplicate identifiers and isPartOf pointing nowhere are warned about on the right dataset."""
+    doc = catalog(good_dataset(), good_dataset(title="Copy"), good_dataset(identifier="child", isPartOf="nowhere"))
+    report = validate_catalog(doc, profile="federal-v1.1", now=NOW)
+    assert report.valid
+    by_code = {f.code: f for f in report.warnings}
+    assert by_code["identifier.duplicate"].dataset_index == 1
+    assert "number 1" in by_code["identifier.duplicate"].message
+    assert by_code["ispartof.unknown"].dataset_index == 2
+    assert by_code["ispartof.unknown"].pointer == "/dataset/2/isPartOf"
+
+
+def test_collection_children_point_to_parent():
+    """isPartOf naming a dataset of the same catalog is fine (real collection fixture)."""
+    path = realdata_path("datajson/ckanext-datajson_samples/collection-2-parent-4-children.data.json")
+    report = validate_catalog(read_catalog_file(path).document, profile="federal-v1.1", now=NOW)
+    assert "ispartof.unknown" not in codes_of(report)
+
+
+def test_unknown_federal_codes():
+    """Bureau and program codes outside the OMB lists are warned about, only under federal profiles."""
+    ds = good_dataset(bureauCode=["999:99"], programCode=["999:999"])
+    report = validate_catalog(catalog(ds), profile="federal-v1.1", now=NOW)
+    assert sorted(codes_of(report, Severity.WARNING)) == ["bureau_code.unknown", "program_code.unknown"]
+    assert validate_catalog(catalog(ds), profile="non-federal-v1.1", now=NOW).warnings == []
+
+
+def test_redacted_without_rights():
+    """A redacted value needs rights to explain it."""
+    ds = good_dataset(spatial="[[REDACTED-EX B6]]")
+    assert "redacted.no_rights" in codes_of(validate_catalog(catalog(ds), profile="federal-v1.1-edi", now=NOW))
+    ds["rights"] = "Location withheld for privacy."
+    assert "redacted.no_rights" not in codes_of(validate_catalog(catalog(ds), profile="federal-v1.1-edi", now=NOW))
+
+
+def test_dates_future_malformed_and_reversed():
+    """Future modified, impossible calendar dates and reversed intervals are warned about."""
+    doc = catalog(
+        good_dataset(identifier="a", modified="2027-05-01"),
+        good_dataset(identifier="b", modified="2021-02-31"),
+        good_dataset(identifier="c", temporal="2020-01-01/2019-01-01"),
+    )
+    report = validate_catalog(doc, profile="federal-v1.1", now=NOW)
+    assert [(f.dataset_index, f.code) for f in report.warnings] == [
+        (0, "modified.future"),
+        (1, "date.malformed"),
+        (2, "temporal.reversed"),
+    ]
+    assert report.valid  # the schema's regex accepts all three
+
+
+def test_links_not_https_and_malformed():
+    """http:// links are warned about; non-URLs too; https passes."""
+    ds = good_dataset(landingPage="http://example.gov/trees", references=["see the PDF"])
+    report = validate_catalog(catalog(ds), profile="federal-v1.1", now=NOW)
+    assert sorted((f.code, f.field) for f in report.warnings) == [
+        ("link.malformed", "references[0]"),
+        ("link.not_https", "landingPage"),
+    ]
+
+
+def test_non_public_with_download():
+    """A non-public dataset exposing a downloadURL is warned about."""
+    ds = good_dataset(accessLevel="non-public", rights="Internal only")
+    assert "access_level.non_public_with_download" in codes_of(
+        validate_catalog(catalog(ds), profile="federal-v1.1", now=NOW)
+    )
+
+
+def test_every_emitted_code_is_documented_in_codes():
+    """Each code found on the real healthdata.gov catalog is in the CODES table."""
+    doc = read_catalog_file(realdata_path("datajson/hhs/healthdata.gov.data.2021-08-01.json")).document
+    report = validate_catalog(doc, profile="federal-v1.1", now=NOW)
+    assert {f.code for f in report.findings} <= set(CODES)
+
+
+def test_report_grouping_and_dict():
+    """Findings group by dataset in order, and the dict form is JSON-serialisable."""
+    doc = catalog(good_dataset(identifier="a", title=""), good_dataset(identifier="b", keyword=[]))
+    report = validate_catalog(doc, profile="federal-v1.1", now=NOW)
+    groups = report.by_dataset()
+    assert [g.index for g in groups] == [0, 1]
+    assert groups[0].identifier == "a" and groups[0].errors
+    assert json.loads(json.dumps(report.to_dict()))["summary"]["invalid_datasets"] == 2
+
+
+def test_profiles_compile_once():
+    """Compiled profiles are cached per process."""
+    for name in PROFILES:
+        assert compiled_profile(name) is compiled_profile(name)
+
+
+# --- ISO 8601 -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2024",
+        "2024-02",
+        "2024-02-29",
+        "2024-02-29T10:00:00Z",
+        "2024-W05-3",
+        "2024-060",
+        "2024-01-01T24:00",
+        "2024-01-01T10:00:00.5+05:30",
+    ],
+)
+def test_iso_dates_accepted(value):
+    """Valid ISO 8601 dates of every precision parse."""
+    iso8601.parse_moment(value)
+
+
+@pytest.mark.parametrize(
+    "value", ["2023-02-29", "2024-13-01", "2024-00-10", "yesterday", "2024-01-01T25:00", "2023-366"]
+)
+def test_iso_dates_refused(value):
+    """Impossible dates are refused."""
+    with pytest.raises(iso8601.ISO8601Error):
+        iso8601.parse_moment(value)
+
+
+def test_intervals_durations_and_periodicity():
+    """Intervals, durations and accrualPeriodicity values are checked, including order."""
+    assert iso8601.check_interval("2020-01-01/2020-12-31")[0] == dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    iso8601.check_interval("2020-01-01/P1Y")
+    iso8601.check_interval("R/2020-01-01/P1M")
+    with pytest.raises(iso8601.ISO8601Error, match="ends before"):
+        iso8601.check_interval("2021/2020")
+    assert iso8601.parse_duration("P1DT12H") == dt.timedelta(days=1, hours=12)
+    with pytest.raises(iso8601.ISO8601Error):
+        iso8601.parse_duration("P")
+    for value in iso8601.ACCRUAL_PERIODICITY_VALUES:
+        iso8601.check_accrual_periodicity(value)
+    with pytest.raises(iso8601.ISO8601Error):
+        iso8601.check_accrual_periodicity("Weekly")
+    iso8601.check_date_or_duration("R/P1W")
+
+
+def test_shipped_schema_files_are_the_real_ones():
+    """Shipped v1.1 schema files are byte-for-byte the official ones when realdata is present."""
+    for name in ("catalog.json", "dataset.json", "distribution.json", "organization.json", "vcard.json"):
+        official = realdata_path(f"pod-schema/v1.1/schema/{name}")
+        assert (SCHEMA_DIR / "pod-v1.1" / name).read_bytes() == Path(official).read_bytes()
