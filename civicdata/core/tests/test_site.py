@@ -47,9 +47,7 @@ def test_openapi_document_lists_the_endpoints(client):
 def test_preflight_is_answered_only_for_reads(client):
     read = client.options("/api/status", headers={"Access-Control-Request-Method": "GET", "Origin": "https://x.org"})
     assert read["Access-Control-Allow-Origin"] == "*"
-    write = client.options(
-        "/api/status", headers={"Access-Control-Request-Method": "POST", "Origin": "https://x.org"}
-    )
+    write = client.options("/api/status", headers={"Access-Control-Request-Method": "POST", "Origin": "https://x.org"})
     assert "Access-Control-Allow-Origin" not in write
 
 
