@@ -48,14 +48,10 @@ def _as_list(value: Any) -> list[str] | None:
     text = str(value).strip()
     if text.startswith("[") and text.endswith("]"):
         text = text[1:-1]
-    return [
-        part.strip().strip('"') for part in text.split(",") if part.strip().strip('"')
-    ]
+    return [part.strip().strip('"') for part in text.split(",") if part.strip().strip('"')]
 
 
-def ckan_package_to_pod(
-    package: dict[str, Any], *, site_url: str = ""
-) -> dict[str, Any]:
+def ckan_package_to_pod(package: dict[str, Any], *, site_url: str = "") -> dict[str, Any]:
     """A POD v1.1 dataset object built from one CKAN package dict.
 
     Packages harvested into CKAN from a data.json keep their POD members in `extras`; those win over
@@ -65,30 +61,17 @@ def ckan_package_to_pod(
     organization = package.get("organization") or {}
     site = site_url.rstrip("/")
     identifier = extras.get("identifier") or package.get("id") or package.get("name")
-    contact_name = (
-        package.get("maintainer") or package.get("author") or extras.get("contact_name")
-    )
-    contact_email = (
-        package.get("maintainer_email")
-        or package.get("author_email")
-        or extras.get("contact_email")
-    )
+    contact_name = package.get("maintainer") or package.get("author") or extras.get("contact_name")
+    contact_email = package.get("maintainer_email") or package.get("author_email") or extras.get("contact_email")
     dataset: dict[str, Any] = {
         "@type": "dcat:Dataset",
         "title": package.get("title") or package.get("name") or "",
         "description": package.get("notes") or package.get("title") or "",
-        "keyword": [
-            t["name"]
-            for t in package.get("tags") or []
-            if isinstance(t, dict) and t.get("name")
-        ],
+        "keyword": [t["name"] for t in package.get("tags") or [] if isinstance(t, dict) and t.get("name")],
         "modified": extras.get("modified") or package.get("metadata_modified"),
         "publisher": {
             "@type": "org:Organization",
-            "name": extras.get("publisher")
-            or organization.get("title")
-            or organization.get("name")
-            or "",
+            "name": extras.get("publisher") or organization.get("title") or organization.get("name") or "",
         },
         "contactPoint": {
             "@type": "vcard:Contact",
@@ -96,14 +79,11 @@ def ckan_package_to_pod(
             "hasEmail": "",
         },
         "identifier": str(identifier),
-        "accessLevel": extras.get("accessLevel")
-        or ("public" if not package.get("private") else "non-public"),
+        "accessLevel": extras.get("accessLevel") or ("public" if not package.get("private") else "non-public"),
     }
     if contact_email:
         dataset["contactPoint"]["hasEmail"] = (
-            contact_email
-            if str(contact_email).startswith("mailto:")
-            else f"mailto:{contact_email}"
+            contact_email if str(contact_email).startswith("mailto:") else f"mailto:{contact_email}"
         )
     for key in _POD_EXTRA_KEYS:
         if extras.get(key) not in (None, "") and key not in (
@@ -116,9 +96,7 @@ def ckan_package_to_pod(
         values = _as_list(extras.get(key))
         if values:
             dataset[key] = values
-    if "license" not in dataset and (
-        package.get("license_url") or package.get("license_id")
-    ):
+    if "license" not in dataset and (package.get("license_url") or package.get("license_id")):
         dataset["license"] = package.get("license_url") or package.get("license_id")
     if "landingPage" not in dataset:
         if package.get("url"):
@@ -128,11 +106,7 @@ def ckan_package_to_pod(
     if "issued" not in dataset and package.get("metadata_created"):
         dataset["issued"] = package["metadata_created"]
     if "theme" not in dataset:
-        groups = [
-            g.get("title") or g.get("name")
-            for g in package.get("groups") or []
-            if isinstance(g, dict)
-        ]
+        groups = [g.get("title") or g.get("name") for g in package.get("groups") or [] if isinstance(g, dict)]
         if any(groups):
             dataset["theme"] = [g for g in groups if g]
     distributions = []

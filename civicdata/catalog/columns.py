@@ -68,14 +68,8 @@ def dataset_columns(flat: pod.FlatDataset) -> dict[str, Any]:
     """Column values for a Dataset row (without publisher FK, flags or counters)."""
     columns: dict[str, Any] = {name: getattr(flat, name) for name in DATASET_SCALARS}
     columns["pod_type"] = flat.type
-    columns["publisher_json"] = (
-        pod.organization_to_pod(flat.publisher) if flat.publisher is not None else None
-    )
-    columns["contact_point_json"] = (
-        pod.contact_to_pod(flat.contact_point)
-        if flat.contact_point is not None
-        else None
-    )
+    columns["publisher_json"] = pod.organization_to_pod(flat.publisher) if flat.publisher is not None else None
+    columns["contact_point_json"] = pod.contact_to_pod(flat.contact_point) if flat.contact_point is not None else None
     contact = flat.contact_point
     columns["contact_name"] = (contact.fn or "") if contact else ""
     columns["contact_email"] = (contact.email or "") if contact else ""
@@ -100,9 +94,7 @@ def dataset_columns(flat: pod.FlatDataset) -> dict[str, Any]:
 
 def distribution_columns(dist: pod.FlatDistribution, position: int) -> dict[str, Any]:
     """Column values for one Distribution row."""
-    columns: dict[str, Any] = {
-        name: getattr(dist, name) for name in DISTRIBUTION_SCALARS
-    }
+    columns: dict[str, Any] = {name: getattr(dist, name) for name in DISTRIBUTION_SCALARS}
     columns["pod_type"] = dist.type
     columns["position"] = position
     columns["extras"] = dict(dist.extras)
@@ -110,9 +102,7 @@ def distribution_columns(dist: pod.FlatDistribution, position: int) -> dict[str,
     return columns
 
 
-def flat_from_columns(
-    columns: dict[str, Any], distributions: list[dict[str, Any]]
-) -> pod.FlatDataset:
+def flat_from_columns(columns: dict[str, Any], distributions: list[dict[str, Any]]) -> pod.FlatDataset:
     """Rebuild the `FlatDataset` from a row's column values and its distributions' (in position order)."""
     flat = pod.FlatDataset()
     for name in DATASET_SCALARS:

@@ -53,16 +53,8 @@ def parse_periodicity(value: str | None) -> timedelta | None:
     match = _DURATION.match(text.upper()) if text.upper().startswith("R/P") else None
     if match:
         parts = match.groupdict()
-        days = sum(
-            float(parts[unit]) * factor
-            for unit, factor in _UNIT_DAYS.items()
-            if parts[unit]
-        )
-        seconds = sum(
-            float(parts[group]) * _UNIT_SECONDS[group.upper()]
-            for group in ("h", "m", "s")
-            if parts[group]
-        )
+        days = sum(float(parts[unit]) * factor for unit, factor in _UNIT_DAYS.items() if parts[unit])
+        seconds = sum(float(parts[group]) * _UNIT_SECONDS[group.upper()] for group in ("h", "m", "s") if parts[group])
         total = timedelta(days=days, seconds=seconds)
         return total if total > timedelta(0) else None
     return _WORDS.get(text.lower())

@@ -221,9 +221,7 @@ DATASET_JSON_NAMES: dict[str, str] = {attr: key for key, attr, _ in DATASET_FIEL
     "contact_point": "contactPoint",
     "distribution": "distribution",
 }
-DISTRIBUTION_JSON_NAMES: dict[str, str] = {
-    attr: key for key, attr, _ in DISTRIBUTION_FIELDS
-}
+DISTRIBUTION_JSON_NAMES: dict[str, str] = {attr: key for key, attr, _ in DISTRIBUTION_FIELDS}
 
 
 def _fits(value: Any, kind: str) -> bool:
@@ -260,9 +258,7 @@ def _split(
             target.raw[key] = value
 
 
-def _join(
-    source: Any, specs: tuple[tuple[str, str, str], ...], out: dict[str, Any]
-) -> None:
+def _join(source: Any, specs: tuple[tuple[str, str, str], ...], out: dict[str, Any]) -> None:
     """Write `source`'s typed attributes back as JSON members into `out` (fidelity applied by caller)."""
     for key, attr, kind in specs:
         value = getattr(source, attr)
@@ -382,9 +378,7 @@ def to_pod(flat: FlatDataset) -> dict[str, Any]:
 
 def flat_fields() -> list[str]:
     """Names of the typed attributes of `FlatDataset` (without the fidelity buckets)."""
-    return [
-        f.name for f in fields(FlatDataset) if f.name not in ("extras", "nulls", "raw")
-    ]
+    return [f.name for f in fields(FlatDataset) if f.name not in ("extras", "nulls", "raw")]
 
 
 # --- canonical hashing -------------------------------------------------------------------------
@@ -398,11 +392,7 @@ def normalise(value: Any) -> Any:
     * object member order is irrelevant (keys are sorted when serialised); array order is kept.
     """
     if isinstance(value, dict):
-        return {
-            unicodedata.normalize("NFC", key): normalise(item)
-            for key, item in value.items()
-            if item is not None
-        }
+        return {unicodedata.normalize("NFC", key): normalise(item) for key, item in value.items() if item is not None}
     if isinstance(value, list):
         return [normalise(item) for item in value]
     if isinstance(value, str):
@@ -425,9 +415,7 @@ def dumps_json(value: Any, *, sort_keys: bool = False) -> bytes:
     try:
         return orjson.dumps(value, option=orjson.OPT_SORT_KEYS if sort_keys else 0)
     except TypeError:
-        return json.dumps(
-            value, sort_keys=sort_keys, separators=(",", ":"), ensure_ascii=True
-        ).encode()
+        return json.dumps(value, sort_keys=sort_keys, separators=(",", ":"), ensure_ascii=True).encode()
 
 
 def content_hash(dataset: dict[str, Any] | FlatDataset) -> str:
@@ -484,3 +472,36 @@ def iter_flat(datasets: Iterable[dict[str, Any]]) -> Iterator[FlatDataset]:
     """`to_flat` over an iterable of dataset objects."""
     for obj in datasets:
         yield to_flat(obj)
+
+
+def _repair_text(text: str) -> str:
+    if not any("\ud800" <= ch <= "\udfff" for ch in text):
+        return text
+    # Join valid surrogate pairs first; what is left are lone halves.
+    text = text.encode("utf-16", "surrogatepass").decode("utf-16", "surrogatepass")
+    out = []
+    for ch in text:
+        if "\udc80" <= ch <= "\udcff":
+            # A byte smuggled in as a surrogate (Python's surrogateescape convention): almost always
+            # Windows-1252 punctuation such as the curly apostrophe 0x92.
+            out.append(bytes([ord(ch) - 0xDC00]).decode("cp1252", "replace"))
+        elif "\ud800" <= ch <= "\udfff":
+            out.append("\ufffd")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def repair_surrogates(value: Any) -> Any:
+    """Replace lone UTF-16 surrogates, which no database can store as UTF-8 text (documented normalisation).
+
+    A surrogate in U+DC80–U+DCFF stands for one mis-encoded byte and becomes the Windows-1252
+    character of that byte; any other lone surrogate becomes U+FFFD. Everything else is unchanged.
+    """
+    if isinstance(value, str):
+        return _repair_text(value)
+    if isinstance(value, dict):
+        return {_repair_text(k): repair_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [repair_surrogates(item) for item in value]
+    return value

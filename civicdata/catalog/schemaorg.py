@@ -10,12 +10,8 @@ def schema_org_dataset(dataset: dict[str, Any], *, url: str) -> dict[str, Any]:
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Dataset",
-        "name": dataset.get("title")
-        if isinstance(dataset.get("title"), str)
-        else str(dataset.get("title", "")),
-        "description": dataset.get("description")
-        if isinstance(dataset.get("description"), str)
-        else "",
+        "name": dataset.get("title") if isinstance(dataset.get("title"), str) else str(dataset.get("title", "")),
+        "description": dataset.get("description") if isinstance(dataset.get("description"), str) else "",
         "url": url,
     }
     if isinstance(dataset.get("identifier"), str):

@@ -15,12 +15,7 @@ BBox = tuple[float, float, float, float]  # west, south, east, north in WGS 84 d
 
 def _valid(box: BBox) -> BBox | None:
     west, south, east, north = box
-    if not (
-        -180 <= west <= 180
-        and -180 <= east <= 180
-        and -90 <= south <= 90
-        and -90 <= north <= 90
-    ):
+    if not (-180 <= west <= 180 and -180 <= east <= 180 and -90 <= south <= 90 and -90 <= north <= 90):
         return None
     if south > north:
         return None
@@ -41,9 +36,7 @@ def parse_bbox_text(text: str) -> BBox | None:
 
 def _positions(coords: Any) -> Iterator[tuple[float, float]]:
     if isinstance(coords, (list, tuple)):
-        if len(coords) >= 2 and all(
-            isinstance(c, (int, float)) and not isinstance(c, bool) for c in coords[:2]
-        ):
+        if len(coords) >= 2 and all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in coords[:2]):
             yield float(coords[0]), float(coords[1])
         else:
             for item in coords:

@@ -19,10 +19,7 @@ def realdata_path(relative: str) -> Path:
 
         return shared(relative)
     except ImportError:
-        root = (
-            os.environ.get("CIVICDATA_REALDATA")
-            or Path(__file__).resolve().parents[4] / "shared" / "realdata"
-        )
+        root = os.environ.get("CIVICDATA_REALDATA") or Path(__file__).resolve().parents[4] / "shared" / "realdata"
         return Path(root) / relative
 
 
@@ -63,9 +60,7 @@ def test_real_catalogs_are_present():
     """The round-trip test covers at least the federal, hhs, harvester, ckanext, dkan and test-source catalogs."""
     if not realdata_path("datajson").is_dir():
         pytest.skip("real data folder not available (set CIVICDATA_REALDATA)")
-    folders = {path.parent.name for path in CATALOGS} | {
-        path.parent.parent.name for path in CATALOGS
-    }
+    folders = {path.parent.name for path in CATALOGS} | {path.parent.parent.name for path in CATALOGS}
     for folder in DATAJSON_DIRS:
         assert folder.split("/")[-1] in folders, folder
     assert len(CATALOGS) >= 40
@@ -100,9 +95,7 @@ def test_known_fields_are_typed():
                 "subOrganizationOf": {"name": "City of Example"},
             },
             "contactPoint": {"fn": "Data Desk", "hasEmail": "mailto:data@example.gov"},
-            "distribution": [
-                {"downloadURL": "https://example.gov/t.csv", "mediaType": "text/csv"}
-            ],
+            "distribution": [{"downloadURL": "https://example.gov/t.csv", "mediaType": "text/csv"}],
         }
     )
     assert flat.title == "Trees"
@@ -111,7 +104,9 @@ def test_known_fields_are_typed():
     assert flat.publisher.chain == ["Parks", "City of Example"]
     assert flat.contact_point.email == "data@example.gov"
     assert flat.distribution[0].url == "https://example.gov/t.csv"
-    assert flat.extras == {} and flat.raw == {} and flat.nulls == []
+    assert flat.extras == {}
+    assert flat.raw == {}
+    assert flat.nulls == []
 
 
 def test_wrong_types_nulls_and_unknown_members_survive():
@@ -122,12 +117,11 @@ def test_wrong_types_nulls_and_unknown_members_survive():
         "rights": None,
         "USAIDawardNumber": "AID-1",
         "publisher": {"name": "X", "subOrganizationOf": None, "acronym": "X"},
-        "distribution": [
-            {"title": None, "downloadURL": "https://x", "extra": [1, {"a": None}]}
-        ],
+        "distribution": [{"title": None, "downloadURL": "https://x", "extra": [1, {"a": None}]}],
     }
     flat = pod.to_flat(original)
-    assert flat.title is None and flat.raw["title"] == 1234
+    assert flat.title is None
+    assert flat.raw["title"] == 1234
     assert flat.raw["keyword"] == "single string"
     assert flat.nulls == ["rights"]
     assert flat.extras == {"USAIDawardNumber": "AID-1"}
@@ -181,10 +175,7 @@ def test_column_layout_round_trip_is_lossless(path):
     for index, original in enumerate(_datasets(path)):
         flat = pod.to_flat(original)
         row = columns.dataset_columns(flat)
-        rows = [
-            columns.distribution_columns(d, i)
-            for i, d in enumerate(flat.distribution or [])
-        ]
+        rows = [columns.distribution_columns(d, i) for i, d in enumerate(flat.distribution or [])]
         # Simulate the JSON columns' storage: values pass through a JSON encode/decode.
         row = json.loads(json.dumps(row))
         rows = json.loads(json.dumps(rows))

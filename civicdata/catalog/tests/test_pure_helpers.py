@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from civicdata.catalog import ckan_mapping, periodicity, schemaorg, spatial
 
@@ -20,7 +20,7 @@ def test_periodicity_reads_iso_durations_and_words():
 
 def test_staleness_uses_a_grace_factor():
     """A monthly dataset last modified 40 days ago is fine, 60 days ago is stale."""
-    now = datetime(2026, 6, 1)
+    now = datetime(2026, 6, 1, tzinfo=UTC)
     assert not periodicity.is_stale("2026-04-22", "R/P1M", now=now)
     assert periodicity.is_stale("2026-04-01", "R/P1M", now=now)
     assert not periodicity.is_stale(None, "R/P1M", now=now)
@@ -79,9 +79,7 @@ def test_ckan_package_becomes_pod_dataset():
             {"key": "identifier", "value": "T-1"},
         ],
     }
-    dataset = ckan_mapping.ckan_package_to_pod(
-        package, site_url="https://ckan.example.gov"
-    )
+    dataset = ckan_mapping.ckan_package_to_pod(package, site_url="https://ckan.example.gov")
     assert dataset["identifier"] == "T-1"
     assert dataset["publisher"]["name"] == "Parks Department"
     assert dataset["contactPoint"]["hasEmail"] == "mailto:data@example.gov"
@@ -105,9 +103,7 @@ def test_schema_org_dataset_has_downloads_and_publisher():
             "keyword": ["trees"],
             "publisher": {"name": "Parks"},
             "accessLevel": "public",
-            "distribution": [
-                {"downloadURL": "https://x/t.csv", "mediaType": "text/csv"}
-            ],
+            "distribution": [{"downloadURL": "https://x/t.csv", "mediaType": "text/csv"}],
         },
         url="https://city.example/datasets/trees/",
     )

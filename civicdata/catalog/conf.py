@@ -1,0 +1,27 @@
+"""Settings of the catalog app (become Django settings of the same name; listed in docs/settings.md)."""
+
+from __future__ import annotations
+
+from civicdata.settings.declared import Declared, as_int, as_list
+
+SETTINGS = (
+    Declared(
+        "CATALOG_MAX_BYTES",
+        str(100 * 1024 * 1024),
+        "Largest catalog (data.json) the validator, merger, importer and harvester will read, in bytes.",
+        as_int,
+    ),
+    Declared(
+        "CATALOG_HARVEST_FILE_DIRS",
+        "",
+        "Comma-separated folders from which harvest sources may read `file:` addresses "
+        "(the demo folder civicdata/catalog/demo_data is always allowed).",
+        as_list,
+    ),
+    Declared(
+        "CATALOG_LINK_CHECK_DELAY",
+        "1",
+        "Seconds the background link checker waits between two requests to the same host (politeness).",
+        as_int,
+    ),
+)

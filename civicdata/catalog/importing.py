@@ -1,0 +1,253 @@
+"""Planning an import or harvest: what would happen to each incoming dataset, before anything is written.
+
+`plan_import` compares the datasets of a catalog document with what the database holds and returns a
+`Plan` listing every dataset as new, changed, unchanged, conflict, withdrawn or skipped, with its
+validation verdict. Dry runs show the plan; `services.apply_plan` writes it in one transaction.
+Comparison is by canonical content hash (`pod.content_hash`), so unchanged datasets cost no writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from civicdata.catalog import columns as layout
+from civicdata.catalog import pod
+from civicdata.catalog.ckan_mapping import ckan_name
+from civicdata.catalog.models import Dataset, FacetKind
+from civicdata.catalog.periodicity import parse_modified
+from civicdata.catalog.validation import validate_catalog
+
+
+class Action:
+    NEW = "new"
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+    CONFLICT = "conflict"
+    WITHDRAWN = "withdrawn"
+    SKIPPED = "skipped"
+
+
+@dataclass(slots=True)
+class Existing:
+    """What the database knows about a dataset, enough to classify an incoming version."""
+
+    id: int
+    publisher_id: int
+    content_hash: str
+    upstream_hash: str
+    harvest_source_id: int | None
+    withdrawn: bool
+    title: str | None
+
+
+@dataclass(slots=True)
+class Item:
+    """One incoming dataset and the decision about it."""
+
+    index: int
+    identifier: str | None
+    title: str | None
+    action: str
+    valid: bool = True
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    message: str = ""
+    content_hash: str = ""
+    existing_id: int | None = None
+    restore: bool = False
+    flat: pod.FlatDataset | None = None
+    source: dict[str, Any] | None = None
+
+    def report(self) -> dict[str, Any]:
+        """The JSON entry of the run report."""
+        return {
+            "index": self.index,
+            "identifier": self.identifier,
+            "title": self.title,
+            "action": self.action,
+            "valid": self.valid,
+            "message": self.message,
+            "problems": self.problems[:20],
+        }
+
+
+@dataclass(slots=True)
+class Plan:
+    items: list[Item] = field(default_factory=list)
+    withdrawn: list[Item] = field(default_factory=list)
+
+    def count(self, action: str) -> int:
+        pool = self.withdrawn if action == Action.WITHDRAWN else self.items
+        return sum(1 for item in pool if item.action == action)
+
+    @property
+    def invalid_count(self) -> int:
+        return sum(1 for item in self.items if not item.valid)
+
+    def report(self) -> list[dict[str, Any]]:
+        return [item.report() for item in self.items] + [item.report() for item in self.withdrawn]
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def validate_datasets(datasets: list[Any], *, profile: str) -> dict[int, list[dict[str, Any]]]:
+    """Schema errors per dataset index (only indexes with errors appear), using the shared validator."""
+    report = validate_catalog({"conformsTo": pod.POD_V11_SCHEMA, "dataset": datasets}, profile=profile, checks=False)
+    problems: dict[int, list[dict[str, Any]]] = {}
+    for finding in report.errors:
+        if finding.dataset_index is None:
+            continue
+        problems.setdefault(finding.dataset_index, []).append(
+            {"code": finding.code, "field": finding.field, "pointer": finding.pointer, "message": finding.message}
+        )
+    return problems
+
+
+def missing_fields(problems: list[dict[str, Any]]) -> list[str]:
+    """Names of required fields reported missing (for the dashboard)."""
+    found: list[str] = []
+    for problem in problems:
+        if problem["code"] == "schema.required":
+            name = problem.get("field") or problem["pointer"].rsplit("/", 1)[-1]
+            if name not in found:
+                found.append(name)
+    return found
+
+
+def existing_index(identifiers: set[str]) -> dict[str, Existing]:
+    """The stored datasets whose identifier is among `identifiers` (read in one pass)."""
+    found: dict[str, Existing] = {}
+    columns = ("identifier", "id", "publisher_id", "content_hash", "upstream_hash", "harvest_source_id")
+    rows = Dataset.objects.filter(identifier__isnull=False).values_list(*columns, "withdrawn_at", "title")
+    for identifier, pk, publisher_id, content, upstream, source_id, withdrawn_at, title in rows.iterator(
+        chunk_size=5000
+    ):
+        if identifier in identifiers:
+            withdrawn = withdrawn_at is not None
+            found[identifier] = Existing(pk, publisher_id, content, upstream, source_id, withdrawn, title)
+    return found
+
+
+def plan_import(
+    datasets: list[Any],
+    *,
+    publisher_id: int,
+    profile: str,
+    source_id: int | None = None,
+    withdraw_missing: bool = False,
+) -> Plan:
+    """Classify every incoming dataset against the database. Reads only; never writes."""
+    problems = validate_datasets(datasets, profile=profile)
+    identifiers = {d["identifier"] for d in datasets if isinstance(d, dict) and isinstance(d.get("identifier"), str)}
+    existing = existing_index(identifiers)
+    plan = Plan()
+    seen: set[str] = set()
+    for index, obj in enumerate(datasets):
+        if not isinstance(obj, dict):
+            plan.items.append(
+                Item(index, None, None, Action.SKIPPED, valid=False, message="This entry is not a JSON object.")
+            )
+            continue
+        identifier, title = _text(obj.get("identifier")), _text(obj.get("title"))
+        item = Item(index, identifier, title, Action.NEW, problems=problems.get(index, []))
+        item.valid = not item.problems
+        plan.items.append(item)
+        if not identifier or not identifier.strip():
+            item.action, item.valid = Action.SKIPPED, False
+            item.message = "The dataset has no identifier, so it cannot be tracked between runs; it was skipped."
+            continue
+        if identifier in seen:
+            item.action, item.valid = Action.SKIPPED, False
+            item.message = "Another dataset earlier in this catalog has the same identifier; this one was skipped."
+            continue
+        seen.add(identifier)
+        item.content_hash = pod.content_hash(obj)
+        item.source = obj
+        known = existing.get(identifier)
+        if known is None:
+            continue
+        item.existing_id = known.id
+        if known.publisher_id != publisher_id:
+            item.action = Action.CONFLICT
+            item.message = "A dataset with this identifier belongs to another publisher; it was left unchanged."
+            continue
+        local_edits = bool(known.upstream_hash) and known.content_hash != known.upstream_hash
+        never_harvested = not known.upstream_hash
+        if item.content_hash == (known.upstream_hash or known.content_hash):
+            item.action = Action.UNCHANGED
+            if known.withdrawn:
+                item.action, item.restore = Action.CHANGED, True
+                item.message = "The dataset is back in the source; it will be restored."
+            continue
+        if local_edits or (never_harvested and known.content_hash != item.content_hash and source_id is not None):
+            item.action = Action.CONFLICT
+            item.message = (
+                "The dataset changed both here and in the source; the local version was kept. "
+                "Review the differences and edit the dataset, or discard the local edits."
+            )
+            continue
+        item.action = Action.CHANGED
+        item.restore = known.withdrawn
+    if withdraw_missing and source_id is not None:
+        gone = Dataset.objects.filter(harvest_source_id=source_id, withdrawn_at__isnull=True).exclude(
+            identifier__in=list(seen)
+        )
+        for pk, identifier, title in gone.values_list("id", "identifier", "title"):
+            plan.withdrawn.append(
+                Item(
+                    -1,
+                    identifier,
+                    title,
+                    Action.WITHDRAWN,
+                    existing_id=pk,
+                    message="No longer in the source; withdrawn (kept, not deleted).",
+                )
+            )
+    return plan
+
+
+# --- row preparation shared by imports and single-dataset edits --------------------------------
+
+
+def dataset_name(title: str | None, identifier: str | None) -> str:
+    """The short URL-safe name of a new dataset: its title plus a digest of its identifier."""
+    stem = ckan_name(title or "dataset", max_length=80)
+    digest = hashlib.sha1((identifier or "").encode("utf-8", "surrogatepass"), usedforsecurity=False).hexdigest()
+    return f"{stem}-{digest[:12]}"
+
+
+def modified_at(flat: pod.FlatDataset) -> datetime | None:
+    """The parsed `modified` value as an aware UTC datetime, for sorting."""
+    parsed = parse_modified(flat.modified)
+    return parsed.replace(tzinfo=UTC) if parsed else None
+
+
+def facet_values(flat: pod.FlatDataset, publisher_slug: str) -> set[tuple[str, str]]:
+    """(facet, value) pairs of a dataset for the facet table."""
+    pairs: set[tuple[str, str]] = {(FacetKind.PUBLISHER, publisher_slug)}
+    if isinstance(flat.access_level, str):
+        pairs.add((FacetKind.ACCESS_LEVEL, flat.access_level[:300]))
+    if isinstance(flat.license, str) and flat.license.strip():
+        pairs.add((FacetKind.LICENSE, flat.license.strip()[:300]))
+    for theme in flat.theme or []:
+        if theme.strip():
+            pairs.add((FacetKind.THEME, theme.strip()[:300]))
+    for keyword in flat.keyword or []:
+        if keyword.strip():
+            pairs.add((FacetKind.KEYWORD, keyword.strip().lower()[:300]))
+    for dist in flat.distribution or []:
+        label = dist.format or dist.media_type
+        if label and label.strip():
+            pairs.add((FacetKind.FORMAT, label.strip()[:300]))
+    return pairs
+
+
+def row_values(flat: pod.FlatDataset) -> dict[str, Any]:
+    """Column values of a Dataset row for `flat`, including the derived sort column."""
+    values = layout.dataset_columns(flat)
+    values["modified_at"] = modified_at(flat)
+    return values

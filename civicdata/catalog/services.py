@@ -1,0 +1,824 @@
+"""Every write to the catalog: datasets (create, edit, release checklist, publish, withdraw), usage notes,
+counters, catalog imports and harvests, harvest sources, link checks and dashboard snapshots.
+
+Each function runs in one transaction and records staff writes in the audit log. Imports are
+all-or-nothing: a failure part-way leaves the catalog exactly as it was, and the run says why.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civicdata.accounts.models import Organization
+from civicdata.catalog import columns as layout
+from civicdata.catalog import pod, records
+from civicdata.catalog.diffing import json_diff
+from civicdata.catalog.importing import (
+    Action,
+    Item,
+    Plan,
+    dataset_name,
+    facet_values,
+    missing_fields,
+    plan_import,
+    row_values,
+    validate_datasets,
+)
+from civicdata.catalog.models import (
+    CatalogSettings,
+    Dataset,
+    DatasetFacet,
+    DatasetRevision,
+    Distribution,
+    HarvestKind,
+    HarvestRun,
+    HarvestSchedule,
+    HarvestSource,
+    LinkStatus,
+    Profile,
+    PublisherSnapshot,
+    RevisionSource,
+    RunStatus,
+    UsageNote,
+)
+from civicdata.core.audit import record_write
+from civicdata.core.errors import Conflict, InvalidInput
+
+log = logging.getLogger(__name__)
+BULK_BATCH = 500
+
+
+# --- profiles and validation ---------------------------------------------------------------------
+
+
+def catalog_settings() -> CatalogSettings:
+    """The single catalog settings row (created with defaults on first use)."""
+    found, _created = CatalogSettings.objects.get_or_create(id=1)
+    return found
+
+
+def profile_for(publisher: Organization) -> str:
+    """The validation profile of a publisher: its own setting, else the catalog's."""
+    own = getattr(getattr(publisher, "catalog_settings", None), "profile", "")
+    return own or catalog_settings().profile or Profile.NON_FEDERAL
+
+
+def validate_dataset_pod(data: dict[str, Any], *, publisher: Organization) -> list[dict[str, Any]]:
+    """Schema errors of one dataset object under its publisher's profile (empty list when valid)."""
+    return validate_datasets([data], profile=profile_for(publisher)).get(0, [])
+
+
+# --- low-level row writing -----------------------------------------------------------------------
+
+
+def _insert_facets(rows: list[tuple[int, str, str]]) -> None:
+    # Plain executemany: this table gets ~15 rows per dataset and the ORM's per-object cost dominates.
+    if not rows:
+        return
+    table = DatasetFacet._meta.db_table
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(
+                f"INSERT INTO {table} (dataset_id, facet, value) VALUES (%s, %s, %s)",  # noqa: S608
+                rows[start : start + 5000],
+            )
+
+
+def _distribution_objects(dataset_id: int, flat: pod.FlatDataset) -> list[Distribution]:
+    return [
+        Distribution(dataset_id=dataset_id, **layout.distribution_columns(dist, position))
+        for position, dist in enumerate(flat.distribution or [])
+    ]
+
+
+def _replace_children(datasets: list[tuple[Dataset, pod.FlatDataset]]) -> None:
+    """Bring the distributions and facet rows of saved datasets in line with their new metadata.
+
+    Distribution rows are updated in place, matched by URL and then by position, so that their ids (which
+    the datastore's tables and download counts point at) survive edits and re-harvests.
+    """
+    ids = [dataset.pk for dataset, _flat in datasets]
+    for start in range(0, len(ids), BULK_BATCH):
+        DatasetFacet.objects.filter(dataset_id__in=ids[start : start + BULK_BATCH]).delete()
+    current: dict[int, list[Distribution]] = {}
+    for start in range(0, len(ids), BULK_BATCH):
+        for row in Distribution.objects.filter(dataset_id__in=ids[start : start + BULK_BATCH]).order_by("position"):
+            current.setdefault(row.dataset_id, []).append(row)
+    slugs = dict(Organization.objects.filter(pk__in={d.publisher_id for d, _f in datasets}).values_list("pk", "slug"))
+    to_update: list[Distribution] = []
+    to_create: list[Distribution] = []
+    to_delete: list[int] = []
+    facets: list[tuple[int, str, str]] = []
+    for dataset, flat in datasets:
+        facets.extend((dataset.pk, kind, value) for kind, value in facet_values(flat, slugs[dataset.publisher_id]))
+        existing = list(current.get(dataset.pk, []))
+        by_url: dict[str | None, list[Distribution]] = {}
+        for row in existing:
+            by_url.setdefault(row.url, []).append(row)
+        wanted = list(enumerate(flat.distribution or []))
+        assigned: dict[int, Distribution] = {}
+        for position, dist in wanted:
+            candidates = by_url.get(dist.url) or []
+            if candidates:
+                assigned[position] = candidates.pop(0)
+        leftovers = [row for row in existing if row not in assigned.values()]
+        for position, dist in wanted:
+            row = assigned.get(position) or (leftovers.pop(0) if leftovers else None)
+            values = layout.distribution_columns(dist, position)
+            if row is None:
+                to_create.append(Distribution(dataset_id=dataset.pk, **values))
+                continue
+            for name, value in values.items():
+                setattr(row, name, value)
+            to_update.append(row)
+        to_delete.extend(row.pk for row in leftovers)
+    for start in range(0, len(to_delete), BULK_BATCH):
+        Distribution.objects.filter(pk__in=to_delete[start : start + BULK_BATCH]).delete()
+    if to_update:
+        # Positions are unique per dataset: park the kept rows out of the way before setting the final ones.
+        final = {row.pk: row.position for row in to_update}
+        for row in to_update:
+            row.position = 1_000_000 + row.pk
+        Distribution.objects.bulk_update(to_update, ["position"], batch_size=BULK_BATCH)
+        for row in to_update:
+            row.position = final[row.pk]
+        fields = [*layout.distribution_columns(pod.FlatDistribution(), 0).keys()]
+        Distribution.objects.bulk_update(to_update, fields, batch_size=BULK_BATCH)
+    Distribution.objects.bulk_create(to_create, batch_size=BULK_BATCH)
+    _insert_facets(facets)
+
+
+def _apply_flat(dataset: Dataset, flat: pod.FlatDataset) -> None:
+    for name, value in row_values(flat).items():
+        setattr(dataset, name, value)
+
+
+def _revision(
+    dataset: Dataset, *, source: str, by: Any, snapshot: dict[str, Any], previous: dict[str, Any] | None, number: int
+) -> DatasetRevision:
+    return DatasetRevision(
+        dataset=dataset,
+        number=number,
+        source=source,
+        author=by if getattr(by, "is_authenticated", False) else None,
+        snapshot=snapshot,
+        diff=json_diff(previous, snapshot) if previous is not None else [],
+        content_hash=pod.content_hash(snapshot),
+    )
+
+
+def _next_revision_number(dataset: Dataset) -> int:
+    last = dataset.revisions.order_by("-number").values_list("number", flat=True).first()
+    return (last or 0) + 1
+
+
+def _audit_fields(dataset: Dataset) -> dict[str, Any]:
+    return {
+        "identifier": dataset.identifier,
+        "title": dataset.title,
+        "access_level": dataset.access_level,
+        "is_published": dataset.is_published,
+        "content_hash": dataset.content_hash,
+        "withdrawn_at": dataset.withdrawn_at,
+    }
+
+
+# --- datasets ------------------------------------------------------------------------------------
+
+
+def _flat_for_save(data: dict[str, Any]) -> pod.FlatDataset:
+    if not isinstance(data, dict):
+        raise InvalidInput(_("A dataset must be a JSON object."), code="dataset_not_object")
+    flat = pod.to_flat(data)
+    if not flat.identifier or not flat.identifier.strip():
+        raise InvalidInput(_("Every dataset needs an identifier."), code="identifier_required")
+    return flat
+
+
+def create_dataset(*, publisher: Organization, data: dict[str, Any], by: Any) -> Dataset:
+    """Create an unpublished dataset from a POD v1.1 object for `publisher`.
+
+    Preconditions: the identifier is present and not used by any other dataset (Conflict otherwise).
+    Schema problems do not block saving a draft; they are stored on the dataset and block publishing.
+    One transaction: dataset, distributions, facets, first revision and audit entry.
+    """
+    flat = _flat_for_save(data)
+    with transaction.atomic():
+        if Dataset.objects.filter(identifier=flat.identifier).exists():
+            raise Conflict(_("Another dataset already uses this identifier."), code="identifier_taken")
+        problems = validate_dataset_pod(pod.to_pod(flat), publisher=publisher)
+        dataset = Dataset(publisher=publisher, name=dataset_name(flat.title, flat.identifier))
+        _apply_flat(dataset, flat)
+        now = timezone.now()
+        snapshot = pod.to_pod(flat)
+        dataset.content_hash = pod.content_hash(snapshot)
+        dataset.is_valid = not problems
+        dataset.problem_count = len(problems)
+        dataset.missing_fields = missing_fields(problems)
+        dataset.created_at = dataset.updated_at = now
+        dataset.save()
+        _replace_children([(dataset, flat)])
+        _revision(dataset, source=RevisionSource.CREATE, by=by, snapshot=snapshot, previous=None, number=1).save()
+        record_write(actor=by, action="catalog.dataset.create", target=dataset, after=_audit_fields(dataset))
+    return dataset
+
+
+def update_dataset(
+    dataset: Dataset, *, data: dict[str, Any], by: Any, expected_hash: str | None = None
+) -> tuple[Dataset, list[dict[str, Any]]]:
+    """Replace a dataset's metadata with a new POD v1.1 object; returns the dataset and its schema errors.
+
+    Preconditions: `expected_hash`, when given, equals the stored content hash (else Conflict: someone
+    else saved in between); the identifier stays unique. A published dataset that becomes invalid is
+    kept published but flagged. One transaction, with a revision holding the diff and an audit entry.
+    """
+    flat = _flat_for_save(data)
+    with transaction.atomic():
+        locked = Dataset.objects.select_for_update().get(pk=dataset.pk)
+        if expected_hash and locked.content_hash != expected_hash:
+            raise Conflict(
+                _("This dataset was changed by someone else while you were editing. Reload and try again."),
+                code="stale_edit",
+            )
+        if Dataset.objects.filter(identifier=flat.identifier).exclude(pk=locked.pk).exists():
+            raise Conflict(_("Another dataset already uses this identifier."), code="identifier_taken")
+        before = _audit_fields(locked)
+        previous = records.dataset_pod(locked)
+        snapshot = pod.to_pod(flat)
+        new_hash = pod.content_hash(snapshot)
+        problems = validate_dataset_pod(snapshot, publisher=locked.publisher)
+        if new_hash == locked.content_hash:
+            return locked, problems
+        _apply_flat(locked, flat)
+        locked.content_hash = new_hash
+        locked.is_valid = not problems
+        locked.problem_count = len(problems)
+        locked.missing_fields = missing_fields(problems)
+        locked.updated_at = timezone.now()
+        locked.save()
+        _replace_children([(locked, flat)])
+        _revision(
+            locked,
+            source=RevisionSource.EDIT,
+            by=by,
+            snapshot=snapshot,
+            previous=previous,
+            number=_next_revision_number(locked),
+        ).save()
+        record_write(
+            actor=by, action="catalog.dataset.update", target=locked, before=before, after=_audit_fields(locked)
+        )
+    return locked, problems
+
+
+def set_release_checklist(
+    dataset: Dataset, *, by: Any, license_chosen: bool, contact_reachable: bool, privacy_reviewed: bool,
+    quality_reviewed: bool,
+) -> Dataset:  # fmt: skip
+    """Record the release checklist answers (who signed, when). One transaction with an audit entry."""
+    with transaction.atomic():
+        locked = Dataset.objects.select_for_update().get(pk=dataset.pk)
+        before = {
+            "license": locked.checklist_license,
+            "contact": locked.checklist_contact,
+            "privacy": locked.checklist_privacy,
+            "quality": locked.checklist_quality,
+        }
+        locked.checklist_license = license_chosen
+        locked.checklist_contact = contact_reachable
+        locked.checklist_privacy = privacy_reviewed
+        locked.checklist_quality = quality_reviewed
+        locked.checklist_signed_by = by if getattr(by, "is_authenticated", False) else None
+        locked.checklist_signed_at = timezone.now()
+        locked.save()
+        record_write(
+            actor=by,
+            action="catalog.dataset.checklist",
+            target=locked,
+            before=before,
+            after={
+                "license": license_chosen,
+                "contact": contact_reachable,
+                "privacy": privacy_reviewed,
+                "quality": quality_reviewed,
+            },
+        )
+    return locked
+
+
+def release_blockers(dataset: Dataset) -> list[str]:
+    """Plain-language reasons the dataset cannot be published yet (empty when it can)."""
+    reasons: list[str] = []
+    if not dataset.checklist_license:
+        reasons.append(_("Choose a license and tick “license chosen” in the release checklist."))
+    if not dataset.checklist_contact:
+        reasons.append(_("Confirm that the contact point is reachable."))
+    if not dataset.checklist_privacy:
+        reasons.append(_("The privacy / personal data review must be signed off."))
+    if not dataset.checklist_quality:
+        reasons.append(_("The data quality review must be done."))
+    if dataset.is_valid is False:
+        reasons.append(_("Fix the metadata problems listed on the edit page first."))
+    if dataset.withdrawn_at is not None:
+        reasons.append(_("The dataset was withdrawn; restore it by editing it first."))
+    return reasons
+
+
+def publish_dataset(dataset: Dataset, *, by: Any) -> Dataset:
+    """Make a dataset part of the catalog (in `/data.json` when its access level is public or restricted).
+
+    Preconditions: the release checklist is complete, the metadata is valid and the dataset is not
+    withdrawn (InvalidInput lists what is missing). One transaction, revision and audit entry.
+    """
+    with transaction.atomic():
+        locked = Dataset.objects.select_for_update().get(pk=dataset.pk)
+        blockers = release_blockers(locked)
+        if blockers:
+            raise InvalidInput(
+                _("This dataset cannot be published yet."), code="release_checklist_incomplete", details=blockers
+            )
+        if locked.is_published:
+            return locked
+        before = _audit_fields(locked)
+        locked.is_published = True
+        locked.published_at = locked.updated_at = timezone.now()
+        locked.save()
+        record_write(
+            actor=by, action="catalog.dataset.publish", target=locked, before=before, after=_audit_fields(locked)
+        )
+    return locked
+
+
+def withdraw_dataset(dataset: Dataset, *, by: Any, reason: str = "") -> Dataset:
+    """Take a dataset out of every listing without deleting it (its page says it was withdrawn).
+
+    One transaction with an audit entry; withdrawing twice is harmless.
+    """
+    with transaction.atomic():
+        locked = Dataset.objects.select_for_update().get(pk=dataset.pk)
+        if locked.withdrawn_at is not None:
+            return locked
+        before = _audit_fields(locked)
+        locked.is_published = False
+        locked.withdrawn_at = locked.updated_at = timezone.now()
+        locked.withdrawn_reason = reason[:1000]
+        locked.save()
+        record_write(
+            actor=by, action="catalog.dataset.withdraw", target=locked, before=before, after=_audit_fields(locked)
+        )
+    return locked
+
+
+def restore_dataset(dataset: Dataset, *, by: Any) -> Dataset:
+    """Undo a withdrawal (the dataset comes back unpublished, to be published again deliberately)."""
+    with transaction.atomic():
+        locked = Dataset.objects.select_for_update().get(pk=dataset.pk)
+        before = _audit_fields(locked)
+        locked.withdrawn_at = None
+        locked.withdrawn_reason = ""
+        locked.updated_at = timezone.now()
+        locked.save()
+        record_write(
+            actor=by, action="catalog.dataset.restore", target=locked, before=before, after=_audit_fields(locked)
+        )
+    return locked
+
+
+def add_usage_note(dataset: Dataset, *, by: Any, title: str, body: str) -> UsageNote:
+    """Add a staff note on the best uses of a dataset. Preconditions: title and body not blank."""
+    title, body = title.strip(), body.strip()
+    if not title or not body:
+        raise InvalidInput(_("A usage note needs a title and some text."), code="note_incomplete")
+    with transaction.atomic():
+        note = UsageNote.objects.create(dataset=dataset, author=by, title=title[:200], body=body)
+        record_write(actor=by, action="catalog.usage_note.add", target=note, after={"title": note.title})
+    return note
+
+
+def delete_usage_note(note: UsageNote, *, by: Any) -> None:
+    """Remove a usage note (audited)."""
+    with transaction.atomic():
+        record_write(actor=by, action="catalog.usage_note.delete", target=note, before={"title": note.title})
+        note.delete()
+
+
+def record_dataset_view(dataset: Dataset) -> None:
+    """Count one page view. Nothing about the visitor is stored (no IP, no cookie)."""
+    Dataset.objects.filter(pk=dataset.pk).update(view_count=F("view_count") + 1)
+    _demand_usage(dataset=dataset, kind="view")
+
+
+def record_distribution_download(distribution: Distribution) -> None:
+    """Count one download through the catalog's redirect. Nothing about the visitor is stored."""
+    Distribution.objects.filter(pk=distribution.pk).update(download_count=F("download_count") + 1)
+    Dataset.objects.filter(pk=distribution.dataset_id).update(download_count=F("download_count") + 1)
+    _demand_usage(dataset=distribution.dataset, kind="download")
+
+
+def _demand_usage(*, dataset: Dataset, kind: str) -> None:
+    # The demand app is optional for the catalog: use its hook only when it exists.
+    try:
+        from civicdata.demand.services import record_usage  # type: ignore[attr-defined]
+    except ImportError:
+        return
+    try:
+        record_usage(dataset=dataset, kind=kind)
+    except TypeError:
+        log.debug("demand.record_usage has another signature; usage not forwarded")
+
+
+# --- imports and harvests ------------------------------------------------------------------------
+
+
+def _write_plan(plan: Plan, *, publisher: Organization, source: HarvestSource | None, by: Any, origin: str) -> None:
+    """Apply a plan inside the caller's transaction."""
+    now = timezone.now()
+    revision_source = RevisionSource.HARVEST if source is not None else RevisionSource.IMPORT
+    # New datasets.
+    new_items = [item for item in plan.items if item.action == Action.NEW]
+    for start in range(0, len(new_items), 2000):
+        batch = new_items[start : start + 2000]
+        objects: list[tuple[Dataset, pod.FlatDataset, Item]] = []
+        for item in batch:
+            flat = pod.to_flat(item.source)
+            dataset = Dataset(
+                publisher=publisher,
+                name=dataset_name(flat.title, flat.identifier),
+                harvest_source=source,
+                content_hash=item.content_hash,
+                upstream_hash=item.content_hash,
+                is_published=True,
+                published_at=now,
+                is_valid=item.valid,
+                problem_count=len(item.problems),
+                missing_fields=missing_fields(item.problems),
+                created_at=now,
+                updated_at=now,
+            )
+            _apply_flat(dataset, flat)
+            objects.append((dataset, flat, item))
+        Dataset.objects.bulk_create([o[0] for o in objects], batch_size=BULK_BATCH)
+        _write_children_fresh([(d, f) for d, f, _i in objects], publisher.slug)
+        DatasetRevision.objects.bulk_create(
+            [
+                _revision(d, source=revision_source, by=by, snapshot=i.source, previous=None, number=1)
+                for d, _f, i in objects
+            ],
+            batch_size=BULK_BATCH,
+        )
+    # Changed datasets (including restored ones).
+    changed = [item for item in plan.items if item.action == Action.CHANGED]
+    for start in range(0, len(changed), 1000):
+        batch = changed[start : start + 1000]
+        stored = Dataset.objects.in_bulk([item.existing_id for item in batch])
+        previous = records.pods_for(stored.values())
+        numbers = _latest_numbers([item.existing_id for item in batch])
+        pairs: list[tuple[Dataset, pod.FlatDataset]] = []
+        revisions: list[DatasetRevision] = []
+        for item in batch:
+            dataset = stored[item.existing_id]
+            flat = pod.to_flat(item.source)
+            _apply_flat(dataset, flat)
+            dataset.content_hash = dataset.upstream_hash = item.content_hash
+            dataset.is_valid = item.valid
+            dataset.problem_count = len(item.problems)
+            dataset.missing_fields = missing_fields(item.problems)
+            dataset.updated_at = now
+            dataset.harvest_source = source or dataset.harvest_source
+            if item.restore:
+                dataset.withdrawn_at = None
+                dataset.withdrawn_reason = ""
+                dataset.is_published = True
+            pairs.append((dataset, flat))
+            revisions.append(
+                _revision(
+                    dataset,
+                    source=revision_source,
+                    by=by,
+                    snapshot=item.source,
+                    previous=previous.get(dataset.pk),
+                    number=numbers.get(dataset.pk, 0) + 1,
+                )
+            )
+        fields = [
+            *row_values(pod.FlatDataset()).keys(),
+            "content_hash",
+            "upstream_hash",
+            "is_valid",
+            "problem_count",
+            "missing_fields",
+            "updated_at",
+            "harvest_source",
+            "withdrawn_at",
+            "withdrawn_reason",
+            "is_published",
+        ]
+        Dataset.objects.bulk_update([p[0] for p in pairs], fields, batch_size=200)
+        _replace_children(pairs)
+        DatasetRevision.objects.bulk_create(revisions, batch_size=BULK_BATCH)
+    # Gone upstream: withdrawn, never deleted.
+    withdrawn_ids = [item.existing_id for item in plan.withdrawn]
+    for start in range(0, len(withdrawn_ids), BULK_BATCH):
+        Dataset.objects.filter(pk__in=withdrawn_ids[start : start + BULK_BATCH]).update(
+            withdrawn_at=now,
+            is_published=False,
+            withdrawn_reason=_("No longer listed by the harvest source %(origin)s.") % {"origin": origin},
+            updated_at=now,
+        )
+
+
+def _latest_numbers(ids: list[int]) -> dict[int, int]:
+    from django.db.models import Max
+
+    rows = DatasetRevision.objects.filter(dataset_id__in=ids).values("dataset_id").annotate(last=Max("number"))
+    return {row["dataset_id"]: row["last"] for row in rows}
+
+
+def _write_children_fresh(pairs: list[tuple[Dataset, pod.FlatDataset]], publisher_slug: str) -> None:
+    dists: list[Distribution] = []
+    facets: list[tuple[int, str, str]] = []
+    for dataset, flat in pairs:
+        dists.extend(_distribution_objects(dataset.pk, flat))
+        facets.extend((dataset.pk, kind, value) for kind, value in facet_values(flat, publisher_slug))
+    Distribution.objects.bulk_create(dists, batch_size=BULK_BATCH)
+    _insert_facets(facets)
+
+
+def _finish_run(run: HarvestRun, plan: Plan | None, *, status: str, error: str = "") -> HarvestRun:
+    run.status = status
+    run.error = error
+    run.finished_at = timezone.now()
+    if plan is not None:
+        run.created_count = plan.count(Action.NEW)
+        run.changed_count = plan.count(Action.CHANGED)
+        run.unchanged_count = plan.count(Action.UNCHANGED)
+        run.conflict_count = plan.count(Action.CONFLICT)
+        run.withdrawn_count = plan.count(Action.WITHDRAWN)
+        run.invalid_count = plan.invalid_count
+        run.report = plan.report()
+    run.save()
+    return run
+
+
+def import_catalog(
+    *,
+    publisher: Organization,
+    document: Any,
+    by: Any,
+    origin: str = "",
+    source: HarvestSource | None = None,
+    dry_run: bool = False,
+    withdraw_missing: bool = False,
+) -> HarvestRun:
+    """Import the datasets of a parsed v1.1 catalog document for `publisher`, or plan it (`dry_run`).
+
+    Preconditions: `document` is a catalog object with a `dataset` list (or a v1.0 list of datasets),
+    else the run fails with a clear error and nothing is written. Incremental: unchanged datasets are not
+    rewritten; local edits are kept and listed as conflicts; with `withdraw_missing` (harvests), datasets
+    of `source` no longer listed are withdrawn. All writes happen in one transaction: all or nothing.
+    Returns the HarvestRun with counts and a per-dataset report.
+    """
+    run = HarvestRun.objects.create(
+        source=source,
+        publisher=publisher,
+        origin=origin[:2000],
+        dry_run=dry_run,
+        status=RunStatus.RUNNING,
+        triggered_by=by if getattr(by, "is_authenticated", False) else None,
+        started_at=timezone.now(),
+    )
+    datasets = document.get("dataset") if isinstance(document, dict) else document
+    if not isinstance(datasets, list):
+        return _finish_run(
+            run,
+            None,
+            status=RunStatus.FAILED,
+            error=_("The document has no “dataset” list, so there is nothing to import."),
+        )
+    try:
+        plan = plan_import(
+            datasets,
+            publisher_id=publisher.pk,
+            profile=profile_for(publisher),
+            source_id=source.pk if source else None,
+            withdraw_missing=withdraw_missing,
+        )
+        if not dry_run:
+            with transaction.atomic():
+                _write_plan(plan, publisher=publisher, source=source, by=by, origin=origin)
+                record_write(
+                    actor=by,
+                    action="catalog.harvest" if source else "catalog.import",
+                    target=source or publisher,
+                    after={
+                        "origin": origin,
+                        "new": plan.count(Action.NEW),
+                        "changed": plan.count(Action.CHANGED),
+                        "withdrawn": plan.count(Action.WITHDRAWN),
+                        "conflicts": plan.count(Action.CONFLICT),
+                    },
+                )
+    except Exception as exc:
+        log.exception("catalog import from %s failed", origin)
+        return _finish_run(
+            run,
+            None,
+            status=RunStatus.FAILED,
+            error=_("The import stopped and nothing was changed: %(reason)s") % {"reason": exc},
+        )
+    if source is not None and not dry_run:
+        HarvestSource.objects.filter(pk=source.pk).update(last_run_at=timezone.now())
+    return _finish_run(run, plan, status=RunStatus.SUCCEEDED)
+
+
+def _failed_run(*, publisher: Organization, by: Any, origin: str, source: HarvestSource | None, dry_run: bool,
+                error: str) -> HarvestRun:  # fmt: skip
+    now = timezone.now()
+    return HarvestRun.objects.create(
+        source=source,
+        publisher=publisher,
+        origin=origin[:2000],
+        dry_run=dry_run,
+        status=RunStatus.FAILED,
+        triggered_by=by if getattr(by, "is_authenticated", False) else None,
+        started_at=now,
+        finished_at=now,
+        error=error,
+    )
+
+
+def import_catalog_from(
+    *, publisher: Organization, location: str, by: Any, dry_run: bool = False, kind: str = HarvestKind.DATAJSON
+) -> HarvestRun:
+    """Read a catalog from a local file or an http(s) URL (via the SSRF-safe fetcher) and import it.
+
+    Unreadable input (bad JSON, HTML page, error body, too large) gives a failed run that explains it.
+    """
+    from civicdata.catalog.sources import SourceError, load_document
+
+    try:
+        document = load_document(location, kind=kind, allow_any_file=True)
+    except SourceError as exc:
+        return _failed_run(
+            publisher=publisher, by=by, origin=location, source=None, dry_run=dry_run, error=exc.message
+        )
+    return import_catalog(publisher=publisher, document=document, by=by, origin=location, dry_run=dry_run)
+
+
+def register_harvest_source(
+    *, publisher: Organization, name: str, kind: str, url: str, schedule: str, by: Any, slug: str = ""
+) -> HarvestSource:
+    """Register a harvest source (inactive until approved after a dry run). Audited, one transaction.
+
+    Preconditions: `kind` is a HarvestKind; the address is an http(s) URL, or a `file:` path inside an
+    allowed folder (CATALOG_HARVEST_FILE_DIRS).
+    """
+    from django.utils.text import slugify
+
+    from civicdata.catalog.sources import SourceError, check_location
+
+    if kind not in HarvestKind.values:
+        raise InvalidInput(_("Unknown kind of harvest source."), code="harvest_kind")
+    if schedule not in HarvestSchedule.values:
+        raise InvalidInput(_("Unknown schedule."), code="harvest_schedule")
+    try:
+        check_location(url)
+    except SourceError as exc:
+        raise InvalidInput(exc.message, code=exc.code) from None
+    base = slugify(slug or name)[:70] or "source"
+    candidate, counter = base, 2
+    while HarvestSource.objects.filter(slug=candidate).exists():
+        candidate, counter = f"{base}-{counter}", counter + 1
+    with transaction.atomic():
+        source = HarvestSource.objects.create(
+            name=name.strip()[:200] or url[:200],
+            slug=candidate,
+            publisher=publisher,
+            kind=kind,
+            url=url.strip(),
+            schedule=schedule,
+            is_active=False,
+            created_by=by if getattr(by, "is_authenticated", False) else None,
+        )
+        record_write(actor=by, action="catalog.harvest_source.register", target=source, after={"url": source.url})
+    return source
+
+
+def approve_harvest_source(source: HarvestSource, *, by: Any) -> HarvestSource:
+    """Approve a source after reviewing its dry run: it becomes active and runs on its schedule.
+
+    Precondition: at least one successful dry run exists (InvalidInput otherwise).
+    """
+    if not source.runs.filter(dry_run=True, status=RunStatus.SUCCEEDED).exists():
+        raise InvalidInput(_("Preview a dry run of this source before approving it."), code="dry_run_first")
+    with transaction.atomic():
+        source.is_active = True
+        source.approved_at = timezone.now()
+        source.approved_by = by if getattr(by, "is_authenticated", False) else None
+        source.save(update_fields=["is_active", "approved_at", "approved_by"])
+        record_write(actor=by, action="catalog.harvest_source.approve", target=source, after={"active": True})
+    return source
+
+
+def run_harvest(source: HarvestSource, *, by: Any = None, dry_run: bool = False) -> HarvestRun:
+    """Fetch a source and import it (or plan it when `dry_run`); datasets gone upstream are withdrawn.
+
+    Preconditions: a real run needs an approved, active source (a dry run does not).
+    """
+    from civicdata.catalog.sources import SourceError, load_document
+
+    if not dry_run and not (source.is_active and source.approved_at):
+        raise InvalidInput(_("This source has not been approved yet."), code="source_not_approved")
+    try:
+        document = load_document(source.url, kind=source.kind)
+    except SourceError as exc:
+        return _failed_run(
+            publisher=source.publisher, by=by, origin=source.url, source=source, dry_run=dry_run, error=exc.message
+        )
+    return import_catalog(
+        publisher=source.publisher,
+        document=document,
+        by=by,
+        origin=source.url,
+        source=source,
+        dry_run=dry_run,
+        withdraw_missing=True,
+    )
+
+
+def due_harvest_sources(*, now: Any = None) -> list[HarvestSource]:
+    """Active approved sources whose schedule says they should run now."""
+    now = now or timezone.now()
+    due: list[HarvestSource] = []
+    intervals = {HarvestSchedule.DAILY: timedelta(days=1), HarvestSchedule.WEEKLY: timedelta(days=7)}
+    for source in HarvestSource.objects.filter(is_active=True, approved_at__isnull=False).exclude(
+        schedule=HarvestSchedule.MANUAL
+    ):
+        interval = intervals[HarvestSchedule(source.schedule)]
+        if source.last_run_at is None or now - source.last_run_at >= interval:
+            due.append(source)
+    return due
+
+
+# --- link checking and dashboard snapshots --------------------------------------------------------
+
+
+def record_link_result(distribution: Distribution, *, status_code: int | None, ok: bool) -> None:
+    """Store the outcome of one link check on a distribution."""
+    Distribution.objects.filter(pk=distribution.pk).update(
+        link_status=LinkStatus.OK if ok else LinkStatus.BROKEN,
+        link_status_code=status_code,
+        link_checked_at=timezone.now(),
+    )
+
+
+def take_snapshot(publisher: Organization, *, day: date | None = None) -> PublisherSnapshot:
+    """Store (or refresh) today's dashboard figures for a publisher."""
+    from civicdata.catalog.dashboard import publisher_figures
+
+    figures = publisher_figures(publisher)
+    snapshot, _created = PublisherSnapshot.objects.update_or_create(
+        publisher=publisher,
+        date=day or timezone.localdate(),
+        defaults={
+            "total": figures.total,
+            "public": figures.by_access_level.get("public", 0),
+            "restricted_public": figures.by_access_level.get("restricted public", 0),
+            "non_public": figures.by_access_level.get("non-public", 0),
+            "valid": figures.valid,
+            "missing_required": figures.missing_required,
+            "broken_links": figures.broken_links,
+            "stale": figures.stale,
+        },
+    )
+    return snapshot
+
+
+def update_catalog_settings(*, by: Any, title: str, description: str, profile: str) -> CatalogSettings:
+    """Change the catalog title, description and default validation profile (audited)."""
+    if profile not in Profile.values:
+        raise InvalidInput(_("Unknown validation profile."), code="profile")
+    with transaction.atomic():
+        current = catalog_settings()
+        before = {"title": current.title, "profile": current.profile}
+        current.title, current.description, current.profile = title.strip()[:200], description, profile
+        current.updated_at = timezone.now()
+        current.save()
+        record_write(actor=by, action="catalog.settings", target=current, before=before, after={"title": title})
+    return current
+
+
+def harvest_file_dirs() -> list[Path]:
+    """Folders from which `file:` harvest sources may be read: the demo data plus the setting's list."""
+    folders = [Path(__file__).resolve().parent / "demo_data"]
+    folders.extend(Path(p) for p in getattr(settings, "CATALOG_HARVEST_FILE_DIRS", []) or [])
+    return folders
