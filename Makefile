@@ -11,7 +11,6 @@ PYTHON_CANDIDATES := python3.14 python3.13 python3.12 python3 \
 PYTHON ?= $(shell for p in $(PYTHON_CANDIDATES); do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 PYTEST_ARGS ?=
-export DJANGO_SETTINGS_MODULE ?=
 
 .PHONY: demo test install lint fix check-migrations serve bench lock clean messages
 

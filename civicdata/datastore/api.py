@@ -1,5 +1,433 @@
-"""API of the datastore app."""
+"""The Data API under /api/data/: query any published table (JSON pages, or streamed CSV, XML,
+GeoJSON, JSON and XLSX downloads), read its Table Schema, and run read-only SQL.
 
-from ninja import Router
+Each table's columns and types are added to the OpenAPI document at request time (see
+`LiveTableSchemas`), so /api/openapi.json always describes the tables that exist now."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlencode
+
+import orjson
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from ninja import Router, Schema
+
+from civicdata.core.api_errors import error_response
+
+from . import formats, runtime
+from .guard import Busy, QueryFailed, QueryTimeout
+from .ingest.infer import point_expressions, quote_ident
+from .models import DataTable, TableStatus
+from .permissions import can_view_table
+from .query import AGGREGATES, OPERATORS, ParsedQuery, QueryError, build_sql, fetch_page, parse_query
+from .schema import point_source
+from .sql import SqlRejected, run_sql
 
 router = Router()
+
+EXPORT_FORMATS = ("csv", "json", "xml", "geojson", "xlsx")
+OPENAPI_TYPES = {
+    "integer": {"type": "integer"},
+    "number": {"type": "number"},
+    "boolean": {"type": "boolean"},
+    "date": {"type": "string", "format": "date"},
+    "datetime": {"type": "string", "format": "date-time"},
+    "geopoint": {"type": "string", "description": "point as text (WKT or (lat, lon))"},
+    "string": {"type": "string"},
+}
+
+
+def get_visible_table(request: HttpRequest, dataset: str, table: str) -> DataTable:
+    """The table, or 404 when it does not exist or the person may not see it (no existence leak)."""
+    found = (
+        DataTable.objects.select_related("dataset", "dataset__publisher", "distribution")
+        .filter(dataset__name=dataset, name=table)
+        .first()
+    )
+    if found is None or not can_view_table(request.user, found):
+        raise Http404("No such table.")
+    return found
+
+
+def _json(data: Any, status: int = 200) -> HttpResponse:
+    return HttpResponse(
+        orjson.dumps(data, default=formats._default, option=orjson.OPT_NON_STR_KEYS),
+        status=status,
+        content_type="application/json",
+    )
+
+
+def _guard_error(exc: Exception) -> HttpResponse:
+    if isinstance(exc, Busy):
+        response = error_response(503, str(exc), code="busy")
+        response["Retry-After"] = "2"
+        return response
+    if isinstance(exc, QueryTimeout):
+        return error_response(400, str(exc), code="query_timeout")
+    return error_response(400, str(exc), code="query_failed")
+
+
+def _query_error(exc: QueryError) -> HttpResponse:
+    return error_response(400, exc.message, code="bad_parameter", details=exc.as_dict())
+
+
+def columns_meta(table: DataTable) -> list[dict[str, Any]]:
+    return [
+        {"name": f["name"], "title": f.get("title", f["name"]), "type": f.get("type", "string")}
+        for f in table.schema.get("fields", [])
+    ]
+
+
+def _next_link(request: HttpRequest, **changes: Any) -> str:
+    params = request.GET.copy()
+    for key in ("cursor", "offset"):
+        params.pop(key, None)
+    for key, value in changes.items():
+        params[key] = value
+    return request.build_absolute_uri(request.path) + "?" + urlencode(list(params.lists()), doseq=True)
+
+
+class ColumnOut(Schema):
+    name: str
+    title: str
+    type: str
+
+
+class PageOut(Schema):
+    dataset: str
+    table: str
+    columns: list[ColumnOut]
+    rows: list[Any]
+    next_cursor: str | None = None
+    next: str | None = None
+    row_count: int
+
+
+class TableOut(Schema):
+    name: str
+    title: str
+    api: str
+    row_count: int
+    columns: list[ColumnOut]
+
+
+class SqlIn(Schema):
+    sql: str
+
+
+class SqlOut(Schema):
+    columns: list[str]
+    rows: list[list[Any]]
+    truncated: bool
+    row_cap: int
+
+
+def query_page(request: HttpRequest, table: DataTable) -> HttpResponse:
+    """One JSON page of a table (used by the API and the HTML page's data)."""
+    try:
+        parsed = parse_query(request.GET, runtime.table_info(table))
+    except QueryError as exc:
+        return _query_error(exc)
+    shape = request.GET.get("_shape", "objects")
+    if shape not in ("objects", "arrays"):
+        return _query_error(QueryError("_shape must be objects or arrays.", param="_shape"))
+    guard = runtime.get_guard()
+    cur = runtime.open_cursor(table)
+    try:
+        with guard.slot(), guard.deadline(cur):
+            page = fetch_page(cur, parsed)
+    except (Busy, QueryTimeout, QueryFailed) as exc:
+        return _guard_error(exc)
+    names = page.columns
+    rows = [list(r) for r in page.rows] if shape == "arrays" else [dict(zip(names, r, strict=True)) for r in page.rows]
+    meta = {f["name"]: f for f in columns_meta(table)}
+    next_link = None
+    if page.next_cursor:
+        next_link = _next_link(request, cursor=page.next_cursor)
+    elif page.next_offset is not None:
+        next_link = _next_link(request, offset=page.next_offset)
+    return _json(
+        {
+            "dataset": table.dataset.name,
+            "table": table.name,
+            "columns": [meta.get(n, {"name": n, "title": n, "type": _output_type(n)}) for n in names],
+            "rows": rows,
+            "next_cursor": page.next_cursor,
+            "next_offset": page.next_offset,
+            "next": next_link,
+            "row_count": table.row_count,
+        }
+    )
+
+
+def _output_type(name: str) -> str:
+    return "integer" if name == "count" else "number"
+
+
+def export_response(request: HttpRequest, table: DataTable, fmt: str) -> HttpResponse:
+    """Stream every matching row (filters, sort and fields apply; `limit` optional) in `fmt`."""
+    if fmt not in EXPORT_FORMATS:
+        raise Http404("Unknown format.")
+    try:
+        parsed = parse_query(request.GET, runtime.table_info(table), export=True)
+    except QueryError as exc:
+        return _query_error(exc)
+    if parsed.cursor is not None:
+        return _query_error(QueryError("Downloads do not take a cursor.", param="cursor"))
+    sql, params, columns = _export_sql(parsed, table, fmt)
+    if sql is None:
+        return error_response(
+            400, "This table has no coordinates, so it has no GeoJSON form.", code="not_geographic"
+        )
+    guard = runtime.get_guard()
+    cur = runtime.open_cursor(table)
+    try:
+        batches = guard.stream(cur, sql, params, seconds=settings.DATASTORE_EXPORT_TIMEOUT)
+        first = next(batches, [])
+    except (Busy, QueryTimeout, QueryFailed) as exc:
+        return _guard_error(exc)
+
+    def all_batches() -> Iterator[list[tuple]]:
+        if first:
+            yield first
+        yield from batches
+
+    if fmt == "csv":
+        body = formats.csv_stream(columns, all_batches())
+    elif fmt == "json":
+        shape = request.GET.get("_shape", "objects")
+        body = formats.json_stream(
+            columns, all_batches(), shape="arrays" if shape == "arrays" else "objects", meta={"table": table.name}
+        )
+    elif fmt == "xml":
+        body = formats.xml_stream(columns, all_batches())
+    elif fmt == "geojson":
+        body = formats.geojson_stream(columns, all_batches())
+    else:
+        body = formats.xlsx_stream(columns, all_batches(), sheet=table.name)
+    response = StreamingHttpResponse(body, content_type=formats.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{table.dataset.name}-{table.name}.{fmt}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _export_sql(parsed: ParsedQuery, table: DataTable, fmt: str) -> tuple[str | None, list[Any], list[str]]:
+    sql, params = build_sql(parsed, extra=0)
+    if parsed.grouped:
+        return sql, params, parsed.output_columns
+    # Drop the trailing rowid the page query selects for cursors.
+    inner = f"SELECT * EXCLUDE (rowid) FROM ({sql})"  # noqa: S608
+    columns = list(parsed.fields)
+    if fmt != "geojson":
+        return inner, params, columns
+    source = point_source(table.schema)
+    if source is None:
+        return None, [], []
+    if "latitude" in source:
+        lon, lat = quote_ident(source["longitude"]), quote_ident(source["latitude"])
+    else:
+        lon, lat = point_expressions(source.get("format", "wkt"), source["point"])
+    wanted = ", ".join(quote_ident(c) for c in parsed.fields)
+    sql, params = build_sql(parsed, extra=0)
+    full = (
+        f"SELECT {wanted}, {lon} AS _lon, {lat} AS _lat FROM data WHERE rowid IN "  # noqa: S608
+        f"(SELECT rowid FROM ({sql}))"
+    )
+    if parsed.sort:
+        full = f"SELECT * FROM ({full})"  # noqa: S608
+    return full, params, [*columns, "_lon", "_lat"]
+
+
+# -- OpenAPI: live per-table schemas ---------------------------------------------------------
+
+
+def table_component(table: DataTable) -> dict[str, Any]:
+    """JSON Schema of one row of `table` (for the OpenAPI document)."""
+    properties = {}
+    for f in table.schema.get("fields", []):
+        entry = dict(OPENAPI_TYPES.get(f.get("type", "string"), {"type": "string"}))
+        entry["title"] = f.get("title", f["name"])
+        if f.get("description"):
+            entry["description"] = f["description"]
+        properties[f["name"]] = entry
+    return {
+        "title": f"{table.dataset.name}/{table.name}",
+        "type": "object",
+        "description": f"One row of {table.display_title}: GET {table.api_path}",
+        "properties": properties,
+        "x-filter-operators": list(OPERATORS),
+        "x-aggregates": list(AGGREGATES),
+    }
+
+
+class LiveTableSchemas(dict):
+    """An `openapi_extra` mapping computed when the OpenAPI document is generated, so published
+    tables appear (columns, titles and types) without restarting the server."""
+
+    def _build(self) -> dict[str, Any]:
+        tables = (
+            DataTable.objects.select_related("dataset", "distribution")
+            .filter(status=TableStatus.PUBLISHED, version__gt=0)
+            .order_by("dataset__name", "name")
+        )
+        components = [table_component(t) for t in tables if t.dataset.is_public_listing]
+        row_schema: dict[str, Any] = {"oneOf": components} if components else {"type": "object"}
+        return {
+            "x-tables": [c["title"] for c in components],
+            "responses": {
+                "200": {
+                    "description": "A page of rows; `rows` follow the schema of the requested table.",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "columns": {"type": "array", "items": {"type": "object"}},
+                                    "rows": {"type": "array", "items": row_schema},
+                                    "next_cursor": {"type": ["string", "null"]},
+                                    "next": {"type": ["string", "null"]},
+                                    "row_count": {"type": "integer"},
+                                },
+                            }
+                        }
+                    },
+                }
+            },
+        }
+
+    def __iter__(self):  # type: ignore[override]
+        self._cache = self._build()
+        return iter(self._cache)
+
+    def __getitem__(self, key: str) -> Any:
+        cache = getattr(self, "_cache", None) or self._build()
+        return cache[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in ("x-tables", "responses")
+
+    def __len__(self) -> int:
+        return 2
+
+    def __bool__(self) -> bool:
+        return True
+
+    def keys(self):  # type: ignore[override]
+        return list(iter(self))
+
+    def items(self):  # type: ignore[override]
+        return [(k, self[k]) for k in self]
+
+
+QUERY_DESCRIPTION = (
+    "Filters: `column=value` or `column__op=value` with op in "
+    + ", ".join(f"`{o}`" for o in OPERATORS)
+    + " (`in` takes comma-separated values, `isnull` true/false). `q` searches text columns. `fields` "
+    "picks columns, `sort` orders (`-column` for descending, comma-separated), `limit` (default 100, "
+    "max 10,000), `cursor` follows `next_cursor`, `offset` pages small tables. `group_by` with "
+    "`count`, `sum`, `avg`, `min`, `max` (column names) aggregates. `_shape=arrays` returns rows as "
+    "arrays. Bad parameters answer 400 listing the valid columns and operators."
+)
+
+
+# -- endpoints -------------------------------------------------------------------------------
+
+
+@router.get("/sql", response=SqlOut, summary="Read-only SQL (GET)", url_name="data_sql_get")
+def sql_get(request: HttpRequest, sql: str) -> HttpResponse:
+    """Run one SELECT over published tables (named by their SQL name, see each table's `sql_name`).
+    Allowed as GET because it can never change anything."""
+    return _run_sql(sql)
+
+
+@router.post("/sql", response=SqlOut, summary="Read-only SQL", url_name="data_sql")
+def sql_post(request: HttpRequest, payload: SqlIn) -> HttpResponse:
+    """Run one SELECT statement with a time limit, a row cap and no file, network or extension access."""
+    return _run_sql(payload.sql)
+
+
+def _run_sql(sql: str) -> HttpResponse:
+    tables = {
+        t.relation: runtime.table_path(t)
+        for t in DataTable.objects.select_related("dataset").filter(status=TableStatus.PUBLISHED, version__gt=0)
+        if t.dataset.is_public_listing
+    }
+    cap = settings.DATASTORE_SQL_ROW_CAP
+    try:
+        result = run_sql(
+            sql, tables, guard=runtime.get_guard(), row_cap=cap, memory_mb=settings.DATASTORE_QUERY_MEMORY_MB
+        )
+    except SqlRejected as exc:
+        return error_response(400, str(exc), code="sql_rejected", details={"tables": sorted(tables)})
+    except (Busy, QueryTimeout, QueryFailed) as exc:
+        return _guard_error(exc)
+    return _json(
+        {"columns": result.columns, "rows": [list(r) for r in result.rows], "truncated": result.truncated, "row_cap": cap}
+    )
+
+
+@router.get("/{dataset}", response=list[TableOut], summary="Tables of a dataset", url_name="data_tables")
+def dataset_tables(request: HttpRequest, dataset: str) -> HttpResponse:
+    """The queryable tables of a dataset, with their columns."""
+    tables = [
+        t
+        for t in DataTable.objects.select_related("dataset", "dataset__publisher", "distribution").filter(
+            dataset__name=dataset
+        )
+        if can_view_table(request.user, t)
+    ]
+    if not tables:
+        raise Http404("No tables for this dataset.")
+    return _json(
+        [
+            {
+                "name": t.name,
+                "title": t.display_title,
+                "api": request.build_absolute_uri(t.api_path),
+                "sql_name": t.relation,
+                "row_count": t.row_count,
+                "columns": columns_meta(t),
+            }
+            for t in tables
+        ]
+    )
+
+
+@router.get(
+    "/{dataset}/{table}/schema",
+    summary="Table Schema of a table",
+    url_name="data_table_schema",
+)
+def table_schema(request: HttpRequest, dataset: str, table: str) -> HttpResponse:
+    """The Frictionless Table Schema (the distribution's `describedBy`)."""
+    found = get_visible_table(request, dataset, table)
+    response = _json(found.schema)
+    response["Content-Type"] = "application/schema+json"
+    return response
+
+
+@router.get(
+    "/{dataset}/{table}.{fmt}",
+    summary="Download a table (csv, json, xml, geojson, xlsx)",
+    description="Streams every matching row. " + QUERY_DESCRIPTION,
+    url_name="data_table_export",
+)
+def table_export(request: HttpRequest, dataset: str, table: str, fmt: str) -> HttpResponse:
+    """Streamed full download in the format named by the suffix; filters and sort apply."""
+    return export_response(request, get_visible_table(request, dataset, table), fmt)
+
+
+@router.get(
+    "/{dataset}/{table}",
+    response=PageOut,
+    summary="Query a table",
+    description=QUERY_DESCRIPTION,
+    url_name="data_table",
+    openapi_extra=LiveTableSchemas(),
+)
+def table_query(request: HttpRequest, dataset: str, table: str) -> HttpResponse:
+    """Filter, sort, page and aggregate a table; answers a JSON page."""
+    return query_page(request, get_visible_table(request, dataset, table))

@@ -25,6 +25,10 @@ _RELATION_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 _VERSION_RE = re.compile(r"^v(\d{6})\.duckdb$")
 
 
+def _sql_text(text: str) -> str:
+    return text.replace("'", "''")
+
+
 class StoreError(Exception):
     """A table name or version the store cannot use."""
 
@@ -142,6 +146,38 @@ class TableStore:
         (folder / "CURRENT").unlink(missing_ok=True)
         if folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
+
+    def derive(self, relation: str, source_version: int, select_sql: str, *, memory_mb: int = 256) -> int:
+        """Write a new version whose rows are `SELECT <select_sql> FROM` the source version, in the
+        same order; returns the new version (not yet current: call `swap`). Used to drop, mask or
+        re-type columns without the original file.
+
+        Precondition: `select_sql` is built from quoted known column names only.
+        """
+        source = self.version_path(relation, source_version)
+        version = self.next_version(relation)
+        target = self.version_path(relation, version)
+        conn = duckdb.connect(
+            str(target),
+            config={
+                "memory_limit": f"{memory_mb}MB",
+                "autoinstall_known_extensions": False,
+                "autoload_known_extensions": False,
+            },
+        )
+        try:
+            conn.execute(f"ATTACH '{_sql_text(str(source))}' AS src (READ_ONLY)")
+            conn.execute(
+                f"CREATE TABLE {DATA_TABLE} AS SELECT {select_sql} FROM src.{DATA_TABLE} ORDER BY rowid"  # noqa: S608
+            )
+            conn.execute("DETACH src")
+            conn.execute("CHECKPOINT")
+        except BaseException:
+            conn.close()
+            self.discard(relation, version)
+            raise
+        conn.close()
+        return version
 
     # -- reading -----------------------------------------------------------------------------
     def connection(self, path: Path) -> duckdb.DuckDBPyConnection:

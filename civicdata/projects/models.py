@@ -463,9 +463,10 @@ class DataNeed(models.Model):
 
     use_case = models.ForeignKey(UseCase, on_delete=models.CASCADE, related_name="data_needs")
     description = models.CharField(_("data needed"), max_length=300)
-    # The catalog's DCAT-US `identifier`, resolved through `catalog_links` so this app does not depend on
-    # the catalog's migrations; blank means the data is not released yet.
-    dataset_identifier = models.CharField(_("catalog dataset identifier"), max_length=300, blank=True)
+    # Empty when the data is not released yet; the need then links to a request in the demand queue.
+    dataset = models.ForeignKey(
+        "catalog.Dataset", null=True, blank=True, on_delete=models.SET_NULL, related_name="tde_needs"
+    )
     demand_request_url = models.CharField(_("link to the data request"), max_length=300, blank=True)
 
     class Meta:
@@ -476,7 +477,7 @@ class DataNeed(models.Model):
 
     @property
     def released(self) -> bool:
-        return bool(self.dataset_identifier)
+        return self.dataset_id is not None
 
 
 class RefineWorksheet(models.Model):
@@ -613,7 +614,7 @@ class Intervention(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     data_url = models.URLField(_("link to the data"), blank=True)
-    dataset_identifiers = models.JSONField(_("catalog dataset identifiers"), default=list, blank=True)
+    datasets = models.ManyToManyField("catalog.Dataset", blank=True, related_name="tde_interventions")
     activities = models.ManyToManyField(Activity, blank=True, related_name="interventions")
     users_reached = models.PositiveIntegerField(_("people reached"), default=0)
     feedback_open = models.BooleanField(_("feedback channel open"), default=True)

@@ -44,7 +44,7 @@ def add_intervention(
     title: str,
     description: str = "",
     data_url: str = "",
-    dataset_identifiers: Iterable[str] = (),
+    datasets: Iterable[Any] = (),
     activity_ids: Iterable[int] = (),
     by: Any,
 ) -> Intervention:
@@ -54,15 +54,14 @@ def add_intervention(
     _ensure_tactic(StepChoice.IMPLEMENT, tactic)
     if data_url and not data_url.startswith(("https://", "http://", "/")):
         raise InvalidInput(_("The data link must be a web address."), code="bad_url")
-    identifiers = list(dict.fromkeys(i.strip() for i in dataset_identifiers if i.strip()))
     intervention = Intervention.objects.create(
         project=project,
         tactic=tactic,
         title=_required(title, _("Title")),
         description=description,
         data_url=data_url,
-        dataset_identifiers=identifiers,
     )
+    intervention.datasets.set(list(datasets))
     intervention.activities.set(Activity.objects.filter(project=project, pk__in=list(activity_ids)))
     _event(project, EventKind.INTERVENTION, _("Intervention added: %(t)s") % {"t": intervention.title}, by=by)
     _touch(project)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from civicdata.core.audit import record_write, snapshot
 from civicdata.core.errors import Conflict, InvalidInput
-from civicdata.projects import catalog_links, method, permissions, worksheet
+from civicdata.projects import method, permissions, worksheet
 from civicdata.projects.models import (
     Activity,
     DataNeed,
@@ -168,7 +168,7 @@ def add_user_story(
 
 @transaction.atomic
 def add_data_need(
-    use_case: UseCase, *, description: str, dataset_identifier: str = "", demand_request_url: str = "", by: Any
+    use_case: UseCase, *, description: str, dataset: Any = None, demand_request_url: str = "", by: Any
 ) -> DataNeed:
     """Record data a use case needs: a catalog dataset, or unreleased data linked to a demand request.
 
@@ -176,17 +176,14 @@ def add_data_need(
     app's page for asking for new data.
     """
     permissions.ensure_can_edit_project(by, use_case.project)
-    dataset_identifier = dataset_identifier.strip()
-    if dataset_identifier and catalog_links.exists(dataset_identifier) is False:
-        raise InvalidInput(_("No catalog dataset has that identifier."), code="unknown_dataset")
     if demand_request_url and not demand_request_url.startswith(("https://", "http://", "/")):
         raise InvalidInput(_("The request link must be a web address."), code="bad_url")
-    if not dataset_identifier and not demand_request_url:
+    if dataset is None and not demand_request_url:
         demand_request_url = _demand_request_link(description)
     need = DataNeed.objects.create(
         use_case=use_case,
         description=_required(description, _("Data needed")),
-        dataset_identifier=dataset_identifier[:300],
+        dataset=dataset,
         demand_request_url=demand_request_url[:300],
     )
     return need
