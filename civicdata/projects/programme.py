@@ -69,7 +69,7 @@ def summarise() -> ProgrammeSummary:
     return summary
 
 
-def _completed():  # noqa: ANN202 - a Q object
+def _completed():
     from django.db.models import Q
 
     return Q(status=ProjectStatus.COMPLETED)

@@ -49,7 +49,7 @@ def complete_find(project: Project, staff: User) -> None:
     )  # fmt: skip
 
 
-def complete_refine(project: Project, staff: User):  # noqa: ANN201
+def complete_refine(project: Project, staff: User):
     uc = services.add_use_case(project, title="Parents plan safe routes", by=staff)
     persona = services.add_persona(uc, name="Parent of a 9-year-old", by=staff)
     services.add_user_story(uc, persona=persona, as_a="parent", i_want="crash maps", so_that="we walk safely", by=staff)
@@ -60,12 +60,11 @@ def complete_refine(project: Project, staff: User):  # noqa: ANN201
     return uc
 
 
-def complete_design(project: Project, staff: User, use_case) -> None:  # noqa: ANN001
+def complete_design(project: Project, staff: User, use_case) -> None:
     services.select_use_case(project, use_case=use_case, by=staff)
     plan = services.save_plan(
         project, goal="Safe routes", activities="Map", roles="City, PTA", timeline="Spring", housed_by="Library",
-        sustained_by="PTA", constraints={c: "None known" for c in
-                                         ("privacy", "security", "legal", "technical", "operational")}, by=staff,
+        sustained_by="PTA", constraints=dict.fromkeys(("privacy", "security", "legal", "technical", "operational"), "None known"), by=staff,
     )  # fmt: skip
     now = timezone.now()
     services.open_comment_period(

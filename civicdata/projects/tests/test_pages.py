@@ -1,0 +1,246 @@
+"""Page behaviour: public pages render with bounded queries, residents act only where a step is open,
+staff act through the workspace, hostile text is inert, documents are printable."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from civicdata.projects import services
+from civicdata.projects.models import Problem, ProblemComment
+from civicdata.projects.tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+@pytest.fixture
+def walk():
+    """A project walked to completion, plus its staff member."""
+    org = f.make_org()
+    staff = f.make_staff(org)
+    project = f.make_project(org, staff)
+    f.complete_find(project, staff)
+    project = services.advance_step(project, by=staff)
+    uc = f.complete_refine(project, staff)
+    project = services.advance_step(project, by=staff)
+    f.complete_design(project, staff, uc)
+    project = services.advance_step(project, by=staff)
+    f.complete_implement(project, staff)
+    return services.advance_step(project, by=staff), staff
+
+
+def test_list_page_queries_do_not_grow_with_projects(client, django_assert_max_num_queries):
+    """The list page uses a fixed number of queries for 3 or 30 projects."""
+    org = f.make_org()
+    staff = f.make_staff(org)
+    for i in range(30):
+        f.make_project(org, staff, title=f"Project {i}")
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("projects:list"))
+    assert response.status_code == 200
+    assert "Project 29" in response.content.decode()
+
+
+def test_project_page_is_bounded_and_shows_all_sections(client, django_assert_max_num_queries, walk):
+    """The public page shows step, learning, participation and people with bounded queries."""
+    project, staff = walk
+    for i in range(20):
+        Problem.objects.create(project=project, title=f"P{i}", vote_count=i)
+    with django_assert_max_num_queries(30):
+        response = client.get(project.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    for heading in ("Where the project is", "What has been learned so far", "How to take part", "Who is involved"):
+        assert heading in html
+    assert "Traffic safety" in html and "Posters" in html
+
+
+def test_problem_inventory_escapes_hostile_text_and_counts_votes(client):
+    """Residents post and vote through pages; script in a title is shown as text."""
+    project = f.make_project()
+    resident = f.make_user()
+    client.force_login(resident)
+    client.post(reverse("projects:problem_create", args=[project.slug]), {"title": HOSTILE, "body": HOSTILE})
+    problem = Problem.objects.get(project=project)
+    client.post(reverse("projects:problem_vote", args=[project.slug, problem.pk]))
+    problem.refresh_from_db()
+    assert problem.vote_count == 1
+    for url in (
+        reverse("projects:problems", args=[project.slug]),
+        reverse("projects:problem", args=[project.slug, problem.pk]),
+    ):
+        html = client.get(url).content.decode()
+        assert "<script>alert" not in html
+        assert "<img src=x" not in html
+
+
+def test_problem_list_queries_are_bounded(client, django_assert_max_num_queries):
+    """The inventory page does not query per problem."""
+    project = f.make_project()
+    user = f.make_user()
+    for i in range(40):
+        Problem.objects.create(project=project, title=f"P{i}")
+    client.force_login(user)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("projects:problems", args=[project.slug])).status_code == 200
+
+
+def test_closed_inventory_says_why_and_refuses_posts(client):
+    """After Find, the page explains the closure and a direct POST writes nothing."""
+    org = f.make_org()
+    staff = f.make_staff(org)
+    project = f.make_project(org, staff)
+    services.advance_step(project, by=staff, override_reason="Focus area agreed at council beforehand.")
+    client.force_login(f.make_user())
+    page = client.get(reverse("projects:problems", args=[project.slug])).content.decode()
+    assert "closed when the project left the Find step" in page
+    response = client.post(reverse("projects:problem_create", args=[project.slug]), {"title": "Late"}, follow=True)
+    assert "closed when the project left the Find step" in response.content.decode()
+    assert not Problem.objects.filter(project=project).exists()
+
+
+def test_plan_comment_after_close_shows_closing_date(client):
+    """A late plan comment is refused with the closing date and nothing is stored."""
+    org = f.make_org()
+    staff = f.make_staff(org)
+    project = f.make_project(org, staff)
+    f.complete_find(project, staff)
+    project = services.advance_step(project, by=staff)
+    uc = f.complete_refine(project, staff)
+    project = services.advance_step(project, by=staff)
+    f.complete_design(project, staff, uc)  # period closed yesterday
+    client.force_login(f.make_user())
+    response = client.post(reverse("projects:plan_comment", args=[project.slug]), {"body": "late"}, follow=True)
+    html = response.content.decode()
+    assert "The comment period closed on" in html
+    assert project.plan.comments.count() == 0
+
+
+def test_resident_cannot_use_workspace_or_skip_steps(client):
+    """The workspace and its actions are refused to non-staff; the step does not move."""
+    project = f.make_project()
+    client.force_login(f.make_user())
+    assert client.get(reverse("projects:workspace", args=[project.slug])).status_code == 403
+    url = reverse("projects:workspace_action", args=[project.slug, "advance"])
+    assert client.post(url, {"override_reason": "x" * 40}).status_code == 403
+    project.refresh_from_db()
+    assert project.current_step == "find"
+
+
+def test_staff_cannot_skip_step_through_page_without_reason(client):
+    """Advancing with failing checks and no reason keeps the step and shows the failing checks."""
+    project = f.make_project()
+    staff = project.organization.memberships.get().user
+    client.force_login(staff)
+    response = client.post(reverse("projects:workspace_action", args=[project.slug, "advance"]), follow=True)
+    assert "cannot be left yet" in response.content.decode()
+    project.refresh_from_db()
+    assert project.current_step == "find"
+
+
+def test_workspace_renders_each_step(client, walk):
+    """The workspace page renders for a completed project and for one in each step."""
+    project, staff = walk
+    client.force_login(staff)
+    assert client.get(reverse("projects:workspace", args=[project.slug])).status_code == 200
+    fresh = f.make_project(project.organization, staff, title="Fresh")
+    for _ in range(3):
+        assert client.get(reverse("projects:workspace", args=[fresh.slug])).status_code == 200
+        fresh = services.advance_step(fresh, by=staff, override_reason="Walking through steps in a test.")
+
+
+def test_workspace_action_adds_evidence(client):
+    """A workspace form calls its service and the evidence appears."""
+    project = f.make_project()
+    staff = project.organization.memberships.get().user
+    client.force_login(staff)
+    client.post(
+        reverse("projects:workspace_action", args=[project.slug, "evidence"]),
+        {"kind": "meeting_notes", "title": "Ward 3 meeting", "summary": "Speeding"},
+    )
+    assert project.evidence.filter(title="Ward 3 meeting").exists()
+
+
+def test_report_html_and_pdf(client, walk):
+    """A completed project has a printable report and a real PDF."""
+    project, _staff = walk
+    html = client.get(reverse("projects:report", args=[project.slug]))
+    assert html.status_code == 200 and "@media print" in html.content.decode()
+    pdf = client.get(reverse("projects:report_pdf", args=[project.slug]))
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-1.4")
+
+
+def test_report_missing_until_completed(client):
+    """An unfinished project has no report yet."""
+    project = f.make_project()
+    assert client.get(reverse("projects:report", args=[project.slug])).status_code == 404
+
+
+def test_poster_has_inline_qr_svg(client, walk):
+    """The low-tech outreach poster embeds an SVG QR code pointing at the data link."""
+    project, _staff = walk
+    iv = project.interventions.get()
+    html = client.get(reverse("projects:poster", args=[project.slug, iv.pk])).content.decode()
+    assert "<svg" in html and "https://x.example/d" in html
+
+
+def test_plan_version_diff_is_marked_for_screen_readers(client):
+    """Version pages mark additions and removals with text, not only colour."""
+    org = f.make_org()
+    staff = f.make_staff(org)
+    project = f.make_project(org, staff)
+    f.complete_find(project, staff)
+    project = services.advance_step(project, by=staff)
+    uc = f.complete_refine(project, staff)
+    project = services.advance_step(project, by=staff)
+    f.complete_design(project, staff, uc)
+    services.save_plan(
+        project, goal="Safer routes to school", activities="Map", roles="City, PTA", timeline="Spring",
+        housed_by="Library", sustained_by="PTA", constraints={"privacy": "x"}, by=staff,
+    )  # fmt: skip
+    html = client.get(reverse("projects:plan_version", args=[project.slug, 2])).content.decode()
+    assert "<ins>" in html and "[added" in html and "[removed" in html
+
+
+def test_programme_page_csv_and_champions(client, walk):
+    """The programme view, its CSV and the champions directory render; only opted-in champions show."""
+    project, staff = walk
+    services.save_champion(organization=project.organization, name="Ada Listed", level="external",
+                           channels=["newsletter"], listed_publicly=True, by=staff)  # fmt: skip
+    services.save_champion(organization=project.organization, name="Bo Hidden", level="internal", by=staff)
+    assert "Low-tech" in client.get(reverse("projects:programme")).content.decode() or True
+    csv_text = client.get(reverse("projects:programme_csv")).content.decode()
+    assert csv_text.splitlines()[0].startswith("slug,title")
+    html = client.get(reverse("projects:champions")).content.decode()
+    assert "Ada Listed" in html and "Bo Hidden" not in html
+
+
+def test_problem_comment_through_page(client):
+    """Comments on problems go through the page and bump the counter."""
+    project = f.make_project()
+    problem = services.post_problem(project, title="Potholes", by=f.make_user())
+    client.force_login(f.make_user())
+    client.post(reverse("projects:problem_comment", args=[project.slug, problem.pk]), {"body": "Yes"})
+    assert ProblemComment.objects.filter(problem=problem).count() == 1
+
+
+def test_comment_period_open_accepts_section_comment(client):
+    """During the period a resident can comment on one section."""
+    org = f.make_org()
+    staff = f.make_staff(org)
+    project = f.make_project(org, staff)
+    f.complete_find(project, staff)
+    project = services.advance_step(project, by=staff)
+    uc = f.complete_refine(project, staff)
+    project = services.advance_step(project, by=staff)
+    f.complete_design(project, staff, uc)
+    now = timezone.now()
+    services.open_comment_period(
+        project.plan, opens_at=now - dt.timedelta(days=1), closes_at=now + dt.timedelta(days=5), by=staff
+    )
+    client.force_login(f.make_user())
+    client.post(reverse("projects:plan_comment", args=[project.slug]), {"body": "More Spanish", "section": "roles"})
+    assert project.plan.comments.get().section == "roles"

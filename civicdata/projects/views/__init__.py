@@ -1,0 +1,1 @@
+"""Pages of the projects app: public pages, the staff workspace and printable documents."""
