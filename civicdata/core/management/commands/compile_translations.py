@@ -78,6 +78,7 @@ def write_mo(messages: dict[str, str], path: Path) -> None:
 
 class Command(BaseCommand):
     help = "Compile the .po message catalogs of the project and every app into .mo files."
+    requires_system_checks: list = []
 
     def handle(self, *args: Any, **options: Any) -> None:
         compiled = 0
