@@ -158,7 +158,9 @@ def statuses(request: HttpRequest) -> list[dict]:
     counts = dict(
         queries.public_requests().values("status").annotate(n=Count("pk")).order_by().values_list("status", "n")
     )
-    return [{"value": value, "label": str(label), "count": counts.get(value, 0)} for value, label in RequestStatus.choices]
+    return [
+        {"value": value, "label": str(label), "count": counts.get(value, 0)} for value, label in RequestStatus.choices
+    ]
 
 
 @router.get("/metrics", response=list[MetricsOut], summary="Responsiveness per publisher")

@@ -279,9 +279,7 @@ REQUEST_BOILERPLATE = frozenset(
 
 STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | SPANISH_STOP_WORDS | REQUEST_BOILERPLATE
 
-_TOKEN = (
-    r"(?u)\b[a-zA-Z]{3,}\b"  # words of 3+ letters; numbers and case ids are noise here
-)
+_WORD_PATTERN = r"(?u)\b[a-zA-Z]{3,}\b"  # words of 3+ letters; numbers and case ids are noise here
 
 
 @dataclass(frozen=True)
@@ -307,16 +305,12 @@ class ClusteringResult:
     _vectorizer: TfidfVectorizer | None = field(default=None, repr=False)
     _centres: np.ndarray | None = field(default=None, repr=False)
 
-    def match(
-        self, documents: Sequence[str], *, threshold: float = 0.12
-    ) -> dict[int, list[tuple[int, float]]]:
+    def match(self, documents: Sequence[str], *, threshold: float = 0.12) -> dict[int, list[tuple[int, float]]]:
         """For each topic, the documents (by index) whose text is close to it, best first.
 
         Used to find catalog datasets that answer a topic; topics with none are "unmet".
         """
-        matches: dict[int, list[tuple[int, float]]] = {
-            topic.index: [] for topic in self.topics
-        }
+        matches: dict[int, list[tuple[int, float]]] = {topic.index: [] for topic in self.topics}
         if self._vectorizer is None or self._centres is None or not documents:
             return matches
         vectors = self._vectorizer.transform([prepare_text(d) for d in documents])
@@ -386,13 +380,11 @@ def cluster_texts(
             original.setdefault(text, re.sub(r"\s+", " ", raw).strip()[:300])
     distinct = sorted(counts)  # sorted so input order cannot change the result
     if not distinct:
-        return ClusteringResult(
-            topics=[], assignments=[-1] * len(prepared), k=0, vocabulary_size=0
-        )
+        return ClusteringResult(topics=[], assignments=[-1] * len(prepared), k=0, vocabulary_size=0)
     vectorizer = TfidfVectorizer(
         stop_words=sorted(STOP_WORDS),
         strip_accents="unicode",
-        token_pattern=_TOKEN,
+        token_pattern=_WORD_PATTERN,
         ngram_range=(1, 2),
         min_df=2 if len(distinct) >= 50 else 1,
         max_df=0.5 if len(distinct) >= 50 else 1.0,
@@ -403,18 +395,14 @@ def cluster_texts(
     try:
         matrix = vectorizer.fit_transform(distinct)
     except ValueError:  # every text was stop words only
-        return ClusteringResult(
-            topics=[], assignments=[-1] * len(prepared), k=0, vocabulary_size=0
-        )
+        return ClusteringResult(topics=[], assignments=[-1] * len(prepared), k=0, vocabulary_size=0)
     sample_weight = np.array([counts[t] for t in distinct], dtype=np.float64)
     nonempty = np.asarray(matrix.getnnz(axis=1) > 0)
     n_usable = int(nonempty.sum())
     k = min(k or choose_k(n_usable, max_topics=max_topics), max(n_usable, 1))
     terms = vectorizer.get_feature_names_out()
     if n_usable == 0:
-        return ClusteringResult(
-            topics=[], assignments=[-1] * len(prepared), k=0, vocabulary_size=len(terms)
-        )
+        return ClusteringResult(topics=[], assignments=[-1] * len(prepared), k=0, vocabulary_size=len(terms))
     usable_rows = np.nonzero(nonempty)[0]
     # Exact k-means while it is cheap; mini-batches keep 100k distinct texts within a minute.
     if n_usable <= EXACT_KMEANS_LIMIT:
@@ -427,9 +415,7 @@ def cluster_texts(
             batch_size=4096,
             max_iter=100,
         )
-    labels_usable = model.fit_predict(
-        matrix[usable_rows], sample_weight=sample_weight[usable_rows]
-    )
+    labels_usable = model.fit_predict(matrix[usable_rows], sample_weight=sample_weight[usable_rows])
     labels = np.full(len(distinct), -1, dtype=np.int64)
     labels[usable_rows] = labels_usable
     centres = model.cluster_centers_
@@ -448,27 +434,19 @@ def cluster_texts(
     for new, old in enumerate(order):
         centre = centres[new]
         best = np.argsort(-centre, kind="stable")[:top_terms]
-        weighted_terms = [
-            (str(terms[i]), round(float(centre[i]), 4)) for i in best if centre[i] > 0
-        ]
+        weighted_terms = [(str(terms[i]), round(float(centre[i]), 4)) for i in best if centre[i] > 0]
         members = np.nonzero(labels == old)[0]
-        nearest = members[np.argsort(-similarity[members, new], kind="stable")][
-            :examples
-        ]
+        nearest = members[np.argsort(-similarity[members, new], kind="stable")][:examples]
         topics.append(
             Topic(
                 index=new,
-                label=label_for([term for term, _ in weighted_terms])
-                or f"topic {new + 1}",
+                label=label_for([term for term, _ in weighted_terms]) or f"topic {new + 1}",
                 top_terms=weighted_terms,
                 size=round(sizes[old]),
                 examples=[original[distinct[i]] for i in nearest],
             )
         )
-    by_text = {
-        text: renumber.get(int(label), -1)
-        for text, label in zip(distinct, labels, strict=True)
-    }
+    by_text = {text: renumber.get(int(label), -1) for text, label in zip(distinct, labels, strict=True)}
     assignments = [by_text.get(text, -1) if text else -1 for text in prepared]
     return ClusteringResult(
         topics=topics,

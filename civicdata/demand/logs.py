@@ -159,9 +159,7 @@ class RawTable:
     encoding: str
     file_format: str
     header_line: int  # 1-based line of the header row in the file
-    row_lines: tuple[
-        int, ...
-    ] = ()  # 1-based record number of each data row in the file
+    row_lines: tuple[int, ...] = ()  # 1-based record number of each data row in the file
     ragged_lines: frozenset[int] = frozenset()  # records with more values than headers
     undecodable_lines: frozenset[int] = frozenset()
 
@@ -253,25 +251,19 @@ def read_log(
     else:
         cells, encoding, undecodable = _read_csv(data)
         fmt = "csv"
-    return _to_table(
-        cells, encoding=encoding, fmt=fmt, max_rows=max_rows, undecodable=undecodable
-    )
+    return _to_table(cells, encoding=encoding, fmt=fmt, max_rows=max_rows, undecodable=undecodable)
 
 
 def _decode(data: bytes) -> tuple[str, str]:
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise LogError(
-            "This does not look like a CSV or XLSX file (it contains binary data)."
-        )
+        raise LogError("This does not look like a CSV or XLSX file (it contains binary data).")
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
         pass
     best = charset_normalizer.from_bytes(data[:2_000_000]).best()
     if best is None:
-        raise LogError(
-            "The file's text encoding could not be recognised. Save it as UTF-8 CSV."
-        )
+        raise LogError("The file's text encoding could not be recognised. Save it as UTF-8 CSV.")
     encoding = best.encoding
     if encoding in _SINGLE_BYTE_LOOKALIKES:
         # Short texts make Central-European and Western code pages hard to tell apart; logs
@@ -322,9 +314,7 @@ def _read_csv(data: bytes) -> tuple[list[list[str]], str, set[int]]:
                 undecodable.add(len(rows))
             rows.append(row)
     except csv.Error as exc:
-        raise LogError(
-            f"The CSV file is malformed near line {reader.line_num}: {exc}."
-        ) from exc
+        raise LogError(f"The CSV file is malformed near line {reader.line_num}: {exc}.") from exc
     return rows, encoding, undecodable
 
 
@@ -336,9 +326,7 @@ def _read_spreadsheet(data: bytes, max_bytes: int) -> list[list[str]]:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 unpacked = sum(info.file_size for info in archive.infolist())
         except zipfile.BadZipFile as exc:
-            raise LogError(
-                "The spreadsheet is damaged (not a valid XLSX file)."
-            ) from exc
+            raise LogError("The spreadsheet is damaged (not a valid XLSX file).") from exc
         if unpacked > max(max_bytes, len(data) * MAX_XLSX_EXPANSION):
             raise LogError("The spreadsheet unpacks to far more data than allowed.")
     try:
@@ -374,17 +362,13 @@ def _to_table(
 ) -> RawTable:
     header_index = _find_header(cells)
     if header_index is None:
-        raise LogError(
-            "No header row found: the file needs column names in its first rows."
-        )
+        raise LogError("No header row found: the file needs column names in its first rows.")
     header = [h.strip() for h in cells[header_index]]
     while header and not header[-1]:
         header.pop()
     width = len(header)
     if width < 1:
-        raise LogError(
-            "No header row found: the file needs column names in its first rows."
-        )
+        raise LogError("No header row found: the file needs column names in its first rows.")
     rows: list[list[str]] = []
     lines: list[int] = []
     ragged: set[int] = set()
@@ -393,9 +377,7 @@ def _to_table(
         if not any(cell.strip() for cell in row):
             continue
         if len(rows) >= max_rows:
-            raise LogError(
-                f"The log has more than {max_rows:,} rows; split it into smaller files."
-            )
+            raise LogError(f"The log has more than {max_rows:,} rows; split it into smaller files.")
         line = offset + 1
         if len(row) > width:
             if any(cell.strip() for cell in row[width:]):
@@ -430,7 +412,7 @@ def _find_header(cells: list[list[str]]) -> int | None:
             continue
         known = sum(1 for cell in filled if normalise_header(cell) in _SYNONYM_INDEX)
         score = known * 100 + len(filled)
-        if best_index is None or known and score > best_score:
+        if best_index is None or (known and score > best_score):
             best_index, best_score = index, score
     return best_index
 
@@ -438,9 +420,7 @@ def _find_header(cells: list[list[str]]) -> int | None:
 # ---------------------------------------------------------------- mapping
 
 
-def propose_mapping(
-    header: Sequence[str], *, kind: LogKind = LogKind.FOIA
-) -> dict[int, Role]:
+def propose_mapping(header: Sequence[str], *, kind: LogKind = LogKind.FOIA) -> dict[int, Role]:
     """Propose a role for every column from its header; unknown columns are ignored.
 
     Only the requester-name role may hold several columns (first and last name); for the other
@@ -480,16 +460,10 @@ def validate_mapping(mapping: Mapping[int, Role], header: Sequence[str]) -> list
 
 def normalise_text(text: str) -> str:
     """Case-folded, accent-preserving, single-spaced text used for fingerprints and clustering."""
-    return (
-        re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text or ""))
-        .strip()
-        .casefold()
-    )
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text or "")).strip().casefold()
 
 
-def row_fingerprint(
-    *, source: str, tracking_number: str, received: object, description: str
-) -> str:
+def row_fingerprint(*, source: str, tracking_number: str, received: object, description: str) -> str:
     """Stable identity of a log row: the log's source plus what the row asks for.
 
     Status and closed date are left out on purpose: a later export of the same log updates
@@ -509,9 +483,7 @@ def _clean(value: str) -> str:
     return "" if value in {"-", "--", "n/a", "N/A"} else value
 
 
-def parse_rows(
-    table: RawTable, mapping: Mapping[int, Role], *, source: str
-) -> Iterator[ParsedRow]:
+def parse_rows(table: RawTable, mapping: Mapping[int, Role], *, source: str) -> Iterator[ParsedRow]:
     """Parse every data row of the table under the mapping, with its problems.
 
     Blocking problems: empty description, unreadable received date. Warnings: unreadable closed
@@ -530,22 +502,16 @@ def parse_rows(
         for role in (Role.RECEIVED_DATE, Role.CLOSED_DATE)
         if role in columns
     }
-    line_numbers = table.row_lines or range(
-        table.header_line + 1, table.header_line + 1 + len(table.rows)
-    )
+    line_numbers = table.row_lines or range(table.header_line + 1, table.header_line + 1 + len(table.rows))
     for row, line in zip(table.rows, line_numbers, strict=True):
         problems: list[Problem] = []
         description = first(row, Role.DESCRIPTION)
         if not description:
-            problems.append(
-                Problem(line, "empty_description", "The description is empty.", True)
-            )
+            problems.append(Problem(line, "empty_description", "The description is empty.", True))
         received = closed = None
         raw_received = first(row, Role.RECEIVED_DATE)
         try:
-            received = parse_log_date(
-                raw_received, day_first=day_first.get(Role.RECEIVED_DATE, False)
-            )
+            received = parse_log_date(raw_received, day_first=day_first.get(Role.RECEIVED_DATE, False))
         except UnparseableDate:
             problems.append(
                 Problem(
@@ -557,9 +523,7 @@ def parse_rows(
             )
         raw_closed = first(row, Role.CLOSED_DATE)
         try:
-            closed = parse_log_date(
-                raw_closed, day_first=day_first.get(Role.CLOSED_DATE, False)
-            )
+            closed = parse_log_date(raw_closed, day_first=day_first.get(Role.CLOSED_DATE, False))
         except UnparseableDate:
             problems.append(
                 Problem(
@@ -612,9 +576,7 @@ def parse_rows(
                 )
         tracking = first(row, Role.TRACKING_NUMBER)
         organization = first(row, Role.REQUESTER_ORGANIZATION)
-        requester_type = first(row, Role.REQUESTER_TYPE) or infer_requester_type(
-            organization
-        )
+        requester_type = first(row, Role.REQUESTER_TYPE) or infer_requester_type(organization)
         yield ParsedRow(
             line=line,
             fingerprint=row_fingerprint(
@@ -707,14 +669,8 @@ def build_preview(
             sample.append(row)
     warnings = []
     if total and importable / total < 0.5:
-        warnings.append(
-            "More than half of the rows cannot be imported; check the column mapping."
-        )
-    dropped = [
-        table.header[index]
-        for index, role in sorted(mapping.items())
-        if role in PERSONAL_ROLES
-    ]
+        warnings.append("More than half of the rows cannot be imported; check the column mapping.")
+    dropped = [table.header[index] for index, role in sorted(mapping.items()) if role in PERSONAL_ROLES]
     return LogPreview(
         total_rows=total,
         importable_rows=importable,

@@ -80,9 +80,7 @@ class Reason:
 
     def render(self, translate: Callable[[str], str] = lambda s: s) -> str:
         params = {
-            key: translate(LEVEL_NAMES[value])
-            if key == "level" and isinstance(value, int)
-            else value
+            key: translate(LEVEL_NAMES[value]) if key == "level" and isinstance(value, int) else value
             for key, value in self.params.items()
         }
         return translate(self.template) % params
@@ -110,9 +108,7 @@ def demand_score(demand: float, highest: float) -> float:
     return math.log1p(demand) / math.log1p(highest)
 
 
-def rank_candidates(
-    candidates: Sequence[Candidate], weights: Weights | None = None
-) -> list[RankedItem]:
+def rank_candidates(candidates: Sequence[Candidate], weights: Weights | None = None) -> list[RankedItem]:
     """Score and rank candidates, best first; ties go to more demand, then title, then key."""
     weights = weights or Weights()
     highest = max((c.demand for c in candidates), default=0.0)
@@ -125,11 +121,7 @@ def rank_candidates(
             "privacy": 1 - candidate.privacy_risk / 3,
             "security": 1 - candidate.security_risk / 3,
         }
-        score = (
-            100
-            * sum(components[name] * getattr(weights, name) for name in components)
-            / weights.total
-        )
+        score = 100 * sum(components[name] * getattr(weights, name) for name in components) / weights.total
         scored.append((round(score, 2), candidate, components))
     scored.sort(
         key=lambda item: (
@@ -152,9 +144,7 @@ def rank_candidates(
     ]
 
 
-def _reasons(
-    candidate: Candidate, components: dict[str, float], weights: Weights, highest: float
-) -> list[Reason]:
+def _reasons(candidate: Candidate, components: dict[str, float], weights: Weights, highest: float) -> list[Reason]:
     """Reasons ordered by how much each criterion moved the score (weight x distance from middle)."""
     reasons: list[tuple[float, Reason]] = []
     demand = components["demand"]
@@ -244,9 +234,7 @@ def _reasons(
         reasons.append(
             (
                 1e9,
-                Reason(
-                    "review", gettext_noop("Needs a disclosure review before release.")
-                ),
+                Reason("review", gettext_noop("Needs a disclosure review before release.")),
             )
         )
     reasons.sort(key=lambda pair: -pair[0])

@@ -15,10 +15,7 @@ def realdata_file(relative: str) -> Path:
 
         path = Path(realdata_path(relative))
     except ImportError:
-        root = (
-            os.environ.get("CIVICDATA_REALDATA")
-            or Path(__file__).resolve().parents[4] / "shared" / "realdata"
-        )
+        root = os.environ.get("CIVICDATA_REALDATA") or Path(__file__).resolve().parents[4] / "shared" / "realdata"
         path = Path(root) / relative
     if not path.exists():
         pytest.skip(f"real data not available: {relative} (set CIVICDATA_REALDATA)")

@@ -30,13 +30,13 @@ def test_related_texts_share_a_topic_and_topics_are_explained():
     """Items about the same subject land together; each topic has terms, a label and examples."""
     result = cluster_texts(TEXTS, k=3)
     by_text = dict(zip(TEXTS, result.assignments, strict=True))
-    assert (
-        by_text["restaurant inspection results"] == by_text["restaurant health grades"]
-    )
+    assert by_text["restaurant inspection results"] == by_text["restaurant health grades"]
     assert by_text["street tree inventory"] == by_text["tree canopy by neighborhood"]
     assert by_text["street tree inventory"] != by_text["restaurant health grades"]
     for topic in result.topics:
-        assert topic.top_terms and topic.label and topic.examples
+        assert topic.top_terms
+        assert topic.label
+        assert topic.examples
     assert sum(t.size for t in result.topics) == len(TEXTS)
 
 
@@ -49,9 +49,7 @@ def test_spanish_and_boilerplate_words_do_not_make_topics():
         "datos de la policía",
         "policía datos de arrestos",
     ]
-    terms = {
-        term for topic in cluster_texts(texts).topics for term, _ in topic.top_terms
-    }
+    terms = {term for topic in cluster_texts(texts).topics for term, _ in topic.top_terms}
     assert not terms & {
         "de",
         "los",
@@ -69,7 +67,8 @@ def test_empty_and_stopword_only_input():
     """Nothing to cluster gives no topics and -1 assignments instead of an error."""
     assert cluster_texts([]).topics == []
     result = cluster_texts(["", "the and of"])
-    assert result.topics == [] and result.assignments == [-1, -1]
+    assert result.topics == []
+    assert result.assignments == [-1, -1]
 
 
 def test_choose_k_rule():
@@ -82,10 +81,7 @@ def test_choose_k_rule():
 
 def test_label_skips_terms_contained_in_earlier_ones():
     """A label does not repeat a word already in a pair."""
-    assert (
-        label_for(["bike lane", "bike", "lane", "counts", "downtown"])
-        == "bike lane / counts / downtown"
-    )
+    assert label_for(["bike lane", "bike", "lane", "counts", "downtown"]) == "bike lane / counts / downtown"
 
 
 def test_match_finds_datasets_for_topics():
@@ -104,5 +100,6 @@ def test_real_foia_log_clusters_into_readable_topics():
     result = cluster_texts(texts)
     assert result.k == 30
     labels = " ".join(t.label for t in result.topics)
-    assert "horse" in labels and "wildlife" in labels
+    assert "horse" in labels
+    assert "wildlife" in labels
     assert len(result.assignments) == len(texts)

@@ -26,7 +26,7 @@ from civicdata.demand.dates import UnparseableDate, infer_day_first, parse_log_d
         ("40513", dt.date(2010, 12, 1)),
         ("1291161600000", dt.date(2010, 12, 1)),
         (40513.0, dt.date(2010, 12, 1)),
-        (dt.datetime(2010, 12, 1, 9, 30), dt.date(2010, 12, 1)),
+        (dt.datetime(2010, 12, 1, 9, 30, tzinfo=dt.UTC), dt.date(2010, 12, 1)),
     ],
 )
 def test_parses_real_log_spellings(raw, expected):
@@ -40,9 +40,7 @@ def test_null_markers_are_no_date(raw):
     assert parse_log_date(raw) is None
 
 
-@pytest.mark.parametrize(
-    "raw", ["soon", "13/13/2020", "2020-02-30", "12345", "Smarch 3, 2020"]
-)
+@pytest.mark.parametrize("raw", ["soon", "13/13/2020", "2020-02-30", "12345", "Smarch 3, 2020"])
 def test_garbage_is_rejected(raw):
     """Text that is not a date raises UnparseableDate rather than guessing."""
     with pytest.raises(UnparseableDate):

@@ -24,9 +24,7 @@ FOIA_DIR = "requests/usda_aphis_foia_logs_2010-2015"
 
 
 def _roles(table, mapping):
-    return {
-        table.header[i]: role for i, role in mapping.items() if role is not Role.IGNORE
-    }
+    return {table.header[i]: role for i, role in mapping.items() if role is not Role.IGNORE}
 
 
 def test_header_normalisation_matches_spacing_case_and_camel_case():
@@ -110,9 +108,7 @@ def test_ragged_rows_bad_dates_and_empty_descriptions_are_reported():
 
 def test_windows_1252_file_is_decoded_and_mojibake_flagged():
     """A cp1252 file is decoded; a row whose text was already damaged is flagged as bad encoding."""
-    data = "Subject;Date received\nInformación de parques;03/02/2021\nCafÃ© permits;04/02/2021\n".encode(
-        "cp1252"
-    )
+    data = "Subject;Date received\nInformación de parques;03/02/2021\nCafÃ© permits;04/02/2021\n".encode("cp1252")
     table = read_log(data, filename="log.csv")
     rows = list(parse_rows(table, propose_mapping(table.header), source="x"))
     assert rows[0].description == "Información de parques"
@@ -164,7 +160,13 @@ def test_xlsx_logs_are_read_with_real_dates():
         ]
     )
     sheet.append(
-        ["R-1", dt.datetime(2021, 5, 4), "Restaurant inspections", "Health", 3]
+        [
+            "R-1",
+            dt.datetime(2021, 5, 4),  # noqa: DTZ001  (spreadsheet cells have no time zone)
+            "Restaurant inspections",
+            "Health",
+            3,
+        ]
     )
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -220,9 +222,7 @@ def test_preview_counts_duplicates_within_a_file():
 def test_mapping_validation_requires_a_description():
     """Without a description column the mapping is refused with a reason."""
     header = ["Date", "Status"]
-    assert validate_mapping(propose_mapping(header), header) == [
-        "Choose the column that describes what was requested."
-    ]
+    assert validate_mapping(propose_mapping(header), header) == ["Choose the column that describes what was requested."]
 
 
 @pytest.mark.parametrize(

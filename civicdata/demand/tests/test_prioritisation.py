@@ -36,7 +36,8 @@ def test_ranking_uses_value_cost_and_risk_with_reasons():
     )
     assert [item.candidate.key for item in queue] == ["a", "b", "c"]
     assert [item.rank for item in queue] == [1, 2, 3]
-    assert queue[1].needs_review and not queue[0].needs_review
+    assert queue[1].needs_review
+    assert not queue[0].needs_review
     assert queue[1].reasons[0].render() == "Needs a disclosure review before release."
     assert "Most demanded: 60 demand signals." in [r.render() for r in queue[1].reasons]
     assert "Effort to release: high." in [r.render() for r in queue[2].reasons]
@@ -66,11 +67,11 @@ def test_ties_are_broken_deterministically():
 
 def test_invalid_inputs_are_refused():
     """Negative or all-zero weights and out-of-scale ratings raise ValueError."""
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="negative"):
         Weights(demand=-1)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="above zero"):
         Weights(0, 0, 0, 0, 0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="effort"):
         Candidate("x", "X", "dataset", demand=1, effort=5)
 
 

@@ -1,0 +1,438 @@
+"""Demand analytics: topics over every demand signal, unmet topics, publisher metrics, trend charts
+and the release queue.
+
+`compute_topics` and the priority setters write (they are services, re-exported by services.py);
+everything else only reads.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civicdata.core.audit import record_write
+from civicdata.demand import permissions
+from civicdata.demand.clustering import cluster_texts
+from civicdata.demand.models import (
+    DataRequest,
+    DeclineReason,
+    DemandItem,
+    DemandKind,
+    PriorityRating,
+    PriorityWeights,
+    RequestStatus,
+    Topic,
+    TopicSnapshot,
+)
+from civicdata.demand.prioritisation import Candidate, RankedItem, Weights, rank_candidates
+
+MATCH_THRESHOLD = 0.12
+
+
+@dataclass(frozen=True)
+class UnmetTopic:
+    """A demand topic no public dataset answers: a candidate focus area for a TDE project."""
+
+    label: str
+    top_terms: list[str]
+    volume: int
+    examples: list[str]
+    requester_types: dict[str, int]
+    departments: dict[str, int]
+    snapshot_id: int
+    topic_id: int
+
+
+def _public_datasets() -> list[Any]:
+    from civicdata.catalog.models import PUBLIC_LEVELS, Dataset
+
+    return list(
+        Dataset.objects.filter(is_published=True, withdrawn_at__isnull=True, access_level__in=PUBLIC_LEVELS)
+        .only("pk", "name", "identifier", "title", "description", "keyword")
+        .order_by("pk")
+    )
+
+
+def _dataset_text(dataset: Any) -> str:
+    keywords = dataset.keyword if isinstance(dataset.keyword, list) else []
+    return " ".join([dataset.title or "", " ".join(str(k) for k in keywords), (dataset.description or "")[:1000]])
+
+
+def compute_topics(*, by: Any = None) -> TopicSnapshot:
+    """Cluster all demand into topics and store them as a new snapshot (one transaction).
+
+    Requests weigh 1 + their votes; log rows, searches and usage weigh their counts. Matching
+    public datasets are found by text similarity to each topic; topics without any are unmet.
+    """
+    started = time.perf_counter()
+    rows = list(
+        DemandItem.objects.filter(~Q(kind__in=[DemandKind.VIEW, DemandKind.DOWNLOAD]))
+        .values_list("pk", "kind", "text", "weight", "occurred_on", "requester_type", "department", "request_id")
+        .order_by("pk")
+    )
+    votes = dict(DataRequest.objects.filter(is_hidden=False).values_list("pk", "vote_count"))
+    texts, weights, keep = [], [], []
+    for row in rows:
+        _pk, kind, text, weight, _day, _rtype, _dept, request_id = row
+        if kind == DemandKind.REQUEST:
+            if request_id not in votes:
+                continue  # hidden requests do not count
+            weight = 1 + votes[request_id]
+        texts.append(text)
+        weights.append(float(weight))
+        keep.append(row)
+    result = cluster_texts(texts, weights=weights)
+    datasets = _public_datasets()
+    matches = result.match([_dataset_text(d) for d in datasets], threshold=MATCH_THRESHOLD)
+    usage = dict(
+        DemandItem.objects.filter(kind__in=[DemandKind.VIEW, DemandKind.DOWNLOAD], dataset__isnull=False)
+        .values("dataset_id")
+        .annotate(total=Sum("weight"))
+        .values_list("dataset_id", "total")
+    )
+    stats: dict[int, dict[str, Any]] = defaultdict(
+        lambda: {"kind": Counter(), "month": Counter(), "rtype": Counter(), "dept": Counter(), "volume": 0}
+    )
+    for (_pk, kind, _text, _w, day, rtype, dept, _rid), weight, topic_index in zip(
+        keep, weights, result.assignments, strict=True
+    ):
+        if topic_index < 0:
+            continue
+        entry = stats[topic_index]
+        entry["volume"] += int(weight)
+        entry["kind"][kind] += int(weight)
+        entry["month"][day.strftime("%Y-%m")] += int(weight)
+        if rtype:
+            entry["rtype"][rtype] += int(weight)
+        if dept:
+            entry["dept"][dept] += int(weight)
+    with transaction.atomic():
+        snapshot = TopicSnapshot.objects.create(
+            item_count=len(texts),
+            k=result.k,
+            vocabulary_size=result.vocabulary_size,
+            seconds=round(time.perf_counter() - started, 3),
+        )
+        topics = []
+        for topic in result.topics:
+            entry = stats[topic.index]
+            matched = [
+                {
+                    "id": datasets[doc].pk,
+                    "title": str(datasets[doc]),
+                    "url": datasets[doc].get_absolute_url(),
+                    "score": round(score, 3),
+                    "usage": usage.get(datasets[doc].pk, 0),
+                }
+                for doc, score in matches.get(topic.index, [])[:5]
+            ]
+            topics.append(
+                Topic(
+                    snapshot=snapshot,
+                    index=topic.index,
+                    label=topic.label[:200],
+                    top_terms=[[term, weight] for term, weight in topic.top_terms],
+                    examples=topic.examples,
+                    volume=entry["volume"],
+                    by_kind=dict(entry["kind"]),
+                    by_month=dict(sorted(entry["month"].items())),
+                    requester_types=dict(entry["rtype"].most_common(10)),
+                    departments=dict(entry["dept"].most_common(10)),
+                    matching_datasets=matched,
+                    is_unmet=not matched,
+                )
+            )
+        Topic.objects.bulk_create(topics)
+        if by is not None:
+            record_write(actor=by, action="demand.compute_topics", target=snapshot)
+    return snapshot
+
+
+def latest_snapshot() -> TopicSnapshot | None:
+    return TopicSnapshot.objects.order_by("-computed_at", "-pk").first()
+
+
+def list_unmet_topics(*, limit: int = 20) -> list[UnmetTopic]:
+    """Unmet topics of the latest snapshot, largest first, as plain data for the projects app."""
+    snapshot = latest_snapshot()
+    if snapshot is None:
+        return []
+    return [
+        UnmetTopic(
+            label=topic.label,
+            top_terms=[term for term, _w in topic.top_terms],
+            volume=topic.volume,
+            examples=list(topic.examples),
+            requester_types=dict(topic.requester_types),
+            departments=dict(topic.departments),
+            snapshot_id=snapshot.pk,
+            topic_id=topic.pk,
+        )
+        for topic in snapshot.topics.filter(is_unmet=True).order_by("-volume", "index")[:limit]
+    ]
+
+
+# ---------------------------------------------------------------- charts
+
+
+def trend_spec(topics: list[Topic], *, title: str) -> dict[str, Any]:
+    """A Vega-Lite line chart of monthly demand for the given topics."""
+    values = [
+        {"month": month, "volume": volume, "topic": topic.label}
+        for topic in topics
+        for month, volume in sorted(topic.by_month.items())
+    ]
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "title": title,
+        "width": 640,
+        "height": 260,
+        "data": {"values": values},
+        "mark": {"type": "line", "point": True},
+        "encoding": {
+            "x": {"field": "month", "type": "temporal", "timeUnit": "yearmonth", "title": _("Month")},
+            "y": {"field": "volume", "type": "quantitative", "title": _("Demand")},
+            "color": {"field": "topic", "type": "nominal", "title": _("Topic")},
+        },
+    }
+
+
+def render_svg(spec: dict[str, Any]) -> str:
+    """Render a Vega-Lite spec to SVG on the server (no JavaScript in the page)."""
+    import vl_convert
+
+    return vl_convert.vegalite_to_svg(json.dumps(spec))
+
+
+# ---------------------------------------------------------------- publisher metrics
+
+
+@dataclass(frozen=True)
+class PublisherMetrics:
+    """Responsiveness of one publisher (or of unassigned requests when `publisher` is None)."""
+
+    publisher: Any
+    total: int
+    open: int
+    published: int
+    declined: int
+    share_fulfilled: float | None
+    median_days_to_first_response: float | None
+    median_days_to_fulfil: float | None
+    declined_by_reason: dict[str, int]
+
+
+def publisher_metrics() -> list[PublisherMetrics]:
+    """Metrics per responsible publisher (assigned, else addressed), over non-merged requests."""
+    from civicdata.accounts.models import Organization
+
+    rows = DataRequest.objects.filter(merged_into__isnull=True).values_list(
+        "assigned_publisher_id",
+        "publisher_id",
+        "status",
+        "decline_reason",
+        "created_at",
+        "first_response_at",
+        "closed_at",
+    )
+    groups: dict[int | None, list[tuple]] = defaultdict(list)
+    for assigned, addressed, *rest in rows:
+        groups[assigned or addressed].append(tuple(rest))
+    organizations = Organization.objects.in_bulk([key for key in groups if key is not None])
+    result = []
+    for key, items in groups.items():
+        published = [i for i in items if i[0] == RequestStatus.PUBLISHED]
+        declined = [i for i in items if i[0] == RequestStatus.DECLINED]
+        closed = len(published) + len(declined)
+        responses = [(i[3] - i[2]).total_seconds() / 86400 for i in items if i[3]]
+        fulfil = [(i[4] - i[2]).total_seconds() / 86400 for i in published if i[4]]
+        result.append(
+            PublisherMetrics(
+                publisher=organizations.get(key) if key is not None else None,
+                total=len(items),
+                open=len(items) - closed,
+                published=len(published),
+                declined=len(declined),
+                share_fulfilled=round(len(published) / closed, 3) if closed else None,
+                median_days_to_first_response=round(statistics.median(responses), 1) if responses else None,
+                median_days_to_fulfil=round(statistics.median(fulfil), 1) if fulfil else None,
+                declined_by_reason=dict(Counter(str(DeclineReason(i[1]).label) for i in declined if i[1])),
+            )
+        )
+    result.sort(key=lambda m: (-m.total, str(m.publisher or "")))
+    return result
+
+
+# ---------------------------------------------------------------- release queue
+
+
+def current_weights() -> Weights:
+    row = PriorityWeights.objects.order_by("-updated_at", "-pk").first()
+    if row is None:
+        return Weights()
+    return Weights(
+        demand=row.demand, mission=row.mission, effort=row.effort, privacy=row.privacy, security=row.security
+    )
+
+
+def save_priority_weights(
+    *, by: Any, demand: float, mission: float, effort: float, privacy: float, security: float
+) -> PriorityWeights:
+    """Store new weights for the release queue (site staff). Invalid weights raise InvalidInput."""
+    from civicdata.core.errors import InvalidInput
+
+    permissions.ensure_can_set_priorities(by)
+    try:
+        Weights(demand=demand, mission=mission, effort=effort, privacy=privacy, security=security)
+    except ValueError as exc:
+        raise InvalidInput(str(exc), code="bad_weights") from exc
+    with transaction.atomic():
+        row = PriorityWeights.objects.create(
+            demand=demand, mission=mission, effort=effort, privacy=privacy, security=security, updated_by=by
+        )
+        record_write(
+            actor=by,
+            action="demand.priority_weights",
+            target=row,
+            after={"demand": demand, "mission": mission, "effort": effort, "privacy": privacy, "security": security},
+        )
+    return row
+
+
+def rate_candidate(
+    *,
+    by: Any,
+    dataset: Any = None,
+    request: DataRequest | None = None,
+    mission: int,
+    effort: int,
+    privacy_risk: int,
+    security_risk: int,
+) -> PriorityRating:
+    """Record staff ratings (0-3) for a non-public dataset or a planned request."""
+    from civicdata.core.errors import InvalidInput
+
+    permissions.ensure_can_set_priorities(by)
+    if (dataset is None) == (request is None):
+        raise InvalidInput(_("Rate either a dataset or a request."), code="bad_target")
+    levels = (mission, effort, privacy_risk, security_risk)
+    if any(level not in (0, 1, 2, 3) for level in levels):
+        raise InvalidInput(_("Ratings go from 0 (none) to 3 (high)."), code="bad_level")
+    values = {
+        "mission": mission,
+        "effort": effort,
+        "privacy_risk": privacy_risk,
+        "security_risk": security_risk,
+        "updated_at": timezone.now(),
+    }
+    with transaction.atomic():
+        if dataset is not None:
+            rating, _created = PriorityRating.objects.update_or_create(dataset=dataset, defaults=values)
+        else:
+            rating, _created = PriorityRating.objects.update_or_create(request=request, defaults=values)
+        record_write(
+            actor=by, action="demand.rate", target=rating, after={k: v for k, v in values.items() if k != "updated_at"}
+        )
+    return rating
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    """A ranked candidate with its page and the object behind it."""
+
+    ranked: RankedItem
+    url: str
+    target: Any
+
+    @property
+    def reasons(self) -> list[str]:
+        """The reasons in the current language."""
+        return [reason.render(_) for reason in self.ranked.reasons]
+
+
+def release_queue(weights: Weights | None = None) -> list[QueueEntry]:
+    """Non-public inventory datasets and planned or under-review requests, ranked.
+
+    Demand for a request is 1 + votes + followers; for a dataset it is the weight of its usage
+    items plus the votes of requests it is linked to.
+    """
+    from civicdata.catalog.models import PUBLIC_LEVELS, Dataset
+
+    ratings_d = {r.dataset_id: r for r in PriorityRating.objects.filter(dataset__isnull=False)}
+    ratings_r = {r.request_id: r for r in PriorityRating.objects.filter(request__isnull=False)}
+    candidates: list[Candidate] = []
+    targets: dict[str, tuple[str, Any]] = {}
+    datasets = Dataset.objects.filter(
+        Q(is_published=False) | ~Q(access_level__in=PUBLIC_LEVELS), withdrawn_at__isnull=True
+    ).only("pk", "title", "name", "identifier")[:500]
+    usage = dict(
+        DemandItem.objects.filter(dataset__isnull=False)
+        .values("dataset_id")
+        .annotate(total=Sum("weight"))
+        .values_list("dataset_id", "total")
+    )
+    for dataset in datasets:
+        rating = ratings_d.get(dataset.pk)
+        key = f"dataset-{dataset.pk}"
+        candidates.append(_candidate(key, str(dataset), "dataset", usage.get(dataset.pk, 0), rating))
+        targets[key] = (dataset.get_absolute_url(), dataset)
+    requests = DataRequest.objects.filter(
+        status__in=[RequestStatus.PLANNED, RequestStatus.UNDER_REVIEW], merged_into__isnull=True, is_hidden=False
+    ).order_by("-vote_count")[:500]
+    for request in requests:
+        key = f"request-{request.pk}"
+        demand = 1 + request.vote_count + request.follower_count
+        candidates.append(_candidate(key, request.title, "request", demand, ratings_r.get(request.pk)))
+        targets[key] = (request.get_absolute_url(), request)
+    ranked = rank_candidates(candidates, weights or current_weights())
+    return [
+        QueueEntry(ranked=item, url=targets[item.candidate.key][0], target=targets[item.candidate.key][1])
+        for item in ranked
+    ]
+
+
+def _candidate(key: str, title: str, kind: str, demand: float, rating: PriorityRating | None) -> Candidate:
+    if rating is None:
+        return Candidate(key=key, title=title, kind=kind, demand=demand)
+    return Candidate(
+        key=key,
+        title=title,
+        kind=kind,
+        demand=demand,
+        mission=rating.mission,
+        effort=rating.effort,
+        privacy_risk=rating.privacy_risk,
+        security_risk=rating.security_risk,
+    )
+
+
+def _totals(field: str, *, limit: int = 15, exclude_blank: bool = True) -> dict[str, int]:
+    queryset = DemandItem.objects.all()
+    if exclude_blank:
+        queryset = queryset.exclude(**{field: ""})
+    rows = queryset.values(field).annotate(total=Sum("weight")).order_by("-total", field)[:limit]
+    return {row[field]: row["total"] for row in rows}
+
+
+def requester_type_totals() -> dict[str, int]:
+    """Demand by requester type across requests and imported logs."""
+    return _totals("requester_type")
+
+
+def department_totals(limit: int = 15) -> dict[str, int]:
+    """Demand by department named in requests and imported logs."""
+    return _totals("department", limit=limit)
+
+
+def kind_totals() -> dict[str, int]:
+    """Demand by kind of signal (requests, log rows, searches, views, downloads)."""
+    return _totals("kind", limit=20)

@@ -1,0 +1,100 @@
+"""Read-only queries behind the demand pages and API: the filtered request list, similar requests
+and matching datasets shown before someone submits a new request."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from civicdata.demand.clustering import STOP_WORDS
+from civicdata.demand.models import OPEN_STATUSES, DataRequest, RequestStatus
+
+SORTS = {
+    "votes": ("-vote_count", "-created_at", "-pk"),
+    "new": ("-created_at", "-pk"),
+    "updated": ("-updated_at", "-pk"),
+}
+
+
+def public_requests() -> QuerySet[DataRequest]:
+    """Requests anyone may see: not hidden by moderation."""
+    return DataRequest.objects.filter(is_hidden=False)
+
+
+def filter_requests(
+    queryset: QuerySet[DataRequest],
+    *,
+    q: str = "",
+    status: str = "",
+    topic: str = "",
+    publisher: str = "",
+    sort: str = "votes",
+) -> QuerySet[DataRequest]:
+    """Apply the list's search, filters and sort (unknown values are ignored)."""
+    if q.strip():
+        for word in q.split()[:6]:
+            queryset = queryset.filter(Q(title__icontains=word) | Q(description__icontains=word))
+    if status == "open":
+        queryset = queryset.filter(status__in=OPEN_STATUSES)
+    elif status in RequestStatus.values:
+        queryset = queryset.filter(status=status)
+    if topic:
+        queryset = queryset.filter(topic__iexact=topic)
+    if publisher:
+        queryset = queryset.filter(Q(publisher__slug=publisher) | Q(assigned_publisher__slug=publisher))
+    return queryset.order_by(*SORTS.get(sort, SORTS["votes"]))
+
+
+def keywords(text: str, *, limit: int = 6) -> list[str]:
+    """The most telling words of a title: long, not stop words, in order of length."""
+    words = {w for w in re.findall(r"[^\W\d_]{4,}", text.lower()) if w not in STOP_WORDS}
+    return sorted(words, key=lambda w: (-len(w), w))[:limit]
+
+
+def similar_open_requests(text: str, *, exclude: int | None = None, limit: int = 5) -> list[DataRequest]:
+    """Open requests sharing the most keywords with `text` (ties: more votes first)."""
+    words = keywords(text)
+    if not words:
+        return []
+    condition = Q()
+    for word in words:
+        condition |= Q(title__icontains=word) | Q(description__icontains=word)
+    candidates = list(
+        public_requests()
+        .filter(condition, status__in=OPEN_STATUSES, merged_into__isnull=True)
+        .exclude(pk=exclude)
+        .order_by("-vote_count")[:200]
+    )
+    scored = []
+    for request in candidates:
+        haystack = f"{request.title} {request.description}".lower()
+        score = sum(2 if word in request.title.lower() else 1 for word in words if word in haystack)
+        scored.append((score, request.vote_count, request))
+    scored.sort(key=lambda item: (-item[0], -item[1], item[2].pk))
+    return [request for _s, _v, request in scored[:limit]]
+
+
+def matching_datasets(text: str, *, limit: int = 5) -> list[Any]:
+    """Public datasets whose title, description or keywords share words with `text`."""
+    from civicdata.catalog.models import PUBLIC_LEVELS, Dataset
+
+    words = keywords(text)
+    if not words:
+        return []
+    condition = Q()
+    for word in words:
+        condition |= Q(title__icontains=word) | Q(description__icontains=word)
+    candidates = list(
+        Dataset.objects.filter(condition, is_published=True, withdrawn_at__isnull=True, access_level__in=PUBLIC_LEVELS)
+        .only("pk", "name", "identifier", "title", "description")
+        .order_by("pk")[:200]
+    )
+    scored = []
+    for dataset in candidates:
+        title = (dataset.title or "").lower()
+        haystack = f"{title} {(dataset.description or '').lower()}"
+        scored.append((sum(2 if w in title else 1 for w in words if w in haystack), dataset))
+    scored.sort(key=lambda item: (-item[0], item[1].pk))
+    return [dataset for _s, dataset in scored[:limit]]
