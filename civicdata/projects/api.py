@@ -5,6 +5,7 @@ as the pages."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict
 from decimal import Decimal
 
 from django.db.models import Prefetch
@@ -244,7 +245,7 @@ def get_programme(request: HttpRequest) -> dict:
     """Projects by step, average days per step, collaborators by sector, interventions by tactic,
     outcomes against targets, and one row per project."""
     summary = programme.summarise()
-    return {"summary": summary.__dict__, "projects": [row.__dict__ for row in programme.project_rows()]}
+    return {"summary": asdict(summary), "projects": [asdict(row) for row in programme.project_rows()]}
 
 
 @router.get("/champions", response=list[ChampionOut], summary="Public data champions")

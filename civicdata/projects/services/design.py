@@ -91,9 +91,7 @@ def save_plan(
     if plan is None:
         plan = InterventionPlan(project=project, use_case=use_case)
     before = plan_content(plan) if plan.pk else None
-    for field, value in zip(
-        PLAN_FIELDS, (goal, activities, roles, timeline, housed_by, sustained_by), strict=True
-    ):  # fmt: skip
+    for field, value in zip(PLAN_FIELDS, (goal, activities, roles, timeline, housed_by, sustained_by), strict=True):
         setattr(plan, field, (value or "").strip()[:MAX_TEXT])
     plan.constraints = {k: (v or "").strip() for k, v in constraints.items() if (v or "").strip()}
     after = plan_content(plan)
@@ -157,9 +155,14 @@ def record_plan_feedback(
     if activity is not None and activity.project_id != plan.project_id:
         raise InvalidInput(_("That activity belongs to another project."))
     return PlanComment.objects.create(
-        plan=plan, source=source, section=section, activity=activity, author=by, body=_required(body, _("Feedback")),
+        plan=plan,
+        source=source,
+        section=section,
+        activity=activity,
+        author=by,
+        body=_required(body, _("Feedback")),
         plan_version=plan.version,
-    )  # fmt: skip
+    )
 
 
 @transaction.atomic

@@ -123,9 +123,13 @@ def add_stakeholder_note(
         if related is not None and related.project_id != project.pk:
             raise InvalidInput(_("That record belongs to another project."))
     return StakeholderNote.objects.create(
-        project=project, kind=kind, summary=_required(summary, _("Summary")), body=body, stakeholder=stakeholder,
+        project=project,
+        kind=kind,
+        summary=_required(summary, _("Summary")),
+        body=body,
+        stakeholder=stakeholder,
         activity=activity,
-    )  # fmt: skip
+    )
 
 
 @transaction.atomic

@@ -44,9 +44,14 @@ def complete_find(project: Project, staff: User) -> None:
         project, title="Traffic safety", rationale="Most requested topic.", evidence_ids=[ev.pk], by=staff
     )
     services.update_step_record(
-        project, step="find", action="Listened", engagement="Read logs", collaborators="Residents",
-        result="Traffic safety focus", by=staff,
-    )  # fmt: skip
+        project,
+        step="find",
+        action="Listened",
+        engagement="Read logs",
+        collaborators="Residents",
+        result="Traffic safety focus",
+        by=staff,
+    )
 
 
 def complete_refine(project: Project, staff: User):
@@ -63,9 +68,16 @@ def complete_refine(project: Project, staff: User):
 def complete_design(project: Project, staff: User, use_case) -> None:
     services.select_use_case(project, use_case=use_case, by=staff)
     plan = services.save_plan(
-        project, goal="Safe routes", activities="Map", roles="City, PTA", timeline="Spring", housed_by="Library",
-        sustained_by="PTA", constraints=dict.fromkeys(("privacy", "security", "legal", "technical", "operational"), "None known"), by=staff,
-    )  # fmt: skip
+        project,
+        goal="Safe routes",
+        activities="Map",
+        roles="City, PTA",
+        timeline="Spring",
+        housed_by="Library",
+        sustained_by="PTA",
+        constraints=dict.fromkeys(("privacy", "security", "legal", "technical", "operational"), "None known"),
+        by=staff,
+    )
     now = timezone.now()
     services.open_comment_period(
         plan, opens_at=now - dt.timedelta(days=10), closes_at=now - dt.timedelta(days=1), by=staff

@@ -46,7 +46,7 @@ def test_list_page_queries_do_not_grow_with_projects(client, django_assert_max_n
 
 def test_project_page_is_bounded_and_shows_all_sections(client, django_assert_max_num_queries, walk):
     """The public page shows step, learning, participation and people with bounded queries."""
-    project, staff = walk
+    project, _staff = walk
     for i in range(20):
         Problem.objects.create(project=project, title=f"P{i}", vote_count=i)
     with django_assert_max_num_queries(30):
@@ -55,7 +55,8 @@ def test_project_page_is_bounded_and_shows_all_sections(client, django_assert_ma
     assert response.status_code == 200
     for heading in ("Where the project is", "What has been learned so far", "How to take part", "Who is involved"):
         assert heading in html
-    assert "Traffic safety" in html and "Posters" in html
+    assert "Traffic safety" in html
+    assert "Posters" in html
 
 
 def test_problem_inventory_escapes_hostile_text_and_counts_votes(client):
@@ -168,9 +169,11 @@ def test_report_html_and_pdf(client, walk):
     """A completed project has a printable report and a real PDF."""
     project, _staff = walk
     html = client.get(reverse("projects:report", args=[project.slug]))
-    assert html.status_code == 200 and "@media print" in html.content.decode()
+    assert html.status_code == 200
+    assert "@media print" in html.content.decode()
     pdf = client.get(reverse("projects:report_pdf", args=[project.slug]))
-    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-1.4")
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-1.4")
 
 
 def test_report_missing_until_completed(client):
@@ -184,7 +187,8 @@ def test_poster_has_inline_qr_svg(client, walk):
     project, _staff = walk
     iv = project.interventions.get()
     html = client.get(reverse("projects:poster", args=[project.slug, iv.pk])).content.decode()
-    assert "<svg" in html and "https://x.example/d" in html
+    assert "<svg" in html
+    assert "https://x.example/d" in html
 
 
 def test_plan_version_diff_is_marked_for_screen_readers(client):
@@ -198,24 +202,40 @@ def test_plan_version_diff_is_marked_for_screen_readers(client):
     project = services.advance_step(project, by=staff)
     f.complete_design(project, staff, uc)
     services.save_plan(
-        project, goal="Safer routes to school", activities="Map", roles="City, PTA", timeline="Spring",
-        housed_by="Library", sustained_by="PTA", constraints={"privacy": "x"}, by=staff,
-    )  # fmt: skip
+        project,
+        goal="Safer routes to school",
+        activities="Map",
+        roles="City, PTA",
+        timeline="Spring",
+        housed_by="Library",
+        sustained_by="PTA",
+        constraints={"privacy": "x"},
+        by=staff,
+    )
     html = client.get(reverse("projects:plan_version", args=[project.slug, 2])).content.decode()
-    assert "<ins>" in html and "[added" in html and "[removed" in html
+    assert "<ins>" in html
+    assert "[added" in html
+    assert "[removed" in html
 
 
 def test_programme_page_csv_and_champions(client, walk):
     """The programme view, its CSV and the champions directory render; only opted-in champions show."""
     project, staff = walk
-    services.save_champion(organization=project.organization, name="Ada Listed", level="external",
-                           channels=["newsletter"], listed_publicly=True, by=staff)  # fmt: skip
+    services.save_champion(
+        organization=project.organization,
+        name="Ada Listed",
+        level="external",
+        channels=["newsletter"],
+        listed_publicly=True,
+        by=staff,
+    )
     services.save_champion(organization=project.organization, name="Bo Hidden", level="internal", by=staff)
     assert "Low-tech" in client.get(reverse("projects:programme")).content.decode() or True
     csv_text = client.get(reverse("projects:programme_csv")).content.decode()
     assert csv_text.splitlines()[0].startswith("slug,title")
     html = client.get(reverse("projects:champions")).content.decode()
-    assert "Ada Listed" in html and "Bo Hidden" not in html
+    assert "Ada Listed" in html
+    assert "Bo Hidden" not in html
 
 
 def test_problem_comment_through_page(client):

@@ -28,10 +28,12 @@ def test_full_walk_through_all_four_steps_completes_the_project():
     assert project.current_step == "implement"
     f.complete_implement(project, staff)
     project = services.advance_step(project, by=staff)
-    assert project.status == ProjectStatus.COMPLETED and project.completed_at is not None
+    assert project.status == ProjectStatus.COMPLETED
+    assert project.completed_at is not None
     assert project.step_records.filter(left_at__isnull=True).count() == 0
     kinds = list(project.events.values_list("kind", flat=True))
-    assert EventKind.COMPLETED in kinds and kinds.count(EventKind.STEP_ADVANCED) == 3
+    assert EventKind.COMPLETED in kinds
+    assert kinds.count(EventKind.STEP_ADVANCED) == 3
 
 
 def test_cannot_skip_a_step_without_checks_or_a_reason():
@@ -56,7 +58,8 @@ def test_override_with_written_reason_is_recorded_in_public_history():
     project = services.advance_step(project, by=staff, override_reason=reason)
     assert project.current_step == "refine"
     override = ExitOverride.objects.get(project=project)
-    assert "find.evidence" in override.check_codes and override.reason == reason
+    assert "find.evidence" in override.check_codes
+    assert override.reason == reason
     assert project.events.filter(kind=EventKind.OVERRIDE, message__contains=reason).exists()
 
 
@@ -79,7 +82,9 @@ def test_new_iteration_carries_evidence_forward():
         project = services.advance_step(project, by=staff, override_reason="Testing the iteration path only.")
     assert project.is_completed
     new = services.start_next_iteration(project, by=staff)
-    assert new.iteration == 2 and new.previous_iteration == project and new.current_step == "find"
+    assert new.iteration == 2
+    assert new.previous_iteration == project
+    assert new.current_step == "find"
     carried = list(new.evidence.all())
     assert [e.title for e in carried] == ["Crash data requests"]
     assert carried[0].carried_from_id == project.evidence.get().pk
@@ -125,15 +130,22 @@ def _design_project():
     project = services.advance_step(project, by=staff)
     services.select_use_case(project, use_case=uc, by=staff)
     plan = services.save_plan(
-        project, goal="g", activities="a", roles="r", timeline="t", housed_by="h", sustained_by="s",
-        constraints={"privacy": "No names"}, by=staff,
-    )  # fmt: skip
+        project,
+        goal="g",
+        activities="a",
+        roles="r",
+        timeline="t",
+        housed_by="h",
+        sustained_by="s",
+        constraints={"privacy": "No names"},
+        by=staff,
+    )
     return project, staff, plan
 
 
 def test_comment_after_close_is_refused_with_closing_date():
     """Comments outside the period are refused; the message carries the closing date."""
-    project, staff, plan = _design_project()
+    _project, staff, plan = _design_project()
     now = timezone.now()
     closes = now + dt.timedelta(days=7)
     services.open_comment_period(plan, opens_at=now - dt.timedelta(hours=1), closes_at=closes, by=staff)
@@ -153,15 +165,31 @@ def test_plan_versions_only_when_text_changes_and_feedback_needs_reason():
     """Saving identical text makes no version; a disposition without reason is refused."""
     project, staff, plan = _design_project()
     same = services.save_plan(
-        project, goal="g", activities="a", roles="r", timeline="t", housed_by="h", sustained_by="s",
-        constraints={"privacy": "No names"}, by=staff,
-    )  # fmt: skip
+        project,
+        goal="g",
+        activities="a",
+        roles="r",
+        timeline="t",
+        housed_by="h",
+        sustained_by="s",
+        constraints={"privacy": "No names"},
+        by=staff,
+    )
     assert same.version == 1
     changed = services.save_plan(
-        project, goal="g2", activities="a", roles="r", timeline="t", housed_by="h", sustained_by="s",
-        constraints={"privacy": "No names"}, note="Sharper goal", by=staff,
-    )  # fmt: skip
-    assert changed.version == 2 and plan.versions.count() == 2
+        project,
+        goal="g2",
+        activities="a",
+        roles="r",
+        timeline="t",
+        housed_by="h",
+        sustained_by="s",
+        constraints={"privacy": "No names"},
+        note="Sharper goal",
+        by=staff,
+    )
+    assert changed.version == 2
+    assert plan.versions.count() == 2
     fb = services.record_plan_feedback(plan, source="focus_group", body="Too long", by=staff)
     with pytest.raises(InvalidInput):
         services.dispose_feedback(fb, disposition="incorporated", reason="  ", by=staff)
@@ -171,7 +199,7 @@ def test_plan_versions_only_when_text_changes_and_feedback_needs_reason():
 
 def test_design_exit_lists_missing_constraints_and_comment_period():
     """Leaving Design without stating all constraints and holding a comment period is refused."""
-    project, staff, _plan = _design_project()
+    project, _staff, _plan = _design_project()
     failing = {r.code for r in services.exit_status(project) if not r.passed}
     assert {"design.constraints", "design.comment_period"} <= failing
 

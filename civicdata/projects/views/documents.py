@@ -72,8 +72,13 @@ def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     if ctx["metrics"]:
         blocks.append(Block("h2", _("Outcomes against targets")))
         for m in ctx["metrics"]:
-            blocks.append(Block("li", f"{m.name}: {_('baseline')} {m.baseline}, {_('target')} {m.target}, "
-                                      f"{_('actual')} {m.actual if m.actual is not None else '—'} {m.unit}"))  # fmt: skip
+            blocks.append(
+                Block(
+                    "li",
+                    f"{m.name}: {_('baseline')} {m.baseline}, {_('target')} {m.target}, "
+                    f"{_('actual')} {m.actual if m.actual is not None else '—'} {m.unit}",
+                )
+            )
     if ctx["changes"]:
         blocks.append(Block("h2", _("Change log")))
         for c in ctx["changes"]:
