@@ -180,9 +180,7 @@ def export_response(request: HttpRequest, table: DataTable, fmt: str) -> HttpRes
         return _query_error(QueryError("Downloads do not take a cursor.", param="cursor"))
     sql, params, columns = _export_sql(parsed, table, fmt)
     if sql is None:
-        return error_response(
-            400, "This table has no coordinates, so it has no GeoJSON form.", code="not_geographic"
-        )
+        return error_response(400, "This table has no coordinates, so it has no GeoJSON form.", code="not_geographic")
     guard = runtime.get_guard()
     cur = runtime.open_cursor(table)
     try:
@@ -359,7 +357,12 @@ def _run_sql(sql: str) -> HttpResponse:
     except (Busy, QueryTimeout, QueryFailed) as exc:
         return _guard_error(exc)
     return _json(
-        {"columns": result.columns, "rows": [list(r) for r in result.rows], "truncated": result.truncated, "row_cap": cap}
+        {
+            "columns": result.columns,
+            "rows": [list(r) for r in result.rows],
+            "truncated": result.truncated,
+            "row_cap": cap,
+        }
     )
 
 

@@ -1,0 +1,223 @@
+"""Records of the Data API: which DuckDB table serves which distribution, ingest jobs, PII findings and
+decisions, and saved charts. The rows themselves live in DuckDB files under DATA_DIR/datastore/."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class TableStatus(models.TextChoices):
+    EMPTY = "empty", _("Not loaded yet")
+    READY = "ready", _("Loaded, not public")
+    PUBLISHED = "published", _("Published")
+
+
+class DataTable(models.Model):
+    """One queryable table made from a tabular distribution. `version` names the DuckDB file that is
+    current; changing it (with schema and counts, in one transaction) is the atomic swap."""
+
+    distribution = models.ForeignKey(
+        "catalog.Distribution", on_delete=models.CASCADE, related_name="datatables", verbose_name=_("distribution")
+    )
+    dataset = models.ForeignKey(
+        "catalog.Dataset", on_delete=models.CASCADE, related_name="datatables", verbose_name=_("dataset")
+    )
+    name = models.SlugField(_("table name"), max_length=63, help_text=_("Used in the API address."))
+    relation = models.SlugField(max_length=63, unique=True, help_text="DuckDB folder and SQL name.")
+    title = models.CharField(_("title"), max_length=300, blank=True, default="")
+    version = models.PositiveIntegerField(default=0)
+    row_count = models.BigIntegerField(default=0)
+    schema = models.JSONField(default=dict, blank=True)
+    quality = models.JSONField(default=dict, blank=True)
+    ingest_info = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=20, choices=TableStatus.choices, default=TableStatus.EMPTY)
+    loaded_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["dataset", "name"]
+        verbose_name = _("data table")
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "name"], name="datatable_name_unique_in_dataset"),
+            models.CheckConstraint(condition=models.Q(row_count__gte=0), name="datatable_row_count_positive"),
+            models.CheckConstraint(
+                condition=~models.Q(status="published", version=0), name="datatable_published_is_loaded"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dataset.name}/{self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("datastore:table", kwargs={"dataset": self.dataset.name, "table": self.name})
+
+    @property
+    def api_path(self) -> str:
+        return f"/api/data/{self.dataset.name}/{self.name}"
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.distribution.title or self.name
+
+    @property
+    def is_loaded(self) -> bool:
+        return self.version > 0
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Loading")
+    SUCCEEDED = "succeeded", _("Loaded")
+    FAILED = "failed", _("Failed")
+
+
+class SourceKind(models.TextChoices):
+    UPLOAD = "upload", _("Uploaded file")
+    URL = "url", _("Web address")
+    PATH = "path", _("Server file")
+
+
+class IngestJob(models.Model):
+    """One load of a file into a table, with its progress and, when it fails, the reason."""
+
+    table = models.ForeignKey(DataTable, on_delete=models.CASCADE, related_name="jobs")
+    source_kind = models.CharField(max_length=10, choices=SourceKind.choices)
+    source = models.TextField(help_text="URL, uploaded file name or server path.")
+    stored_file = models.TextField(blank=True, default="", help_text="Where an upload waits for the worker.")
+    declared_format = models.CharField(max_length=10, blank=True, default="")
+    status = models.CharField(max_length=12, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    stage = models.CharField(max_length=30, blank=True, default="")
+    progress = models.FloatField(default=0.0)
+    error = models.JSONField(null=True, blank=True)
+    result = models.JSONField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__gte=0.0, progress__lte=1.0), name="ingestjob_progress_fraction"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.table} ← {self.source}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("datastore:job", kwargs={"pk": self.pk})
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        return round(self.progress * 100)
+
+
+class PiiKind(models.TextChoices):
+    SSN = "ssn", _("Social Security number")
+    EMAIL = "email", _("E-mail address")
+    PHONE = "phone", _("Phone number")
+    STREET_ADDRESS = "street_address", _("Street address")
+    DATE_OF_BIRTH = "date_of_birth", _("Date of birth")
+    PERSON_NAME = "person_name", _("Person's name")
+
+
+class PiiFinding(models.Model):
+    """A column the scan flagged as possibly personal, with masked sample cells."""
+
+    table = models.ForeignKey(DataTable, on_delete=models.CASCADE, related_name="pii_findings")
+    column = models.CharField(max_length=63)
+    kind = models.CharField(max_length=20, choices=PiiKind.choices)
+    share = models.FloatField(default=0.0)
+    by_header = models.BooleanField(default=False)
+    samples = models.JSONField(default=list, blank=True)
+    found_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["table", "column", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["table", "column", "kind"], name="piifinding_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.table}.{self.column}: {self.kind}"
+
+
+class PiiAction(models.TextChoices):
+    DROP = "drop", _("Remove the column")
+    MASK = "mask", _("Mask the values")
+    JUSTIFY = "justify", _("Keep it, with a justification")
+
+
+class PiiDecision(models.Model):
+    """What staff decided for one flagged column; publishing waits until every flagged column has one."""
+
+    table = models.ForeignKey(DataTable, on_delete=models.CASCADE, related_name="pii_decisions")
+    column = models.CharField(max_length=63)
+    action = models.CharField(max_length=10, choices=PiiAction.choices)
+    justification = models.TextField(blank=True, default="")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["table", "column"]
+        constraints = [
+            models.UniqueConstraint(fields=["table", "column"], name="piidecision_one_per_column"),
+            models.CheckConstraint(
+                condition=~models.Q(action="justify", justification=""), name="piidecision_justify_has_text"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.table}.{self.column}: {self.action}"
+
+
+class Chart(models.Model):
+    """A saved chart (type, x, y, aggregate); rendered on demand from the current table version."""
+
+    table = models.ForeignKey(DataTable, on_delete=models.CASCADE, related_name="charts")
+    title = models.CharField(_("title"), max_length=200)
+    chart_type = models.CharField(_("chart type"), max_length=10)
+    x = models.CharField(max_length=63, blank=True, default="")
+    y = models.CharField(max_length=63, blank=True, default="")
+    aggregate = models.CharField(max_length=10, default="count")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["table", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(chart_type__in=["bar", "line", "map"]), name="chart_type_known"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def svg_url(self) -> str:
+        return reverse(
+            "datastore:chart_image",
+            kwargs={"dataset": self.table.dataset.name, "table": self.table.name, "pk": self.pk, "ext": "svg"},
+        )
+
+    def png_url(self) -> str:
+        return reverse(
+            "datastore:chart_image",
+            kwargs={"dataset": self.table.dataset.name, "table": self.table.name, "pk": self.pk, "ext": "png"},
+        )
