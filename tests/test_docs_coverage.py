@@ -57,11 +57,16 @@ def spelled(command: str) -> list[str]:
     return spellings
 
 
-@pytest.mark.parametrize("path", api_paths())
-def test_every_api_endpoint_is_documented(path):
-    assert path in docs_text(), f"API endpoint {path} is not documented in docs/*.md"
+@pytest.mark.django_db
+def test_every_api_endpoint_is_documented():
+    text = docs_text()
+    paths = api_paths()
+    assert "/api/status" in paths
+    missing = [path for path in paths if path not in text]
+    assert missing == [], f"API endpoints not documented in docs/*.md: {missing}"
 
 
+@pytest.mark.django_db
 def test_plain_api_routes_are_documented():
     text = docs_text()
     missing = [path for path in plain_api_routes() if path not in text]

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,8 +24,7 @@ def test_sign_up_verify_sign_in_spanish_sign_out(live_page, assert_no_axe_violat
     page.locator("#id_password2").fill("a-long-enough-passphrase")
     page.locator("#id_display_name").fill("Ana")
     page.get_by_role("button", name="Sign Up").click()
-    page.wait_for_load_state()
-    assert "confirm-email" in page.url
+    page.wait_for_url("**/confirm-email/")
     assert_no_axe_violations(page)
 
     assert len(mail.outbox) == 1
@@ -40,13 +40,13 @@ def test_sign_up_verify_sign_in_spanish_sign_out(live_page, assert_no_axe_violat
     page.locator("#id_password").fill("a-long-enough-passphrase")
     page.get_by_role("button", name="Sign In").click()
     page.wait_for_load_state()
-    assert page.get_by_role("link", name="Your profile").is_visible()
+    expect(page.get_by_role("link", name="Your profile")).to_be_visible()
     assert_no_axe_violations(page)
 
     page.get_by_role("button", name="Español").click()
     page.wait_for_load_state()
-    assert page.locator("html").get_attribute("lang") == "es"
-    assert page.get_by_role("link", name="Su perfil").is_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.get_by_role("link", name="Su perfil")).to_be_visible()
     assert_no_axe_violations(page)
 
     page.get_by_role("button", name="Cerrar sesión").first.click()
@@ -55,7 +55,7 @@ def test_sign_up_verify_sign_in_spanish_sign_out(live_page, assert_no_axe_violat
     if page.get_by_role("button", name="Cerrar sesión").count():
         page.get_by_role("button", name="Cerrar sesión").last.click()
         page.wait_for_load_state()
-    assert page.get_by_role("link", name="Iniciar sesión").is_visible()
+    expect(page.get_by_role("link", name="Iniciar sesión")).to_be_visible()
     assert_no_axe_violations(page)
 
 
@@ -65,6 +65,6 @@ def test_pages_work_without_javascript(browser, live_server):
     page = context.new_page()
     page.goto("/")
     page.get_by_role("button", name="Español").click()
-    assert page.locator("html").get_attribute("lang") == "es"
+    expect(page.locator("html")).to_have_attribute("lang", "es")
     assert page.get_by_role("link", name="Conjuntos de datos").first.is_visible()
     context.close()

@@ -26,7 +26,7 @@ def check_production_settings(app_configs: Any = None, **kwargs: Any) -> list[ch
         errors.append(checks.Error("ALLOWED_HOSTS must name the site's hosts, not '*'.", id="civicdata.E003"))
     if not getattr(settings, "SESSION_COOKIE_SECURE", False):
         errors.append(checks.Error("Set SECURE_SSL=true: cookies must be HTTPS-only.", id="civicdata.E004"))
-    if settings.EMAIL_BACKEND.endswith(("console.EmailBackend", "locmem.EmailBackend")):
+    if settings.MAILERS["default"]["BACKEND"].endswith(("console.EmailBackend", "locmem.EmailBackend")):
         errors.append(
             checks.Error("EMAIL_URL must point to an SMTP server so people get their e-mails.", id="civicdata.E005")
         )

@@ -17,7 +17,10 @@ PRIMARY_NAVIGATION = (
 
 def site(request: HttpRequest) -> dict:
     path = request.path
+    from django.conf import settings
+
     return {
+        "show_demo_accounts": settings.SHOW_DEMO_ACCOUNTS,
         "site_name": SITE_NAME,
         "search_url": "/datasets/",
         "primary_navigation": [

@@ -175,27 +175,31 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 
 def email_settings(url: str) -> dict:
-    """Turn EMAIL_URL into Django's e-mail settings."""
+    """Turn EMAIL_URL into Django's MAILERS setting."""
     from urllib.parse import parse_qs, unquote, urlsplit
 
     parts = urlsplit(url)
     if parts.scheme == "console":
-        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
-    if parts.scheme == "memory":
-        return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
-    if parts.scheme in {"smtp", "smtps"}:
+        mailer: dict = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    elif parts.scheme == "memory":
+        mailer = {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    elif parts.scheme in {"smtp", "smtps"}:
         query = parse_qs(parts.query)
-        return {
-            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "EMAIL_HOST": parts.hostname or "localhost",
-            "EMAIL_PORT": parts.port or (465 if parts.scheme == "smtps" else 587),
-            "EMAIL_HOST_USER": unquote(parts.username or ""),
-            "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
-            "EMAIL_USE_SSL": parts.scheme == "smtps",
-            "EMAIL_USE_TLS": parts.scheme == "smtp" and query.get("tls", ["1"])[0] not in {"0", "false"},
-            "EMAIL_TIMEOUT": 20,
+        mailer = {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": parts.hostname or "localhost",
+                "port": parts.port or (465 if parts.scheme == "smtps" else 587),
+                "username": unquote(parts.username or ""),
+                "password": unquote(parts.password or ""),
+                "use_ssl": parts.scheme == "smtps",
+                "use_tls": parts.scheme == "smtp" and query.get("tls", ["1"])[0] not in {"0", "false"},
+                "timeout": 20,
+            },
         }
-    raise ConfigurationError(f"EMAIL_URL scheme {parts.scheme!r} is not one of console, memory, smtp, smtps")
+    else:
+        raise ConfigurationError(f"EMAIL_URL scheme {parts.scheme!r} is not one of console, memory, smtp, smtps")
+    return {"MAILERS": {"default": mailer}}
 
 
 globals().update(email_settings(EMAIL_URL))

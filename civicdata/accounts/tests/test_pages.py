@@ -61,3 +61,20 @@ def test_profile_changes_only_the_signed_in_person(client):
     assert response.status_code == 302
     person.refresh_from_db()
     assert (person.display_name, person.affiliation, person.public_name) == ("Ada", "researcher", "Ada")
+
+
+def test_repeated_failed_logins_are_throttled(client):
+    make_user("target@example.org")
+    pages = [
+        client.post("/accounts/login/", {"login": "target@example.org", "password": f"wrong-{attempt}"})
+        for attempt in range(7)
+    ]
+    assert b"Too many failed login attempts" not in pages[0].content
+    assert b"Too many failed login attempts" in pages[-1].content
+
+
+def test_demo_logins_show_only_when_enabled(client, settings):
+    settings.SHOW_DEMO_ACCOUNTS = False
+    assert b"port-alder-demo" not in client.get("/accounts/login/").content
+    settings.SHOW_DEMO_ACCOUNTS = True
+    assert b"port-alder-demo" in client.get("/accounts/login/").content

@@ -23,8 +23,8 @@ def test_database_url_is_parsed_or_refused_clearly():
 
 
 def test_email_url_variants():
-    smtp = email_settings("smtp://user:secret@mail.example.org:2525?tls=1")
-    assert (smtp["EMAIL_HOST"], smtp["EMAIL_PORT"], smtp["EMAIL_USE_TLS"]) == ("mail.example.org", 2525, True)
+    smtp = email_settings("smtp://user:secret@mail.example.org:2525?tls=1")["MAILERS"]["default"]["OPTIONS"]
+    assert (smtp["host"], smtp["port"], smtp["use_tls"], smtp["password"]) == ("mail.example.org", 2525, True, "secret")
     with pytest.raises(ConfigurationError):
         email_settings("carrier-pigeon://")
 
