@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -118,8 +119,11 @@ def open_comment_period(
     """Publish the draft for a time-boxed public comment period (at least one day long)."""
     permissions.ensure_can_edit_project(by, plan.project)
     _ensure_step(plan.project, StepChoice.DESIGN)
-    if closes_at - opens_at < dt.timedelta(days=1):
-        raise InvalidInput(_("A comment period must last at least one day."), code="period_too_short")
+    min_days = getattr(settings, "PROJECTS_MIN_COMMENT_DAYS", 1)
+    if closes_at - opens_at < dt.timedelta(days=min_days):
+        raise InvalidInput(
+            _("A comment period must last at least %(n)d day(s).") % {"n": min_days}, code="period_too_short"
+        )
     plan.comments_open_at, plan.comments_close_at = opens_at, closes_at
     plan.save(update_fields=["comments_open_at", "comments_close_at"])
     _event(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -182,8 +183,9 @@ def _act_request_log(request: HttpRequest, project: Any) -> Callable[[], Any] | 
     if data is None:
         return None
     upload = data["file"]
-    if upload.size > 10 * 1024 * 1024:
-        messages.error(request, _("The request log is larger than 10 MB."))
+    max_mb = getattr(settings, "PROJECTS_REQUEST_LOG_MAX_MB", 10)
+    if upload.size > max_mb * 1024 * 1024:
+        messages.error(request, _("The request log is larger than %(n)d MB.") % {"n": max_mb})
         return None
     return lambda: services.import_request_log(project, filename=upload.name, data=upload.read(), by=request.user)
 

@@ -1,0 +1,258 @@
+"""Benchmark: project list and project page response times with 1,000 projects, 50,000 comments and
+10,000 problem inventory entries.
+
+Builds a throw-away SQLite database under bench/out/projects/, fills it with bulk inserts (the
+services are exercised by the test suite; here only read speed is measured), then requests pages
+through Django's test client and reports p50/p95/max and the largest number of SQL queries per page.
+Run: .venv/bin/python bench/projects_pages.py [--projects 1000] [--requests 200] [--no-write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import random
+import re
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+OUT = ROOT / "bench" / "out" / "projects"
+SECTION = "Projects"
+TARGET_MS = 150.0
+
+
+def machine() -> str:
+    cpu = platform.processor() or "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        ram_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())[1])
+        ram = f"{ram_kb / 1024 / 1024:.0f} GB RAM"
+    except (OSError, TypeError):
+        ram = "RAM unknown"
+    return f"{os.cpu_count()} cores, {ram}, {cpu}, Python {platform.python_version()}"
+
+
+def setup_django() -> None:
+    if OUT.exists():
+        shutil.rmtree(OUT)
+    OUT.mkdir(parents=True)
+    os.environ["DATA_DIR"] = str(OUT)
+    os.environ["DATABASE_URL"] = ""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicdata.settings.test")
+    import django
+
+    django.setup()
+    from django.apps import apps
+    from django.db import connection
+
+    # Create every table straight from the models, like pytest-django's --no-migrations, so the
+    # benchmark does not depend on other apps' migration state.
+    with connection.schema_editor() as editor:
+        for model in apps.get_models():
+            if model._meta.managed and not model._meta.proxy:
+                editor.create_model(model)
+
+
+def populate(n_projects: int, n_problems: int, n_comments: int, rng: random.Random) -> list[str]:
+    from django.utils import timezone
+
+    from civicdata.accounts.models import Organization, User
+    from civicdata.projects.models import (
+        Evidence,
+        FocusArea,
+        InterventionPlan,
+        PlanComment,
+        Problem,
+        ProblemComment,
+        Project,
+        ProjectEvent,
+        StepRecord,
+        UseCase,
+    )
+
+    now = timezone.now()
+    orgs = [
+        Organization.objects.create(name=f"Department {i}", slug=f"dept-{i}", kind="publisher", org_type="department")
+        for i in range(10)
+    ]
+    users = User.objects.bulk_create(
+        [User(email=f"resident{i}@example.org", display_name=f"Resident {i}") for i in range(500)]
+    )
+    steps = ["find", "refine", "design", "implement"]
+    projects = Project.objects.bulk_create(
+        [
+            Project(
+                organization=orgs[i % len(orgs)],
+                title=f"Engagement project {i}",
+                slug=f"project-{i}",
+                summary="A project about **public data** and the people who use it. " * 3,
+                current_step=steps[i % 4],
+                created_at=now - dt.timedelta(days=i % 90),
+                updated_at=now - dt.timedelta(minutes=i),
+            )
+            for i in range(n_projects)
+        ]
+    )
+    records, events, evidence, use_cases = [], [], [], []
+    for p in projects:
+        for k in range(steps.index(p.current_step) + 1):
+            left = None if steps[k] == p.current_step else now - dt.timedelta(days=10 * (3 - k))
+            records.append(
+                StepRecord(project=p, step=steps[k], result=f"Result of {steps[k]}", collaborators="Residents",
+                           entered_at=now - dt.timedelta(days=40 - 10 * k), left_at=left)
+            )  # fmt: skip
+        events += [ProjectEvent(project=p, kind="created", step="find", message="Project started.") for _ in range(20)]
+        evidence += [Evidence(project=p, kind="request_log", title=f"Topic {j}", request_count=j) for j in range(5)]
+        use_cases += [UseCase(project=p, title=f"Use case {j}") for j in range(3)]
+    StepRecord.objects.bulk_create(records, batch_size=2000)
+    ProjectEvent.objects.bulk_create(events, batch_size=2000)
+    Evidence.objects.bulk_create(evidence, batch_size=2000)
+    UseCase.objects.bulk_create(use_cases, batch_size=2000)
+    for p in projects[:200]:
+        FocusArea.objects.create(project=p, title="Focus", rationale="Because.")
+    design = [p for p in projects if p.current_step in ("design", "implement")]
+    first_use_case = dict(UseCase.objects.order_by("-id").values_list("project_id", "id"))
+    plans = InterventionPlan.objects.bulk_create(
+        [
+            InterventionPlan(project=p, use_case_id=first_use_case[p.pk], goal="Goal", version=1,
+                             comments_open_at=now - dt.timedelta(days=2), comments_close_at=now + dt.timedelta(days=5))
+            for p in design
+        ]
+    )  # fmt: skip
+    problems = Problem.objects.bulk_create(
+        [
+            Problem(project=projects[i % len(projects)], title=f"Problem {i}", body="Details " * 10,
+                    author=users[i % len(users)], vote_count=rng.randint(0, 200))
+            for i in range(n_problems)
+        ],
+        batch_size=2000,
+    )  # fmt: skip
+    half = n_comments // 2
+    ProblemComment.objects.bulk_create(
+        [ProblemComment(problem=problems[i % len(problems)], author=users[i % len(users)], body="I agree.")
+         for i in range(half)],
+        batch_size=5000,
+    )  # fmt: skip
+    PlanComment.objects.bulk_create(
+        [PlanComment(plan=plans[i % len(plans)], author=users[i % len(users)], body="Please consider this.",
+                     section=rng.choice(["", "goal", "roles"]))
+         for i in range(n_comments - half)],
+        batch_size=5000,
+    )  # fmt: skip
+    return [p.slug for p in projects]
+
+
+def measure(client, urls: list[str]) -> tuple[list[float], int]:  # noqa: ANN001
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    times, max_queries = [], 0
+    for url in urls:
+        with CaptureQueriesContext(connection) as ctx:
+            start = time.perf_counter()
+            response = client.get(url)
+            elapsed = (time.perf_counter() - start) * 1000
+        assert response.status_code == 200, (url, response.status_code)
+        times.append(elapsed)
+        max_queries = max(max_queries, len(ctx.captured_queries))
+    return times, max_queries
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def write_section(text: str) -> None:
+    path = ROOT / "docs" / "benchmarks.md"
+    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    start, end = f"<!-- {SECTION}: start -->", f"<!-- {SECTION}: end -->"
+    block = f"{start}\n{text.rstrip()}\n{end}"
+    if start in current and end in current:
+        before, rest = current.split(start, 1)
+        current = before + block + rest.split(end, 1)[1]
+    else:
+        current = current.rstrip() + "\n\n" + block + "\n"
+    path.write_text(current, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--projects", type=int, default=1000)
+    parser.add_argument("--problems", type=int, default=10_000)
+    parser.add_argument("--comments", type=int, default=50_000)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--no-write", action="store_true", help="print figures without updating docs")
+    args = parser.parse_args()
+
+    setup_django()
+    from django.test import Client
+
+    rng = random.Random(20261125)
+    start = time.perf_counter()
+    slugs = populate(args.projects, args.problems, args.comments, rng)
+    build_s = time.perf_counter() - start
+    print(f"built {args.projects} projects, {args.problems} problems, {args.comments} comments in {build_s:.1f}s")
+
+    client = Client()
+    client.get("/projects/")  # warm templates and URL resolvers
+    pages = max(1, args.projects // 25)
+    list_urls = [
+        rng.choice(["/projects/", f"/projects/?page={rng.randint(1, pages)}", "/projects/?step=design"])
+        for _ in range(args.requests)
+    ]
+    detail_urls = [f"/projects/{rng.choice(slugs)}/" for _ in range(args.requests)]
+    problem_urls = [f"/projects/{rng.choice(slugs)}/problems/" for _ in range(args.requests // 2)]
+    plan_urls = [f"/projects/{rng.choice(slugs[2::4])}/plan/" for _ in range(args.requests // 2)]
+    rows = []
+    ok = True
+    for label, urls in (
+        ("Project list `/projects/`", list_urls),
+        ("Project page `/projects/<slug>/`", detail_urls),
+        ("Problem inventory `/projects/<slug>/problems/`", problem_urls),
+        ("Plan with comments `/projects/<slug>/plan/`", plan_urls),
+    ):
+        times, queries = measure(client, urls)
+        p50, p95 = statistics.median(times), pct(times, 0.95)
+        ok = ok and (p95 < TARGET_MS if "list" in label or "page" in label else True)
+        rows.append(f"| {label} | {len(times)} | {p50:.1f} | {p95:.1f} | {max(times):.1f} | {queries} |")
+        print(rows[-1])
+    text = "\n".join(
+        [
+            f"## {SECTION}",
+            "",
+            f"`bench/projects_pages.py` — {dt.date.today().isoformat()} — {machine()}, SQLite.",
+            "",
+            f"Data: {args.projects:,} projects, {args.problems:,} problem inventory entries, {args.comments:,} comments "
+            f"(half on problems, half on intervention plans), 20 history events, 5 evidence items and 3 use cases "
+            f"per project. Pages are fetched through Django's test client (full middleware and templates, no network).",
+            "",
+            "| page | requests | p50 ms | p95 ms | max ms | max SQL queries |",
+            "|---|---|---|---|---|---|",
+            *rows,
+            "",
+            f"Target: list and project page p95 under {TARGET_MS:.0f} ms — {'met' if ok else 'NOT met'}. "
+            "Query counts do not depend on the number of projects, problems or comments (asserted in "
+            "`civicdata/projects/tests/test_pages.py` and `test_api.py`).",
+        ]
+    )
+    if not args.no_write:
+        write_section(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
