@@ -111,9 +111,15 @@ def populate(n_projects: int, n_problems: int, n_comments: int, rng: random.Rand
         for k in range(steps.index(p.current_step) + 1):
             left = None if steps[k] == p.current_step else now - dt.timedelta(days=10 * (3 - k))
             records.append(
-                StepRecord(project=p, step=steps[k], result=f"Result of {steps[k]}", collaborators="Residents",
-                           entered_at=now - dt.timedelta(days=40 - 10 * k), left_at=left)
-            )  # fmt: skip
+                StepRecord(
+                    project=p,
+                    step=steps[k],
+                    result=f"Result of {steps[k]}",
+                    collaborators="Residents",
+                    entered_at=now - dt.timedelta(days=40 - 10 * k),
+                    left_at=left,
+                )
+            )
         events += [ProjectEvent(project=p, kind="created", step="find", message="Project started.") for _ in range(20)]
         evidence += [Evidence(project=p, kind="request_log", title=f"Topic {j}", request_count=j) for j in range(5)]
         use_cases += [UseCase(project=p, title=f"Use case {j}") for j in range(3)]
@@ -127,35 +133,54 @@ def populate(n_projects: int, n_problems: int, n_comments: int, rng: random.Rand
     first_use_case = dict(UseCase.objects.order_by("-id").values_list("project_id", "id"))
     plans = InterventionPlan.objects.bulk_create(
         [
-            InterventionPlan(project=p, use_case_id=first_use_case[p.pk], goal="Goal", version=1,
-                             comments_open_at=now - dt.timedelta(days=2), comments_close_at=now + dt.timedelta(days=5))
+            InterventionPlan(
+                project=p,
+                use_case_id=first_use_case[p.pk],
+                goal="Goal",
+                version=1,
+                comments_open_at=now - dt.timedelta(days=2),
+                comments_close_at=now + dt.timedelta(days=5),
+            )
             for p in design
         ]
-    )  # fmt: skip
+    )
     problems = Problem.objects.bulk_create(
         [
-            Problem(project=projects[i % len(projects)], title=f"Problem {i}", body="Details " * 10,
-                    author=users[i % len(users)], vote_count=rng.randint(0, 200))
+            Problem(
+                project=projects[i % len(projects)],
+                title=f"Problem {i}",
+                body="Details " * 10,
+                author=users[i % len(users)],
+                vote_count=rng.randint(0, 200),
+            )
             for i in range(n_problems)
         ],
         batch_size=2000,
-    )  # fmt: skip
+    )
     half = n_comments // 2
     ProblemComment.objects.bulk_create(
-        [ProblemComment(problem=problems[i % len(problems)], author=users[i % len(users)], body="I agree.")
-         for i in range(half)],
+        [
+            ProblemComment(problem=problems[i % len(problems)], author=users[i % len(users)], body="I agree.")
+            for i in range(half)
+        ],
         batch_size=5000,
-    )  # fmt: skip
+    )
     PlanComment.objects.bulk_create(
-        [PlanComment(plan=plans[i % len(plans)], author=users[i % len(users)], body="Please consider this.",
-                     section=rng.choice(["", "goal", "roles"]))
-         for i in range(n_comments - half)],
+        [
+            PlanComment(
+                plan=plans[i % len(plans)],
+                author=users[i % len(users)],
+                body="Please consider this.",
+                section=rng.choice(["", "goal", "roles"]),
+            )
+            for i in range(n_comments - half)
+        ],
         batch_size=5000,
-    )  # fmt: skip
+    )
     return [p.slug for p in projects]
 
 
-def measure(client, urls: list[str]) -> tuple[list[float], int]:  # noqa: ANN001
+def measure(client, urls: list[str]) -> tuple[list[float], int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -173,7 +198,7 @@ def measure(client, urls: list[str]) -> tuple[list[float], int]:  # noqa: ANN001
 
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def write_section(text: str) -> None:
@@ -234,19 +259,24 @@ def main() -> None:
         [
             f"## {SECTION}",
             "",
-            f"`bench/projects_pages.py` — {dt.date.today().isoformat()} — {machine()}, SQLite.",
+            f"`bench/projects_pages.py` — {dt.datetime.now(dt.UTC).date().isoformat()} — {machine()}, SQLite.",
             "",
-            f"Data: {args.projects:,} projects, {args.problems:,} problem inventory entries, {args.comments:,} comments "
-            f"(half on problems, half on intervention plans), 20 history events, 5 evidence items and 3 use cases "
-            f"per project. Pages are fetched through Django's test client (full middleware and templates, no network).",
+            (
+                f"Data: {args.projects:,} projects, {args.problems:,} problem inventory entries, "
+                f"{args.comments:,} comments (half on problems, half on intervention plans), 20 history events, "
+                "5 evidence items and 3 use cases per project. Pages are fetched through Django's test client "
+                "(full middleware and templates, no network)."
+            ),
             "",
             "| page | requests | p50 ms | p95 ms | max ms | max SQL queries |",
             "|---|---|---|---|---|---|",
             *rows,
             "",
-            f"Target: list and project page p95 under {TARGET_MS:.0f} ms — {'met' if ok else 'NOT met'}. "
-            "Query counts do not depend on the number of projects, problems or comments (asserted in "
-            "`civicdata/projects/tests/test_pages.py` and `test_api.py`).",
+            (
+                f"Target: list and project page p95 under {TARGET_MS:.0f} ms — {'met' if ok else 'NOT met'}. "
+                "Query counts do not depend on the number of projects, problems or comments (asserted in "
+                "`civicdata/projects/tests/test_pages.py` and `test_api.py`)."
+            ),
         ]
     )
     if not args.no_write:
