@@ -52,3 +52,18 @@ class UploadLimitMiddleware:
                 return error_response(413, message)
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class NullCharacterMiddleware:
+    """Refuse addresses containing a NUL character: no database stores it, and PostgreSQL raises on it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            message = _("The address contains a character that is not allowed.")
+            if request.path.startswith("/api/"):
+                return error_response(400, message, code="invalid_character")
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

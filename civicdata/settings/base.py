@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "civicdata.core.middleware.ReadOnlyApiCorsMiddleware",
     "civicdata.core.middleware.UploadLimitMiddleware",
+    "civicdata.core.middleware.NullCharacterMiddleware",
 ]
 
 ROOT_URLCONF = "civicdata.urls"

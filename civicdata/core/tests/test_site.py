@@ -32,10 +32,11 @@ def test_unknown_api_paths_answer_in_the_error_envelope(client):
     }
 
 
-def test_api_validation_errors_use_the_envelope(client):
+def test_nul_characters_in_addresses_are_refused_on_every_database(client):
     response = client.get("/api/accounts/organizations/%00")
-    assert response.status_code == 404
-    assert "error" in response.json()
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_character"
+    assert client.get("/organizations/?q=%00").status_code == 400
 
 
 def test_openapi_document_lists_the_endpoints(client):
