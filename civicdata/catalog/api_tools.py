@@ -1,0 +1,120 @@
+"""JSON API of the catalog tools: POST /api/catalog/validate and POST /api/catalog/merge.
+
+A ninja Router mounted by the catalog app's ``api.py``. Both endpoints only read and compute;
+they need no account. Validation results (including unreadable input) are answers, not errors:
+HTTP 400 is kept for requests that cannot be understood (unknown profile, no input).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from civicdata.core.errors import InvalidInput
+
+from .merging import MergeError, RenameStyle, merge_catalogs
+from .reading import CatalogTooLarge, ReadResult, read_catalog_bytes, read_limited
+from .tool_inputs import max_catalog_bytes, read_from_upload, read_from_url, too_large
+from .validation import PROFILES, validate_catalog
+
+router = Router(tags=["catalog tools"])
+
+
+def _check_profile(profile: str | None) -> str | None:
+    if profile and profile not in PROFILES:
+        raise InvalidInput(
+            f"Unknown profile “{profile}”.", code="unknown_profile", details={"profiles": list(PROFILES)}
+        )
+    return profile or None
+
+
+def _read_request(request: HttpRequest, url: str | None) -> ReadResult:
+    if url:
+        return read_from_url(url)
+    content_type = request.META.get("CONTENT_TYPE", "")
+    if content_type.startswith("multipart/form-data"):
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise InvalidInput("Send the catalog as the form field “file”.", code="no_input")
+        return read_from_upload(upload)
+    limit = max_catalog_bytes()
+    try:
+        # Read the raw stream ourselves: request.body would apply the small form-data limit.
+        data = read_limited(request, max_bytes=limit)
+    except CatalogTooLarge:
+        return too_large(limit)
+    if not data.strip():
+        raise InvalidInput(
+            "Send the catalog as the request body, as the form field “file”, or give ?url=.", code="no_input"
+        )
+    return read_catalog_bytes(data, max_bytes=limit, content_type=content_type)
+
+
+@router.post(
+    "/validate",
+    summary="Validate a data.json catalog",
+    response=dict[str, Any],
+    openapi_extra={"requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}},
+)
+def validate(request: HttpRequest, profile: str | None = None, url: str | None = None) -> dict[str, Any]:
+    """Validate the catalog sent as the request body (or as multipart field ``file``, or fetched from
+    ``?url=``) against ``?profile=`` (detected when omitted).
+
+    Answers ``{"readable", "read", "valid", "report"}``; ``report`` is null when unreadable.
+    """
+    chosen = _check_profile(profile)
+    read = _read_request(request, url)
+    if not read.ok:
+        return {"readable": False, "read": read.to_dict(), "valid": False, "report": None}
+    report = validate_catalog(read.document, profile=chosen)
+    return {"readable": True, "read": read.to_dict(), "valid": report.valid, "report": report.to_dict()}
+
+
+class MergeSource(Schema):
+    name: str
+    url: str | None = None
+    catalog: dict[str, Any] | None = None
+
+
+class MergeIn(Schema):
+    sources: list[MergeSource]
+    rename: str = RenameStyle.SUFFIX.value
+    profile: str | None = None
+    include_catalog: bool = True
+
+
+@router.post("/merge", summary="Merge component data.json catalogs", response=dict[str, Any])
+def merge(request: HttpRequest, payload: MergeIn) -> dict[str, Any]:
+    """Merge ``sources`` (each an inline ``catalog`` or a ``url``), first wins on identifier collisions.
+
+    Answers the merged ``catalog`` (unless ``include_catalog`` is false), per-source counts,
+    collisions with their resolution, and the validation report of the result. If any source is
+    unreadable nothing is merged and ``unreadable`` lists why.
+    """
+    profile = _check_profile(payload.profile)
+    if payload.rename not in {s.value for s in RenameStyle}:
+        raise InvalidInput("rename must be “suffix” or “prefix”.", code="invalid_rename")
+    if not payload.sources:
+        raise InvalidInput("Give at least one source.", code="no_input")
+    components = []
+    unreadable = []
+    for source in payload.sources:
+        if source.catalog is not None:
+            components.append((source.name, source.catalog))
+            continue
+        if not source.url:
+            raise InvalidInput(f"Source “{source.name}” needs a catalog or a url.", code="no_input")
+        read = read_from_url(source.url)
+        if read.ok:
+            components.append((source.name, read.document))
+        else:
+            unreadable.append({"name": source.name, **read.to_dict()})
+    if unreadable:
+        return {"merged": False, "unreadable": unreadable}
+    try:
+        result = merge_catalogs(components, rename=payload.rename, profile=profile)
+    except MergeError as exc:
+        raise InvalidInput(str(exc), code="not_a_catalog") from exc
+    return {"merged": True, **result.to_dict(include_catalog=payload.include_catalog)}

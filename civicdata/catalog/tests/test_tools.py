@@ -1,0 +1,238 @@
+"""The validator and merger as people use them: CLI exit codes, web pages, and the JSON API."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from civicdata.core.testing import realdata_path
+
+pytestmark = pytest.mark.urls("civicdata.catalog.tests.urls_tools_api")
+
+V11 = "https://project-open-data.cio.gov/v1.1/schema"
+
+
+def dataset(identifier: str, **extra):
+    out = {
+        "title": f"Dataset {identifier}",
+        "description": "Useful.",
+        "keyword": ["k"],
+        "modified": "2024-01-01",
+        "publisher": {"name": "City"},
+        "contactPoint": {"fn": "Team", "hasEmail": "mailto:team@example.gov"},
+        "identifier": identifier,
+        "accessLevel": "public",
+    }
+    out.update(extra)
+    return out
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command(*args, stdout=out, stderr=err)
+    except SystemExit as exc:
+        return int(exc.code), out.getvalue(), err.getvalue()
+    return 0, out.getvalue(), err.getvalue()
+
+
+# --- CLI -----------------------------------------------------------------------------------------
+
+
+def test_cli_validate_exit_codes(tmp_path):
+    """Exit 0 for a valid catalog, 1 for an invalid one, 2 for unreadable input."""
+    good = tmp_path / "good.json"
+    good.write_text(json.dumps({"conformsTo": V11, "dataset": [dataset("a")]}))
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"conformsTo": V11, "dataset": [dataset("a", title="")]}))
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"dataset": [')
+    assert run("catalog_validate", str(good), "--profile", "non-federal-v1.1")[0] == 0
+    code, out, _ = run("catalog_validate", str(bad), "--profile", "non-federal-v1.1")
+    assert code == 1
+    assert "schema.min_length" in out
+    assert "Result: INVALID" in out
+    code, out, _ = run("catalog_validate", str(broken))
+    assert code == 2
+    assert "json.invalid" in out
+
+
+def test_cli_validate_real_fcc_json_format():
+    """JSON output on the real FCC catalog lists its 6 invalid datasets with identifiers."""
+    code, out, _ = run(
+        "catalog_validate", str(realdata_path("datajson/federal_agencies_2025-02/fcc.data.json")), "--format", "json"
+    )
+    payload = json.loads(out)
+    assert code == 1
+    assert payload["report"]["summary"]["invalid_datasets"] == 6
+    assert all(f["identifier"] for f in payload["report"]["findings"] if f["severity"] == "error")
+
+
+def test_cli_validate_refuses_private_url():
+    """URLs go through the SSRF-safe fetcher: a loopback address is refused, exit 2."""
+    code, out, _ = run("catalog_validate", "http://127.0.0.1:9/data.json")
+    assert code == 2
+    assert "input.fetch_failed" in out
+
+
+def test_cli_merge_writes_output_and_summary(tmp_path):
+    """Merging writes the combined catalog and summarises collisions; unreadable input writes nothing."""
+    a = tmp_path / "parks.json"
+    a.write_text(json.dumps({"conformsTo": V11, "dataset": [dataset("x", title="Trees")]}))
+    b = tmp_path / "roads.json"
+    b.write_text(json.dumps({"conformsTo": V11, "dataset": [dataset("x", title="Signs")]}))
+    out_path = tmp_path / "out" / "merged.json"
+    code, out, _ = run("catalog_merge", str(a), str(b), "-o", str(out_path), "--profile", "non-federal-v1.1")
+    assert code == 0
+    merged = json.loads(out_path.read_text())
+    assert [d["identifier"] for d in merged["dataset"]] == ["x", "x--roads"]
+    assert "renamed to x--roads" in out
+    broken = tmp_path / "broken.json"
+    broken.write_text("<html><title>Oops</title></html>")
+    other = tmp_path / "other.json"
+    code, _, err = run("catalog_merge", str(a), str(broken), "-o", str(other))
+    assert code == 2
+    assert "input.html" in err
+    assert not other.exists()
+
+
+# --- web pages -----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_validator_page_form_and_paste(client: Client):
+    """The page shows a labelled form; pasting an invalid catalog shows the summary and findings by dataset."""
+    page = client.get("/catalog/validate/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'for="id_text"' in html
+    assert 'for="id_url"' in html
+    doc = {"conformsTo": V11, "dataset": [dataset("a"), dataset("b", title="")]}
+    response = client.post("/catalog/validate/", {"text": json.dumps(doc), "profile": "non-federal-v1.1"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "The catalog has errors" in html
+    assert "Dataset 2" in html
+    assert "schema.min_length" in html
+    assert "usa-table" in html
+
+
+@pytest.mark.django_db
+def test_validator_page_upload_unreadable(client: Client):
+    """An uploaded HTML page is reported as unreadable with its code."""
+    upload = io.BytesIO(b"<!doctype html><html><head><title>Login</title></head></html>")
+    upload.name = "data.json"
+    response = client.post("/catalog/validate/", {"upload": upload})
+    html = response.content.decode()
+    assert "input.html" in html
+    assert "Login" in html
+
+
+@pytest.mark.django_db
+def test_validator_page_needs_exactly_one_input(client: Client):
+    """Giving no catalog (or two) is a form error, not a crash."""
+    response = client.post("/catalog/validate/", {})
+    assert "Give the catalog one way" in response.content.decode()
+
+
+def test_validator_page_requires_csrf():
+    """POST without a CSRF token is refused."""
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.post("/catalog/validate/", {"text": "{}"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_merge_page_preview_and_download(client: Client):
+    """The merge page shows where datasets came from, or returns the merged data.json as a download."""
+    one = io.BytesIO(json.dumps({"conformsTo": V11, "dataset": [dataset("x")]}).encode())
+    one.name = "parks.json"
+    two = io.BytesIO(json.dumps({"conformsTo": V11, "dataset": [dataset("x"), dataset("y")]}).encode())
+    two.name = "roads.json"
+    response = client.post(
+        "/catalog/merge/", {"uploads": [one, two], "rename": "suffix", "profile": "", "action": "preview"}
+    )
+    html = response.content.decode()
+    assert "Merged 2 datasets" in html
+    assert "identical: kept once" in html
+    one.seek(0)
+    two.seek(0)
+    response = client.post("/catalog/merge/", {"uploads": [one, two], "rename": "suffix", "action": "download"})
+    assert response["Content-Disposition"] == 'attachment; filename="data.json"'
+    assert [d["identifier"] for d in json.loads(response.content)["dataset"]] == ["x", "y"]
+
+
+# --- API -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_api_validate_raw_body(client: Client):
+    """POST a catalog as the body: the report comes back with findings and a verdict."""
+    doc = {"conformsTo": V11, "dataset": [dataset("a", keyword=[])]}
+    response = client.post(
+        "/api/catalog/validate?profile=non-federal-v1.1", json.dumps(doc), content_type="application/json"
+    )
+    body = response.json()
+    assert response.status_code == 200
+    assert body["readable"] is True
+    assert body["valid"] is False
+    [finding] = body["report"]["findings"]
+    assert finding["code"] == "schema.min_items"
+    assert finding["identifier"] == "a"
+
+
+@pytest.mark.django_db
+def test_api_validate_unreadable_body_and_bad_profile(client: Client):
+    """A BOM-less UTF-16 body is unreadable (200 with the reason); an unknown profile is a 400 envelope."""
+    body = json.dumps({"dataset": []}).encode("utf-16")
+    response = client.post("/api/catalog/validate", body, content_type="application/json")
+    assert response.json()["read"]["errors"][0]["code"] == "encoding.not_utf8"
+    response = client.post("/api/catalog/validate?profile=v9", b"{}", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "unknown_profile"
+
+
+@pytest.mark.django_db
+def test_api_validate_multipart_file(client: Client):
+    """A multipart upload in the field `file` is validated too (real GSA catalog: valid)."""
+    path = Path(realdata_path("datajson/federal_agencies_2025-02/gsa.data.json"))
+    with path.open("rb") as fh:
+        response = client.post("/api/catalog/validate", {"file": fh})
+    body = response.json()
+    assert body["valid"] is True
+    assert body["report"]["summary"]["datasets"] == 339
+
+
+@pytest.mark.django_db
+def test_api_merge(client: Client):
+    """Inline catalogs merge with collisions reported and the result validated."""
+    payload = {
+        "sources": [
+            {"name": "parks", "catalog": {"conformsTo": V11, "dataset": [dataset("x", title="Trees")]}},
+            {"name": "roads", "catalog": {"conformsTo": V11, "dataset": [dataset("x", title="Signs")]}},
+        ],
+        "rename": "prefix",
+        "profile": "non-federal-v1.1",
+    }
+    response = client.post("/api/catalog/merge", json.dumps(payload), content_type="application/json")
+    body = response.json()
+    assert body["merged"] is True
+    assert [d["identifier"] for d in body["catalog"]["dataset"]] == ["x", "roads:x"]
+    assert body["collisions"][0]["resolution"] == "renamed"
+    assert body["validation"]["valid"] is True
+
+
+@pytest.mark.django_db
+def test_api_merge_unreadable_url_and_bad_source(client: Client):
+    """A source URL that cannot be fetched stops the merge with the reason; a source with nothing is a 400."""
+    payload = {"sources": [{"name": "local", "url": "http://127.0.0.1:9/data.json"}]}
+    body = client.post("/api/catalog/merge", json.dumps(payload), content_type="application/json").json()
+    assert body["merged"] is False
+    assert body["unreadable"][0]["errors"][0]["code"] == "input.fetch_failed"
+    payload = {"sources": [{"name": "empty"}]}
+    response = client.post("/api/catalog/merge", json.dumps(payload), content_type="application/json")
+    assert response.status_code == 400

@@ -1,0 +1,92 @@
+"""Where the validator and merger get a catalog from: uploaded bytes, pasted text, a file path or a URL.
+
+Shared by the CLI, the web pages and the API so that all three enforce the same size limit
+(setting ``CATALOG_MAX_BYTES``) and fetch URLs only through the SSRF-safe ``civicdata.core.fetch``.
+"""
+
+from __future__ import annotations
+
+from typing import IO
+
+from django.conf import settings
+
+from civicdata.core.fetch import FetchError, fetch
+
+from .reading import (
+    DEFAULT_MAX_BYTES,
+    CatalogTooLarge,
+    ReadProblem,
+    ReadResult,
+    read_catalog_bytes,
+    read_catalog_file,
+    read_catalog_text,
+    read_limited,
+)
+
+
+def max_catalog_bytes() -> int:
+    """The configured size limit for one catalog."""
+    return int(getattr(settings, "CATALOG_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def looks_like_url(source: str) -> bool:
+    return source.lower().startswith(("http://", "https://"))
+
+
+def read_from_url(url: str) -> ReadResult:
+    """Fetch a catalog over HTTP(S) through the SSRF-safe fetcher and read it."""
+    limit = max_catalog_bytes()
+    try:
+        response = fetch(url, max_bytes=limit)
+    except FetchError as exc:
+        code = "input.too_large" if exc.code == "fetch.too_large" else "input.fetch_failed"
+        return ReadResult(errors=[ReadProblem(code, f"Could not download {url}: {exc.message}")])
+    result = read_catalog_bytes(response.body, max_bytes=limit, content_type=response.content_type)
+    if response.status >= 400:
+        # Say the status first: the body of an error page only confirms it.
+        result.document = None
+        result.errors.insert(
+            0,
+            ReadProblem(
+                "input.http_status",
+                f"The server answered {response.status} for {response.url}, so there is no catalog to check.",
+            ),
+        )
+    return result
+
+
+def read_from_path(path: str) -> ReadResult:
+    """Read a catalog file from disk (CLI)."""
+    return read_catalog_file(path, max_bytes=max_catalog_bytes())
+
+
+def read_from_upload(stream: IO[bytes]) -> ReadResult:
+    """Read an uploaded file object without loading more than the limit."""
+    limit = max_catalog_bytes()
+    try:
+        data = read_limited(stream, max_bytes=limit)
+    except CatalogTooLarge:
+        return too_large(limit)
+    return read_catalog_bytes(data, max_bytes=limit)
+
+
+def read_from_text(text: str) -> ReadResult:
+    """Read pasted text."""
+    return read_catalog_text(text, max_bytes=max_catalog_bytes())
+
+
+def read_source(source: str) -> ReadResult:
+    """A CLI argument: a URL when it starts with http(s)://, otherwise a file path."""
+    return read_from_url(source) if looks_like_url(source) else read_from_path(source)
+
+
+def too_large(limit: int) -> ReadResult:
+    """The unreadable result for input over the limit (checked while reading a stream)."""
+    return ReadResult(
+        errors=[
+            ReadProblem(
+                "input.too_large",
+                f"The file is larger than the limit of {limit // (1024 * 1024)} MB (setting CATALOG_MAX_BYTES).",
+            )
+        ]
+    )

@@ -1,0 +1,71 @@
+"""Pages of the public catalog tools: the data.json validator and the catalog merger.
+
+Both are read-only (nothing is stored), open to everyone, and POST-only for their work so the
+CSRF token protects them like any form.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from .forms_tools import MergeForm, ValidateForm
+from .merging import MergeError, merge_catalogs
+from .validation import CODES, validate_catalog
+
+# A page listing tens of thousands of findings helps nobody; the JSON API has them all.
+MAX_DATASETS_ON_PAGE = 200
+
+
+@require_http_methods(["GET", "POST"])
+def validate_tool(request: HttpRequest) -> HttpResponse:
+    """GET: the form. POST: read the catalog, validate it and show the report grouped by dataset."""
+    form = ValidateForm(request.POST, request.FILES) if request.method == "POST" else ValidateForm()
+    context: dict = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        read = form.read()
+        context["read"] = read
+        if read.ok:
+            report = validate_catalog(read.document, profile=form.cleaned_data["profile"] or None)
+            groups = report.by_dataset()
+            context.update(
+                report=report,
+                summary=report.summary(),
+                groups=groups[:MAX_DATASETS_ON_PAGE],
+                hidden_groups=max(0, len(groups) - MAX_DATASETS_ON_PAGE),
+                codes=CODES,
+            )
+    return render(request, "catalog/tools/validate.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def merge_tool(request: HttpRequest) -> HttpResponse:
+    """GET: the form. POST: merge; ``action=download`` returns the merged data.json as a file."""
+    form = MergeForm(request.POST, request.FILES) if request.method == "POST" else MergeForm()
+    context: dict = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        reads = form.read_all()
+        unreadable = [(name, read) for name, read in reads if not read.ok]
+        if unreadable:
+            context["unreadable"] = unreadable
+        else:
+            try:
+                result = merge_catalogs(
+                    [(name, read.document) for name, read in reads],
+                    rename=form.cleaned_data["rename"],
+                    profile=form.cleaned_data["profile"] or None,
+                )
+            except MergeError as exc:
+                context["merge_error"] = str(exc)
+            else:
+                if request.POST.get("action") == "download":
+                    body = json.dumps(result.catalog, indent=2, ensure_ascii=False).encode("utf-8", "replace")
+                    response = HttpResponse(body, content_type="application/json")
+                    response["Content-Disposition"] = 'attachment; filename="data.json"'
+                    return response
+                context["result"] = result
+                context["summary"] = result.report.summary() if result.report else None
+    return render(request, "catalog/tools/merge.html", context)
