@@ -576,7 +576,11 @@ def parse_rows(table: RawTable, mapping: Mapping[int, Role], *, source: str) -> 
                 )
         tracking = first(row, Role.TRACKING_NUMBER)
         organization = first(row, Role.REQUESTER_ORGANIZATION)
-        requester_type = first(row, Role.REQUESTER_TYPE) or infer_requester_type(organization)
+        # Infer from the raw cell: agencies write "-" for a private person, which _clean empties.
+        raw_organization = (
+            row[columns[Role.REQUESTER_ORGANIZATION][0]] if Role.REQUESTER_ORGANIZATION in columns else ""
+        )
+        requester_type = first(row, Role.REQUESTER_TYPE) or infer_requester_type(raw_organization)
         yield ParsedRow(
             line=line,
             fingerprint=row_fingerprint(
