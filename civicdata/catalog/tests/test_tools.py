@@ -236,3 +236,15 @@ def test_api_merge_unreadable_url_and_bad_source(client: Client):
     payload = {"sources": [{"name": "empty"}]}
     response = client.post("/api/catalog/merge", json.dumps(payload), content_type="application/json")
     assert response.status_code == 400
+
+
+@pytest.mark.django_db
+def test_validator_page_in_spanish(client: Client):
+    """With Spanish chosen, the heading, labels and button are translated."""
+    from django.core.management import call_command as call
+
+    call("compile_translations", stdout=io.StringIO())
+    html = client.get("/catalog/validate/", headers={"accept-language": "es"}).content.decode()
+    assert "Validar un catálogo data.json" in html
+    assert "O pegar el JSON" in html
+    assert ">Validar</button>" in html

@@ -428,3 +428,10 @@ def test_shipped_schema_files_are_the_real_ones():
     for name in ("catalog.json", "dataset.json", "distribution.json", "organization.json", "vcard.json"):
         official = realdata_path(f"pod-schema/v1.1/schema/{name}")
         assert (SCHEMA_DIR / "pod-v1.1" / name).read_bytes() == Path(official).read_bytes()
+
+
+def test_every_finding_code_is_documented():
+    """docs/catalog-tools.md lists every finding code with its severity."""
+    docs = (Path(__file__).resolve().parents[3] / "docs" / "catalog-tools.md").read_text(encoding="utf-8")
+    for code, (severity, _meaning) in CODES.items():
+        assert f"| `{code}` | {severity} |" in docs, code
