@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from civicdata.core.text import plain_text
 from civicdata.projects import method
-from civicdata.projects.models import Intervention, PlanComment, Project, UseCase
+from civicdata.projects.models import Intervention, PlanComment, Project, StepChoice, UseCase
 from civicdata.projects.pdf import Block, render_pdf
 from civicdata.projects.views._common import get_project
 
@@ -27,7 +27,7 @@ def _report_context(project: Project) -> dict:
     plan = getattr(project, "plan", None) if hasattr(project, "plan") else None
     return {
         "project": project,
-        "steps": [(method.STEPS[s], records.get(s.value)) for s in method.STEP_ORDER],
+        "steps": [(StepChoice(s.value).label, records.get(s.value)) for s in method.STEP_ORDER],
         "focus": focus,
         "use_case": UseCase.objects.filter(project=project, selected=True).prefetch_related("stories").first(),
         "plan": plan,
@@ -62,12 +62,12 @@ def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
             Block("p", f"{ctx['focus'].title}: {plain_text(ctx['focus'].rationale)}"),
         ]
     blocks.append(Block("h2", _("The four steps")))
-    for definition, record in ctx["steps"]:
-        blocks.append(Block("p", f"{definition.label}: {plain_text(record.result) if record else '—'}"))
+    for label, record in ctx["steps"]:
+        blocks.append(Block("p", f"{label}: {plain_text(record.result) if record else '—'}"))
     if ctx["interventions"]:
         blocks.append(Block("h2", _("Interventions")))
         for iv in ctx["interventions"]:
-            label = method.tactic(iv.tactic).label
+            label = iv.get_tactic_display()
             blocks.append(Block("li", f"{iv.title} ({label}) — {_('people reached')}: {iv.users_reached}"))
     if ctx["metrics"]:
         blocks.append(Block("h2", _("Outcomes against targets")))

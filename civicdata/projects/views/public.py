@@ -75,6 +75,7 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "step": s,
             "definition": method.STEPS[s],
+            "label": StepChoice(s.value).label,
             "record": records.get(s.value),
             "current": s.value == project.current_step and not project.is_completed,
             "done": records.get(s.value) is not None and records[s.value].left_at is not None,

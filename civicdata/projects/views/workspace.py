@@ -445,7 +445,12 @@ def find_assessment(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "projects/find_assessment.html",
-        {"project": project, "form": form, "recommendations": assessment.recommend_find_tactics(answers)},
+        {
+            "project": project,
+            "form": form,
+            "recommendations": assessment.recommend_find_tactics(answers),
+            "tactic_labels": dict(forms.TacticChoice.choices),
+        },
     )
 
 
