@@ -668,9 +668,7 @@ def import_catalog_from(
     try:
         document = load_document(location, kind=kind, allow_any_file=True)
     except SourceError as exc:
-        return _failed_run(
-            publisher=publisher, by=by, origin=location, source=None, dry_run=dry_run, error=exc.message
-        )
+        return _failed_run(publisher=publisher, by=by, origin=location, source=None, dry_run=dry_run, error=exc.message)
     return import_catalog(publisher=publisher, document=document, by=by, origin=location, dry_run=dry_run)
 
 

@@ -44,9 +44,7 @@ def pod_catalog(*datasets: dict[str, Any]) -> dict[str, Any]:
     return {"conformsTo": "https://project-open-data.cio.gov/v1.1/schema", "dataset": list(datasets)}
 
 
-def make_dataset(
-    publisher: Organization, *, by: Any = None, published: bool = True, **overrides: Any
-) -> Dataset:
+def make_dataset(publisher: Organization, *, by: Any = None, published: bool = True, **overrides: Any) -> Dataset:
     """A stored dataset; `published` also ticks the release checklist and publishes it."""
     dataset = services.create_dataset(publisher=publisher, data=pod_dataset(**overrides), by=by)
     if published:

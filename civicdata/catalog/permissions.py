@@ -1,0 +1,78 @@
+"""Who may do what in the catalog, built on the shared permission layer (civicdata.accounts.permissions).
+
+Everyone reads the Public Data Listing. Editors of a publisher (or of an organisation above it) and
+site staff see and change that publisher's datasets, its inventory and its harvest sources.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from civicdata.accounts import permissions as base
+from civicdata.accounts.models import Organization
+from civicdata.catalog.models import Dataset
+from civicdata.core.errors import ActionRefused
+
+
+def can_view_dataset(user: Any, dataset: Dataset) -> bool:
+    """Public-listing datasets are for everyone; drafts, non-public and withdrawn ones for their editors.
+
+    A withdrawn dataset's page stays visible (it says it was withdrawn) when it was once public.
+    """
+    if dataset.is_public_listing:
+        return True
+    if dataset.withdrawn_at is not None and dataset.published_at is not None and dataset.access_level != "non-public":
+        return True
+    return base.can_edit_for(user, dataset.publisher)
+
+
+def ensure_can_view_dataset(user: Any, dataset: Dataset) -> None:
+    """Raise 404 (not 403) so that the existence of non-public datasets is not revealed."""
+    if not can_view_dataset(user, dataset):
+        raise Http404(_("No dataset found."))
+
+
+def can_edit_dataset(user: Any, dataset: Dataset) -> bool:
+    return base.can_edit_for(user, dataset.publisher)
+
+
+def ensure_can_edit_dataset(user: Any, dataset: Dataset) -> None:
+    base.ensure_can_edit_for(user, dataset.publisher)
+
+
+def ensure_can_edit_for(user: Any, publisher: Organization) -> None:
+    base.ensure_can_edit_for(user, publisher)
+
+
+def can_see_inventory(user: Any, publisher: Organization | None = None) -> bool:
+    """The Enterprise Data Inventory (non-public datasets included): site staff, or the publisher's editors."""
+    if publisher is None:
+        return base.is_site_staff(user)
+    return base.can_edit_for(user, publisher)
+
+
+def ensure_can_see_inventory(user: Any, publisher: Organization | None = None) -> None:
+    base.ensure_signed_in(user)
+    if not can_see_inventory(user, publisher):
+        raise ActionRefused(_("Only staff can read the Enterprise Data Inventory."), code="not_inventory_reader")
+
+
+def can_see_dashboard(user: Any, publisher: Organization) -> bool:
+    return base.can_edit_for(user, publisher)
+
+
+def ensure_can_see_dashboard(user: Any, publisher: Organization) -> None:
+    base.ensure_can_edit_for(user, publisher)
+
+
+def ensure_catalog_staff(user: Any) -> None:
+    """Catalog-wide settings and harvest overview: site staff only."""
+    base.ensure_site_staff(user)
+
+
+def editable_publishers(user: Any) -> list[Organization]:
+    """Publishers (not partners) the person may create datasets for."""
+    return [org for org in base.editable_organizations(user) if org.kind == "publisher"]

@@ -1,0 +1,209 @@
+"""Dataset search behind one interface: full text (SQLite FTS5, PostgreSQL full-text search, or a
+substring fallback), facet filters and counts, sorts and a bounding-box filter.
+
+`search_datasets(SearchQuery(...), user=...)` returns a `SearchResult` with one page of datasets, the
+total and the facet counts. Visibility is decided here too: people see the Public Data Listing; site
+staff also see unpublished and non-public datasets.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, Q, QuerySet
+
+from civicdata.accounts.models import Organization
+from civicdata.accounts.permissions import is_site_staff
+from civicdata.catalog.models import PUBLIC_LEVELS, Dataset, DatasetFacet, FacetKind
+from civicdata.catalog.spatial import BBox
+
+FACETS: tuple[str, ...] = tuple(FacetKind.values)
+FACET_LIMIT = 10
+
+
+class Sort:
+    RELEVANCE = "relevance"
+    MODIFIED = "modified"
+    VIEWS = "views"
+    TITLE = "title"
+    CHOICES = (RELEVANCE, MODIFIED, VIEWS, TITLE)
+
+
+@dataclass(slots=True)
+class SearchQuery:
+    text: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    sort: str = Sort.RELEVANCE
+    bbox: BBox | None = None
+    offset: int = 0
+    limit: int = 20
+    include_all: bool = False  # staff view: unpublished and non-public datasets too
+
+
+@dataclass(slots=True)
+class SearchResult:
+    datasets: list[Dataset]
+    total: int
+    facets: dict[str, list[tuple[str, int]]]
+    backend: str
+
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def _fts5_query(text: str) -> str:
+    """A safe FTS5 MATCH expression: every word must appear (prefix match on the last one)."""
+    words = _TOKEN.findall(text)[:12]
+    if not words:
+        return ""
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    return " AND ".join(quoted)
+
+
+def backend() -> str:
+    """Which full-text engine the current database offers."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='catalog_dataset_fts'")
+            return "fts5" if cursor.fetchone() else "substring"
+    if connection.vendor == "postgresql":
+        return "postgres"
+    return "substring"
+
+
+_BACKEND_CACHE: dict[str, str] = {}
+
+
+def _backend_cached() -> str:
+    key = connection.settings_dict.get("NAME", "") or "default"
+    key = f"{connection.vendor}:{key}"
+    if key not in _BACKEND_CACHE:
+        _BACKEND_CACHE[key] = backend()
+    return _BACKEND_CACHE[key]
+
+
+def visible_datasets(*, include_all: bool) -> QuerySet[Dataset]:
+    """Datasets the searcher may see: the public listing, or everything not withdrawn for staff."""
+    queryset = Dataset.objects.filter(withdrawn_at__isnull=True)
+    if not include_all:
+        queryset = queryset.filter(is_published=True, access_level__in=PUBLIC_LEVELS)
+    return queryset
+
+
+def _text_filter(queryset: QuerySet[Dataset], text: str, engine: str) -> tuple[QuerySet[Dataset], bool]:
+    """Narrow to matches; returns (queryset, ranked) where ranked means a `rank` annotation exists."""
+    if not text.strip():
+        return queryset, False
+    if engine == "fts5":
+        expression = _fts5_query(text)
+        if not expression:
+            return queryset, False
+        # bm25 weights: title counts most, then keywords, publisher, description.
+        return (
+            queryset.extra(
+                tables=["catalog_dataset_fts"],
+                where=["catalog_dataset_fts.rowid = catalog_dataset.id", "catalog_dataset_fts MATCH %s"],
+                params=[expression],
+                select={"rank": "bm25(catalog_dataset_fts, 10.0, 1.0, 4.0, 2.0)"},
+                select_params=(),
+            ),
+            True,
+        )
+    if engine == "postgres":
+        from django.contrib.postgres.search import SearchQuery as PgQuery
+        from django.contrib.postgres.search import SearchRank, SearchVector
+
+        vector = SearchVector("title", "description", "keyword", "publisher_name", config="simple")
+        query = PgQuery(text, config="simple", search_type="websearch")
+        return queryset.annotate(search=vector, rank=-SearchRank(vector, query)).filter(search=query), True
+    condition = Q()
+    for word in _TOKEN.findall(text)[:12]:
+        condition &= (
+            Q(title__icontains=word)
+            | Q(description__icontains=word)
+            | Q(publisher_name__icontains=word)
+            | Q(keyword__icontains=word)
+        )
+    return queryset.filter(condition), False
+
+
+def _apply_filters(queryset: QuerySet[Dataset], filters: dict[str, list[str]]) -> QuerySet[Dataset]:
+    for facet, values in filters.items():
+        if facet not in FACETS:
+            continue
+        for value in values[:5]:
+            # Several values of one facet narrow further (AND), like CKAN's fq.
+            queryset = queryset.filter(
+                id__in=DatasetFacet.objects.filter(facet=facet, value=value).values("dataset_id")
+            )
+    return queryset
+
+
+def _apply_bbox(queryset: QuerySet[Dataset], bbox: BBox | None) -> QuerySet[Dataset]:
+    if bbox is None:
+        return queryset
+    west, south, east, north = bbox
+    return queryset.filter(bbox_west__lte=east, bbox_east__gte=west, bbox_south__lte=north, bbox_north__gte=south)
+
+
+def _order(queryset: QuerySet[Dataset], sort: str, ranked: bool) -> QuerySet[Dataset]:
+    if sort == Sort.MODIFIED:
+        return queryset.order_by("-modified_at", "-id")
+    if sort == Sort.VIEWS:
+        return queryset.order_by("-view_count", "-id")
+    if sort == Sort.TITLE:
+        return queryset.order_by("title", "id")
+    if ranked:
+        return queryset.order_by("rank", "-id")
+    return queryset.order_by("-modified_at", "-id")
+
+
+def facet_counts(queryset: QuerySet[Dataset], facets: Sequence[str] = FACETS) -> dict[str, list[tuple[str, int]]]:
+    """The most frequent values of each facet among `queryset`, with counts."""
+    ids = queryset.order_by().values("id")
+    counts: dict[str, list[tuple[str, int]]] = {}
+    for facet in facets:
+        rows = (
+            DatasetFacet.objects.filter(facet=facet, dataset_id__in=ids)
+            .values("value")
+            .annotate(n=Count("id"))
+            .order_by("-n", "value")[:FACET_LIMIT]
+        )
+        counts[facet] = [(row["value"], row["n"]) for row in rows]
+    return counts
+
+
+def matching_datasets(query: SearchQuery) -> tuple[QuerySet[Dataset], bool]:
+    """The unordered datasets matching a query, and whether they carry a relevance `rank`."""
+    queryset = visible_datasets(include_all=query.include_all)
+    queryset = _apply_filters(queryset, query.filters)
+    queryset = _apply_bbox(queryset, query.bbox)
+    return _text_filter(queryset, query.text, _backend_cached())
+
+
+def search_datasets(query: SearchQuery, *, facets: Sequence[str] = FACETS) -> SearchResult:
+    """Run one search: filter, count, facet and fetch one page (publisher loaded with the rows)."""
+    engine = _backend_cached()
+    queryset, ranked = matching_datasets(query)
+    total = queryset.order_by().count()
+    page = list(
+        _order(queryset, query.sort, ranked).select_related("publisher")[query.offset : query.offset + query.limit]
+    )
+    return SearchResult(
+        datasets=page, total=total, facets=facet_counts(queryset, facets) if facets else {}, backend=engine
+    )
+
+
+def publisher_labels(slugs: Sequence[str]) -> dict[str, str]:
+    """Display names for publisher facet values (which are slugs)."""
+    return dict(Organization.objects.filter(slug__in=list(slugs)).values_list("slug", "name"))
+
+
+def query_for_user(user: Any, **kwargs: Any) -> SearchQuery:
+    """A SearchQuery whose visibility matches the person asking."""
+    return SearchQuery(include_all=is_site_staff(user), **kwargs)

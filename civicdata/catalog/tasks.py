@@ -1,0 +1,68 @@
+"""Background work of the catalog (Django tasks): harvest runs, the scheduled tick that starts due
+harvests, checks links and stores dashboard snapshots, and helpers to enqueue them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.tasks import task
+from django.utils import timezone
+
+TICK_EVERY = timedelta(hours=1)
+
+
+@task
+def harvest_task(source_id: int, user_id: int | None = None) -> dict[str, Any]:
+    """Run one harvest source now; returns the run's counts."""
+    from civicdata.accounts.models import User
+    from civicdata.catalog import services
+    from civicdata.catalog.models import HarvestSource
+
+    source = HarvestSource.objects.get(pk=source_id)
+    user = User.objects.filter(pk=user_id).first() if user_id else None
+    run = services.run_harvest(source, by=user)
+    return {"run": run.pk, "status": run.status, "new": run.created_count, "changed": run.changed_count}
+
+
+@task
+def link_check_task(limit: int = 200) -> int:
+    """Check a batch of distribution links (politely, via the SSRF-safe fetcher)."""
+    from civicdata.catalog.linkcheck import check_links
+
+    return check_links(limit=limit)
+
+
+@task
+def snapshot_task() -> int:
+    """Store today's dashboard figures for every publisher that has datasets."""
+    from civicdata.accounts.models import Organization
+    from civicdata.catalog import services
+
+    publishers = Organization.objects.filter(kind="publisher", datasets__isnull=False).distinct()
+    count = 0
+    for publisher in publishers:
+        services.take_snapshot(publisher)
+        count += 1
+    return count
+
+
+@task
+def catalog_tick(reschedule: bool = True) -> dict[str, int]:
+    """The catalog's schedule: start due harvests, check links, refresh snapshots, then queue the next tick."""
+    from civicdata.catalog import services
+
+    due = services.due_harvest_sources()
+    for source in due:
+        harvest_task.enqueue(source.pk)
+    link_check_task.enqueue()
+    snapshot_task.enqueue()
+    if reschedule:
+        catalog_tick.using(run_after=timezone.now() + TICK_EVERY).enqueue()
+    return {"harvests": len(due)}
+
+
+def enqueue_harvest(source: Any, *, by: Any = None) -> None:
+    """Queue one harvest of `source` (runs at once under the test backend)."""
+    user_id = by.pk if getattr(by, "is_authenticated", False) else None
+    harvest_task.enqueue(source.pk, user_id)

@@ -1,0 +1,244 @@
+"""Staff pages of the catalog: dataset create/edit, release checklist and publishing, revision history,
+usage notes, the publisher dashboard and harvest sources with their runs."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from civicdata.accounts import permissions as base_permissions
+from civicdata.accounts.models import Organization
+from civicdata.catalog import permissions, records, services, tasks
+from civicdata.catalog.dashboard import publisher_figures, trend
+from civicdata.catalog.forms import DatasetForm, HarvestSourceForm, ReleaseChecklistForm
+from civicdata.catalog.models import AccessLevel, Dataset, HarvestRun, HarvestSource
+from civicdata.core.errors import Conflict, InvalidInput
+from civicdata.core.templatetags.civic import uswds_filter
+
+_MAIN_FIELDS = (
+    "publisher", "identifier", "title", "description", "keyword", "modified", "access_level", "license", "rights",
+    "contact_name", "contact_email",
+)  # fmt: skip
+_MORE_FIELDS = (
+    "spatial", "temporal", "accrual_periodicity", "theme", "landing_page", "issued", "language", "bureau_code",
+    "program_code", "data_quality", "conforms_to", "described_by", "described_by_type", "is_part_of", "references",
+    "system_of_records", "primary_it_investment_uii",
+)  # fmt: skip
+_DIST_FIELDS = ("title", "url", "kind", "media_type", "format")
+
+
+def _form_sections(form: DatasetForm, rows: range) -> list[dict]:
+    """Bound fields grouped for the template, with USWDS classes applied."""
+    uswds_filter(form)
+    return [
+        {"legend": _("Description"), "fields": [form[name] for name in _MAIN_FIELDS]},
+        {
+            "legend": _("Files and services"),
+            "fields": [form[f"dist_{i}_{suffix}"] for i in rows for suffix in _DIST_FIELDS],
+        },
+        {"legend": _("More details"), "fields": [form[name] for name in _MORE_FIELDS]},
+    ]
+
+
+def _dataset_by_name(name: str) -> Dataset:
+    return get_object_or_404(Dataset.objects.select_related("publisher"), name=name)
+
+
+@require_http_methods(["GET", "POST"])
+def dataset_create(request: HttpRequest) -> HttpResponse:
+    """New dataset form (editors of a publisher, site staff). Saved as a draft."""
+    base_permissions.ensure_signed_in(request.user)
+    publishers = permissions.editable_publishers(request.user)
+    if not publishers:
+        raise base_permissions.ActionRefused(_("Only editors of a publisher can add datasets."), code="not_editor")
+    form = DatasetForm(request.POST or None, publishers=publishers, initial={"access_level": AccessLevel.PUBLIC})
+    problems: list[dict] = []
+    if request.method == "POST" and form.is_valid():
+        publisher = form.cleaned_data["publisher"]
+        permissions.ensure_can_edit_for(request.user, publisher)
+        try:
+            dataset = services.create_dataset(publisher=publisher, data=form.to_pod(None, publisher), by=request.user)
+        except (Conflict, InvalidInput) as exc:
+            form.add_error("identifier", exc.message)
+        else:
+            messages.success(request, _("The dataset was saved as a draft."))
+            return redirect("catalog:dataset_edit", name=dataset.name)
+    rows = range(form.visible_distribution_count()) if form.is_bound else range(3)
+    context = {"form": form, "dataset": None, "problems": problems, "sections": _form_sections(form, rows)}
+    return render(request, "catalog/dataset_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def dataset_edit(request: HttpRequest, name: str) -> HttpResponse:
+    """Edit a dataset; the metadata is checked against the publisher's profile on every save."""
+    dataset = _dataset_by_name(name)
+    permissions.ensure_can_edit_dataset(request.user, dataset)
+    existing = records.dataset_pod(dataset)
+    publishers = permissions.editable_publishers(request.user)
+    if dataset.publisher not in publishers:
+        publishers.append(dataset.publisher)
+    initial = DatasetForm.initial_from_pod(existing, dataset.publisher)
+    form = DatasetForm(request.POST or None, publishers=publishers, initial=initial)
+    problems = services.validate_dataset_pod(existing, publisher=dataset.publisher)
+    if request.method == "POST" and form.is_valid():
+        publisher = form.cleaned_data["publisher"]
+        if publisher != dataset.publisher:
+            raise InvalidInput(_("Moving a dataset to another publisher is not supported here."), code="publisher")
+        try:
+            dataset, problems = services.update_dataset(
+                dataset,
+                data=form.to_pod(existing, publisher),
+                by=request.user,
+                expected_hash=request.POST.get("expected_hash") or None,
+            )
+        except (Conflict, InvalidInput) as exc:
+            form.add_error(None, exc.message)
+        else:
+            if problems:
+                messages.warning(request, _("Saved, but the metadata still has problems (listed below)."))
+            else:
+                messages.success(request, _("Saved. The metadata is valid."))
+            return redirect("catalog:dataset_edit", name=dataset.name)
+    rows = (
+        range(form.visible_distribution_count())
+        if form.is_bound
+        else range(min(10, len(existing.get("distribution") or []) + 2))
+    )
+    return render(
+        request,
+        "catalog/dataset_form.html",
+        {"form": form, "dataset": dataset, "problems": problems, "sections": _form_sections(form, rows)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def dataset_release(request: HttpRequest, name: str) -> HttpResponse:
+    """Release checklist, publish and withdraw."""
+    dataset = _dataset_by_name(name)
+    permissions.ensure_can_edit_dataset(request.user, dataset)
+    form = ReleaseChecklistForm(
+        request.POST or None,
+        initial={
+            "license_chosen": dataset.checklist_license,
+            "contact_reachable": dataset.checklist_contact,
+            "privacy_reviewed": dataset.checklist_privacy,
+            "quality_reviewed": dataset.checklist_quality,
+        },
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "checklist" and form.is_valid():
+                services.set_release_checklist(dataset, by=request.user, **form.cleaned_data)
+                messages.success(request, _("Release checklist saved."))
+            elif action == "publish":
+                services.publish_dataset(dataset, by=request.user)
+                messages.success(request, _("The dataset is published."))
+            elif action == "withdraw":
+                services.withdraw_dataset(dataset, by=request.user, reason=request.POST.get("reason", ""))
+                messages.success(request, _("The dataset was withdrawn."))
+            elif action == "restore":
+                services.restore_dataset(dataset, by=request.user)
+                messages.success(request, _("The dataset was restored as a draft."))
+        except InvalidInput as exc:
+            messages.error(request, exc.message)
+            for detail in exc.details or []:
+                messages.error(request, detail)
+        return redirect("catalog:dataset_release", name=dataset.name)
+    context = {"dataset": dataset, "form": form, "blockers": services.release_blockers(dataset)}
+    return render(request, "catalog/dataset_release.html", context)
+
+
+def dataset_history(request: HttpRequest, name: str) -> HttpResponse:
+    """Every revision of a dataset, newest first, with its field-level diff."""
+    dataset = _dataset_by_name(name)
+    permissions.ensure_can_edit_dataset(request.user, dataset)
+    revisions = dataset.revisions.select_related("author").order_by("-number")[:200]
+    return render(request, "catalog/dataset_history.html", {"dataset": dataset, "revisions": revisions})
+
+
+@require_POST
+def note_add(request: HttpRequest, name: str) -> HttpResponse:
+    dataset = _dataset_by_name(name)
+    permissions.ensure_can_edit_dataset(request.user, dataset)
+    try:
+        services.add_usage_note(
+            dataset, by=request.user, title=request.POST.get("title", ""), body=request.POST.get("body", "")
+        )
+        messages.success(request, _("Usage note added."))
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
+    return redirect(dataset.get_absolute_url())
+
+
+def publisher_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    """The publisher dashboard (editors of the publisher and site staff)."""
+    publisher = get_object_or_404(Organization, slug=slug, kind="publisher")
+    permissions.ensure_can_see_dashboard(request.user, publisher)
+    figures = publisher_figures(publisher)
+    levels = [(label, figures.by_access_level.get(value, 0)) for value, label in AccessLevel.choices]
+    context = {
+        "publisher": publisher,
+        "figures": figures,
+        "levels": levels,
+        "share_valid": round(figures.share_valid * 100),
+        "trend": trend(publisher),
+        "runs": HarvestRun.objects.filter(publisher=publisher).select_related("source")[:10],
+    }
+    return render(request, "catalog/dashboard.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def harvest_sources(request: HttpRequest) -> HttpResponse:
+    """List and register harvest sources (editors see their publishers' sources)."""
+    base_permissions.ensure_signed_in(request.user)
+    publishers = permissions.editable_publishers(request.user)
+    if not publishers:
+        raise base_permissions.ActionRefused(_("Only editors of a publisher can manage harvests."), code="not_editor")
+    form = HarvestSourceForm(request.POST or None, publishers=publishers)
+    if request.method == "POST" and form.is_valid():
+        try:
+            source = services.register_harvest_source(by=request.user, **form.cleaned_data)
+        except InvalidInput as exc:
+            form.add_error("url", exc.message)
+        else:
+            messages.success(request, _("Source registered. Preview a dry run, then approve it."))
+            return redirect("catalog:harvest_source", slug=source.slug)
+    sources = HarvestSource.objects.filter(publisher__in=publishers).select_related("publisher")
+    return render(request, "catalog/harvest_sources.html", {"form": form, "sources": sources})
+
+
+@require_http_methods(["GET", "POST"])
+def harvest_source(request: HttpRequest, slug: str) -> HttpResponse:
+    """One source: its runs, dry run, approval and manual run."""
+    source = get_object_or_404(HarvestSource.objects.select_related("publisher"), slug=slug)
+    permissions.ensure_can_edit_for(request.user, source.publisher)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "dry_run":
+                run = services.run_harvest(source, by=request.user, dry_run=True)
+                return redirect("catalog:harvest_run", pk=run.pk)
+            if action == "approve":
+                services.approve_harvest_source(source, by=request.user)
+                messages.success(request, _("Approved: the source now runs on its schedule."))
+            elif action == "run":
+                tasks.enqueue_harvest(source, by=request.user)
+                messages.success(request, _("The harvest was started; its report appears below when done."))
+        except InvalidInput as exc:
+            messages.error(request, exc.message)
+        return redirect("catalog:harvest_source", slug=source.slug)
+    runs = source.runs.order_by("-created_at")[:30]
+    return render(request, "catalog/harvest_source.html", {"source": source, "runs": runs})
+
+
+def harvest_run(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report of one run: counts and every dataset's outcome."""
+    run = get_object_or_404(HarvestRun.objects.select_related("source", "publisher"), pk=pk)
+    if not permissions.can_see_dashboard(request.user, run.publisher):
+        base_permissions.ensure_can_edit_for(request.user, run.publisher)
+        raise Http404
+    return render(request, "catalog/harvest_run.html", {"run": run})
