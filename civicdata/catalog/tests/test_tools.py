@@ -248,3 +248,15 @@ def test_validator_page_in_spanish(client: Client):
     assert "Validar un catálogo data.json" in html
     assert "O pegar el JSON" in html
     assert ">Validar</button>" in html
+
+
+@pytest.mark.django_db
+def test_tools_touch_no_database(client: Client, django_assert_max_num_queries):
+    """Validating or merging a 1,000-dataset catalog needs no database work (at most the session lookup)."""
+    doc = {"conformsTo": V11, "dataset": [dataset(str(i)) for i in range(1000)]}
+    with django_assert_max_num_queries(2):
+        response = client.post("/api/catalog/validate", json.dumps(doc), content_type="application/json")
+    assert response.json()["report"]["summary"]["datasets"] == 1000
+    with django_assert_max_num_queries(2):
+        response = client.post("/catalog/validate/", {"text": json.dumps(doc)})
+    assert response.status_code == 200
