@@ -10,7 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from referencing import Registry
-from referencing.jsonschema import DRAFT4
+from referencing.jsonschema import DRAFT4, DRAFT202012
 
 from civicdata.catalog.reading import read_catalog_file
 from civicdata.catalog.validation import (
@@ -435,3 +435,20 @@ def test_every_finding_code_is_documented():
     docs = (Path(__file__).resolve().parents[3] / "docs" / "catalog-tools.md").read_text(encoding="utf-8")
     for code, (severity, _meaning) in CODES.items():
         assert f"| `{code}` | {severity} |" in docs, code
+
+
+def _dcat3_fixtures() -> list[str]:
+    root = realdata_root() / "datajson" / "datagov-harvester_fixtures"
+    return sorted(p.name for p in root.glob("dcatus3_0*.json")) or ["<realdata missing>"]
+
+
+@pytest.mark.parametrize("name", _dcat3_fixtures())
+def test_dcat3_verdicts_agree_with_jsonschema_2020_12(name):
+    """For DCAT-US 3.0 the compiled draft-7 fast path agrees with jsonschema's Draft 2020-12 validator."""
+    doc = read_catalog_file(realdata_path(f"datajson/datagov-harvester_fixtures/{name}")).document
+    files = [json.loads(p.read_text()) for p in (SCHEMA_DIR / "dcat-us-3").glob("*.json")]
+    registry = Registry().with_resources((f["$id"], DRAFT202012.create_resource(f)) for f in files)
+    dataset_schema = next(f for f in files if f["$id"].endswith("/definitions/dataset"))
+    reference = jsonschema.Draft202012Validator(dataset_schema, registry=registry)
+    expected = {i for i, ds in enumerate(doc.get("dataset", [])) if not reference.is_valid(ds)}
+    assert validate_catalog(doc, profile="dcat-us-3", now=NOW).invalid_dataset_indexes == expected
