@@ -432,7 +432,9 @@ def update_schema(table: DataTable, *, edits: dict[str, dict[str, Any]], by: Any
         if f["name"] in retyped:
             expr, _duck_type = cast_expression(f"CAST({col} AS VARCHAR)", f["type"], f.get("format", "default"))
             parts.append(f"{expr} AS {col}")
-            checks.append((f["name"], f"count(*) FILTER (WHERE {col} IS NOT NULL AND ({expr}) IS NULL)"))
+            checks.append(
+                (f["name"], f"count(*) FILTER (WHERE trim(CAST({col} AS VARCHAR)) <> '' AND ({expr}) IS NULL)")
+            )
         else:
             parts.append(col)
     cur = runtime.open_cursor(table)

@@ -171,7 +171,7 @@ class _Loader:
         reader = (
             f"read_csv({_lit(str(csv_path))}, header = false, skip = 1, auto_detect = false, "
             f"delim = {_lit(delimiter)}, quote = '\"', escape = '\"', columns = {{{columns}}}, "
-            f"nullstr = [{nulls}], store_rejects = true, max_line_size = 67108864, "
+            f"nullstr = [{nulls}], store_rejects = true, max_line_size = 4194304, "
             "strict_mode = true)"
         )
         selects, checks = [], []
@@ -181,7 +181,8 @@ class _Loader:
             f.duck_type = duck_type
             selects.append(f"{expr} AS {col}")
             if f.type != "string":
-                checks.append(f"CASE WHEN {col} IS NOT NULL AND ({expr}) IS NULL THEN {_lit(f.name)} END")
+                # Blank cells (only spaces) count as missing, not as failed casts.
+                checks.append(f"CASE WHEN trim({col}) <> '' AND ({expr}) IS NULL THEN {_lit(f.name)} END")
         failed = f"list_filter([{', '.join(checks)}], lambda x: x IS NOT NULL)" if checks else "[]::VARCHAR[]"
         sql = (
             f"CREATE TABLE {DATA_TABLE} AS SELECT {', '.join(selects)}, {failed} AS __failed "  # noqa: S608

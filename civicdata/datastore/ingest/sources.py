@@ -33,7 +33,7 @@ class Limits:
     max_columns: int = 2000
     xlsx_max_uncompressed_bytes: int = 512 << 20
     xlsx_max_ratio: int = 200
-    sample_rows: int = 5000
+    sample_rows: int = 20000
 
 
 def check_size(path: Path, limits: Limits) -> int:

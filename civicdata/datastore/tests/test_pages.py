@@ -219,3 +219,20 @@ def test_cli_load_command(tmp_path) -> None:
 
     with pytest.raises(CommandError, match="web page"):
         call_command("datastore_load", str(bad), dataset=dataset.identifier, table="crime", stdout=out)
+
+
+def test_demo_loads_real_tables_with_charts() -> None:
+    """The demo loads both real city extracts, publishes them and saves at least one chart."""
+    import random
+
+    from civicdata.accounts.tests.factories import make_organization
+    from civicdata.datastore import demo
+
+    make_organization("Police", slug="police")
+    make_organization("Housing", slug="housing")
+    demo.load(random.Random(1), __import__("io").StringIO())
+    tables = DataTable.objects.order_by("name")
+    assert [t.name for t in tables] == ["incidents", "permits"]
+    assert all(t.status == "published" for t in tables)
+    assert tables[0].row_count == 1500
+    assert Chart.objects.count() >= 1
