@@ -20,6 +20,8 @@ from .profiles import PROFILES, CompiledProfile, compiled_profile, detect_profil
 from .report import Finding, Severity, ValidationReport
 from .rules import build_context, dataset_warnings
 
+_NONE: frozenset[str] = frozenset()
+
 
 class UnknownProfile(ValueError):
     """The caller asked for a profile name civicdata does not ship."""
@@ -175,7 +177,7 @@ def validate_catalog(
                     prefix=ds_prefix,
                     identifier=identifier,
                     title=title,
-                    schema_error_pointers=frozenset(f.pointer for f in error_findings),
+                    schema_error_pointers=frozenset(f.pointer for f in error_findings) if error_findings else _NONE,
                 )
             )
     return report

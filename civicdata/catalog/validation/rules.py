@@ -38,6 +38,7 @@ class CatalogContext:
     bureau_codes: Mapping[str, Any]
     program_codes: Mapping[str, Any]
     any_redacted: bool
+    schema_enforces_media_type: bool  # v1.1 schemas require mediaType with downloadURL themselves
 
 
 def build_context(datasets: list[Any], spec: ProfileSpec, now: dt.datetime) -> CatalogContext:
@@ -57,6 +58,7 @@ def build_context(datasets: list[Any], spec: ProfileSpec, now: dt.datetime) -> C
         # One serialisation of the whole list is far cheaper than scanning every value of every
         # dataset for the redaction marker, and most catalogs have none.
         any_redacted=_mentions_redaction(datasets),
+        schema_enforces_media_type=spec.folder in ("pod-v1.1", "federal-v1.1-edi", "non-federal-v1.1"),
     )
 
 
@@ -194,9 +196,12 @@ def dataset_warnings(
 
     # links
     for key in _DATASET_LINK_FIELDS:
-        problem = _link_problem(ds.get(key))
-        if problem:
-            yield _link_warning(warn, problem, key, ds[key])
+        value = ds.get(key)
+        # Inline fast exit: most links are https and need no function call.
+        if type(value) is str and not value.startswith("https://"):
+            problem = _link_problem(value)
+            if problem:
+                yield _link_warning(warn, problem, key, value)
     references = ds.get("references")
     if isinstance(references, list):
         for k, ref in enumerate(references):
@@ -205,15 +210,17 @@ def dataset_warnings(
                 yield _link_warning(warn, problem, f"references[{k}]", ref)
     distributions = ds.get("distribution")
     if isinstance(distributions, list):
-        schema_enforces_media_type = ctx.spec.folder in ("pod-v1.1", "federal-v1.1-edi", "non-federal-v1.1")
+        schema_enforces_media_type = ctx.schema_enforces_media_type
         non_public = ds.get("accessLevel") == "non-public"
         for j, dist in enumerate(distributions):
             if not isinstance(dist, dict):
                 continue
             for key in _DISTRIBUTION_LINK_FIELDS:
-                problem = _link_problem(dist.get(key))
-                if problem:
-                    yield _link_warning(warn, problem, f"distribution[{j}].{key}", dist[key])
+                value = dist.get(key)
+                if type(value) is str and not value.startswith("https://"):
+                    problem = _link_problem(value)
+                    if problem:
+                        yield _link_warning(warn, problem, f"distribution[{j}].{key}", value)
             if "downloadURL" in dist and not dist.get("mediaType") and not schema_enforces_media_type:
                 yield warn(
                     "distribution.download_url_without_media_type",
