@@ -148,7 +148,7 @@ def package_dict(dataset: Dataset, data: dict[str, Any], dists: list[Distributio
         "license_url": dataset.license or "",
         "maintainer": dataset.contact_name,
         "maintainer_email": dataset.contact_email,
-        "author": dataset.publisher_name or dataset.publisher.name,
+        "author": dataset.publisher.name,
         "author_email": None,
         "metadata_created": dataset.created_at.isoformat(),
         "metadata_modified": dataset.updated_at.isoformat(),

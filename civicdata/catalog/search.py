@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from civicdata.accounts.models import Organization
 from civicdata.accounts.permissions import is_site_staff
@@ -103,17 +104,8 @@ def _text_filter(queryset: QuerySet[Dataset], text: str, engine: str) -> tuple[Q
         expression = _fts5_query(text)
         if not expression:
             return queryset, False
-        # bm25 weights: title counts most, then keywords, publisher, description.
-        return (
-            queryset.extra(
-                tables=["catalog_dataset_fts"],
-                where=["catalog_dataset_fts.rowid = catalog_dataset.id", "catalog_dataset_fts MATCH %s"],
-                params=[expression],
-                select={"rank": "bm25(catalog_dataset_fts, 10.0, 1.0, 4.0, 2.0)"},
-                select_params=(),
-            ),
-            True,
-        )
+        matches = RawSQL("SELECT rowid FROM catalog_dataset_fts WHERE catalog_dataset_fts MATCH %s", (expression,))
+        return queryset.filter(id__in=matches), True
     if engine == "postgres":
         from django.contrib.postgres.search import SearchQuery as PgQuery
         from django.contrib.postgres.search import SearchRank, SearchVector
@@ -178,6 +170,23 @@ def facet_counts(queryset: QuerySet[Dataset], facets: Sequence[str] = FACETS) ->
     return counts
 
 
+def _fts5_ranked_page(queryset: QuerySet[Dataset], query: SearchQuery) -> list[Dataset]:
+    """One page in bm25 order: FTS5 ranks its own matches, restricted to the filtered ids."""
+    inner_sql, inner_params = queryset.order_by().values("id").query.sql_with_params()
+    expression = _fts5_query(query.text)
+    # bm25 weights per column: title counts most, then keywords, publisher, description.
+    sql = (
+        "SELECT rowid FROM catalog_dataset_fts WHERE catalog_dataset_fts MATCH %s "  # noqa: S608 - fixed SQL
+        f"AND rowid IN ({inner_sql}) ORDER BY bm25(catalog_dataset_fts, 10.0, 1.0, 4.0, 2.0), rowid DESC "
+        "LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (expression, *inner_params, query.limit, query.offset))
+        ids = [row[0] for row in cursor.fetchall()]
+    found = Dataset.objects.select_related("publisher").in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
 def matching_datasets(query: SearchQuery) -> tuple[QuerySet[Dataset], bool]:
     """The unordered datasets matching a query, and whether they carry a relevance `rank`."""
     queryset = visible_datasets(include_all=query.include_all)
@@ -191,9 +200,11 @@ def search_datasets(query: SearchQuery, *, facets: Sequence[str] = FACETS) -> Se
     engine = _backend_cached()
     queryset, ranked = matching_datasets(query)
     total = queryset.order_by().count()
-    page = list(
-        _order(queryset, query.sort, ranked).select_related("publisher")[query.offset : query.offset + query.limit]
-    )
+    if ranked and engine == "fts5" and query.sort == Sort.RELEVANCE:
+        page = _fts5_ranked_page(queryset, query)
+    else:
+        ordered = _order(queryset, query.sort, ranked and engine == "postgres")
+        page = list(ordered.select_related("publisher")[query.offset : query.offset + query.limit])
     return SearchResult(
         datasets=page, total=total, facets=facet_counts(queryset, facets) if facets else {}, backend=engine
     )

@@ -160,6 +160,9 @@ def _replace_children(datasets: list[tuple[Dataset, pod.FlatDataset]]) -> None:
 def _apply_flat(dataset: Dataset, flat: pod.FlatDataset) -> None:
     for name, value in row_values(flat).items():
         setattr(dataset, name, value)
+    # publisher_name is search text: the record's publisher chain plus the owning organisation's name.
+    names = [*(flat.publisher.chain if flat.publisher else []), dataset.publisher.name]
+    dataset.publisher_name = " · ".join(dict.fromkeys(name for name in names if name))
 
 
 def _revision(
@@ -479,7 +482,7 @@ def _write_plan(plan: Plan, *, publisher: Organization, source: HarvestSource | 
     changed = [item for item in plan.items if item.action == Action.CHANGED]
     for start in range(0, len(changed), 1000):
         batch = changed[start : start + 1000]
-        stored = Dataset.objects.in_bulk([item.existing_id for item in batch])
+        stored = Dataset.objects.select_related("publisher").in_bulk([item.existing_id for item in batch])
         previous = records.pods_for(stored.values())
         numbers = _latest_numbers([item.existing_id for item in batch])
         pairs: list[tuple[Dataset, pod.FlatDataset]] = []

@@ -25,6 +25,8 @@ urlpatterns = [
     path("catalog/harvest/runs/<int:pk>/", views_staff.harvest_run, name="harvest_run"),
     path("catalog/harvest/<slug:slug>/", views_staff.harvest_source, name="harvest_source"),
     path("api/3/action/<str:action>", ckan_api.dispatch, name="ckan_action"),
+    # CKAN answers without the version too, and the ckanapi client uses that form.
+    path("api/action/<str:action>", ckan_api.dispatch, name="ckan_action_unversioned"),
     # Identifiers may contain slashes (many are URLs), so the dataset page takes the rest of the path.
     re_path(r"^datasets/(?P<key>.+)/$", views.dataset_detail, name="dataset"),
 ]

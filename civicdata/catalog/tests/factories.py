@@ -18,7 +18,7 @@ def pod_dataset(identifier: str | None = None, **overrides: Any) -> dict[str, An
     data: dict[str, Any] = {
         "@type": "dcat:Dataset",
         "title": f"Street trees {number}",
-        "description": "Every street tree the city maintains, with species and planting date.",
+        "description": "Records kept by the department and updated on a regular basis.",
         "keyword": ["trees", "parks"],
         "modified": "2026-01-15",
         "publisher": {"@type": "org:Organization", "name": "Parks Department"},

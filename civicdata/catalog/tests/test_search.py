@@ -1,0 +1,112 @@
+"""Tests of dataset search: full text, facets, sorts, bounding box, visibility and the demand hook."""
+
+from __future__ import annotations
+
+import sys
+import types
+
+import pytest
+
+from civicdata.accounts.tests.factories import make_organization, make_user
+from civicdata.catalog import search
+from civicdata.catalog.search import SearchQuery, Sort, search_datasets
+from civicdata.catalog.tests.factories import make_dataset
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalog():
+    parks = make_organization("Parks", slug="parks")
+    police = make_organization("Police", slug="police")
+    return {
+        "trees": make_dataset(
+            parks, identifier="trees", title="Street trees", keyword=["Trees", "Urban forest"], theme=["Environment"],
+            spatial="-75.3,39.8,-74.9,40.1",
+        ),
+        "benches": make_dataset(
+            parks, identifier="benches", title="Park benches", description="Every bench in every park.",
+            keyword=["furniture"], license="https://opendatacommons.org/licenses/odbl/",
+        ),
+        "crime": make_dataset(
+            police, identifier="crime", title="Crime incidents", keyword=["crime", "safety"], theme=["Public safety"],
+            spatial="-71.2,42.2,-70.9,42.4",
+        ),
+        "draft": make_dataset(police, identifier="secret", title="Tree inspections draft", published=False),
+    }  # fmt: skip
+
+
+def titles(result) -> list[str]:
+    return sorted(d.title for d in result.datasets)
+
+
+def test_full_text_uses_fts5_and_matches_title_keywords_publisher(catalog):
+    """Words match in titles, keywords, descriptions and the publisher name (prefix on the last word)."""
+    assert search.backend() == "fts5"
+    assert titles(search_datasets(SearchQuery(text="tree"))) == ["Street trees"]
+    assert titles(search_datasets(SearchQuery(text="urban forest"))) == ["Street trees"]
+    assert titles(search_datasets(SearchQuery(text="bench park"))) == ["Park benches"]
+    assert titles(search_datasets(SearchQuery(text="police"))) == ["Crime incidents"]
+    assert search_datasets(SearchQuery(text='"; DROP TABLE x; --')).total == 0
+
+
+def test_drafts_are_visible_to_staff_only(catalog):
+    """The public search never shows drafts; the staff view does."""
+    assert "Tree inspections draft" not in titles(search_datasets(SearchQuery(text="tree")))
+    assert "Tree inspections draft" in titles(search_datasets(SearchQuery(text="tree", include_all=True)))
+
+
+def test_facets_count_and_filter(catalog):
+    """Facet counts reflect the matches, and facet filters narrow the results."""
+    result = search_datasets(SearchQuery())
+    assert dict(result.facets["publisher"]) == {"parks": 2, "police": 1}
+    assert dict(result.facets["theme"]) == {"Environment": 1, "Public safety": 1}
+    assert ("CSV", 3) in result.facets["format"]
+    filtered = search_datasets(SearchQuery(filters={"publisher": ["parks"], "keyword": ["trees"]}))
+    assert titles(filtered) == ["Street trees"]
+    odbl = search_datasets(SearchQuery(filters={"license": ["https://opendatacommons.org/licenses/odbl/"]}))
+    assert titles(odbl) == ["Park benches"]
+
+
+def test_bbox_filter_keeps_overlapping_extents(catalog):
+    """Only datasets whose spatial box overlaps the requested box are returned."""
+    philly = search_datasets(SearchQuery(bbox=(-75.5, 39.5, -74.5, 40.5)))
+    assert titles(philly) == ["Street trees"]
+
+
+def test_sorts(catalog):
+    """Most viewed puts the most viewed first; title sorts alphabetically."""
+    from civicdata.catalog.models import Dataset
+
+    Dataset.objects.filter(identifier="crime").update(view_count=50)
+    assert search_datasets(SearchQuery(sort=Sort.VIEWS)).datasets[0].identifier == "crime"
+    assert [d.title for d in search_datasets(SearchQuery(sort=Sort.TITLE)).datasets][0] == "Crime incidents"
+
+
+def test_search_page_renders_facets_with_bounded_queries(client, catalog, django_assert_max_num_queries):
+    """/datasets/ lists results and facets with a fixed number of queries."""
+    for number in range(25):
+        make_dataset(catalog["trees"].publisher, identifier=f"extra-{number}")
+    with django_assert_max_num_queries(14):
+        response = client.get("/datasets/", {"q": "trees", "sort": "relevance"})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Street trees" in content
+    assert "Filter results" in content
+
+
+def test_zero_result_search_is_recorded_as_demand(client, catalog, monkeypatch):
+    """A search with no results calls the demand hook with the query and language."""
+    calls = []
+    module = types.ModuleType("civicdata.demand.services")
+    module.record_zero_result_search = lambda **kwargs: calls.append(kwargs)
+    monkeypatch.setitem(sys.modules, "civicdata.demand.services", module)
+    client.get("/datasets/", {"q": "zebra crossings"})
+    assert calls == [{"query": "zebra crossings", "language": "en"}]
+
+
+def test_staff_see_drafts_on_the_page(client, catalog):
+    """Site staff searching the page see draft datasets, marked as drafts."""
+    client.force_login(make_user(staff=True))
+    content = client.get("/datasets/", {"q": "inspections"}).content.decode()
+    assert "Tree inspections draft" in content
