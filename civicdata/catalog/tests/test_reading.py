@@ -109,6 +109,7 @@ def test_deep_nesting_is_refused():
     assert codes(read_catalog_bytes(b"[" * 100 + b"]" * 100, max_depth=64)) == ["json.too_deep"]
     assert codes(read_catalog_bytes(b"[" * 5000 + b"]" * 5000)) == ["json.too_deep"]
     assert read_catalog_bytes(b"[" * 10 + b"]" * 10, max_depth=64).ok
+    assert read_catalog_bytes(b"[" * 100 + b"]" * 100).ok  # no extra walk unless asked
 
 
 def test_empty_input():

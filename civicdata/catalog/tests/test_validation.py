@@ -452,3 +452,13 @@ def test_dcat3_verdicts_agree_with_jsonschema_2020_12(name):
     reference = jsonschema.Draft202012Validator(dataset_schema, registry=registry)
     expected = {i for i, ds in enumerate(doc.get("dataset", [])) if not reference.is_valid(ds)}
     assert validate_catalog(doc, profile="dcat-us-3", now=NOW).invalid_dataset_indexes == expected
+
+
+def test_pathologically_deep_dataset_is_reported_not_crashing():
+    """A thousand-level subOrganizationOf chain becomes one schema.too_deep error, not a crash."""
+    publisher: dict = {"name": "Leaf"}
+    for i in range(1000):
+        publisher = {"name": f"Level {i}", "subOrganizationOf": publisher}
+    report = validate_catalog(catalog(good_dataset(publisher=publisher)), profile="federal-v1.1", now=NOW)
+    assert [f.code for f in report.errors] == ["schema.too_deep"]
+    assert report.invalid_dataset_indexes == {0}

@@ -46,8 +46,21 @@ def _passes(check: Any, value: Any) -> bool:
 def dataset_schema_errors(cp: CompiledProfile, ds: Any) -> list[ValidationError]:
     """All jsonschema errors of one dataset (empty when it is valid).
 
-    Runs the fast check first; on failure, lists errors property by property.
+    Runs the fast check first; on failure, lists errors property by property. A value nested so
+    deeply that the reference validator itself overflows the stack (e.g. a chain of a thousand
+    subOrganizationOf) is reported as one ``schema.too_deep`` error instead of crashing.
     """
+    try:
+        return _dataset_schema_errors(cp, ds)
+    except RecursionError:
+        return [
+            ValidationError(
+                "The dataset is nested too deeply to be checked.", validator="too_deep", instance=None, path=()
+            )
+        ]
+
+
+def _dataset_schema_errors(cp: CompiledProfile, ds: Any) -> list[ValidationError]:
     if _passes(cp.item_fast, ds):
         return []
     if not cp.property_fast or not isinstance(ds, dict):

@@ -93,6 +93,7 @@ _SCHEMA_CODES = {
     "oneOf": "schema.one_of",
     "dependencies": "schema.dependencies",
     "additionalProperties": "schema.additional_properties",
+    "too_deep": "schema.too_deep",
 }
 
 
@@ -248,6 +249,8 @@ def describe(error: ValidationError, path: list[str | int]) -> tuple[str, str, l
         return code, f"“{label}” must be {choices}; it is “{_shown(value)}”.", path
     if validator == "format":
         return code, f"“{label}” is not a valid {error.validator_value}: “{_shown(value)}”.", path
+    if validator == "too_deep":
+        return code, "This dataset is nested so deeply that it cannot be checked; it is probably broken.", path
     if validator == "additionalProperties":
         return code, f"{label} contains a field the standard does not allow here ({error.message}).", path
     return code, f"“{label}”: {error.message}", path

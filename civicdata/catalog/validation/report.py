@@ -35,6 +35,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "schema.dependencies": (Severity.ERROR, "A field requires another field that is missing."),
     "schema.additional_properties": (Severity.ERROR, "A field is not allowed here."),
     "schema.other": (Severity.ERROR, "Another JSON Schema rule is broken."),
+    "schema.too_deep": (Severity.ERROR, "A value is nested too deeply to be checked at all."),
     "distribution.download_url_without_media_type": (
         Severity.ERROR,
         "A distribution has a downloadURL but no mediaType (schema rule in v1.1; warning elsewhere).",
