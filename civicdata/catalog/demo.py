@@ -20,57 +20,70 @@ DEMO_FILE = Path(__file__).resolve().parent / "demo_data" / "health-department.d
 BASE = "https://data.port-alder.example"
 BBOX = "-122.52,37.70,-122.35,37.83"
 
-# (publisher slug, title, keywords, theme, frequency, formats, access level)
-DATASETS: tuple[tuple[str, str, list[str], str, str, tuple[str, ...], str], ...] = (
-    ("transportation", "Parking meter locations", ["parking", "meters"], "Transportation", "R/P1M", ("CSV", "GeoJSON"), "public"),
-    ("transportation", "Parking citations", ["parking", "citations"], "Transportation", "R/P1W", ("CSV",), "public"),
-    ("transportation", "Bus stop inventory", ["transit", "bus stops"], "Transportation", "R/P3M", ("CSV", "GeoJSON"), "public"),
-    ("transportation", "Bike lane network", ["bicycles", "bike lanes"], "Transportation", "R/P6M", ("GeoJSON",), "public"),
-    ("transportation", "Sidewalk condition survey", ["sidewalks", "accessibility"], "Transportation", "R/P1Y", ("CSV",), "public"),
-    ("transportation", "Snow plow routes", ["snow", "winter"], "Transportation", "irregular", ("GeoJSON",), "public"),
-    ("traffic-ops", "Traffic counts", ["traffic", "counts"], "Transportation", "R/P1D", ("CSV", "API"), "public"),
-    ("traffic-ops", "Traffic signal locations", ["signals", "intersections"], "Transportation", "R/P3M", ("CSV",), "public"),
-    ("traffic-ops", "Traffic crashes", ["crashes", "vision zero"], "Public safety", "R/P1W", ("CSV",), "public"),
-    ("traffic-ops", "Speed camera enforcement (raw plate reads)", ["speed", "cameras"], "Public safety", "R/P1D", (), "non-public"),
-    ("police", "Crime incidents", ["crime", "incidents"], "Public safety", "R/P1D", ("CSV", "API"), "public"),
-    ("police", "Calls for service", ["911", "calls"], "Public safety", "R/P1D", ("CSV",), "public"),
-    ("police", "Use of force reports", ["use of force", "accountability"], "Public safety", "R/P3M", ("CSV",), "public"),
-    ("police", "Officer complaints (summary)", ["complaints", "accountability"], "Public safety", "R/P1Y", ("PDF",), "restricted public"),
-    ("police", "Case management records", ["cases", "investigations"], "Public safety", "R/P1D", (), "non-public"),
-    ("police", "Stop data", ["stops", "racial equity"], "Public safety", "R/P3M", ("CSV",), "public"),
-    ("public-works", "Street trees", ["trees", "urban forest"], "Environment", "R/P1M", ("CSV", "GeoJSON"), "public"),
-    ("public-works", "Pothole repairs", ["potholes", "streets"], "Infrastructure", "R/P1W", ("CSV",), "public"),
-    ("public-works", "311 service requests", ["311", "service requests"], "City services", "R/P1D", ("CSV", "API"), "public"),
-    ("public-works", "Trash and recycling collection days", ["trash", "recycling"], "City services", "R/P1Y", ("CSV",), "public"),
-    ("public-works", "Storm drain inventory", ["storm drains", "water"], "Infrastructure", "R/P1Y", ("GeoJSON",), "public"),
-    ("public-works", "Fleet fuel use", ["fleet", "fuel"], "Environment", "R/P1M", ("XLSX",), "public"),
-    ("public-works", "Street light outages", ["street lights", "outages"], "Infrastructure", "R/P1D", ("CSV",), "public"),
-    ("housing", "Building permits", ["permits", "construction"], "Housing", "R/P1D", ("CSV", "API"), "public"),
-    ("housing", "Affordable housing units", ["affordable housing", "units"], "Housing", "R/P3M", ("CSV",), "public"),
-    ("housing", "Code enforcement cases", ["code enforcement", "inspections"], "Housing", "R/P1W", ("CSV",), "public"),
-    ("housing", "Rental registry", ["rentals", "landlords"], "Housing", "R/P1M", ("CSV",), "restricted public"),
-    ("housing", "Eviction filings (aggregated)", ["evictions", "courts"], "Housing", "R/P1M", ("CSV",), "public"),
-    ("housing", "Housing voucher recipients", ["vouchers", "benefits"], "Housing", "R/P1M", (), "non-public"),
-    ("housing", "Vacant property registry", ["vacant", "blight"], "Housing", "R/P3M", ("CSV",), "public"),
-    ("health", "Food pantry locations", ["food", "pantries"], "Health", "irregular", ("CSV",), "public"),
-    ("health", "Heat emergency cooling centres", ["heat", "cooling centres"], "Health", "R/P1Y", ("CSV",), "public"),
-    ("health", "Patient encounter records", ["patients", "clinics"], "Health", "R/P1D", (), "non-public"),
-    ("health", "Mosquito surveillance", ["mosquitoes", "west nile"], "Health", "R/P1W", ("CSV",), "public"),
-    ("budget", "Adopted operating budget", ["budget", "finance"], "Finance", "R/P1Y", ("CSV", "XLSX"), "public"),
-    ("budget", "Checkbook: city payments", ["payments", "spending"], "Finance", "R/P1M", ("CSV",), "public"),
-    ("budget", "City contracts", ["contracts", "procurement"], "Finance", "R/P1M", ("CSV",), "public"),
-    ("budget", "Employee salaries", ["salaries", "payroll"], "Finance", "R/P1Y", ("CSV",), "public"),
-    ("budget", "Capital projects", ["capital", "infrastructure"], "Finance", "R/P3M", ("CSV",), "public"),
-    ("budget", "Property tax assessments", ["property", "taxes"], "Finance", "R/P1Y", ("CSV",), "public"),
-    ("budget", "Vendor bank details", ["vendors", "payments"], "Finance", "R/P1M", (), "non-public"),
-    ("city", "City council votes", ["council", "votes"], "Government", "R/P1W", ("CSV", "API"), "public"),
-    ("city", "Public meeting calendar", ["meetings", "agendas"], "Government", "R/P1D", ("API",), "public"),
-    ("city", "Boards and commissions membership", ["boards", "commissions"], "Government", "R/P3M", ("CSV",), "public"),
-    ("city", "Neighbourhood boundaries", ["neighbourhoods", "boundaries"], "Government", "irregular", ("GeoJSON",), "public"),
-    ("city", "Public records request log", ["foia", "public records"], "Government", "R/P1M", ("CSV",), "public"),
-    ("city", "Election results", ["elections", "results"], "Government", "irregular", ("CSV",), "public"),
-    ("city", "Language access requests", ["language access", "interpretation"], "Government", "R/P3M", ("CSV",), "restricted public"),
-)  # fmt: skip
+# One dataset per line: publisher slug | title | keywords | theme | frequency | formats | access level.
+DATASET_TABLE = """
+transportation | Parking meter locations | parking, meters | Transportation | R/P1M | CSV GeoJSON | public
+transportation | Parking citations | parking, citations | Transportation | R/P1W | CSV | public
+transportation | Bus stop inventory | transit, bus stops | Transportation | R/P3M | CSV GeoJSON | public
+transportation | Bike lane network | bicycles, bike lanes | Transportation | R/P6M | GeoJSON | public
+transportation | Sidewalk condition survey | sidewalks, accessibility | Transportation | R/P1Y | CSV | public
+transportation | Snow plow routes | snow, winter | Transportation | irregular | GeoJSON | public
+traffic-ops | Traffic counts | traffic, counts | Transportation | R/P1D | CSV API | public
+traffic-ops | Traffic signal locations | signals, intersections | Transportation | R/P3M | CSV | public
+traffic-ops | Traffic crashes | crashes, vision zero | Public safety | R/P1W | CSV | public
+traffic-ops | Speed camera enforcement (raw plate reads) | speed, cameras | Public safety | R/P1D |  | non-public
+police | Crime incidents | crime, incidents | Public safety | R/P1D | CSV API | public
+police | Calls for service | 911, calls | Public safety | R/P1D | CSV | public
+police | Use of force reports | use of force, accountability | Public safety | R/P3M | CSV | public
+police | Officer complaints (summary) | complaints, accountability | Public safety | R/P1Y | PDF | restricted public
+police | Case management records | cases, investigations | Public safety | R/P1D |  | non-public
+police | Stop data | stops, racial equity | Public safety | R/P3M | CSV | public
+public-works | Street trees | trees, urban forest | Environment | R/P1M | CSV GeoJSON | public
+public-works | Pothole repairs | potholes, streets | Infrastructure | R/P1W | CSV | public
+public-works | 311 service requests | 311, service requests | City services | R/P1D | CSV API | public
+public-works | Trash and recycling collection days | trash, recycling | City services | R/P1Y | CSV | public
+public-works | Storm drain inventory | storm drains, water | Infrastructure | R/P1Y | GeoJSON | public
+public-works | Fleet fuel use | fleet, fuel | Environment | R/P1M | XLSX | public
+public-works | Street light outages | street lights, outages | Infrastructure | R/P1D | CSV | public
+housing | Building permits | permits, construction | Housing | R/P1D | CSV API | public
+housing | Affordable housing units | affordable housing, units | Housing | R/P3M | CSV | public
+housing | Code enforcement cases | code enforcement, inspections | Housing | R/P1W | CSV | public
+housing | Rental registry | rentals, landlords | Housing | R/P1M | CSV | restricted public
+housing | Eviction filings (aggregated) | evictions, courts | Housing | R/P1M | CSV | public
+housing | Housing voucher recipients | vouchers, benefits | Housing | R/P1M |  | non-public
+housing | Vacant property registry | vacant, blight | Housing | R/P3M | CSV | public
+health | Food pantry locations | food, pantries | Health | irregular | CSV | public
+health | Heat emergency cooling centres | heat, cooling centres | Health | R/P1Y | CSV | public
+health | Patient encounter records | patients, clinics | Health | R/P1D |  | non-public
+health | Mosquito surveillance | mosquitoes, west nile | Health | R/P1W | CSV | public
+budget | Adopted operating budget | budget, finance | Finance | R/P1Y | CSV XLSX | public
+budget | Checkbook: city payments | payments, spending | Finance | R/P1M | CSV | public
+budget | City contracts | contracts, procurement | Finance | R/P1M | CSV | public
+budget | Employee salaries | salaries, payroll | Finance | R/P1Y | CSV | public
+budget | Capital projects | capital, infrastructure | Finance | R/P3M | CSV | public
+budget | Property tax assessments | property, taxes | Finance | R/P1Y | CSV | public
+budget | Vendor bank details | vendors, payments | Finance | R/P1M |  | non-public
+city | City council votes | council, votes | Government | R/P1W | CSV API | public
+city | Public meeting calendar | meetings, agendas | Government | R/P1D | API | public
+city | Boards and commissions membership | boards, commissions | Government | R/P3M | CSV | public
+city | Neighbourhood boundaries | neighbourhoods, boundaries | Government | irregular | GeoJSON | public
+city | Public records request log | foia, public records | Government | R/P1M | CSV | public
+city | Election results | elections, results | Government | irregular | CSV | public
+city | Language access requests | language access, interpretation | Government | R/P3M | CSV | restricted public
+"""
+
+
+def _rows() -> list[tuple[str, str, list[str], str, str, tuple[str, ...], str]]:
+    rows = []
+    for line in DATASET_TABLE.strip().splitlines():
+        slug, title, keywords, theme, periodicity, formats, level = (part.strip() for part in line.split("|"))
+        rows.append(
+            (slug, title, [k.strip() for k in keywords.split(",")], theme, periodicity, tuple(formats.split()), level)
+        )
+    return rows
+
+
+DATASETS = _rows()
 MEDIA_TYPES = {"CSV": "text/csv", "GeoJSON": "application/geo+json", "XLSX": "application/vnd.ms-excel"}
 # Deliberately broken entries, so the dashboard shows what it looks for (title → what is wrong).
 BROKEN = {
