@@ -308,7 +308,7 @@ def get_project(request: HttpRequest, slug: str) -> dict:
                     {
                         "description": n.description,
                         "dataset": (n.dataset.identifier or n.dataset.name) if n.dataset else None,
-                        "demand_request_url": n.demand_request_url,
+                        "demand_request_url": n.request_url,
                     }
                     for n in u.data_needs.all()
                 ],

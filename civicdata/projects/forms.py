@@ -178,6 +178,11 @@ class DataNeedForm(forms.Form):
         help_text=_("Leave empty when the data is not released yet; it will be linked to a data request."),
     )
     demand_request_url = forms.CharField(label=_("Link to an existing data request"), max_length=300, required=False)
+    open_request = forms.BooleanField(
+        label=_("File a new data request in the demand queue"),
+        required=False,
+        help_text=_("For data that is not released yet and has no request."),
+    )
 
 
 WORKSHEET_LABELS = {

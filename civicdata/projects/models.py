@@ -467,6 +467,9 @@ class DataNeed(models.Model):
     dataset = models.ForeignKey(
         "catalog.Dataset", null=True, blank=True, on_delete=models.SET_NULL, related_name="tde_needs"
     )
+    demand_request = models.ForeignKey(
+        "demand.DataRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="tde_needs"
+    )
     demand_request_url = models.CharField(_("link to the data request"), max_length=300, blank=True)
 
     class Meta:
@@ -478,6 +481,13 @@ class DataNeed(models.Model):
     @property
     def released(self) -> bool:
         return self.dataset_id is not None
+
+    @property
+    def request_url(self) -> str:
+        """Where to follow unreleased data: the linked demand request, or the link staff gave."""
+        if self.demand_request_id:
+            return reverse("demand:detail", args=[self.demand_request_id])
+        return self.demand_request_url
 
 
 class RefineWorksheet(models.Model):

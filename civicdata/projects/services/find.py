@@ -82,13 +82,13 @@ def add_evidence(
     return evidence
 
 
-def _unmet_topics() -> list[Any]:
-    # The demand app owns topic analytics; until it ships `list_unmet_topics` this feature is absent.
+def _unmet_topics(limit: int) -> list[Any]:
+    # The demand app owns topic analytics; projects only read its plain-data summary.
     try:
-        from civicdata.demand.services import list_unmet_topics  # type: ignore[attr-defined]
-    except (ImportError, AttributeError):
+        from civicdata.demand.services import list_unmet_topics
+    except ImportError:
         return []
-    return list(list_unmet_topics())
+    return list(list_unmet_topics(limit=limit))
 
 
 def demand_topics_available() -> bool:
@@ -102,22 +102,28 @@ def demand_topics_available() -> bool:
 
 @transaction.atomic
 def import_demand_topics(project: Project, *, limit: int = 10, by: Any) -> list[Evidence]:
-    """Copy the demand app's top unmet topics into the project as evidence (skipping ones present)."""
+    """Copy the demand app's largest unmet topics (no public dataset answers them) into the project as
+    evidence, skipping topics already present. One transaction."""
     permissions.ensure_can_edit_project(by, project)
     _ensure_step(project, StepChoice.FIND)
     existing = set(project.evidence.filter(kind=EvidenceKind.DEMAND_TOPIC).values_list("title", flat=True))
     created = []
-    for topic in _unmet_topics()[:limit]:
-        label = str(getattr(topic, "label", None) or (topic.get("label") if isinstance(topic, dict) else topic))
-        count = getattr(topic, "count", None) or (topic.get("count") if isinstance(topic, dict) else None)
+    for topic in _unmet_topics(limit):
+        label = str(topic.label)[:200]
         if label in existing:
             continue
+        terms = ", ".join(list(topic.top_terms)[:8])
+        examples = "\n".join(f"- {e}" for e in list(topic.examples)[:3])
+        summary = _("Key terms: %(terms)s") % {"terms": terms}
+        if examples:
+            summary += "\n\n" + _("Examples:") + "\n" + examples
         created.append(
             Evidence.objects.create(
                 project=project,
                 kind=EvidenceKind.DEMAND_TOPIC,
-                title=label[:200],
-                request_count=count,
+                title=label,
+                summary=summary,
+                request_count=topic.volume,
                 source=_("Demand analytics"),
             )
         )
@@ -126,7 +132,17 @@ def import_demand_topics(project: Project, *, limit: int = 10, by: Any) -> list[
     return created
 
 
-REQUEST_LOG_COLUMNS = ("topic", "category", "subject", "department", "agency", "request type", "type")
+REQUEST_LOG_COLUMNS = (
+    "topic",
+    "category",
+    "subject",
+    "requesttype",
+    "request_type",
+    "request type",
+    "department",
+    "agency",
+    "type",
+)
 
 
 def summarise_request_log(data: bytes) -> list[tuple[str, int]]:

@@ -172,22 +172,43 @@ def add_user_story(
 
 @transaction.atomic
 def add_data_need(
-    use_case: UseCase, *, description: str, dataset: Any = None, demand_request_url: str = "", by: Any
+    use_case: UseCase,
+    *,
+    description: str,
+    dataset: Any = None,
+    demand_request_url: str = "",
+    open_request: bool = False,
+    by: Any,
 ) -> DataNeed:
     """Record data a use case needs: a catalog dataset, or unreleased data linked to a demand request.
 
-    Without a dataset, the need links to the demand queue: the given request link, or the demand
-    app's page for asking for new data.
+    Without a dataset, the need links to the demand and prioritisation queue: with `open_request` a
+    new data request is filed there (by `by`, for the project's organisation, in the same
+    transaction); otherwise the given request link, or the demand app's page for asking for data.
     """
     permissions.ensure_can_edit_project(by, use_case.project)
     if demand_request_url and not demand_request_url.startswith(("https://", "http://", "/")):
         raise InvalidInput(_("The request link must be a web address."), code="bad_url")
-    if dataset is None and not demand_request_url:
+    description = _required(description, _("Data needed"))
+    request = None
+    if dataset is None and open_request:
+        from civicdata.demand.services import create_request
+
+        request = create_request(
+            by=by,
+            title=description[:200],
+            description=_("Needed for the use case “%(use_case)s” of the engagement project “%(project)s”.")
+            % {"use_case": use_case.title, "project": use_case.project.title},
+            intended_use=use_case.title,
+            publisher=use_case.project.organization,
+        )
+    elif dataset is None and not demand_request_url:
         demand_request_url = _demand_request_link(description)
     need = DataNeed.objects.create(
         use_case=use_case,
-        description=_required(description, _("Data needed")),
+        description=description,
         dataset=dataset,
+        demand_request=request,
         demand_request_url=demand_request_url[:300],
     )
     return need

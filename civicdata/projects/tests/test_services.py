@@ -230,3 +230,63 @@ def test_request_log_import_counts_topics():
     assert [(e.title, e.request_count) for e in created] == [("Crashes", 2), ("Potholes", 1)]
     with pytest.raises(InvalidInput):
         services.import_request_log(project, filename="bad.csv", data=b"a,b\n1,2\n", by=staff)
+
+
+def test_real_la311_log_becomes_ranked_evidence():
+    """The real Los Angeles 311 log (10,000 rows) is summarised by request type into ranked evidence."""
+    from civicdata.core.testing import realdata_path
+
+    data = realdata_path("requests/la311/MyLA311_2020_requests_seed.csv").read_bytes()
+    counts = services.summarise_request_log(data)
+    assert sum(n for _label, n in counts) == 10_000
+    assert counts == sorted(counts, key=lambda item: -item[1])
+    project = f.make_project()
+    staff = project.organization.memberships.get().user
+    created = services.import_request_log(project, filename="la311.csv", data=data, by=staff)
+    assert len(created) == 5
+    assert created[0].request_count == counts[0][1]
+
+
+def test_real_foia_log_without_topic_column_is_refused_cleanly():
+    """A FOIA log with only free-text descriptions is refused with the accepted column names; nothing is written."""
+    from civicdata.core.testing import realdata_path
+
+    data = realdata_path("requests/usda_aphis_foia_log_2010-2015_MERGED_normalized.csv").read_bytes()
+    project = f.make_project()
+    staff = project.organization.memberships.get().user
+    with pytest.raises(InvalidInput) as err:
+        services.import_request_log(project, filename="foia.csv", data=data, by=staff)
+    assert "topic" in err.value.message
+    assert project.evidence.count() == 0
+
+
+def test_unmet_demand_topics_become_evidence(monkeypatch):
+    """Unmet topics from the demand analytics are copied once, with volume and key terms."""
+    from civicdata.demand import services as demand_services
+    from civicdata.demand.analytics import UnmetTopic
+
+    topic = UnmetTopic(
+        label="sidewalk repairs", top_terms=["sidewalk", "repair"], volume=37, examples=["Broken curb on 5th"],
+        requester_types={}, departments={}, snapshot_id=1, topic_id=1,
+    )  # fmt: skip
+    monkeypatch.setattr(demand_services, "list_unmet_topics", lambda limit=20: [topic])
+    project = f.make_project()
+    staff = project.organization.memberships.get().user
+    created = services.import_demand_topics(project, by=staff)
+    assert [(e.title, e.request_count) for e in created] == [("sidewalk repairs", 37)]
+    assert "sidewalk" in created[0].summary
+    assert services.import_demand_topics(project, by=staff) == []
+
+
+def test_unreleased_data_need_files_a_demand_request():
+    """A data need for unreleased data can open a request in the demand queue, linked both ways."""
+    org = f.make_org()
+    staff = f.make_staff(org)
+    project = f.make_project(org, staff)
+    services.advance_step(project, by=staff, override_reason="Focus area agreed before the project.")
+    project.refresh_from_db()
+    uc = services.add_use_case(project, title="Tenants check lead lines", by=staff)
+    need = services.add_data_need(uc, description="Service-line material by address", open_request=True, by=staff)
+    assert need.demand_request is not None
+    assert need.demand_request.publisher == org
+    assert need.request_url == f"/requests/{need.demand_request.pk}/"

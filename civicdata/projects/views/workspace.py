@@ -271,6 +271,7 @@ def _act_data_need(request: HttpRequest, project: Any) -> Callable[[], Any] | No
             description=data["description"],
             dataset=dataset,
             demand_request_url=data["demand_request_url"],
+            open_request=data["open_request"],
             by=request.user,
         )
 
