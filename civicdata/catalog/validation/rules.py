@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
-
-import orjson
 
 from . import iso8601
 from .profiles import ProfileSpec, load_codes
@@ -37,7 +34,6 @@ class CatalogContext:
     spec: ProfileSpec
     bureau_codes: Mapping[str, Any]
     program_codes: Mapping[str, Any]
-    any_redacted: bool
     schema_enforces_media_type: bool  # v1.1 schemas require mediaType with downloadURL themselves
 
 
@@ -55,18 +51,8 @@ def build_context(datasets: list[Any], spec: ProfileSpec, now: dt.datetime) -> C
         spec=spec,
         bureau_codes=load_codes("bureau") if spec.federal else {},
         program_codes=load_codes("program") if spec.federal else {},
-        # One serialisation of the whole list is far cheaper than scanning every value of every
-        # dataset for the redaction marker, and most catalogs have none.
-        any_redacted=_mentions_redaction(datasets),
         schema_enforces_media_type=spec.folder in ("pod-v1.1", "federal-v1.1-edi", "non-federal-v1.1"),
     )
-
-
-def _mentions_redaction(datasets: list[Any]) -> bool:
-    try:
-        return REDACTED_MARK.encode() in orjson.dumps(datasets)
-    except TypeError:  # lone surrogates (seen in real catalogs) or other values orjson refuses
-        return REDACTED_MARK in json.dumps(datasets, default=str)
 
 
 def _is_redacted(value: Any) -> bool:
@@ -150,15 +136,18 @@ def dataset_warnings(
 
     # redaction needs an explanation
     rights = ds.get("rights")
-    if ctx.any_redacted and not (isinstance(rights, str) and rights.strip()):
-        redacted = [k for k, v in ds.items() if _is_redacted(v)]
-        redacted += [
-            f"distribution[{j}].{k}"
-            for j, dist in enumerate(ds.get("distribution") or [] if isinstance(ds.get("distribution"), list) else [])
-            if isinstance(dist, dict)
-            for k, v in dist.items()
-            if _is_redacted(v)
-        ]
+    if not (isinstance(rights, str) and rights.strip()):
+        mark = REDACTED_MARK
+        redacted = [k for k, v in ds.items() if type(v) is str and v.startswith(mark)]
+        dists = ds.get("distribution")
+        if type(dists) is list:
+            redacted += [
+                f"distribution[{j}].{k}"
+                for j, dist in enumerate(dists)
+                if type(dist) is dict
+                for k, v in dist.items()
+                if type(v) is str and v.startswith(mark)
+            ]
         if redacted:
             yield warn(
                 "redacted.no_rights",
