@@ -43,7 +43,11 @@ def filter_requests(
     if topic:
         queryset = queryset.filter(topic__iexact=topic)
     if publisher:
-        queryset = queryset.filter(Q(publisher__slug=publisher) | Q(assigned_publisher__slug=publisher))
+        # Resolve the slug first: an OR across two joins would stop the database using its indexes.
+        from civicdata.accounts.models import Organization
+
+        org_id = Organization.objects.filter(slug=publisher).values_list("pk", flat=True).first()
+        queryset = queryset.filter(Q(publisher_id=org_id) | Q(assigned_publisher_id=org_id))
     return queryset.order_by(*SORTS.get(sort, SORTS["votes"]))
 
 
