@@ -34,7 +34,8 @@ class Guard:
 
     timeout: float = 2.0
     max_concurrent: int = 4
-    wait: float = 0.05
+    #: how long a request may wait for a slot before it is refused (503)
+    wait: float = 0.5
 
     def __post_init__(self) -> None:
         self._slots = threading.BoundedSemaphore(self.max_concurrent)
