@@ -467,6 +467,20 @@ def unresolved_pii(table: DataTable) -> list[str]:
     return sorted(flagged - decided)
 
 
+def pii_blockers(dataset: Any) -> list[str]:
+    """Plain-language reasons a dataset should not be published yet because one of its tables has
+    flagged personal data without a decision (for the catalog's release checklist)."""
+    reasons = []
+    for table in DataTable.objects.filter(dataset=dataset, version__gt=0).order_by("name"):
+        pending = unresolved_pii(table)
+        if pending:
+            reasons.append(
+                _("Table %(table)s: review the possible personal data in %(columns)s.")
+                % {"table": table.name, "columns": ", ".join(pending)}
+            )
+    return reasons
+
+
 def decide_pii(table: DataTable, *, column: str, action: str, by: Any, justification: str = "") -> PiiDecision:
     """Record what to do with a flagged column. Drop and mask write a new version without the
     personal values (every format and the SQL endpoint then serve the cleaned data). Justify needs a

@@ -235,3 +235,22 @@ def test_busy_guard_answers_503(client: Client, table, settings) -> None:
         guard.release()
     assert response.status_code == 503
     assert response["Retry-After"] == "2"
+
+
+def test_dataset_listing_query_count(client: Client, django_assert_max_num_queries) -> None:
+    """Listing a dataset's tables costs a fixed number of queries whatever the number of tables."""
+    dataset = make_published_dataset()
+    for name in ("one", "two", "three"):
+        table, _job = load_table(dataset, name=name)
+        from civicdata.datastore import services
+
+        services.publish_table(table, by=None)
+    with django_assert_max_num_queries(2):
+        body = get_json(client, f"/api/data/{dataset.name}")
+    assert [t["name"] for t in body] == ["one", "three", "two"]
+
+
+def test_spanish_table_page(client: Client, table) -> None:
+    """The table page speaks Spanish when asked."""
+    response = client.get(table.get_absolute_url(), headers={"accept-language": "es"})
+    assert "Filtrar y ordenar" in response.content.decode()

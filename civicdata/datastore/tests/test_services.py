@@ -148,3 +148,15 @@ def test_fetch_is_refused_for_private_addresses() -> None:
     job = services.run_ingest_job(job_id=job.pk)
     assert job.status == JobStatus.FAILED
     assert job.error["code"].startswith("fetch.")
+
+
+def test_pii_blockers_for_the_catalog_checklist() -> None:
+    """The dataset-level helper names each table with undecided personal data."""
+    dataset = make_published_dataset()
+    table, _job = load_table(dataset, PEOPLE, name="people")
+    reasons = services.pii_blockers(dataset)
+    assert len(reasons) == 1
+    assert "people" in reasons[0]
+    for column in services.unresolved_pii(table):
+        services.decide_pii(table, column=column, action="drop", by=None)
+    assert services.pii_blockers(dataset) == []
