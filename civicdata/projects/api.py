@@ -354,11 +354,7 @@ def get_exit_checks(request: HttpRequest, slug: str) -> list[dict]:
     p = _project(slug)
     if p.is_completed:
         return []
-    return [_check(r) for r in services.exit_status(p)]
-
-
-def _check(r: object) -> dict:
-    return {"code": r.code, "label": r.label, "passed": r.passed, "detail": r.detail}  # type: ignore[attr-defined]
+    return services.exit_report(p)
 
 
 @router.post("/{slug}/advance", response=ProjectSummaryOut, auth=signed_in, summary="Move to the next step")

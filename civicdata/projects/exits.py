@@ -111,30 +111,34 @@ def _use_case_selected(s: ProjectSnapshot) -> tuple[bool, str]:
     return s.selected_use_case, "Select the single use case the plan will support."
 
 
+PLAN_PARTS = ("goal", "activities", "roles", "timeline", "housed_by", "sustained_by")
+
+
+def missing_plan_parts(s: ProjectSnapshot) -> list[str]:
+    """Plan fields still empty, as field names (all of them when there is no plan)."""
+    if s.plan is None:
+        return list(PLAN_PARTS)
+    return [name for name in PLAN_PARTS if not _has(getattr(s.plan, name))]
+
+
+def missing_constraints(s: ProjectSnapshot) -> list[str]:
+    """Adoption constraint kinds not stated yet, in a fixed order."""
+    stated = s.plan.constraints_stated if s.plan else frozenset()
+    return [c.value for c in AdoptionConstraint if c.value not in stated]
+
+
 def _plan_complete(s: ProjectSnapshot) -> tuple[bool, str]:
-    p = s.plan
-    if p is None:
+    if s.plan is None:
         return False, "Draft an intervention plan."
-    missing = [
-        name
-        for name, value in (
-            ("goal", p.goal),
-            ("activities", p.activities),
-            ("roles", p.roles),
-            ("timeline", p.timeline),
-            ("who houses it", p.housed_by),
-            ("who sustains it", p.sustained_by),
-        )
-        if not _has(value)
-    ]
+    names = {"housed_by": "who houses it", "sustained_by": "who sustains it"}
+    missing = [names.get(name, name) for name in missing_plan_parts(s)]
     if missing:
         return False, "The plan is missing: " + ", ".join(missing) + "."
     return True, ""
 
 
 def _constraints(s: ProjectSnapshot) -> tuple[bool, str]:
-    stated = s.plan.constraints_stated if s.plan else frozenset()
-    missing = [c.value for c in AdoptionConstraint if c.value not in stated]
+    missing = missing_constraints(s)
     if missing:
         return False, "State the adoption constraints still missing: " + ", ".join(missing) + "."
     return True, ""

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from civicdata.core.audit import record_write, snapshot
 from civicdata.core.errors import Conflict
-from civicdata.projects import exits, method, permissions
+from civicdata.projects import exits, labels, method, permissions
 from civicdata.projects.models import (
     EventKind,
     Evidence,
@@ -137,6 +137,12 @@ def exit_status(project: Project) -> list[exits.CheckResult]:
     return exits.evaluate_exit(build_snapshot(project))
 
 
+def exit_report(project: Project) -> list[dict[str, Any]]:
+    """The exit checks of the current step with translated labels and hints, for pages and the API."""
+    snap = build_snapshot(project)
+    return labels.localize(exits.evaluate_exit(snap), snap)
+
+
 @transaction.atomic
 def advance_step(
     project: Project, *, by: Any, override_reason: str = "", override_codes: Iterable[str] = ()
@@ -151,7 +157,8 @@ def advance_step(
     project = Project.objects.select_for_update().select_related("organization").get(pk=project.pk)
     if project.is_completed:
         raise Conflict(_("This project is already finished."), code="project_completed")
-    failing = exits.failing_checks(build_snapshot(project))
+    snap = build_snapshot(project)
+    failing = exits.failing_checks(snap)
     codes = frozenset(override_codes) if override_reason.strip() else frozenset()
     if override_reason.strip() and not codes:
         codes = frozenset(r.code for r in failing)
@@ -161,7 +168,7 @@ def advance_step(
             message = _("An override needs a written reason of at least 20 characters.")
         else:
             message = _("This step cannot be left yet: %(checks)s") % {
-                "checks": "; ".join(f"{r.label} — {r.detail}" for r in blocking)
+                "checks": "; ".join(f"{d['label']} — {d['detail']}" for d in labels.localize(blocking, snap))
             }
         raise Conflict(message, code="exit_checks_failed")
     now = timezone.now()
@@ -175,7 +182,7 @@ def advance_step(
             project,
             EventKind.OVERRIDE,
             _("Exit checks overridden (%(checks)s): %(reason)s")
-            % {"checks": ", ".join(exits.CHECK_LABELS[c] for c in overridden), "reason": override_reason.strip()},
+            % {"checks": ", ".join(labels.label(c) for c in overridden), "reason": override_reason.strip()},
             by=by,
         )
     StepRecord.objects.filter(project=project, step=step).update(left_at=now)

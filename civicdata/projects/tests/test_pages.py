@@ -264,3 +264,21 @@ def test_comment_period_open_accepts_section_comment(client):
     client.force_login(f.make_user())
     client.post(reverse("projects:plan_comment", args=[project.slug]), {"body": "More Spanish", "section": "roles"})
     assert project.plan.comments.get().section == "roles"
+
+
+def test_spanish_headings_and_exit_checks(client):
+    """With Spanish selected, the project page headings and the workspace's exit checks are translated."""
+    from pathlib import Path
+
+    mo = Path(__file__).resolve().parent.parent / "locale" / "es" / "LC_MESSAGES" / "django.mo"
+    if not mo.exists():
+        pytest.skip("Spanish catalog not compiled (run `civicdata compile_translations`)")
+    project = f.make_project()
+    staff = project.organization.memberships.get().user
+    html = client.get(project.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Dónde está el proyecto" in html
+    assert "Cómo participar" in html
+    client.force_login(staff)
+    html = client.get(reverse("projects:workspace", args=[project.slug]), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Comprobaciones de salida" in html
+    assert "Evidencia de necesidad de la comunidad" in html

@@ -64,7 +64,7 @@ def workspace(request: HttpRequest, slug: str) -> HttpResponse:
     project = _staff_project(request, slug)
     step = project.current_step
     record = StepRecord.objects.filter(project=project, step=step).first()
-    checks = services.exit_status(project) if not project.is_completed else []
+    checks = services.exit_report(project) if not project.is_completed else []
     evidence = list(project.evidence.all())
     stakeholders = list(project.stakeholders.all())
     use_cases = list(
@@ -77,7 +77,7 @@ def workspace(request: HttpRequest, slug: str) -> HttpResponse:
         "project": project,
         "definition": method.STEPS[method.Step(step)],
         "checks": checks,
-        "all_pass": all(c.passed for c in checks),
+        "all_pass": all(c["passed"] for c in checks),
         "record_form": forms.StepRecordForm(
             initial={f: getattr(record, f) for f in ("action", "engagement", "collaborators", "result")}
             if record
