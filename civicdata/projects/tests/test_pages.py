@@ -282,3 +282,15 @@ def test_spanish_headings_and_exit_checks(client):
     html = client.get(reverse("projects:workspace", args=[project.slug]), HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Comprobaciones de salida" in html
     assert "Evidencia de necesidad de la comunidad" in html
+
+
+def test_vote_redirect_stays_on_this_site(client):
+    """A crafted `next` pointing elsewhere is ignored after voting."""
+    project = f.make_project()
+    problem = services.post_problem(project, title="Potholes", by=f.make_user())
+    client.force_login(f.make_user())
+    response = client.post(
+        reverse("projects:problem_vote", args=[project.slug, problem.pk]), {"next": "https://evil.example/"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("projects:problems", args=[project.slug])

@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -167,8 +168,8 @@ def problem_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def problem_vote(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     project = get_project(slug)
     problem = get_object_or_404(Problem, project=project, pk=pk)
-    back = request.POST.get("next") or reverse("projects:problems", kwargs={"slug": slug})
-    if not back.startswith("/") or back.startswith("//"):
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = reverse("projects:problems", kwargs={"slug": slug})
     if request.POST.get("withdraw"):
         return perform(
