@@ -169,3 +169,16 @@ def test_atom_feed_and_csv():
     body = b"".join(Client().get(reverse("demand:csv")).streaming_content).decode()
     assert "Noise complaints" in body
     assert "secret-person" not in body
+
+
+def test_pages_are_translated_to_spanish():
+    """With Spanish chosen, headings, navigation and buttons of the list are in Spanish."""
+    from pathlib import Path
+
+    if not (Path(__file__).resolve().parents[1] / "locale/es/LC_MESSAGES/django.mo").exists():
+        pytest.skip("translations not compiled (run `civicdata compile_translations`)")
+    make_request()
+    body = Client(headers={"accept-language": "es"}).get(reverse("demand:list")).content.decode()
+    assert "Solicitudes de datos" in body
+    assert "Pedir datos" in body
+    assert "Más votos" in body
