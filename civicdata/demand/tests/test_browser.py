@@ -1,0 +1,65 @@
+"""Demand pages in a real browser: no axe-core WCAG 2.1 A/AA violations, and asking for data works
+without JavaScript-only steps."""
+
+import pytest
+
+from civicdata.demand import services
+from civicdata.demand.tests.factories import make_request, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _sign_in(page, user) -> None:
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": page.base_url}]
+    )
+
+
+def test_public_and_staff_pages_pass_axe(live_page, assert_no_axe_violations):
+    """List, request, new-request steps, priorities, analytics and staff pages have no violations."""
+    staff = make_user(staff=True)
+    req = make_request(by=make_user(), title="Street tree inventory", description="Species and condition")
+    services.add_comment(req, by=staff, body="We are *looking* into it.")
+    services.compute_topics()
+    _sign_in(live_page, staff)
+    for path in (
+        "/requests/",
+        f"/requests/{req.pk}/",
+        "/requests/new/",
+        "/requests/priorities/",
+        "/requests/analytics/",
+        "/requests/triage/",
+        "/requests/metrics/",
+        "/requests/moderation/",
+        "/requests/imports/",
+        "/requests/release-queue/",
+        "/requests/notifications/",
+    ):
+        response = live_page.goto(path)
+        assert response.status == 200, path
+        assert_no_axe_violations(live_page)
+
+
+def test_ask_for_data_in_two_steps_and_vote(live_page, assert_no_axe_violations):
+    """A resident describes the data, sees the check step, submits, then votes with a plain form."""
+    person = make_user()
+    _sign_in(live_page, person)
+    live_page.goto("/requests/new/")
+    live_page.get_by_label("What data do you need?").fill("Noise complaints by block")
+    live_page.get_by_label("Details").fill("Counts per month")
+    live_page.get_by_role("button", name="Continue").click()
+    assert live_page.get_by_role("heading", name="Is it already here?").is_visible()
+    assert_no_axe_violations(live_page)
+    live_page.get_by_role("button", name="Submit request").click()
+    assert live_page.get_by_role("heading", name="Noise complaints by block").is_visible()
+    live_page.get_by_role("button", name="Vote for Noise complaints by block").click()
+    assert live_page.get_by_text("Thank you for your vote.").is_visible()
