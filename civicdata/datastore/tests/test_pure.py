@@ -228,3 +228,16 @@ def test_store_swap_is_atomic_under_concurrent_readers(tmp_path: Path) -> None:
     reader.join()
     assert set(sums) <= {1000, 2000, 3000, 4000}
     assert sums
+
+
+def test_sql_built_csv_matches_the_python_writer() -> None:
+    """CSV lines built in DuckDB quote and neutralise exactly like the Python writer."""
+    cur = duckdb.connect()
+    cur.execute("CREATE TABLE t (a VARCHAR, b DOUBLE)")
+    values = [("=1+1", -3.5), ('say "hi", ok', 2.0), ("line\nbreak", None), (None, 1.0), ("-x", 0.5), ("plain", 3.0)]
+    cur.executemany("INSERT INTO t VALUES (?, ?)", values)
+    line = formats.csv_line_sql([('"a"', True), ('"b"', False)])
+    rows = cur.execute(f"SELECT {line} FROM t ORDER BY rowid").fetchall()  # noqa: S608
+    via_sql = b"".join(formats.csv_lines_stream(["a", "b"], [rows])).decode()
+    via_python = b"".join(formats.csv_stream(["a", "b"], [values])).decode()
+    assert via_sql == via_python
