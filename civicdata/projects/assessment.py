@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from civicdata.projects.method import FIND_TACTICS, Tactic
+from civicdata.projects.method import FIND_TACTICS, Tactic, gettext_noop
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,23 +33,23 @@ FIND_CRITERIA: dict[str, tuple[Criterion, ...]] = {
         [
             (
                 "records_system",
-                "Records requests arrive through an electronic system or are logged as structured data.",
+                gettext_noop("Records requests arrive through an electronic system or are logged as structured data."),
             ),
             (
                 "portal_usage",
-                "An open data portal reports how often each dataset is viewed or downloaded.",
+                gettext_noop("An open data portal reports how often each dataset is viewed or downloaded."),
             ),
             (
                 "api_users",
-                "The portal has an API and we know who registered for keys and how they use them.",
+                gettext_noop("The portal has an API and we know who registered for keys and how they use them."),
             ),
             (
                 "request_form",
-                "People actually use an informal channel such as a 'request a dataset' form.",
+                gettext_noop("People actually use an informal channel such as a 'request a dataset' form."),
             ),
             (
                 "feedback_data",
-                "Service requests, 311 calls or complaints are kept as structured data.",
+                gettext_noop("Service requests, 311 calls or complaints are kept as structured data."),
             ),
         ],
     ),
@@ -58,19 +58,19 @@ FIND_CRITERIA: dict[str, tuple[Criterion, ...]] = {
         [
             (
                 "nonprofit_partners",
-                "We work with community nonprofits that could do more with city data.",
+                gettext_noop("We work with community nonprofits that could do more with city data."),
             ),
             (
                 "vendor_contracts",
-                "Vendors perform public functions under contract that data could improve.",
+                gettext_noop("Vendors perform public functions under contract that data could improve."),
             ),
             (
                 "written_agreements",
-                "Partnerships are documented: MOUs, grant awards or contracts.",
+                gettext_noop("Partnerships are documented: MOUs, grant awards or contracts."),
             ),
             (
                 "partner_led_reuse",
-                "A community group is already reusing city data and has asked for support.",
+                gettext_noop("A community group is already reusing city data and has asked for support."),
             ),
         ],
     ),
@@ -79,37 +79,37 @@ FIND_CRITERIA: dict[str, tuple[Criterion, ...]] = {
         [
             (
                 "strategic_priorities",
-                "The city has strategic priorities that matter to people outside government.",
+                gettext_noop("The city has strategic priorities that matter to people outside government."),
             ),
             (
                 "known_stakeholders",
-                "We know which outside groups are pursuing similar priorities.",
+                gettext_noop("We know which outside groups are pursuing similar priorities."),
             ),
             (
                 "willing_to_collaborate",
-                "Leadership wants to work closely with those outside groups.",
+                gettext_noop("Leadership wants to work closely with those outside groups."),
             ),
         ],
     ),
     "public_meetings": _criteria(
         "public_meetings",
         [
-            ("standing_meetings", "Recurring public meetings are well attended."),
+            ("standing_meetings", gettext_noop("Recurring public meetings are well attended.")),
             (
                 "feedback_channels",
-                "The city already has channels where it gathers residents' feedback.",
+                gettext_noop("The city already has channels where it gathers residents' feedback."),
             ),
             (
                 "data_not_shared",
-                "Data relevant to those meetings is not presented there today.",
+                gettext_noop("Data relevant to those meetings is not presented there today."),
             ),
             (
                 "regulars",
-                "The same residents come back to council, zoning or similar meetings.",
+                gettext_noop("The same residents come back to council, zoning or similar meetings."),
             ),
             (
                 "outreach_staff",
-                "Departments have staff dedicated to outreach or engagement.",
+                gettext_noop("Departments have staff dedicated to outreach or engagement."),
             ),
         ],
     ),
@@ -118,15 +118,15 @@ FIND_CRITERIA: dict[str, tuple[Criterion, ...]] = {
         [
             (
                 "replicate_interest",
-                "We want to repeat a data reuse project that worked elsewhere.",
+                gettext_noop("We want to repeat a data reuse project that worked elsewhere."),
             ),
             (
                 "quality_data",
-                "We hold good-quality data that fits a proven reuse scenario, released or releasable.",
+                gettext_noop("We hold good-quality data that fits a proven reuse scenario, released or releasable."),
             ),
             (
                 "internal_capacity",
-                "We have in-house data or technical staff who can adapt data quickly.",
+                gettext_noop("We have in-house data or technical staff who can adapt data quickly."),
             ),
         ],
     ),

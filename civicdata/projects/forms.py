@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from civicdata.projects import assessment, method, worksheet
@@ -82,7 +83,7 @@ class FindAssessmentForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         for criterion in assessment.ALL_CRITERIA.values():
-            self.fields[criterion.key] = forms.BooleanField(label=criterion.text, required=False)
+            self.fields[criterion.key] = forms.BooleanField(label=gettext(criterion.text), required=False)
 
     def groups(self) -> list[tuple[method.Tactic, list[forms.BoundField]]]:
         return [(t, [self[c.key] for c in assessment.FIND_CRITERIA[t.code]]) for t in method.FIND_TACTICS]
@@ -204,7 +205,7 @@ class WorksheetForm(forms.Form):
                 label=WORKSHEET_LABELS[section.key],
                 widget=forms.Textarea(attrs={"rows": 3}),
                 required=False,
-                help_text=" ".join(section.prompts),
+                help_text=" ".join(gettext(prompt) for prompt in section.prompts),
             )
         self.fields["tactic_codes"] = forms.MultipleChoiceField(
             label=_("Refine tactics for the pitch"),

@@ -10,6 +10,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 
+def gettext_noop(text: str) -> str:
+    """Mark text for translation without importing Django: makemessages extracts calls by this name,
+    and pages translate the text at display time with `{% translate %}`."""
+    return text
+
+
 class Step(StrEnum):
     """The four steps, in the order a project walks through them."""
 
@@ -48,51 +54,55 @@ STEPS: dict[Step, StepDefinition] = {
     Step.FIND: StepDefinition(
         step=Step.FIND,
         label="Find",
-        action=(
+        action=gettext_noop(
             "Pick a broad topic where residents could get real value from public data, "
             "based on what the community is already telling the city."
         ),
-        engagement=(
+        engagement=gettext_noop(
             "Listen first: read requests, sit in on meetings, look for patterns in what "
             "people ask about, and notice who is absent from these conversations."
         ),
-        collaborators=(
+        collaborators=gettext_noop(
             "A wide circle of residents, groups and partners who can point to the issues "
             "that matter most in their neighbourhoods."
         ),
-        result=("One focus area, with the evidence and reasoning that made it stand out from the other candidates."),
+        result=gettext_noop(
+            "One focus area, with the evidence and reasoning that made it stand out from the other candidates."
+        ),
     ),
     Step.REFINE: StepDefinition(
         step=Step.REFINE,
         label="Refine",
-        action=(
+        action=gettext_noop(
             "Break the focus area into concrete use cases: named kinds of users, what they "
             "are trying to do, and which data would help them do it."
         ),
-        engagement=(
+        engagement=gettext_noop(
             "Talk directly with people who know the topic, through interviews, small "
             "groups and events, and write down what they need."
         ),
-        collaborators=(
+        collaborators=gettext_noop(
             "People with lived, professional or academic knowledge of the focus area who can sharpen the scenarios."
         ),
-        result=(
+        result=gettext_noop(
             "A short list of promising use cases, each with personas, user stories and the data supply it depends on."
         ),
     ),
     Step.DESIGN: StepDefinition(
         step=Step.DESIGN,
         label="Design",
-        action=(
+        action=gettext_noop(
             "Choose a single use case and write a plan for an intervention that supports "
             "it, including the limits the city must respect to adopt it."
         ),
-        engagement=(
+        engagement=gettext_noop(
             "Put the draft plan in front of its intended users through several channels "
             "and change it in response to what they say."
         ),
-        collaborators=("The residents and organisations who will actually use the data once the intervention exists."),
-        result=(
+        collaborators=gettext_noop(
+            "The residents and organisations who will actually use the data once the intervention exists."
+        ),
+        result=gettext_noop(
             "A plan shaped by its future users, with a record of which feedback changed "
             "it and why other feedback did not."
         ),
@@ -100,13 +110,13 @@ STEPS: dict[Step, StepDefinition] = {
     Step.IMPLEMENT: StepDefinition(
         step=Step.IMPLEMENT,
         label="Implement",
-        action="Carry out the plan and deliver the intervention to the people it was designed for.",
-        engagement=(
+        action=gettext_noop("Carry out the plan and deliver the intervention to the people it was designed for."),
+        engagement=gettext_noop(
             "Work alongside the real users while delivering, keep a feedback channel open "
             "and adjust when something does not work for them."
         ),
-        collaborators="The community members who end up using the data in practice.",
-        result=(
+        collaborators=gettext_noop("The community members who end up using the data in practice."),
+        result=gettext_noop(
             "A product, resource or completed activity through which specific residents "
             "use public data in a new way, with outcomes measured against targets."
         ),
@@ -124,7 +134,7 @@ FIND_TACTICS: tuple[Tactic, ...] = _tactics(
         (
             "shared_priorities",
             "Identify shared priorities",
-            (
+            gettext_noop(
                 "Compare the city's strategic goals with the issues residents rank highest; "
                 "where they overlap, both sides already want progress."
             ),
@@ -132,7 +142,7 @@ FIND_TACTICS: tuple[Tactic, ...] = _tactics(
         (
             "analyze_requests",
             "Analyze data/information requests",
-            (
+            gettext_noop(
                 "Group records requests, dataset requests and service calls by topic; the most "
                 "frequent topics reveal what people are trying to learn."
             ),
@@ -140,7 +150,7 @@ FIND_TACTICS: tuple[Tactic, ...] = _tactics(
         (
             "valuable_partners",
             "Identify valuable partners",
-            (
+            gettext_noop(
                 "Start from organisations the city already funds, contracts with or shares data "
                 "with, and ask which of their issues public data could advance."
             ),
@@ -148,7 +158,7 @@ FIND_TACTICS: tuple[Tactic, ...] = _tactics(
         (
             "public_meetings",
             "Join public meetings",
-            (
+            gettext_noop(
                 "Attend recurring community meetings, take notes across several sessions and "
                 "look for concerns that keep coming back."
             ),
@@ -156,7 +166,7 @@ FIND_TACTICS: tuple[Tactic, ...] = _tactics(
         (
             "map_focus_areas",
             "Map impactful focus areas",
-            (
+            gettext_noop(
                 "Look at topics where other places got results from community data use, then "
                 "check that the same topics matter to residents here."
             ),
@@ -170,7 +180,7 @@ REFINE_TACTICS: tuple[Tactic, ...] = _tactics(
         (
             "interviews",
             "Interview stakeholders individually",
-            (
+            gettext_noop(
                 "One-to-one conversations or short surveys with people who asked for data, work "
                 "in the field, use the services or are most affected."
             ),
@@ -178,7 +188,7 @@ REFINE_TACTICS: tuple[Tactic, ...] = _tactics(
         (
             "scope_a_thon",
             "Host a scope-a-thon",
-            (
+            gettext_noop(
                 "A working session where nonprofits, researchers, civic technologists, staff and "
                 "reporters scope concrete data opportunities together."
             ),
@@ -186,7 +196,7 @@ REFINE_TACTICS: tuple[Tactic, ...] = _tactics(
         (
             "data_users_experts",
             "Consult data users and experts",
-            (
+            gettext_noop(
                 "A small user-group meeting with people who already work with data locally, to "
                 "judge which opportunities are urgent and feasible."
             ),
@@ -194,7 +204,7 @@ REFINE_TACTICS: tuple[Tactic, ...] = _tactics(
         (
             "consult_public",
             "Consult the public",
-            (
+            gettext_noop(
                 "Hands-on sessions open to everyone, such as data walks or data days, designed "
                 "so that people with any level of experience can contribute."
             ),
@@ -202,7 +212,7 @@ REFINE_TACTICS: tuple[Tactic, ...] = _tactics(
         (
             "partner_workshops",
             "Workshop with partners",
-            (
+            gettext_noop(
                 "Trusted partners each consult their own networks and bring the needs they hear "
                 "back to a shared workshop."
             ),
@@ -216,12 +226,12 @@ DESIGN_TACTICS: tuple[Tactic, ...] = _tactics(
         (
             "user_feedback",
             "Solicit user feedback",
-            "Publish the draft plan, open a comment period and revise the plan in the open.",
+            gettext_noop("Publish the draft plan, open a comment period and revise the plan in the open."),
         ),
         (
             "expert_focus_groups",
             "Hold expert focus groups",
-            (
+            gettext_noop(
                 "Ask experienced data users whether the roles, timeline and activities will "
                 "lead to the outcome everyone wants."
             ),
@@ -229,7 +239,7 @@ DESIGN_TACTICS: tuple[Tactic, ...] = _tactics(
         (
             "public_planning_workshops",
             "Host public planning workshops",
-            (
+            gettext_noop(
                 "A public session with simple exercises (card sorting, sticky notes, sketches) "
                 "about how the city should proceed, followed by stated next steps."
             ),
@@ -243,7 +253,7 @@ IMPLEMENT_TACTICS: tuple[Tactic, ...] = _tactics(
         (
             "low_tech_outreach",
             "Do low-tech outreach",
-            (
+            gettext_noop(
                 "Posters, flyers, signs or phone lines that bring the data to people who do not "
                 "go looking for it online."
             ),
@@ -251,7 +261,7 @@ IMPLEMENT_TACTICS: tuple[Tactic, ...] = _tactics(
         (
             "help_guides",
             "Create data help guides and resources",
-            (
+            gettext_noop(
                 "Guides, topic pages and simple tools that explain what the data means and how "
                 "to read it, where confusion is holding people back."
             ),
@@ -259,7 +269,7 @@ IMPLEMENT_TACTICS: tuple[Tactic, ...] = _tactics(
         (
             "intermediaries",
             "Invite intermediaries to improve data utility",
-            (
+            gettext_noop(
                 "Give local research groups and nonprofits the data they need and let them "
                 "enrich, package and spread it for their audiences."
             ),
@@ -267,7 +277,7 @@ IMPLEMENT_TACTICS: tuple[Tactic, ...] = _tactics(
         (
             "civic_hackers",
             "Co-create with civic hackers",
-            (
+            gettext_noop(
                 "Build or improve a tool together with local technologists, sharing data and "
                 "code, when the city can maintain the result afterwards."
             ),
@@ -275,7 +285,7 @@ IMPLEMENT_TACTICS: tuple[Tactic, ...] = _tactics(
         (
             "crowdsourced_quality",
             "Crowdsource data quality improvement",
-            (
+            gettext_noop(
                 "Ask residents and partners to check records and suggest corrections, online or "
                 "at events, so the data reflects the street."
             ),
@@ -283,12 +293,16 @@ IMPLEMENT_TACTICS: tuple[Tactic, ...] = _tactics(
         (
             "data_stories",
             "Generate data stories",
-            ("Collect residents' accounts and context that explain the numbers, and publish them next to the data."),
+            gettext_noop(
+                "Collect residents' accounts and context that explain the numbers, and publish them next to the data."
+            ),
         ),
         (
             "data_challenge",
             "Host a data challenge",
-            ("Release data and invite solutions, technical or not, then carry out the winning idea with its authors."),
+            gettext_noop(
+                "Release data and invite solutions, technical or not, then carry out the winning idea with its authors."
+            ),
         ),
     ],
 )
@@ -335,9 +349,13 @@ class AdoptionConstraint(StrEnum):
 
 
 ADOPTION_CONSTRAINT_HELP: dict[AdoptionConstraint, str] = {
-    AdoptionConstraint.PRIVACY: "Personal or confidential information the intervention must not expose.",
-    AdoptionConstraint.SECURITY: "Access, hosting or account rules any tool must follow before the city runs it.",
-    AdoptionConstraint.LEGAL: "Licences, procurement, records law or liability that shape what can be endorsed.",
-    AdoptionConstraint.TECHNICAL: "Servers, platforms and skills the city has, and the ones it does not.",
-    AdoptionConstraint.OPERATIONAL: "Who would run it day to day, with what budget and for how long.",
+    AdoptionConstraint.PRIVACY: gettext_noop("Personal or confidential information the intervention must not expose."),
+    AdoptionConstraint.SECURITY: gettext_noop(
+        "Access, hosting or account rules any tool must follow before the city runs it."
+    ),
+    AdoptionConstraint.LEGAL: gettext_noop(
+        "Licences, procurement, records law or liability that shape what can be endorsed."
+    ),
+    AdoptionConstraint.TECHNICAL: gettext_noop("Servers, platforms and skills the city has, and the ones it does not."),
+    AdoptionConstraint.OPERATIONAL: gettext_noop("Who would run it day to day, with what budget and for how long."),
 }

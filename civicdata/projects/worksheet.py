@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from civicdata.projects.method import REFINE_TACTICS, tactic
+from civicdata.projects.method import REFINE_TACTICS, gettext_noop, tactic
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,61 +25,61 @@ WORKSHEET_SECTIONS: tuple[WorksheetSection, ...] = (
     WorksheetSection(
         key="focus_area",
         title="Focus area",
-        prompts=("Which focus area are you working on (the one chosen in Find, or a trial one)?",),
+        prompts=(gettext_noop("Which focus area are you working on (the one chosen in Find, or a trial one)?"),),
     ),
     WorksheetSection(
         key="data_supply",
         title="Data supply",
         prompts=(
-            "Which data on this topic does the city already collect?",
-            "What else could the city start collecting?",
-            "Which departments hold or maintain it?",
+            gettext_noop("Which data on this topic does the city already collect?"),
+            gettext_noop("What else could the city start collecting?"),
+            gettext_noop("Which departments hold or maintain it?"),
         ),
     ),
     WorksheetSection(
         key="data_requesters",
         title="Data requesters",
         prompts=(
-            "Who outside city hall uses, or could use, this data?",
-            "Where do requests on this topic usually end up?",
-            "How could this data help the work of those people and groups?",
+            gettext_noop("Who outside city hall uses, or could use, this data?"),
+            gettext_noop("Where do requests on this topic usually end up?"),
+            gettext_noop("How could this data help the work of those people and groups?"),
         ),
     ),
     WorksheetSection(
         key="past_activities",
         title="Past activities",
         prompts=(
-            "Is this data handed out through records requests or another channel? If not, why not?",
-            "In what form do requesters receive it today?",
-            "What have residents done with it before?",
-            "Where does supply fall short of what people ask for?",
+            gettext_noop("Is this data handed out through records requests or another channel? If not, why not?"),
+            gettext_noop("In what form do requesters receive it today?"),
+            gettext_noop("What have residents done with it before?"),
+            gettext_noop("Where does supply fall short of what people ask for?"),
         ),
     ),
     WorksheetSection(
         key="tactics",
         title="Tactics",
         prompts=(
-            "Which Refine tactics would you use to start specific conversations on this topic?",
-            "Which information gaps do you already know about?",
-            "What could stakeholders tell you that you cannot learn on your own?",
+            gettext_noop("Which Refine tactics would you use to start specific conversations on this topic?"),
+            gettext_noop("Which information gaps do you already know about?"),
+            gettext_noop("What could stakeholders tell you that you cannot learn on your own?"),
         ),
     ),
     WorksheetSection(
         key="next_steps",
         title="Next steps",
         prompts=(
-            "Which outside partners could help carry out those tactics?",
-            "Is the plan realistic? If not, what stands in the way?",
-            "How will you encourage people to take part?",
-            "How could the city act on what it hears?",
+            gettext_noop("Which outside partners could help carry out those tactics?"),
+            gettext_noop("Is the plan realistic? If not, what stands in the way?"),
+            gettext_noop("How will you encourage people to take part?"),
+            gettext_noop("How could the city act on what it hears?"),
         ),
     ),
     WorksheetSection(
         key="potential_impacts",
         title="Potential impacts",
         prompts=(
-            "How could staff benefit from following up on what data users say?",
-            "How might residents benefit if the city helped them use this data?",
+            gettext_noop("How could staff benefit from following up on what data users say?"),
+            gettext_noop("How might residents benefit if the city helped them use this data?"),
         ),
     ),
 )
