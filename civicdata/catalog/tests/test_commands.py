@@ -40,7 +40,7 @@ def test_import_command_reports_unreadable_input(health, tmp_path):
     """An HTML page or an error body instead of a catalog fails with a clear message and writes nothing."""
     page = tmp_path / "page.json"
     page.write_text("<!DOCTYPE html><html><title>Oops</title></html>")
-    with pytest.raises(CommandError, match="(?i)web page|html"):
+    with pytest.raises(CommandError, match=r"(?i)web page|html"):
         call_command("catalog_import", str(page), "--publisher", "health")
     error = realdata_path("datajson/hhs/hhs.gov.data.2023-12-17.ERROR-RESPONSE.json")
     with pytest.raises(CommandError):

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from civicdata.accounts.tests.factories import make_member, make_organization, make_user
-from civicdata.catalog import services
+from civicdata.catalog import records, services
 from civicdata.catalog.demo import DEMO_FILE
 from civicdata.catalog.models import Dataset, Distribution, HarvestRun, HarvestSource
 from civicdata.catalog.tests.factories import make_dataset
@@ -156,7 +156,7 @@ def test_dashboard_shows_levels_validity_and_stale(client, parks, editor, django
     make_dataset(parks, identifier="ok")
     make_dataset(parks, identifier="old", modified="2020-01-01", accrualPeriodicity="R/P1M")
     bad = make_dataset(parks, identifier="bad", published=False)
-    services.update_dataset(bad, data={**services.records.dataset_pod(bad), "title": ""}, by=None)
+    services.update_dataset(bad, data={**records.dataset_pod(bad), "title": ""}, by=None)
     client.force_login(editor)
     with django_assert_max_num_queries(20):
         html = client.get("/publishers/parks/dashboard/").content.decode()

@@ -80,7 +80,7 @@ def test_sorts(catalog):
 
     Dataset.objects.filter(identifier="crime").update(view_count=50)
     assert search_datasets(SearchQuery(sort=Sort.VIEWS)).datasets[0].identifier == "crime"
-    assert [d.title for d in search_datasets(SearchQuery(sort=Sort.TITLE)).datasets][0] == "Crime incidents"
+    assert search_datasets(SearchQuery(sort=Sort.TITLE)).datasets[0].title == "Crime incidents"
 
 
 def test_search_page_renders_facets_with_bounded_queries(client, catalog, django_assert_max_num_queries):

@@ -10,6 +10,7 @@ import pytest
 from civicdata.accounts.tests.factories import make_organization, make_user
 from civicdata.catalog import pod, records, services
 from civicdata.catalog.models import Dataset, DatasetFacet, DatasetRevision, Distribution, RunStatus
+from civicdata.catalog.services import harvests
 from civicdata.catalog.tests.factories import make_dataset, pod_catalog, pod_dataset
 from civicdata.core.errors import Conflict, InvalidInput
 from civicdata.core.models import AuditEntry
@@ -150,7 +151,7 @@ def test_invalid_and_unidentified_datasets_are_reported(publisher, staff):
 def test_import_is_all_or_nothing(publisher, staff, monkeypatch):
     """If writing fails part-way, nothing of the run stays in the database and the run explains why."""
     calls = {"n": 0}
-    original = services._insert_facets
+    original = harvests._insert_facets
 
     def failing(rows):
         calls["n"] += 1
@@ -158,7 +159,7 @@ def test_import_is_all_or_nothing(publisher, staff, monkeypatch):
             original(rows)
             raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_insert_facets", failing)
+    monkeypatch.setattr(harvests, "_insert_facets", failing)
     run = services.import_catalog(publisher=publisher, document=pod_catalog(pod_dataset("a")), by=staff)
     assert run.status == RunStatus.FAILED
     assert "disk full" in run.error

@@ -1,14 +1,13 @@
-"""Every write to the catalog: datasets (create, edit, release checklist, publish, withdraw), usage notes,
-counters, catalog imports and harvests, harvest sources, link checks and dashboard snapshots.
+"""Writes to datasets: create, edit, release checklist, publish, withdraw, restore, usage notes,
+counters, link-check results, dashboard snapshots and catalog settings.
 
-Each function runs in one transaction and records staff writes in the audit log. Imports are
-all-or-nothing: a failure part-way leaves the catalog exactly as it was, and the run says why.
+Each function runs in one transaction and records staff writes in the audit log.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +22,9 @@ from civicdata.catalog import columns as layout
 from civicdata.catalog import pod, records
 from civicdata.catalog.diffing import json_diff
 from civicdata.catalog.importing import (
-    Action,
-    Item,
-    Plan,
     dataset_name,
     facet_values,
     missing_fields,
-    plan_import,
     row_values,
     validate_datasets,
 )
@@ -39,15 +34,10 @@ from civicdata.catalog.models import (
     DatasetFacet,
     DatasetRevision,
     Distribution,
-    HarvestKind,
-    HarvestRun,
-    HarvestSchedule,
-    HarvestSource,
     LinkStatus,
     Profile,
     PublisherSnapshot,
     RevisionSource,
-    RunStatus,
     UsageNote,
 )
 from civicdata.core.audit import record_write
@@ -160,9 +150,13 @@ def _replace_children(datasets: list[tuple[Dataset, pod.FlatDataset]]) -> None:
 def _apply_flat(dataset: Dataset, flat: pod.FlatDataset) -> None:
     for name, value in row_values(flat).items():
         setattr(dataset, name, value)
-    # publisher_name is search text: the record's publisher chain plus the owning organisation's name.
-    names = [*(flat.publisher.chain if flat.publisher else []), dataset.publisher.name]
-    dataset.publisher_name = " · ".join(dict.fromkeys(name for name in names if name))
+    dataset.publisher_name = publisher_search_text(flat, dataset.publisher)
+
+
+def publisher_search_text(flat: pod.FlatDataset, publisher: Organization) -> str:
+    """Search text for the publisher: the record's publisher chain plus the owning organisation's name."""
+    names = [*(flat.publisher.chain if flat.publisher else []), publisher.name]
+    return " · ".join(dict.fromkeys(name for name in names if name))
 
 
 def _revision(
@@ -439,337 +433,6 @@ def _demand_usage(*, dataset: Dataset, kind: str) -> None:
         log.debug("demand.record_usage has another signature; usage not forwarded")
 
 
-# --- imports and harvests ------------------------------------------------------------------------
-
-
-def _write_plan(plan: Plan, *, publisher: Organization, source: HarvestSource | None, by: Any, origin: str) -> None:
-    """Apply a plan inside the caller's transaction."""
-    now = timezone.now()
-    revision_source = RevisionSource.HARVEST if source is not None else RevisionSource.IMPORT
-    # New datasets.
-    new_items = [item for item in plan.items if item.action == Action.NEW]
-    for start in range(0, len(new_items), 2000):
-        batch = new_items[start : start + 2000]
-        objects: list[tuple[Dataset, pod.FlatDataset, Item]] = []
-        for item in batch:
-            flat = pod.to_flat(item.source)
-            dataset = Dataset(
-                publisher=publisher,
-                name=dataset_name(flat.title, flat.identifier),
-                harvest_source=source,
-                content_hash=item.content_hash,
-                upstream_hash=item.content_hash,
-                is_published=True,
-                published_at=now,
-                is_valid=item.valid,
-                problem_count=len(item.problems),
-                missing_fields=missing_fields(item.problems),
-                created_at=now,
-                updated_at=now,
-            )
-            _apply_flat(dataset, flat)
-            objects.append((dataset, flat, item))
-        Dataset.objects.bulk_create([o[0] for o in objects], batch_size=BULK_BATCH)
-        _write_children_fresh([(d, f) for d, f, _i in objects], publisher.slug)
-        DatasetRevision.objects.bulk_create(
-            [
-                _revision(d, source=revision_source, by=by, snapshot=i.source, previous=None, number=1)
-                for d, _f, i in objects
-            ],
-            batch_size=BULK_BATCH,
-        )
-    # Changed datasets (including restored ones).
-    changed = [item for item in plan.items if item.action == Action.CHANGED]
-    for start in range(0, len(changed), 1000):
-        batch = changed[start : start + 1000]
-        stored = Dataset.objects.select_related("publisher").in_bulk([item.existing_id for item in batch])
-        previous = records.pods_for(stored.values())
-        numbers = _latest_numbers([item.existing_id for item in batch])
-        pairs: list[tuple[Dataset, pod.FlatDataset]] = []
-        revisions: list[DatasetRevision] = []
-        for item in batch:
-            dataset = stored[item.existing_id]
-            flat = pod.to_flat(item.source)
-            _apply_flat(dataset, flat)
-            dataset.content_hash = dataset.upstream_hash = item.content_hash
-            dataset.is_valid = item.valid
-            dataset.problem_count = len(item.problems)
-            dataset.missing_fields = missing_fields(item.problems)
-            dataset.updated_at = now
-            dataset.harvest_source = source or dataset.harvest_source
-            if item.restore:
-                dataset.withdrawn_at = None
-                dataset.withdrawn_reason = ""
-                dataset.is_published = True
-            pairs.append((dataset, flat))
-            revisions.append(
-                _revision(
-                    dataset,
-                    source=revision_source,
-                    by=by,
-                    snapshot=item.source,
-                    previous=previous.get(dataset.pk),
-                    number=numbers.get(dataset.pk, 0) + 1,
-                )
-            )
-        fields = [
-            *row_values(pod.FlatDataset()).keys(),
-            "content_hash",
-            "upstream_hash",
-            "is_valid",
-            "problem_count",
-            "missing_fields",
-            "updated_at",
-            "harvest_source",
-            "withdrawn_at",
-            "withdrawn_reason",
-            "is_published",
-        ]
-        Dataset.objects.bulk_update([p[0] for p in pairs], fields, batch_size=200)
-        _replace_children(pairs)
-        DatasetRevision.objects.bulk_create(revisions, batch_size=BULK_BATCH)
-    # Gone upstream: withdrawn, never deleted.
-    withdrawn_ids = [item.existing_id for item in plan.withdrawn]
-    for start in range(0, len(withdrawn_ids), BULK_BATCH):
-        Dataset.objects.filter(pk__in=withdrawn_ids[start : start + BULK_BATCH]).update(
-            withdrawn_at=now,
-            is_published=False,
-            withdrawn_reason=_("No longer listed by the harvest source %(origin)s.") % {"origin": origin},
-            updated_at=now,
-        )
-
-
-def _latest_numbers(ids: list[int]) -> dict[int, int]:
-    from django.db.models import Max
-
-    rows = DatasetRevision.objects.filter(dataset_id__in=ids).values("dataset_id").annotate(last=Max("number"))
-    return {row["dataset_id"]: row["last"] for row in rows}
-
-
-def _write_children_fresh(pairs: list[tuple[Dataset, pod.FlatDataset]], publisher_slug: str) -> None:
-    dists: list[Distribution] = []
-    facets: list[tuple[int, str, str]] = []
-    for dataset, flat in pairs:
-        dists.extend(_distribution_objects(dataset.pk, flat))
-        facets.extend((dataset.pk, kind, value) for kind, value in facet_values(flat, publisher_slug))
-    Distribution.objects.bulk_create(dists, batch_size=BULK_BATCH)
-    _insert_facets(facets)
-
-
-def _finish_run(run: HarvestRun, plan: Plan | None, *, status: str, error: str = "") -> HarvestRun:
-    run.status = status
-    run.error = error
-    run.finished_at = timezone.now()
-    if plan is not None:
-        run.created_count = plan.count(Action.NEW)
-        run.changed_count = plan.count(Action.CHANGED)
-        run.unchanged_count = plan.count(Action.UNCHANGED)
-        run.conflict_count = plan.count(Action.CONFLICT)
-        run.withdrawn_count = plan.count(Action.WITHDRAWN)
-        run.invalid_count = plan.invalid_count
-        run.report = plan.report()
-    run.save()
-    return run
-
-
-def import_catalog(
-    *,
-    publisher: Organization,
-    document: Any,
-    by: Any,
-    origin: str = "",
-    source: HarvestSource | None = None,
-    dry_run: bool = False,
-    withdraw_missing: bool = False,
-) -> HarvestRun:
-    """Import the datasets of a parsed v1.1 catalog document for `publisher`, or plan it (`dry_run`).
-
-    Preconditions: `document` is a catalog object with a `dataset` list (or a v1.0 list of datasets),
-    else the run fails with a clear error and nothing is written. Incremental: unchanged datasets are not
-    rewritten; local edits are kept and listed as conflicts; with `withdraw_missing` (harvests), datasets
-    of `source` no longer listed are withdrawn. All writes happen in one transaction: all or nothing.
-    Returns the HarvestRun with counts and a per-dataset report.
-    """
-    run = HarvestRun.objects.create(
-        source=source,
-        publisher=publisher,
-        origin=origin[:2000],
-        dry_run=dry_run,
-        status=RunStatus.RUNNING,
-        triggered_by=by if getattr(by, "is_authenticated", False) else None,
-        started_at=timezone.now(),
-    )
-    datasets = document.get("dataset") if isinstance(document, dict) else document
-    if not isinstance(datasets, list):
-        return _finish_run(
-            run,
-            None,
-            status=RunStatus.FAILED,
-            error=_("The document has no “dataset” list, so there is nothing to import."),
-        )
-    try:
-        plan = plan_import(
-            datasets,
-            publisher_id=publisher.pk,
-            profile=profile_for(publisher),
-            source_id=source.pk if source else None,
-            withdraw_missing=withdraw_missing,
-        )
-        if not dry_run:
-            with transaction.atomic():
-                _write_plan(plan, publisher=publisher, source=source, by=by, origin=origin)
-                record_write(
-                    actor=by,
-                    action="catalog.harvest" if source else "catalog.import",
-                    target=source or publisher,
-                    after={
-                        "origin": origin,
-                        "new": plan.count(Action.NEW),
-                        "changed": plan.count(Action.CHANGED),
-                        "withdrawn": plan.count(Action.WITHDRAWN),
-                        "conflicts": plan.count(Action.CONFLICT),
-                    },
-                )
-    except Exception as exc:
-        log.exception("catalog import from %s failed", origin)
-        return _finish_run(
-            run,
-            None,
-            status=RunStatus.FAILED,
-            error=_("The import stopped and nothing was changed: %(reason)s") % {"reason": exc},
-        )
-    if source is not None and not dry_run:
-        HarvestSource.objects.filter(pk=source.pk).update(last_run_at=timezone.now())
-    return _finish_run(run, plan, status=RunStatus.SUCCEEDED)
-
-
-def _failed_run(*, publisher: Organization, by: Any, origin: str, source: HarvestSource | None, dry_run: bool,
-                error: str) -> HarvestRun:  # fmt: skip
-    now = timezone.now()
-    return HarvestRun.objects.create(
-        source=source,
-        publisher=publisher,
-        origin=origin[:2000],
-        dry_run=dry_run,
-        status=RunStatus.FAILED,
-        triggered_by=by if getattr(by, "is_authenticated", False) else None,
-        started_at=now,
-        finished_at=now,
-        error=error,
-    )
-
-
-def import_catalog_from(
-    *, publisher: Organization, location: str, by: Any, dry_run: bool = False, kind: str = HarvestKind.DATAJSON
-) -> HarvestRun:
-    """Read a catalog from a local file or an http(s) URL (via the SSRF-safe fetcher) and import it.
-
-    Unreadable input (bad JSON, HTML page, error body, too large) gives a failed run that explains it.
-    """
-    from civicdata.catalog.sources import SourceError, load_document
-
-    try:
-        document = load_document(location, kind=kind, allow_any_file=True)
-    except SourceError as exc:
-        return _failed_run(publisher=publisher, by=by, origin=location, source=None, dry_run=dry_run, error=exc.message)
-    return import_catalog(publisher=publisher, document=document, by=by, origin=location, dry_run=dry_run)
-
-
-def register_harvest_source(
-    *, publisher: Organization, name: str, kind: str, url: str, schedule: str, by: Any, slug: str = ""
-) -> HarvestSource:
-    """Register a harvest source (inactive until approved after a dry run). Audited, one transaction.
-
-    Preconditions: `kind` is a HarvestKind; the address is an http(s) URL, or a `file:` path inside an
-    allowed folder (CATALOG_HARVEST_FILE_DIRS).
-    """
-    from django.utils.text import slugify
-
-    from civicdata.catalog.sources import SourceError, check_location
-
-    if kind not in HarvestKind.values:
-        raise InvalidInput(_("Unknown kind of harvest source."), code="harvest_kind")
-    if schedule not in HarvestSchedule.values:
-        raise InvalidInput(_("Unknown schedule."), code="harvest_schedule")
-    try:
-        check_location(url)
-    except SourceError as exc:
-        raise InvalidInput(exc.message, code=exc.code) from None
-    base = slugify(slug or name)[:70] or "source"
-    candidate, counter = base, 2
-    while HarvestSource.objects.filter(slug=candidate).exists():
-        candidate, counter = f"{base}-{counter}", counter + 1
-    with transaction.atomic():
-        source = HarvestSource.objects.create(
-            name=name.strip()[:200] or url[:200],
-            slug=candidate,
-            publisher=publisher,
-            kind=kind,
-            url=url.strip(),
-            schedule=schedule,
-            is_active=False,
-            created_by=by if getattr(by, "is_authenticated", False) else None,
-        )
-        record_write(actor=by, action="catalog.harvest_source.register", target=source, after={"url": source.url})
-    return source
-
-
-def approve_harvest_source(source: HarvestSource, *, by: Any) -> HarvestSource:
-    """Approve a source after reviewing its dry run: it becomes active and runs on its schedule.
-
-    Precondition: at least one successful dry run exists (InvalidInput otherwise).
-    """
-    if not source.runs.filter(dry_run=True, status=RunStatus.SUCCEEDED).exists():
-        raise InvalidInput(_("Preview a dry run of this source before approving it."), code="dry_run_first")
-    with transaction.atomic():
-        source.is_active = True
-        source.approved_at = timezone.now()
-        source.approved_by = by if getattr(by, "is_authenticated", False) else None
-        source.save(update_fields=["is_active", "approved_at", "approved_by"])
-        record_write(actor=by, action="catalog.harvest_source.approve", target=source, after={"active": True})
-    return source
-
-
-def run_harvest(source: HarvestSource, *, by: Any = None, dry_run: bool = False) -> HarvestRun:
-    """Fetch a source and import it (or plan it when `dry_run`); datasets gone upstream are withdrawn.
-
-    Preconditions: a real run needs an approved, active source (a dry run does not).
-    """
-    from civicdata.catalog.sources import SourceError, load_document
-
-    if not dry_run and not (source.is_active and source.approved_at):
-        raise InvalidInput(_("This source has not been approved yet."), code="source_not_approved")
-    try:
-        document = load_document(source.url, kind=source.kind)
-    except SourceError as exc:
-        return _failed_run(
-            publisher=source.publisher, by=by, origin=source.url, source=source, dry_run=dry_run, error=exc.message
-        )
-    return import_catalog(
-        publisher=source.publisher,
-        document=document,
-        by=by,
-        origin=source.url,
-        source=source,
-        dry_run=dry_run,
-        withdraw_missing=True,
-    )
-
-
-def due_harvest_sources(*, now: Any = None) -> list[HarvestSource]:
-    """Active approved sources whose schedule says they should run now."""
-    now = now or timezone.now()
-    due: list[HarvestSource] = []
-    intervals = {HarvestSchedule.DAILY: timedelta(days=1), HarvestSchedule.WEEKLY: timedelta(days=7)}
-    for source in HarvestSource.objects.filter(is_active=True, approved_at__isnull=False).exclude(
-        schedule=HarvestSchedule.MANUAL
-    ):
-        interval = intervals[HarvestSchedule(source.schedule)]
-        if source.last_run_at is None or now - source.last_run_at >= interval:
-            due.append(source)
-    return due
-
-
 # --- link checking and dashboard snapshots --------------------------------------------------------
 
 
@@ -820,6 +483,6 @@ def update_catalog_settings(*, by: Any, title: str, description: str, profile: s
 
 def harvest_file_dirs() -> list[Path]:
     """Folders from which `file:` harvest sources may be read: the demo data plus the setting's list."""
-    folders = [Path(__file__).resolve().parent / "demo_data"]
+    folders = [Path(__file__).resolve().parent.parent / "demo_data"]
     folders.extend(Path(p) for p in getattr(settings, "CATALOG_HARVEST_FILE_DIRS", []) or [])
     return folders

@@ -1,0 +1,214 @@
+"""Benchmark: importing a 100k-dataset catalog into SQLite, re-harvesting it unchanged, and serving
+`/data.json` (time to first byte, total time, peak memory of the serving process).
+
+The catalog replicates the real federal catalogs and healthdata.gov from ../shared/realdata/datajson
+under new identifiers. A throw-away database lives in bench/out/catalog/ (reused by
+bench/catalog_search.py). The `/data.json` measurement runs in a fresh child process so its peak
+RSS is not inflated by the import. Figures go to docs/benchmarks.md, section "Catalog import".
+Run: .venv/bin/python bench/catalog_import.py [--datasets 100000] [--no-write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+OUT = ROOT / "bench" / "out" / "catalog"
+SECTION = "Catalog import"
+TARGETS = {"import": 60.0, "reharvest": 15.0, "first_byte": 1.0, "rss_mb": 300.0}
+
+
+def machine() -> str:
+    cpu = platform.processor() or "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        ram_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())[1])
+        ram = f"{ram_kb / 1024 / 1024:.0f} GB RAM"
+    except (OSError, TypeError):
+        ram = "RAM unknown"
+    return f"{os.cpu_count()} cores, {ram}, {cpu}, Python {platform.python_version()}"
+
+
+def setup_django(*, fresh: bool) -> None:
+    if fresh and OUT.exists():
+        shutil.rmtree(OUT)
+    OUT.mkdir(parents=True, exist_ok=True)
+    os.environ["DATA_DIR"] = str(OUT)
+    os.environ["DATABASE_URL"] = ""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicdata.settings.test")
+    import django
+
+    django.setup()
+    if fresh:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+
+
+def realdata_dir() -> Path:
+    env = os.environ.get("CIVICDATA_REALDATA")
+    return Path(env) if env else ROOT.parent / "shared" / "realdata"
+
+
+def build_catalog(n: int) -> Path:
+    """Write a catalog of `n` datasets replicated from real ones under new identifiers."""
+    import orjson
+
+    from civicdata.catalog.sources import load_document
+
+    base = realdata_dir() / "datajson"
+    files = [
+        *sorted((base / "federal_agencies_2025-02").glob("*.json")),
+        base / "hhs/healthdata.gov.data.2021-08-01.json",
+    ]
+    sources: list[bytes] = []
+    for path in files:
+        for obj in load_document(str(path), allow_any_file=True)["dataset"]:
+            sources.append(orjson.dumps(obj))
+    path = OUT / f"catalog-{n}.json"
+    with path.open("wb") as handle:
+        handle.write(b'{"conformsTo":"https://project-open-data.cio.gov/v1.1/schema","dataset":[')
+        for index in range(n):
+            obj = orjson.loads(sources[index % len(sources)])
+            obj["identifier"] = f"https://bench.example.org/id/{index}"
+            handle.write((b"," if index else b"") + orjson.dumps(obj))
+        handle.write(b"]}")
+    return path
+
+
+def child_serve() -> None:
+    """In a fresh process: stream /data.json and report first byte, total time, size and peak RSS."""
+    setup_django(fresh=False)
+    from django.test import Client
+
+    client = Client()
+    start = time.perf_counter()
+    response = client.get("/data.json")
+    chunks = iter(response.streaming_content)
+    first = next(chunks)
+    first_byte = time.perf_counter() - start
+    size = len(first)
+    for chunk in chunks:
+        size += len(chunk)
+    total = time.perf_counter() - start
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    etag = response["ETag"]
+    start = time.perf_counter()
+    not_modified = client.get("/data.json", HTTP_IF_NONE_MATCH=etag).status_code
+    revalidate = time.perf_counter() - start
+    print(json.dumps({"first_byte": first_byte, "total": total, "bytes": size, "rss_mb": rss_mb,
+                      "not_modified": not_modified, "revalidate": revalidate}))  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--datasets", type=int, default=100_000)
+    parser.add_argument("--no-write", action="store_true", help="print figures without updating docs")
+    parser.add_argument("--serve-child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve_child:
+        child_serve()
+        return
+
+    setup_django(fresh=True)
+    from civicdata.accounts.models import Organization
+    from civicdata.catalog import services
+    from civicdata.catalog.models import Dataset, DatasetFacet, Distribution
+
+    started = time.perf_counter()
+    path = build_catalog(args.datasets)
+    print(
+        f"built {args.datasets} datasets ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - started:.1f}s"
+    )
+    publisher = Organization.objects.create(name="Bench agency", slug="bench", kind="publisher", org_type="agency")
+    services.catalog_settings()
+
+    start = time.perf_counter()
+    run = services.import_catalog_from(publisher=publisher, location=str(path), by=None)
+    import_s = time.perf_counter() - start
+    assert run.status == "succeeded", run.error
+    counts = (Dataset.objects.count(), Distribution.objects.count(), DatasetFacet.objects.count())
+    print(f"import: {import_s:.1f}s — {run.created_count} new, {run.invalid_count} invalid; rows {counts}")
+
+    start = time.perf_counter()
+    again = services.import_catalog_from(publisher=publisher, location=str(path), by=None)
+    reharvest_s = time.perf_counter() - start
+    assert again.unchanged_count == run.created_count, (again.unchanged_count, run.created_count)
+    print(f"unchanged re-import: {reharvest_s:.1f}s — {again.unchanged_count} unchanged")
+
+    Dataset.objects.update(is_published=True)
+    child = subprocess.run(
+        [sys.executable, __file__, "--serve-child"], capture_output=True, text=True, check=True, env=os.environ
+    )
+    serve = json.loads(child.stdout.strip().splitlines()[-1])
+    print(f"/data.json: first byte {serve['first_byte']:.3f}s, total {serve['total']:.1f}s, "
+          f"{serve['bytes'] / 1e6:.0f} MB, peak RSS {serve['rss_mb']:.0f} MB, revalidation {serve['not_modified']}")  # fmt: skip
+
+    if args.no_write:
+        return
+
+    def verdict(value: float, key: str) -> str:
+        return "met" if value < TARGETS[key] else "**missed**"
+
+    today = dt.date.today().isoformat()
+    text = f"""## Catalog import and publishing
+
+`bench/catalog_import.py` — {today} — {machine()}, SQLite {_sqlite_version()}.
+
+Data: {args.datasets:,} datasets replicated from the real federal agency catalogs and healthdata.gov
+(`../shared/realdata/datajson`) under new identifiers ({path.stat().st_size / 1e6:.0f} MB of JSON; the real
+mix of valid and invalid records). Import = read + validate (non-federal profile) + plan + write datasets,
+distributions, facet rows and first revisions in one transaction. `/data.json` is measured in a fresh
+process through Django's test client (full middleware, streamed response).
+
+| step | result | target |
+|---|---|---|
+| import into SQLite | {import_s:.1f} s ({counts[0]:,} datasets, {counts[1]:,} distributions, {counts[2]:,} facet rows) | < 60 s — {verdict(import_s, "import")} |
+| unchanged re-harvest | {reharvest_s:.1f} s (0 rows written) | < 15 s — {verdict(reharvest_s, "reharvest")} |
+| `/data.json` first byte | {serve["first_byte"] * 1000:.0f} ms | < 1 s — {verdict(serve["first_byte"], "first_byte")} |
+| `/data.json` full body | {serve["total"]:.1f} s, {serve["bytes"] / 1e6:.0f} MB | – |
+| peak RSS while serving | {serve["rss_mb"]:.0f} MB | < 300 MB — {verdict(serve["rss_mb"], "rss_mb")} |
+| conditional GET (`If-None-Match`) | {serve["not_modified"]} in {serve["revalidate"] * 1000:.0f} ms | – |
+"""
+    write_section(text)
+
+
+def _sqlite_version() -> str:
+    import sqlite3
+
+    return sqlite3.sqlite_version
+
+
+def write_section(text: str) -> None:
+    path = ROOT / "docs" / "benchmarks.md"
+    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    start, end = f"<!-- {SECTION}: start -->", f"<!-- {SECTION}: end -->"
+    block = f"{start}\n{text.rstrip()}\n{end}"
+    if start in current and end in current:
+        before, rest = current.split(start, 1)
+        current = before + block + rest.split(end, 1)[1]
+    else:
+        current = current.rstrip() + "\n\n" + block + "\n"
+    path.write_text(current, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

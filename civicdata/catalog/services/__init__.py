@@ -1,0 +1,63 @@
+"""Every write to the catalog goes through these functions (see datasets.py and harvests.py).
+
+Typed, keyword-explicit and verb-first; each names its preconditions and runs in one transaction.
+"""
+
+from civicdata.catalog.services.datasets import (
+    add_usage_note,
+    catalog_settings,
+    create_dataset,
+    delete_usage_note,
+    harvest_file_dirs,
+    profile_for,
+    publish_dataset,
+    record_dataset_view,
+    record_distribution_download,
+    record_link_result,
+    release_blockers,
+    restore_dataset,
+    set_release_checklist,
+    take_snapshot,
+    update_catalog_settings,
+    update_dataset,
+    validate_dataset_pod,
+    withdraw_dataset,
+)
+from civicdata.catalog.services.harvests import (
+    approve_harvest_source,
+    due_harvest_sources,
+    import_catalog,
+    import_catalog_from,
+    register_harvest_source,
+    run_harvest,
+)
+from civicdata.core.errors import Conflict, InvalidInput
+
+__all__ = [
+    "Conflict",
+    "InvalidInput",
+    "add_usage_note",
+    "approve_harvest_source",
+    "catalog_settings",
+    "create_dataset",
+    "delete_usage_note",
+    "due_harvest_sources",
+    "harvest_file_dirs",
+    "import_catalog",
+    "import_catalog_from",
+    "profile_for",
+    "publish_dataset",
+    "record_dataset_view",
+    "record_distribution_download",
+    "record_link_result",
+    "register_harvest_source",
+    "release_blockers",
+    "restore_dataset",
+    "run_harvest",
+    "set_release_checklist",
+    "take_snapshot",
+    "update_catalog_settings",
+    "update_dataset",
+    "validate_dataset_pod",
+    "withdraw_dataset",
+]

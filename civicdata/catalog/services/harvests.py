@@ -1,0 +1,396 @@
+"""Catalog imports and harvests: one-off imports of a data.json, harvest sources (register, approve, run,
+schedule) and the run reports. Writes happen in one transaction per run: all or nothing."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civicdata.accounts.models import Organization
+from civicdata.catalog import columns as layout
+from civicdata.catalog import pod, records
+from civicdata.catalog.bulkwrite import insert_rows
+from civicdata.catalog.importing import (
+    Action,
+    Plan,
+    dataset_name,
+    facet_values,
+    missing_fields,
+    plan_import,
+    row_values,
+)
+from civicdata.catalog.models import (
+    Dataset,
+    DatasetRevision,
+    Distribution,
+    HarvestKind,
+    HarvestRun,
+    HarvestSchedule,
+    HarvestSource,
+    RevisionSource,
+    RunStatus,
+)
+from civicdata.catalog.services.datasets import (
+    _apply_flat,
+    _insert_facets,
+    _replace_children,
+    _revision,
+    profile_for,
+    publisher_search_text,
+)
+from civicdata.core.audit import record_write
+from civicdata.core.errors import InvalidInput
+
+log = logging.getLogger(__name__)
+BULK_BATCH = 500
+
+
+def _write_plan(plan: Plan, *, publisher: Organization, source: HarvestSource | None, by: Any, origin: str) -> None:
+    """Apply a plan inside the caller's transaction."""
+    now = timezone.now()
+    revision_source = RevisionSource.HARVEST if source is not None else RevisionSource.IMPORT
+    # New datasets: plain multi-row inserts (see bulkwrite.py), then their ids by identifier.
+    new_items = [item for item in plan.items if item.action == Action.NEW]
+    author_id = by.pk if getattr(by, "is_authenticated", False) else None
+    for start in range(0, len(new_items), 2000):
+        batch = new_items[start : start + 2000]
+        flats = [pod.to_flat(item.source) for item in batch]
+        rows = []
+        for item, flat in zip(batch, flats, strict=True):
+            row = row_values(flat)
+            row.update(
+                publisher_id=publisher.pk,
+                name=dataset_name(flat.title, flat.identifier),
+                publisher_name=publisher_search_text(flat, publisher),
+                harvest_source_id=source.pk if source else None,
+                content_hash=item.content_hash,
+                upstream_hash=item.content_hash,
+                is_published=True,
+                published_at=now,
+                is_valid=item.valid,
+                problem_count=len(item.problems),
+                missing_fields=missing_fields(item.problems),
+                created_at=now,
+                updated_at=now,
+            )
+            rows.append(row)
+        insert_rows(Dataset, rows)
+        ids = dict(
+            Dataset.objects.filter(identifier__in=[item.identifier for item in batch]).values_list("identifier", "id")
+        )
+        insert_rows(
+            Distribution,
+            (
+                {"dataset_id": ids[item.identifier], **layout.distribution_columns(dist, position)}
+                for item, flat in zip(batch, flats, strict=True)
+                for position, dist in enumerate(flat.distribution or [])
+            ),
+        )
+        _insert_facets(
+            [
+                (ids[item.identifier], kind, value)
+                for item, flat in zip(batch, flats, strict=True)
+                for kind, value in facet_values(flat, publisher.slug)
+            ]
+        )
+        insert_rows(
+            DatasetRevision,
+            (
+                {
+                    "dataset_id": ids[item.identifier],
+                    "number": 1,
+                    "source": revision_source,
+                    "author_id": author_id,
+                    "created_at": now,
+                    "snapshot": item.source,
+                    "diff": [],
+                    "content_hash": item.content_hash,
+                    "summary": "",
+                }
+                for item in batch
+            ),
+        )
+    # Changed datasets (including restored ones).
+    changed = [item for item in plan.items if item.action == Action.CHANGED]
+    for start in range(0, len(changed), 1000):
+        batch = changed[start : start + 1000]
+        stored = Dataset.objects.select_related("publisher").in_bulk([item.existing_id for item in batch])
+        previous = records.pods_for(stored.values())
+        numbers = _latest_numbers([item.existing_id for item in batch])
+        pairs: list[tuple[Dataset, pod.FlatDataset]] = []
+        revisions: list[DatasetRevision] = []
+        for item in batch:
+            dataset = stored[item.existing_id]
+            flat = pod.to_flat(item.source)
+            _apply_flat(dataset, flat)
+            dataset.content_hash = dataset.upstream_hash = item.content_hash
+            dataset.is_valid = item.valid
+            dataset.problem_count = len(item.problems)
+            dataset.missing_fields = missing_fields(item.problems)
+            dataset.updated_at = now
+            dataset.harvest_source = source or dataset.harvest_source
+            if item.restore:
+                dataset.withdrawn_at = None
+                dataset.withdrawn_reason = ""
+                dataset.is_published = True
+            pairs.append((dataset, flat))
+            revisions.append(
+                _revision(
+                    dataset,
+                    source=revision_source,
+                    by=by,
+                    snapshot=item.source,
+                    previous=previous.get(dataset.pk),
+                    number=numbers.get(dataset.pk, 0) + 1,
+                )
+            )
+        fields = [
+            *row_values(pod.FlatDataset()).keys(),
+            "content_hash",
+            "upstream_hash",
+            "is_valid",
+            "problem_count",
+            "missing_fields",
+            "updated_at",
+            "harvest_source",
+            "withdrawn_at",
+            "withdrawn_reason",
+            "is_published",
+        ]
+        Dataset.objects.bulk_update([p[0] for p in pairs], fields, batch_size=200)
+        _replace_children(pairs)
+        DatasetRevision.objects.bulk_create(revisions, batch_size=BULK_BATCH)
+    # Gone upstream: withdrawn, never deleted.
+    withdrawn_ids = [item.existing_id for item in plan.withdrawn]
+    for start in range(0, len(withdrawn_ids), BULK_BATCH):
+        Dataset.objects.filter(pk__in=withdrawn_ids[start : start + BULK_BATCH]).update(
+            withdrawn_at=now,
+            is_published=False,
+            withdrawn_reason=_("No longer listed by the harvest source %(origin)s.") % {"origin": origin},
+            updated_at=now,
+        )
+
+
+def _latest_numbers(ids: list[int]) -> dict[int, int]:
+    rows = DatasetRevision.objects.filter(dataset_id__in=ids).values("dataset_id").annotate(last=Max("number"))
+    return {row["dataset_id"]: row["last"] for row in rows}
+
+
+def _finish_run(run: HarvestRun, plan: Plan | None, *, status: str, error: str = "") -> HarvestRun:
+    run.status = status
+    run.error = error
+    run.finished_at = timezone.now()
+    if plan is not None:
+        run.created_count = plan.count(Action.NEW)
+        run.changed_count = plan.count(Action.CHANGED)
+        run.unchanged_count = plan.count(Action.UNCHANGED)
+        run.conflict_count = plan.count(Action.CONFLICT)
+        run.withdrawn_count = plan.count(Action.WITHDRAWN)
+        run.invalid_count = plan.invalid_count
+        run.report = plan.report()
+    run.save()
+    return run
+
+
+def import_catalog(
+    *,
+    publisher: Organization,
+    document: Any,
+    by: Any,
+    origin: str = "",
+    source: HarvestSource | None = None,
+    dry_run: bool = False,
+    withdraw_missing: bool = False,
+) -> HarvestRun:
+    """Import the datasets of a parsed v1.1 catalog document for `publisher`, or plan it (`dry_run`).
+
+    Preconditions: `document` is a catalog object with a `dataset` list (or a v1.0 list of datasets),
+    else the run fails with a clear error and nothing is written. Incremental: unchanged datasets are not
+    rewritten; local edits are kept and listed as conflicts; with `withdraw_missing` (harvests), datasets
+    of `source` no longer listed are withdrawn. All writes happen in one transaction: all or nothing.
+    Returns the HarvestRun with counts and a per-dataset report.
+    """
+    run = HarvestRun.objects.create(
+        source=source,
+        publisher=publisher,
+        origin=origin[:2000],
+        dry_run=dry_run,
+        status=RunStatus.RUNNING,
+        triggered_by=by if getattr(by, "is_authenticated", False) else None,
+        started_at=timezone.now(),
+    )
+    datasets = document.get("dataset") if isinstance(document, dict) else document
+    if not isinstance(datasets, list):
+        return _finish_run(
+            run,
+            None,
+            status=RunStatus.FAILED,
+            error=_("The document has no “dataset” list, so there is nothing to import."),
+        )
+    try:
+        plan = plan_import(
+            datasets,
+            publisher_id=publisher.pk,
+            profile=profile_for(publisher),
+            source_id=source.pk if source else None,
+            withdraw_missing=withdraw_missing,
+        )
+        if not dry_run:
+            with transaction.atomic():
+                _write_plan(plan, publisher=publisher, source=source, by=by, origin=origin)
+                record_write(
+                    actor=by,
+                    action="catalog.harvest" if source else "catalog.import",
+                    target=source or publisher,
+                    after={
+                        "origin": origin,
+                        "new": plan.count(Action.NEW),
+                        "changed": plan.count(Action.CHANGED),
+                        "withdrawn": plan.count(Action.WITHDRAWN),
+                        "conflicts": plan.count(Action.CONFLICT),
+                    },
+                )
+    except Exception as exc:
+        log.exception("catalog import from %s failed", origin)
+        return _finish_run(
+            run,
+            None,
+            status=RunStatus.FAILED,
+            error=_("The import stopped and nothing was changed: %(reason)s") % {"reason": exc},
+        )
+    if source is not None and not dry_run:
+        HarvestSource.objects.filter(pk=source.pk).update(last_run_at=timezone.now())
+    return _finish_run(run, plan, status=RunStatus.SUCCEEDED)
+
+
+def _failed_run(*, publisher: Organization, by: Any, origin: str, source: HarvestSource | None, dry_run: bool,
+                error: str) -> HarvestRun:  # fmt: skip
+    now = timezone.now()
+    return HarvestRun.objects.create(
+        source=source,
+        publisher=publisher,
+        origin=origin[:2000],
+        dry_run=dry_run,
+        status=RunStatus.FAILED,
+        triggered_by=by if getattr(by, "is_authenticated", False) else None,
+        started_at=now,
+        finished_at=now,
+        error=error,
+    )
+
+
+def import_catalog_from(
+    *, publisher: Organization, location: str, by: Any, dry_run: bool = False, kind: str = HarvestKind.DATAJSON
+) -> HarvestRun:
+    """Read a catalog from a local file or an http(s) URL (via the SSRF-safe fetcher) and import it.
+
+    Unreadable input (bad JSON, HTML page, error body, too large) gives a failed run that explains it.
+    """
+    from civicdata.catalog.sources import SourceError, load_document
+
+    try:
+        document = load_document(location, kind=kind, allow_any_file=True)
+    except SourceError as exc:
+        return _failed_run(publisher=publisher, by=by, origin=location, source=None, dry_run=dry_run, error=exc.message)
+    return import_catalog(publisher=publisher, document=document, by=by, origin=location, dry_run=dry_run)
+
+
+def register_harvest_source(
+    *, publisher: Organization, name: str, kind: str, url: str, schedule: str, by: Any, slug: str = ""
+) -> HarvestSource:
+    """Register a harvest source (inactive until approved after a dry run). Audited, one transaction.
+
+    Preconditions: `kind` is a HarvestKind; the address is an http(s) URL, or a `file:` path inside an
+    allowed folder (CATALOG_HARVEST_FILE_DIRS).
+    """
+    from django.utils.text import slugify
+
+    from civicdata.catalog.sources import SourceError, check_location
+
+    if kind not in HarvestKind.values:
+        raise InvalidInput(_("Unknown kind of harvest source."), code="harvest_kind")
+    if schedule not in HarvestSchedule.values:
+        raise InvalidInput(_("Unknown schedule."), code="harvest_schedule")
+    try:
+        check_location(url)
+    except SourceError as exc:
+        raise InvalidInput(exc.message, code=exc.code) from None
+    base = slugify(slug or name)[:70] or "source"
+    candidate, counter = base, 2
+    while HarvestSource.objects.filter(slug=candidate).exists():
+        candidate, counter = f"{base}-{counter}", counter + 1
+    with transaction.atomic():
+        source = HarvestSource.objects.create(
+            name=name.strip()[:200] or url[:200],
+            slug=candidate,
+            publisher=publisher,
+            kind=kind,
+            url=url.strip(),
+            schedule=schedule,
+            is_active=False,
+            created_by=by if getattr(by, "is_authenticated", False) else None,
+        )
+        record_write(actor=by, action="catalog.harvest_source.register", target=source, after={"url": source.url})
+    return source
+
+
+def approve_harvest_source(source: HarvestSource, *, by: Any) -> HarvestSource:
+    """Approve a source after reviewing its dry run: it becomes active and runs on its schedule.
+
+    Precondition: at least one successful dry run exists (InvalidInput otherwise).
+    """
+    if not source.runs.filter(dry_run=True, status=RunStatus.SUCCEEDED).exists():
+        raise InvalidInput(_("Preview a dry run of this source before approving it."), code="dry_run_first")
+    with transaction.atomic():
+        source.is_active = True
+        source.approved_at = timezone.now()
+        source.approved_by = by if getattr(by, "is_authenticated", False) else None
+        source.save(update_fields=["is_active", "approved_at", "approved_by"])
+        record_write(actor=by, action="catalog.harvest_source.approve", target=source, after={"active": True})
+    return source
+
+
+def run_harvest(source: HarvestSource, *, by: Any = None, dry_run: bool = False) -> HarvestRun:
+    """Fetch a source and import it (or plan it when `dry_run`); datasets gone upstream are withdrawn.
+
+    Preconditions: a real run needs an approved, active source (a dry run does not).
+    """
+    from civicdata.catalog.sources import SourceError, load_document
+
+    if not dry_run and not (source.is_active and source.approved_at):
+        raise InvalidInput(_("This source has not been approved yet."), code="source_not_approved")
+    try:
+        document = load_document(source.url, kind=source.kind)
+    except SourceError as exc:
+        return _failed_run(
+            publisher=source.publisher, by=by, origin=source.url, source=source, dry_run=dry_run, error=exc.message
+        )
+    return import_catalog(
+        publisher=source.publisher,
+        document=document,
+        by=by,
+        origin=source.url,
+        source=source,
+        dry_run=dry_run,
+        withdraw_missing=True,
+    )
+
+
+def due_harvest_sources(*, now: Any = None) -> list[HarvestSource]:
+    """Active approved sources whose schedule says they should run now."""
+    now = now or timezone.now()
+    due: list[HarvestSource] = []
+    intervals = {HarvestSchedule.DAILY: timedelta(days=1), HarvestSchedule.WEEKLY: timedelta(days=7)}
+    for source in HarvestSource.objects.filter(is_active=True, approved_at__isnull=False).exclude(
+        schedule=HarvestSchedule.MANUAL
+    ):
+        interval = intervals[HarvestSchedule(source.schedule)]
+        if source.last_run_at is None or now - source.last_run_at >= interval:
+            due.append(source)
+    return due
