@@ -100,9 +100,16 @@ def _find(project: Project, staff: User, rng: random.Random, residents: list[Use
         partnership="grant",
         by=staff,
     )
-    services.add_evidence(
-        project, kind="demand_topic", title="Traffic crashes", request_count=18, source="Data request queue", by=staff
-    )
+    # Unmet topics from the demand analytics (its demo loads first); a fixed one when there are none.
+    if not services.import_demand_topics(project, limit=3, by=staff):
+        services.add_evidence(
+            project,
+            kind="demand_topic",
+            title="Traffic crashes",
+            request_count=18,
+            source="Data request queue",
+            by=staff,
+        )
     services.save_find_assessment(
         project,
         answers={
