@@ -326,13 +326,18 @@ def main() -> None:
     big = build_csv(OUT / f"boston_{args.big_mb}mb.csv", size=args.big_mb << 20)
     store_dir = OUT / "rss-store"
     shutil.rmtree(store_dir, ignore_errors=True)
-    rss = subprocess.run(
-        [str(PYTHON), "-c", RSS, str(big), str(store_dir)],
-        env={**env, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
+    rss = (
+        subprocess.run(
+            [str(PYTHON), "-c", RSS, str(big), str(store_dir)],
+            env={**env, "PYTHONPATH": str(ROOT)},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+        .split()
+    )
     big_rows, big_s, big_rss_mb = int(rss[0]), float(rss[1]), int(rss[2]) / 1024
     print(f"1 GB ingest: {big_rows:,} rows in {big_s:.1f} s, peak RSS {big_rss_mb:.0f} MB")
     shutil.rmtree(store_dir, ignore_errors=True)

@@ -141,6 +141,9 @@ class _Loader:
             "autoload_known_extensions": False,
         }
         conn = duckdb.connect(str(target), config=config)
+        # Progress is read with query_progress() for the job page, never printed to stdout.
+        conn.execute("SET enable_progress_bar = true")
+        conn.execute("SET enable_progress_bar_print = false")
         try:
             row_count, failures = self._load_into(
                 conn, csv_path, delimiter, headers, fields, lenient=lenient, progress=progress
