@@ -234,7 +234,7 @@ def test_geojson_points(tmp_path: Path) -> None:
 def test_late_values_that_contradict_the_sample_keep_the_column_as_text(tmp_path: Path) -> None:
     """When row 6,000 holds text in a column sampled as integers, the column becomes text, no data lost."""
     body = "".join(f"{i},{i}\n" for i in range(6000)) + "6000,n/k\n"
-    store, result = load_text(tmp_path, "id,code\n" + body)
+    store, result = load_text(tmp_path, "id,code\n" + body, limits=Limits(sample_rows=5000))
     assert result.demoted_columns == ["code"]
     assert rows(store, sql="SELECT code FROM data WHERE id = 6000") == [("n/k",)]
 
