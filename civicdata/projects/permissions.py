@@ -30,7 +30,9 @@ class Opening:
 
 
 def _when(moment: dt.datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    # Date plus 24-hour time: locale datetime formats can end in "p.m." and collide with the full stop.
+    local = timezone.localtime(moment)
+    return f"{formats.date_format(local, 'DATE_FORMAT')}, {formats.time_format(local, 'H:i')}"
 
 
 def can_edit_project(user: Any, project: Project) -> bool:

@@ -69,6 +69,7 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     champions = list(Champion.objects.filter(projects=project, listed_publicly=True))
     stakeholders = list(project.stakeholders.filter(consent_to_list=True).only("name", "sector", "kind"))
     events = list(project.events.all()[:15])
+    evidence = list(project.evidence.all()[:10]) if focus is None else []
     top_problems = list(
         Problem.objects.filter(project=project, status=ProblemStatus.VISIBLE).order_by("-vote_count", "-id")[:5]
     )
@@ -91,6 +92,7 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "steps": steps,
             "focus": focus,
             "focus_evidence": list(focus.evidence.all()) if focus else [],
+            "evidence": evidence,
             "use_cases": use_cases,
             "plan": plan,
             "interventions": [(i, permissions.feedback_channel_state(i)) for i in interventions],
