@@ -144,3 +144,15 @@ def test_exit_checks_endpoint(client):
     checks = client.get(f"/api/projects/{project.slug}/exit-checks").json()
     assert {c["code"] for c in checks} >= {"find.evidence", "find.focus_area"}
     assert not any(c["passed"] for c in checks)
+
+
+def test_problem_list_api_is_bounded(client, django_assert_max_num_queries):
+    """Listing problems through the API does not query per problem."""
+    from civicdata.projects.models import Problem
+
+    project = f.make_project()
+    Problem.objects.bulk_create([Problem(project=project, title=f"P{i}") for i in range(60)])
+    with django_assert_max_num_queries(3):
+        data = client.get(f"/api/projects/{project.slug}/problems?limit=50").json()
+    assert len(data["items"]) == 50
+    assert data["next_cursor"]

@@ -294,3 +294,25 @@ def test_vote_redirect_stays_on_this_site(client):
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("projects:problems", args=[project.slug])
+
+
+def test_hostile_plan_comment_and_summary_render_inert(client):
+    """Script in a plan comment or a project summary is shown as text on the plan and project pages."""
+    org = f.make_org()
+    staff = f.make_staff(org)
+    project = f.make_project(org, staff)
+    services.update_project(project, title=project.title, summary=HOSTILE, problems_open=True, by=staff)
+    f.complete_find(project, staff)
+    project = services.advance_step(project, by=staff)
+    uc = f.complete_refine(project, staff)
+    project = services.advance_step(project, by=staff)
+    f.complete_design(project, staff, uc)
+    now = timezone.now()
+    services.open_comment_period(
+        project.plan, opens_at=now - dt.timedelta(days=1), closes_at=now + dt.timedelta(days=3), by=staff
+    )
+    services.comment_on_plan(project.plan, body=HOSTILE, section="goal", by=f.make_user())
+    for url in (project.get_absolute_url(), reverse("projects:plan", args=[project.slug])):
+        html = client.get(url).content.decode()
+        assert "<script>alert" not in html
+        assert "<img src=x" not in html
