@@ -15,7 +15,8 @@ NUMERIC = ("integer", "number")
 
 
 def _has_table(cur: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(cur.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchone()[0])
+    sql = "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND database_name = current_database()"
+    return bool(cur.execute(sql, [name]).fetchone()[0])
 
 
 def quality_report(

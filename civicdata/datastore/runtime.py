@@ -66,7 +66,7 @@ def table_path(table: DataTable) -> Path:
 
 
 def open_cursor(table: DataTable) -> duckdb.DuckDBPyConnection:
-    """A fresh cursor on the table's current version (read-only, locked down)."""
+    """A fresh cursor on the table's current version (attached read-only to the process's reading database)."""
     store = get_store()
     return store.connection(store.version_path(table.relation, table.version)).cursor()
 

@@ -13,6 +13,7 @@ import os
 import re
 import threading
 from collections import OrderedDict
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,23 +46,36 @@ def check_relation(relation: str) -> str:
 
 @dataclass(frozen=True)
 class ReaderConfig:
-    """Limits applied to every read-only connection (see DATASTORE_QUERY_* settings)."""
+    """Limits of the per-process reading database (see DATASTORE_QUERY_* settings)."""
 
     memory_mb: int = 256
     threads: int = 2
 
     def duckdb_config(self) -> dict[str, object]:
-        # Read-only connections can never reach files, the network or extensions, and the
-        # configuration is locked so a query cannot lift its own limits.
+        # One in-memory DuckDB per process attaches the table files read-only, so the memory limit
+        # and thread count hold for all tables together. It only ever runs SQL built by query.py
+        # (quoted known identifiers, bound values); user-written SQL runs in sql.py's sandbox.
         return {
-            "access_mode": "READ_ONLY",
-            "enable_external_access": False,
             "autoload_known_extensions": False,
             "autoinstall_known_extensions": False,
             "memory_limit": f"{self.memory_mb}MB",
             "threads": self.threads,
-            "lock_configuration": True,
         }
+
+
+class AttachedTable:
+    """One version file attached to the shared reading database; `.cursor()` gives an independent,
+    interruptible connection whose default catalog is that file (so `FROM data` reads it)."""
+
+    def __init__(self, store: TableStore, alias: str) -> None:
+        self.store = store
+        self.alias = alias
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        with self.store._lock:
+            cur = self.store._reader().cursor()
+        cur.execute(f"USE {self.alias}")
+        return cur
 
 
 class TableStore:
@@ -70,7 +84,9 @@ class TableStore:
     def __init__(self, root: Path | str, *, reader: ReaderConfig | None = None) -> None:
         self.root = Path(root)
         self.reader = reader or ReaderConfig()
-        self._connections: OrderedDict[Path, duckdb.DuckDBPyConnection] = OrderedDict()
+        self._db: duckdb.DuckDBPyConnection | None = None
+        self._attached: OrderedDict[Path, str] = OrderedDict()
+        self._serial = 0
         self._lock = threading.Lock()
         self.max_open = 64
 
@@ -180,26 +196,34 @@ class TableStore:
         return version
 
     # -- reading -----------------------------------------------------------------------------
-    def connection(self, path: Path) -> duckdb.DuckDBPyConnection:
-        """A cached, locked-down, read-only connection to one version file (shared per process).
+    def _reader(self) -> duckdb.DuckDBPyConnection:
+        if self._db is None:
+            self._db = duckdb.connect(":memory:", config=self.reader.duckdb_config())
+        return self._db
 
-        Callers must use `.cursor()` on it for each query: cursors are independent and can be
-        interrupted one by one.
+    def connection(self, path: Path) -> AttachedTable:
+        """The version file attached (read-only, once per process) to the shared reading database.
+
+        Callers use `.cursor()` for each query. At most `max_open` files stay attached (least
+        recently used are detached).
         """
         path = Path(path)
         with self._lock:
-            conn = self._connections.get(path)
-            if conn is not None:
-                self._connections.move_to_end(path)
-                return conn
+            alias = self._attached.get(path)
+            if alias is not None:
+                self._attached.move_to_end(path)
+                return AttachedTable(self, alias)
             if not path.exists():
                 raise StoreError(f"table file {path.name} is missing")
-            conn = duckdb.connect(str(path), read_only=True, config=self.reader.duckdb_config())
-            self._connections[path] = conn
-            while len(self._connections) > self.max_open:
-                _, old = self._connections.popitem(last=False)
-                old.close()
-            return conn
+            self._serial += 1
+            alias = f"t{self._serial}"
+            db = self._reader()
+            db.execute(f"ATTACH '{_sql_text(str(path))}' AS {alias} (READ_ONLY)")
+            self._attached[path] = alias
+            while len(self._attached) > self.max_open:
+                _, old = self._attached.popitem(last=False)
+                db.execute(f"DETACH {old}")
+            return AttachedTable(self, alias)
 
     def cursor(self, relation: str) -> duckdb.DuckDBPyConnection:
         path = self.current_path(relation)
@@ -209,12 +233,14 @@ class TableStore:
 
     def _forget(self, path: Path) -> None:
         with self._lock:
-            conn = self._connections.pop(Path(path), None)
-        if conn is not None:
-            conn.close()
+            alias = self._attached.pop(Path(path), None)
+            if alias is not None and self._db is not None:
+                with suppress(duckdb.Error):
+                    self._db.execute(f"DETACH {alias}")
 
     def close(self) -> None:
         with self._lock:
-            while self._connections:
-                _, conn = self._connections.popitem()
-                conn.close()
+            self._attached.clear()
+            if self._db is not None:
+                self._db.close()
+                self._db = None
