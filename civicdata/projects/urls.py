@@ -29,7 +29,7 @@ urlpatterns = [
         name="intervention_feedback",
     ),
     path("projects/<slug:slug>/interventions/<int:pk>/poster/", documents.poster, name="poster"),
-    path("projects/<slug:slug>/report/", documents.report, name="report"),
+    path("projects/<slug:slug>/report/", documents.report_page, name="report"),
     path("projects/<slug:slug>/report.pdf", documents.report_pdf, name="report_pdf"),
     path("projects/<slug:slug>/workspace/", workspace.workspace, name="workspace"),
     path("projects/<slug:slug>/workspace/find-assessment/", workspace.find_assessment, name="find_assessment"),

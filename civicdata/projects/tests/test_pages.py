@@ -316,3 +316,21 @@ def test_hostile_plan_comment_and_summary_render_inert(client):
         html = client.get(url).content.decode()
         assert "<script>alert" not in html
         assert "<img src=x" not in html
+
+
+def test_report_and_checks_commands(tmp_path, walk):
+    """`civicdata projects report` writes the PDF; `civicdata projects checks` fails while checks fail."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    project, staff = walk
+    out = tmp_path / "r.pdf"
+    call_command("projects_report", project.slug, output=str(out), stdout=StringIO())
+    assert out.read_bytes().startswith(b"%PDF-1.4")
+    fresh = f.make_project(project.organization, staff, title="Fresh one")
+    buffer = StringIO()
+    with pytest.raises(SystemExit) as exited:
+        call_command("projects_checks", fresh.slug, stdout=buffer)
+    assert exited.value.code == 1
+    assert "[TODO] Evidence of community need" in buffer.getvalue()
