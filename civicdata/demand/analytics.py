@@ -70,7 +70,8 @@ def _dataset_text(dataset: Any) -> str:
 def compute_topics(*, by: Any = None) -> TopicSnapshot:
     """Cluster all demand into topics and store them as a new snapshot (one transaction).
 
-    Requests weigh 1 + their votes; log rows, searches and usage weigh their counts. Matching
+    Each request and each vote is one item (votes carry the request's text and their day); log
+    rows and searches weigh their counts. Matching
     public datasets are found by text similarity to each topic; topics without any are unmet.
     """
     started = time.perf_counter()
@@ -79,14 +80,15 @@ def compute_topics(*, by: Any = None) -> TopicSnapshot:
         .values_list("pk", "kind", "text", "weight", "occurred_on", "requester_type", "department", "request_id")
         .order_by("pk")
     )
-    votes = dict(DataRequest.objects.filter(is_hidden=False).values_list("pk", "vote_count"))
+    # Hidden requests do not count; merged duplicates count through the request they were merged into.
+    excluded = set(
+        DataRequest.objects.filter(Q(is_hidden=True) | Q(merged_into__isnull=False)).values_list("pk", flat=True)
+    )
     texts, weights, keep = [], [], []
     for row in rows:
-        _pk, kind, text, weight, _day, _rtype, _dept, request_id = row
-        if kind == DemandKind.REQUEST:
-            if request_id not in votes:
-                continue  # hidden requests do not count
-            weight = 1 + votes[request_id]
+        _pk, _kind, text, weight, _day, _rtype, _dept, request_id = row
+        if request_id is not None and request_id in excluded:
+            continue
         texts.append(text)
         weights.append(float(weight))
         keep.append(row)

@@ -104,3 +104,23 @@ def test_publisher_metrics_share_fulfilled_and_reasons():
     assert row.share_fulfilled == 0.5
     assert row.median_days_to_fulfil is not None
     assert list(row.declined_by_reason.values()) == [1]
+
+
+def test_votes_are_dated_demand_items_and_merges_do_not_double_count():
+    """Each vote is a demand item on its day; unvoting removes one; a merged duplicate's votes count once."""
+    from civicdata.demand.models import DemandItem, DemandKind
+
+    staff = make_user(staff=True)
+    keep, dup = make_request(by=staff, title="Bike lanes"), make_request(by=staff, title="Bike lanes please")
+    both, other = make_user(), make_user()
+    for req in (keep, dup):
+        services.vote(req, by=both)
+    services.vote(dup, by=other)
+    services.unvote(dup, by=other)
+    services.vote(dup, by=other)
+    assert DemandItem.objects.filter(kind=DemandKind.VOTE).count() == 3
+    services.merge_requests(dup, into=keep, by=staff)
+    assert DemandItem.objects.filter(kind=DemandKind.VOTE, request=keep).count() == 2
+    snapshot = services.compute_topics()
+    # keep: 1 request + 2 votes; the merged duplicate's request and votes are left out.
+    assert snapshot.item_count == 3
