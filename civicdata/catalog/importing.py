@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 from civicdata.catalog import columns as layout
 from civicdata.catalog import pod
 from civicdata.catalog.ckan_mapping import ckan_name
@@ -41,6 +43,7 @@ class Existing:
     harvest_source_id: int | None
     withdrawn: bool
     title: str | None
+    valid: bool | None = None
 
 
 @dataclass(slots=True)
@@ -122,14 +125,23 @@ def existing_index(identifiers: set[str]) -> dict[str, Existing]:
     """The stored datasets whose identifier is among `identifiers` (read in one pass)."""
     found: dict[str, Existing] = {}
     columns = ("identifier", "id", "publisher_id", "content_hash", "upstream_hash", "harvest_source_id")
-    rows = Dataset.objects.filter(identifier__isnull=False).values_list(*columns, "withdrawn_at", "title")
-    for identifier, pk, publisher_id, content, upstream, source_id, withdrawn_at, title in rows.iterator(
+    rows = Dataset.objects.filter(identifier__isnull=False).values_list(*columns, "withdrawn_at", "title", "is_valid")
+    for identifier, pk, publisher_id, content, upstream, source_id, withdrawn_at, title, valid in rows.iterator(
         chunk_size=5000
     ):
         if identifier in identifiers:
             withdrawn = withdrawn_at is not None
-            found[identifier] = Existing(pk, publisher_id, content, upstream, source_id, withdrawn, title)
+            found[identifier] = Existing(pk, publisher_id, content, upstream, source_id, withdrawn, title, valid)
     return found
+
+
+def _storable(obj: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """The dataset with lone surrogates repaired (see pod.repair_surrogates) and its content hash."""
+    try:
+        orjson.dumps(obj)
+    except TypeError:
+        obj = pod.repair_surrogates(obj)
+    return obj, pod.content_hash(obj)
 
 
 def plan_import(
@@ -140,8 +152,11 @@ def plan_import(
     source_id: int | None = None,
     withdraw_missing: bool = False,
 ) -> Plan:
-    """Classify every incoming dataset against the database. Reads only; never writes."""
-    problems = validate_datasets(datasets, profile=profile)
+    """Classify every incoming dataset against the database. Reads only; never writes.
+
+    Only new and changed datasets are validated: an unchanged dataset keeps the verdict stored with it,
+    which is what makes an unchanged re-harvest cheap.
+    """
     identifiers = {d["identifier"] for d in datasets if isinstance(d, dict) and isinstance(d.get("identifier"), str)}
     existing = existing_index(identifiers)
     plan = Plan()
@@ -153,8 +168,7 @@ def plan_import(
             )
             continue
         identifier, title = _text(obj.get("identifier")), _text(obj.get("title"))
-        item = Item(index, identifier, title, Action.NEW, problems=problems.get(index, []))
-        item.valid = not item.problems
+        item = Item(index, identifier, title, Action.NEW)
         plan.items.append(item)
         if not identifier or not identifier.strip():
             item.action, item.valid = Action.SKIPPED, False
@@ -165,12 +179,12 @@ def plan_import(
             item.message = "Another dataset earlier in this catalog has the same identifier; this one was skipped."
             continue
         seen.add(identifier)
-        item.content_hash = pod.content_hash(obj)
-        item.source = obj
+        item.source, item.content_hash = _storable(obj)
         known = existing.get(identifier)
         if known is None:
             continue
         item.existing_id = known.id
+        item.valid = known.valid is not False
         if known.publisher_id != publisher_id:
             item.action = Action.CONFLICT
             item.message = "A dataset with this identifier belongs to another publisher; it was left unchanged."
@@ -192,6 +206,13 @@ def plan_import(
             continue
         item.action = Action.CHANGED
         item.restore = known.withdrawn
+    # Validate what will be written, plus what cannot be stored (so the report explains it).
+    to_check = [item for item in plan.items if item.action in (Action.NEW, Action.CHANGED, Action.SKIPPED)]
+    to_check = [item for item in to_check if isinstance(datasets[item.index], dict)]
+    problems = validate_datasets([item.source or datasets[item.index] for item in to_check], profile=profile)
+    for position, item in enumerate(to_check):
+        item.problems = problems.get(position, [])
+        item.valid = not item.problems and item.action != Action.SKIPPED
     if withdraw_missing and source_id is not None:
         gone = Dataset.objects.filter(harvest_source_id=source_id, withdrawn_at__isnull=True).exclude(
             identifier__in=list(seen)

@@ -399,10 +399,8 @@ class DatasetFacet(models.Model):
     value = models.CharField(max_length=300)
 
     class Meta:
-        indexes = [
-            models.Index(fields=["facet", "value", "dataset"]),
-            models.Index(fields=["dataset", "facet"]),
-        ]
+        # Lookups by dataset use the unique constraint's index (dataset, facet, value).
+        indexes = [models.Index(fields=["facet", "value", "dataset"])]
         constraints = [
             models.UniqueConstraint(fields=["dataset", "facet", "value"], name="facet_value_once_per_dataset"),
         ]

@@ -422,6 +422,14 @@ def content_hash(dataset: dict[str, Any] | FlatDataset) -> str:
     """SHA-256 (hex) of the canonical form: equal for datasets that differ only in ways `normalise` ignores."""
     if isinstance(dataset, FlatDataset):
         dataset = to_pod(dataset)
+    # Fast path: when the plain sorted serialisation has no null member and its text is already NFC,
+    # `normalise` would change nothing, so the (slow, recursive) normalisation is skipped.
+    try:
+        raw = orjson.dumps(dataset, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        raw = None
+    if raw is not None and b":null" not in raw and (raw.isascii() or unicodedata.is_normalized("NFC", raw.decode())):
+        return hashlib.sha256(raw).hexdigest()
     return hashlib.sha256(canonical_bytes(dataset)).hexdigest()
 
 

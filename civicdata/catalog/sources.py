@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlencode, urlsplit
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from civicdata.catalog import dcat3, pod, reading
+from civicdata.catalog import dcat3, reading
 from civicdata.catalog.ckan_mapping import ckan_package_to_pod
 from civicdata.core.fetch import FetchError, fetch
 
@@ -72,16 +72,14 @@ def check_location(location: str, *, allow_any_file: bool = False) -> None:
 def _parse(data: bytes, *, content_type: str | None = None) -> Any:
     result = reading.read_catalog_bytes(data, max_bytes=_max_bytes(), content_type=content_type)
     if result.ok:
-        # Only documents that spell a surrogate escape can hold one; the byte scan keeps the common case fast.
-        if b"\\ud" in data or b"\\uD" in data:
-            return pod.repair_surrogates(result.document)
+        # Lone surrogates, if any, are repaired per dataset when an import is planned (importing.py).
         return result.document
     first = result.errors[0]
     # orjson refuses lone UTF-16 surrogate escapes that the JSON grammar allows and real agency
     # catalogs contain; the standard library reads them, so such files are still importable.
     if first.code == "json.invalid" and "surrogate" in first.message:
         try:
-            return pod.repair_surrogates(json.loads(data.decode("utf-8-sig")))
+            return json.loads(data.decode("utf-8-sig"))
         except (ValueError, UnicodeDecodeError):
             pass
     raise SourceError(first.code, first.message)
