@@ -219,14 +219,13 @@ def export_response(request: HttpRequest, table: DataTable, fmt: str) -> HttpRes
 
 
 def _export_sql(parsed: ParsedQuery, table: DataTable, fmt: str) -> tuple[str | None, list[Any], list[str]]:
-    sql, params = build_sql(parsed, extra=0)
     if parsed.grouped:
+        sql, params = build_sql(parsed, extra=0)
         return sql, params, parsed.output_columns
-    # Drop the trailing rowid the page query selects for cursors.
-    inner = f"SELECT * EXCLUDE (rowid) FROM ({sql})"  # noqa: S608
     columns = list(parsed.fields)
     if fmt != "geojson":
-        return inner, params, columns
+        sql, params = build_sql(parsed, extra=0, with_rowid=False)
+        return sql, params, columns
     source = point_source(table.schema)
     if source is None:
         return None, [], []
@@ -234,15 +233,8 @@ def _export_sql(parsed: ParsedQuery, table: DataTable, fmt: str) -> tuple[str | 
         lon, lat = quote_ident(source["longitude"]), quote_ident(source["latitude"])
     else:
         lon, lat = point_expressions(source.get("format", "wkt"), source["point"])
-    wanted = ", ".join(quote_ident(c) for c in parsed.fields)
-    sql, params = build_sql(parsed, extra=0)
-    full = (
-        f"SELECT {wanted}, {lon} AS _lon, {lat} AS _lat FROM data WHERE rowid IN "  # noqa: S608
-        f"(SELECT rowid FROM ({sql}))"
-    )
-    if parsed.sort:
-        full = f"SELECT * FROM ({full})"  # noqa: S608
-    return full, params, [*columns, "_lon", "_lat"]
+    sql, params = build_sql(parsed, extra=0, with_rowid=False, extra_select=[f"{lon} AS _lon", f"{lat} AS _lat"])
+    return sql, params, [*columns, "_lon", "_lat"]
 
 
 # -- OpenAPI: live per-table schemas ---------------------------------------------------------

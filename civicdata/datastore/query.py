@@ -360,9 +360,17 @@ def _keyset(query: ParsedQuery) -> tuple[str, list[Any]]:
     return "(" + " OR ".join(ors) + ")", params
 
 
-def build_sql(query: ParsedQuery, *, relation: str = DATA_TABLE, extra: int = 1) -> tuple[str, list[Any]]:
-    """SQL and bound parameters. Ungrouped queries also select `rowid` (last column) for cursors;
-    `extra` rows beyond the limit are fetched to know whether a next page exists."""
+def build_sql(
+    query: ParsedQuery,
+    *,
+    relation: str = DATA_TABLE,
+    extra: int = 1,
+    with_rowid: bool = True,
+    extra_select: Sequence[str] = (),
+) -> tuple[str, list[Any]]:
+    """SQL and bound parameters. Ungrouped queries also select `rowid` (last column) for cursors
+    unless `with_rowid=False`; `extra_select` adds trusted expressions after the fields; `extra` rows
+    beyond the limit are fetched to know whether a next page exists."""
     where = list(query.where)
     params = list(query.params)
     if query.grouped:
@@ -386,7 +394,7 @@ def build_sql(query: ParsedQuery, *, relation: str = DATA_TABLE, extra: int = 1)
             clause, keyset_params = _keyset(query)
             where.append(clause)
             params.extend(keyset_params)
-        select = ", ".join([*(quote_ident(c) for c in query.fields), "rowid"])
+        select = ", ".join([*(quote_ident(c) for c in query.fields), *extra_select, *(["rowid"] if with_rowid else [])])
         sql = f"SELECT {select} FROM {relation}"  # noqa: S608
         if where:
             sql += " WHERE " + " AND ".join(where)

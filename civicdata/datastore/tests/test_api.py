@@ -254,3 +254,9 @@ def test_spanish_table_page(client: Client, table) -> None:
     """The table page speaks Spanish when asked."""
     response = client.get(table.get_absolute_url(), headers={"accept-language": "es"})
     assert "Filtrar y ordenar" in response.content.decode()
+
+
+def test_geojson_keeps_the_sort_order(client: Client, table) -> None:
+    """Sorted GeoJSON downloads list features in the requested order."""
+    doc = json.loads(b"".join(client.get(f"{table.api_path}.geojson?sort=-incident").streaming_content))
+    assert [f["properties"]["incident"] for f in doc["features"]] == ["I-5", "I-4", "I-3", "I-2", "I-1"]
