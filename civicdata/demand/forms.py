@@ -88,7 +88,9 @@ class StatusForm(forms.Form):
         label=_("Target date (planned)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     datasets = forms.ModelMultipleChoiceField(
-        label=_("Datasets that fulfil it (published)"), required=False, queryset=None
+        label=_("Datasets that fulfil it (published, or planned: published automatically later)"),
+        required=False,
+        queryset=None,
     )
     decline_reason = forms.ChoiceField(
         label=_("Reason (declined)"), required=False, choices=[("", "—"), *DeclineReason.choices]
@@ -105,7 +107,7 @@ class StatusForm(forms.Form):
         super().__init__(*args, **kwargs)
         from civicdata.catalog.models import Dataset
 
-        self.fields["datasets"].queryset = Dataset.objects.filter(is_published=True).order_by("title")
+        self.fields["datasets"].queryset = Dataset.objects.filter(withdrawn_at__isnull=True).order_by("title")
         others = DataRequest.objects.filter(merged_into__isnull=True).order_by("-created_at")
         if request_obj is not None:
             others = others.exclude(pk=request_obj.pk)

@@ -231,8 +231,38 @@ def change_status(
     Preconditions: `by` may triage the request; the transition is allowed; planned needs a
     target date, published needs at least one fulfilling dataset, declined needs a reason (and
     the link or text that reason requires). One transaction; e-mails go out after commit.
+    A planned request may already name the datasets that will fulfil it: when the catalog
+    publishes one of them, `dataset_published` moves the request to published.
     """
     permissions.ensure_can_triage(by, request)
+    return _apply_status_change(
+        request,
+        by=by,
+        to_status=to_status,
+        message=message,
+        target_date=target_date,
+        decline_reason=decline_reason,
+        decline_note=decline_note,
+        duplicate_of=duplicate_of,
+        available_url=available_url,
+        datasets=datasets,
+    )
+
+
+def _apply_status_change(
+    request: DataRequest,
+    *,
+    by: Any,
+    to_status: str,
+    message: str,
+    target_date: dt.date | None = None,
+    decline_reason: str = "",
+    decline_note: str = "",
+    duplicate_of: DataRequest | None = None,
+    available_url: str = "",
+    datasets: Sequence[Any] = (),
+) -> StatusChange:
+    """change_status without the permission check (also used by the catalog hook, acting as the system)."""
     to_status = RequestStatus(to_status)
     if to_status not in TRANSITIONS[request.status] and to_status != request.status:
         raise Conflict(
@@ -265,13 +295,14 @@ def change_status(
             locked.first_response_at = now
         locked.closed_at = now if to_status in CLOSED_STATUSES else None
         locked.save()
-        if to_status == RequestStatus.PUBLISHED:
+        if to_status in (RequestStatus.PUBLISHED, RequestStatus.PLANNED) and datasets:
             locked.fulfilling_datasets.set(datasets)
         change = StatusChange.objects.create(
             request=locked, from_status=old, to_status=to_status, by=by, message=message.strip(), created_at=now
         )
         record_write(actor=by, action="demand.change_status", target=locked, before=before, after=snapshot(locked))
-        _notify_status_change(locked, change, list(datasets))
+        published = [d for d in datasets if getattr(d, "is_public_listing", True)]
+        _notify_status_change(locked, change, published if to_status == RequestStatus.PUBLISHED else [])
     request.refresh_from_db()
     return change
 
@@ -291,6 +322,8 @@ def _status_errors(
         errors.append(_("A planned request needs a target date."))
     if to_status == RequestStatus.PUBLISHED and not datasets:
         errors.append(_("Link the dataset or datasets that fulfil the request."))
+    elif to_status == RequestStatus.PUBLISHED and not any(getattr(d, "is_public_listing", True) for d in datasets):
+        errors.append(_("None of these datasets is public yet: plan the request with them instead."))
     if to_status == RequestStatus.DECLINED:
         if reason not in DeclineReason.values:
             errors.append(_("Choose why the request is declined."))
@@ -301,6 +334,25 @@ def _status_errors(
         elif reason == DeclineReason.OTHER and not note.strip():
             errors.append(_("Explain the reason."))
     return errors
+
+
+def dataset_published(*, dataset: Any) -> list[DataRequest]:
+    """Called by the catalog when a dataset becomes public: planned requests that named it as
+    their fulfilment move to published, and everyone involved gets the link. Never raises."""
+    moved: list[DataRequest] = []
+    if not getattr(dataset, "is_public_listing", False):
+        return moved
+    try:
+        waiting = DataRequest.objects.filter(status=RequestStatus.PLANNED, fulfilling_datasets=dataset)
+        for request in waiting:
+            linked = list(request.fulfilling_datasets.all())
+            with override(settings.LANGUAGE_CODE):
+                message = _("The data you asked for is now published.")
+            _apply_status_change(request, by=None, to_status=RequestStatus.PUBLISHED, message=message, datasets=linked)
+            moved.append(request)
+    except Exception:  # the catalog's publish must not fail because of demand bookkeeping
+        logger.exception("demand: could not close requests for a published dataset")
+    return moved
 
 
 def assign_request(request: DataRequest, *, by: Any, publisher: Any = None, owner: Any = None) -> DataRequest:
@@ -646,6 +698,7 @@ __all__ = [
     "compute_topics",
     "confirm_log_import",
     "create_request",
+    "dataset_published",
     "follow",
     "import_log_file",
     "list_unmet_topics",

@@ -246,3 +246,30 @@ def test_staff_comment_counts_as_first_response():
     req.refresh_from_db()
     assert req.first_response_at is not None
     assert req.comment_count == 2
+
+
+def test_planned_request_closes_when_its_dataset_is_published():
+    """Staff plan a request with a not-yet-public dataset; publishing it publishes the request and
+    tells followers with the link."""
+    from civicdata.catalog import services as catalog_services
+    from civicdata.catalog.tests.factories import make_dataset
+
+    staff = make_user(staff=True)
+    requester = make_user()
+    req = services.create_request(by=requester, title="Bike counts", description="Per street")
+    draft = make_dataset(make_organization(), by=staff, published=False, title="Bike counts 2025")
+    with pytest.raises(InvalidInput, match="public yet"):
+        services.change_status(req, by=staff, to_status="published", datasets=[draft])
+    services.change_status(req, by=staff, to_status="planned", target_date=dt.date(2031, 1, 1), datasets=[draft])
+    assert services.dataset_published(dataset=draft) == []  # still a draft: nothing happens
+    req.refresh_from_db()
+    assert req.status == "planned"
+    catalog_services.set_release_checklist(
+        draft, by=staff, license_chosen=True, contact_reachable=True, privacy_reviewed=True, quality_reviewed=True
+    )
+    published = catalog_services.publish_dataset(draft, by=staff)
+    services.dataset_published(dataset=published)
+    req.refresh_from_db()
+    assert req.status == "published"
+    notice = Notification.objects.filter(recipient=requester).order_by("-pk").first()
+    assert notice.links[0]["title"] == "Bike counts 2025"
