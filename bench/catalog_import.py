@@ -74,6 +74,7 @@ def build_catalog(n: int) -> Path:
     """Write a catalog of `n` datasets replicated from real ones under new identifiers."""
     import orjson
 
+    from civicdata.catalog import pod
     from civicdata.catalog.sources import load_document
 
     base = realdata_dir() / "datajson"
@@ -84,7 +85,7 @@ def build_catalog(n: int) -> Path:
     sources: list[bytes] = []
     for path in files:
         for obj in load_document(str(path), allow_any_file=True)["dataset"]:
-            sources.append(orjson.dumps(obj))
+            sources.append(orjson.dumps(pod.repair_surrogates(obj)))
     path = OUT / f"catalog-{n}.json"
     with path.open("wb") as handle:
         handle.write(b'{"conformsTo":"https://project-open-data.cio.gov/v1.1/schema","dataset":[')

@@ -127,7 +127,7 @@ Target: search p95 under {TARGET_MS:.0f} ms with facets — {"met" if p95 < TARG
     write_section_for(write_section, text)
 
 
-def write_section_for(writer, text: str) -> None:  # noqa: ANN001
+def write_section_for(writer, text: str) -> None:
     import catalog_import
 
     catalog_import.SECTION = SECTION
