@@ -191,6 +191,7 @@ class EvidenceKind(models.TextChoices):
     SHARED_PRIORITY = "shared_priority", _("Shared priority")
     VALUABLE_PARTNER = "valuable_partner", _("Valuable partner")
     ELSEWHERE = "elsewhere", _("Success elsewhere")
+    PROBLEM_INVENTORY = "problem_inventory", _("Problem inventory entry")
 
 
 class PartnershipKind(models.TextChoices):

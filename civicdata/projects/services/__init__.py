@@ -26,6 +26,7 @@ from civicdata.projects.services.find import (
     import_demand_topics,
     import_request_log,
     post_problem,
+    promote_problem_to_evidence,
     save_find_assessment,
     summarise_request_log,
     vote_for_problem,
@@ -61,6 +62,7 @@ from civicdata.projects.services.refine import (
     add_use_case,
     add_user_story,
     save_worksheet,
+    withdraw_stakeholder_consent,
 )
 
 __all__ = [
@@ -94,6 +96,7 @@ __all__ = [
     "open_comment_period",
     "plan_content",
     "post_problem",
+    "promote_problem_to_evidence",
     "record_outcome",
     "record_plan_feedback",
     "record_users_reached",
@@ -109,5 +112,6 @@ __all__ = [
     "update_step_record",
     "vote_for_problem",
     "withdraw_problem_vote",
+    "withdraw_stakeholder_consent",
     "write_report_summary",
 ]

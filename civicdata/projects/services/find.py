@@ -279,6 +279,30 @@ def comment_on_problem(problem: Problem, *, body: str, by: Any) -> ProblemCommen
 
 
 @transaction.atomic
+def promote_problem_to_evidence(problem: Problem, *, by: Any) -> Evidence:
+    """Staff record a resident's problem as Find evidence, keeping its vote count as the weight.
+
+    Precondition: Find step. Promoting the same problem twice is refused.
+    """
+    project = problem.project
+    permissions.ensure_can_edit_project(by, project)
+    _ensure_step(project, StepChoice.FIND)
+    source = f"problem:{problem.pk}"
+    if Evidence.objects.filter(project=project, source=source).exists():
+        raise Conflict(_("This problem is already recorded as evidence."), code="already_evidence")
+    evidence = Evidence.objects.create(
+        project=project,
+        kind=EvidenceKind.PROBLEM_INVENTORY,
+        title=problem.title[:200],
+        summary=problem.body,
+        source=source,
+        request_count=problem.vote_count,
+    )
+    record_write(actor=by, action="projects.evidence.problem", target=evidence, after=snapshot(evidence))
+    return evidence
+
+
+@transaction.atomic
 def hide_problem(problem: Problem, *, by: Any) -> Problem:
     """Staff hide an abusive or off-topic entry from the public inventory."""
     permissions.ensure_can_edit_project(by, problem.project)

@@ -107,6 +107,20 @@ def add_stakeholder(
 
 
 @transaction.atomic
+def withdraw_stakeholder_consent(stakeholder: Stakeholder, *, by: Any) -> Stakeholder:
+    """The person no longer agrees to be contacted or named: their contact details are erased and
+    their name leaves public pages. Notes stay, as they belong to the project's record."""
+    permissions.ensure_can_edit_project(by, stakeholder.project)
+    stakeholder.email = ""
+    stakeholder.phone = ""
+    stakeholder.consent_to_contact = False
+    stakeholder.consent_to_list = False
+    stakeholder.save(update_fields=["email", "phone", "consent_to_contact", "consent_to_list"])
+    record_write(actor=by, action="projects.stakeholder.withdraw_consent", target=stakeholder)
+    return stakeholder
+
+
+@transaction.atomic
 def add_stakeholder_note(
     project: Project,
     *,

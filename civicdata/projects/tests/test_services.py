@@ -266,9 +266,15 @@ def test_unmet_demand_topics_become_evidence(monkeypatch):
     from civicdata.demand.analytics import UnmetTopic
 
     topic = UnmetTopic(
-        label="sidewalk repairs", top_terms=["sidewalk", "repair"], volume=37, examples=["Broken curb on 5th"],
-        requester_types={}, departments={}, snapshot_id=1, topic_id=1,
-    )  # fmt: skip
+        label="sidewalk repairs",
+        top_terms=["sidewalk", "repair"],
+        volume=37,
+        examples=["Broken curb on 5th"],
+        requester_types={},
+        departments={},
+        snapshot_id=1,
+        topic_id=1,
+    )
     monkeypatch.setattr(demand_services, "list_unmet_topics", lambda limit=20: [topic])
     project = f.make_project()
     staff = project.organization.memberships.get().user
@@ -290,3 +296,36 @@ def test_unreleased_data_need_files_a_demand_request():
     assert need.demand_request is not None
     assert need.demand_request.publisher == org
     assert need.request_url == f"/requests/{need.demand_request.pk}/"
+
+
+def test_problem_promoted_to_evidence_once():
+    """Staff turn a resident's problem into evidence weighted by its votes; doing it twice is refused."""
+    project = f.make_project()
+    staff = project.organization.memberships.get().user
+    problem = services.post_problem(project, title="Unlit underpass", body="Near the station", by=f.make_user())
+    services.vote_for_problem(problem, by=f.make_user())
+    evidence = services.promote_problem_to_evidence(problem, by=staff)
+    assert (evidence.kind, evidence.title, evidence.request_count) == ("problem_inventory", "Unlit underpass", 1)
+    with pytest.raises(Conflict):
+        services.promote_problem_to_evidence(problem, by=staff)
+
+
+def test_withdrawn_consent_erases_contact_details_and_public_name(client):
+    """After consent is withdrawn the contact details are gone and the name leaves the public page."""
+    project = f.make_project()
+    staff = project.organization.memberships.get().user
+    person = services.add_stakeholder(
+        project,
+        name="Named Neighbour",
+        kind="person",
+        sector="resident",
+        email="n@example.org",
+        consent_to_contact=True,
+        consent_to_list=True,
+        by=staff,
+    )
+    assert "Named Neighbour" in client.get(project.get_absolute_url()).content.decode()
+    services.withdraw_stakeholder_consent(person, by=staff)
+    person.refresh_from_db()
+    assert (person.email, person.consent_to_contact, person.consent_to_list) == ("", False, False)
+    assert "Named Neighbour" not in client.get(project.get_absolute_url()).content.decode()

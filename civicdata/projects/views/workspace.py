@@ -208,6 +208,16 @@ def _act_hide_problem(request: HttpRequest, project: Any) -> Callable[[], Any] |
     return lambda: services.hide_problem(problem, by=request.user)
 
 
+def _act_promote_problem(request: HttpRequest, project: Any) -> Callable[[], Any] | None:
+    problem = get_object_or_404(Problem, project=project, pk=request.POST.get("problem"))
+    return lambda: services.promote_problem_to_evidence(problem, by=request.user)
+
+
+def _act_withdraw_consent(request: HttpRequest, project: Any) -> Callable[[], Any] | None:
+    person = get_object_or_404(Stakeholder, project=project, pk=request.POST.get("stakeholder"))
+    return lambda: services.withdraw_stakeholder_consent(person, by=request.user)
+
+
 def _act_activity(request: HttpRequest, project: Any) -> Callable[[], Any] | None:
     data = _valid(request, forms.ActivityForm(request.POST))
     if data is None:
@@ -381,6 +391,8 @@ ACTIONS: dict[str, Action] = {
     "demand-topics": _act_demand_topics,
     "focus-area": _act_focus,
     "hide-problem": _act_hide_problem,
+    "promote-problem": _act_promote_problem,
+    "withdraw-consent": _act_withdraw_consent,
     "activity": _act_activity,
     "stakeholder": _act_stakeholder,
     "note": _act_note,
