@@ -192,6 +192,38 @@ class CreatedOut(Schema):
     id: int
 
 
+class ProgrammeSummaryOut(Schema):
+    projects_by_step: dict[str, int]
+    completed: int
+    average_days_in_step: dict[str, float]
+    collaborators_by_sector: dict[str, int]
+    interventions_by_tactic: dict[str, int]
+    outcomes_total: int
+    outcomes_measured: int
+    outcomes_met: int
+    people_reached: int
+
+
+class ProgrammeRowOut(Schema):
+    slug: str
+    title: str
+    organization: str
+    step: str
+    status: str
+    iteration: int
+    days_in_current_step: float
+    interventions: int
+    stakeholders: int
+    outcomes_met: int
+    outcomes_total: int
+    people_reached: int
+
+
+class ProgrammeOut(Schema):
+    summary: ProgrammeSummaryOut
+    projects: list[ProgrammeRowOut]
+
+
 def _summary(p: Project) -> dict:
     return {
         "id": p.pk,
@@ -240,7 +272,7 @@ def get_method(request: HttpRequest) -> list[dict]:
     ]
 
 
-@router.get("/programme", summary="Programme overview")
+@router.get("/programme", response=ProgrammeOut, summary="Programme overview")
 def get_programme(request: HttpRequest) -> dict:
     """Projects by step, average days per step, collaborators by sector, interventions by tactic,
     outcomes against targets, and one row per project."""
