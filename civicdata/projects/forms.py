@@ -269,6 +269,13 @@ class PlanCommentForm(forms.Form):
 
 class PlanFeedbackForm(PlanCommentForm):
     source = forms.ChoiceField(label=_("Heard at"), choices=FeedbackSource.choices)
+    activity = forms.TypedChoiceField(
+        label=_("Focus group or workshop (activity)"), coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(self, *args: object, activities: list[tuple[int, str]] = (), **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].choices = [("", "—"), *activities]
 
 
 class DispositionForm(forms.Form):

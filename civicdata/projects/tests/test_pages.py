@@ -334,3 +334,26 @@ def test_report_and_checks_commands(tmp_path, walk):
         call_command("projects_checks", fresh.slug, stdout=buffer)
     assert exited.value.code == 1
     assert "[TODO] Evidence of community need" in buffer.getvalue()
+
+
+def test_focus_group_feedback_linked_to_its_activity(client):
+    """Staff record focus-group feedback through the workspace, linked to the activity where it was heard."""
+    org = f.make_org()
+    staff = f.make_staff(org)
+    project = f.make_project(org, staff)
+    f.complete_find(project, staff)
+    project = services.advance_step(project, by=staff)
+    uc = f.complete_refine(project, staff)
+    project = services.advance_step(project, by=staff)
+    f.complete_design(project, staff, uc)
+    activity = services.add_activity(
+        project, step="design", tactic="expert_focus_groups", kind="focus_group", title="Plumbers", by=staff
+    )
+    client.force_login(staff)
+    client.post(
+        reverse("projects:workspace_action", args=[project.slug, "plan-feedback"]),
+        {"source": "focus_group", "section": "roles", "body": "Add a plumber", "activity": activity.pk},
+    )
+    feedback = project.plan.comments.get()
+    assert feedback.activity == activity
+    assert feedback.section == "roles"

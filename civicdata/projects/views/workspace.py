@@ -126,7 +126,9 @@ def _workspace_forms(project, evidence, stakeholders, use_cases, plan) -> dict[s
         "select_use_case": forms.SelectUseCaseForm(use_cases=[(u.pk, u.title) for u in use_cases]),
         "plan": forms.PlanForm(initial=plan_initial),
         "comment_period": forms.CommentPeriodForm(),
-        "plan_feedback": forms.PlanFeedbackForm(),
+        "plan_feedback": forms.PlanFeedbackForm(
+            activities=[(a.pk, a.title) for a in project.activities.all() if a.step == "design"]
+        ),
         "disposition": forms.DispositionForm(),
         "intervention": forms.InterventionForm(),
         "reach": forms.ReachForm(),
@@ -319,10 +321,11 @@ def _act_comment_period(request: HttpRequest, project: Any) -> Callable[[], Any]
 
 def _act_plan_feedback(request: HttpRequest, project: Any) -> Callable[[], Any] | None:
     plan = _plan(project)
-    data = _valid(request, forms.PlanFeedbackForm(request.POST))
+    choices = list(Activity.objects.filter(project=project, step="design").values_list("pk", "title"))
+    data = _valid(request, forms.PlanFeedbackForm(request.POST, activities=choices))
     if data is None:
         return None
-    activity = Activity.objects.filter(project=project, pk=request.POST.get("activity") or 0).first()
+    activity = Activity.objects.filter(project=project, pk=data.pop("activity") or 0).first()
     return lambda: services.record_plan_feedback(plan, activity=activity, by=request.user, **data)
 
 
