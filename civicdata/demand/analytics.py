@@ -35,7 +35,7 @@ from civicdata.demand.models import (
 )
 from civicdata.demand.prioritisation import Candidate, RankedItem, Weights, rank_candidates
 
-MATCH_THRESHOLD = 0.12
+MATCH_THRESHOLD = 0.2
 
 
 @dataclass(frozen=True)

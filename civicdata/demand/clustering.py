@@ -305,7 +305,7 @@ class ClusteringResult:
     _vectorizer: TfidfVectorizer | None = field(default=None, repr=False)
     _centres: np.ndarray | None = field(default=None, repr=False)
 
-    def match(self, documents: Sequence[str], *, threshold: float = 0.12) -> dict[int, list[tuple[int, float]]]:
+    def match(self, documents: Sequence[str], *, threshold: float = 0.2) -> dict[int, list[tuple[int, float]]]:
         """For each topic, the documents (by index) whose text is close to it, best first.
 
         Used to find catalog datasets that answer a topic; topics with none are "unmet".
@@ -386,7 +386,9 @@ def cluster_texts(
         strip_accents="unicode",
         token_pattern=_WORD_PATTERN,
         ngram_range=(1, 2),
-        min_df=2 if len(distinct) >= 50 else 1,
+        # min_df counts distinct texts, and a text repeated 500 times is one of them: a floor of 2
+        # would drop the words of the most repeated requests, so rare terms are left to max_features.
+        min_df=1,
         max_df=0.5 if len(distinct) >= 50 else 1.0,
         max_features=30_000,
         sublinear_tf=True,
