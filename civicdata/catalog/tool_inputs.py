@@ -75,8 +75,10 @@ def read_from_text(text: str) -> ReadResult:
     return read_catalog_text(text, max_bytes=max_catalog_bytes())
 
 
-def read_source(source: str) -> ReadResult:
-    """A CLI argument: a URL when it starts with http(s)://, otherwise a file path."""
+def read_source(source: str, *, stdin: IO[bytes] | None = None) -> ReadResult:
+    """A CLI argument: ``-`` for standard input, a URL when it starts with http(s)://, else a file path."""
+    if source == "-" and stdin is not None:
+        return read_from_upload(stdin)
     return read_from_url(source) if looks_like_url(source) else read_from_path(source)
 
 

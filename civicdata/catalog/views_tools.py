@@ -22,7 +22,8 @@ MAX_DATASETS_ON_PAGE = 200
 
 @require_http_methods(["GET", "POST"])
 def validate_tool(request: HttpRequest) -> HttpResponse:
-    """GET: the form. POST: read the catalog, validate it and show the report grouped by dataset."""
+    """GET: the form. POST: read the catalog, validate it and show the report grouped by dataset
+    (``action=download`` returns the full report as a JSON file instead)."""
     form = ValidateForm(request.POST, request.FILES) if request.method == "POST" else ValidateForm()
     context: dict = {"form": form}
     if request.method == "POST" and form.is_valid():
@@ -30,6 +31,12 @@ def validate_tool(request: HttpRequest) -> HttpResponse:
         context["read"] = read
         if read.ok:
             report = validate_catalog(read.document, profile=form.cleaned_data["profile"] or None)
+            if request.POST.get("action") == "download":
+                payload = {"read": read.to_dict(), "report": report.to_dict()}
+                body = json.dumps(payload, indent=2, ensure_ascii=False).encode("utf-8", "replace")
+                response = HttpResponse(body, content_type="application/json")
+                response["Content-Disposition"] = 'attachment; filename="validation-report.json"'
+                return response
             groups = report.by_dataset()
             context.update(
                 report=report,

@@ -260,3 +260,37 @@ def test_tools_touch_no_database(client: Client, django_assert_max_num_queries):
     with django_assert_max_num_queries(2):
         response = client.post("/catalog/validate/", {"text": json.dumps(doc)})
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_validator_page_download_full_report(client: Client):
+    """The second button returns the complete report as a JSON file."""
+    doc = {"conformsTo": V11, "dataset": [dataset("a", title="")]}
+    response = client.post("/catalog/validate/", {"text": json.dumps(doc), "action": "download"})
+    assert response["Content-Disposition"] == 'attachment; filename="validation-report.json"'
+    assert json.loads(response.content)["report"]["summary"]["invalid_datasets"] == 1
+
+
+@pytest.mark.django_db
+def test_size_limit_setting_applies_to_every_entry_point(client: Client, settings, tmp_path):
+    """CATALOG_MAX_BYTES is enforced for pasted text, API bodies and CLI files."""
+    settings.CATALOG_MAX_BYTES = 50
+    big = json.dumps({"conformsTo": V11, "dataset": [dataset("a")]})
+    assert "input.too_large" in client.post("/catalog/validate/", {"text": big}).content.decode()
+    body = client.post("/api/catalog/validate", big, content_type="application/json").json()
+    assert body["read"]["errors"][0]["code"] == "input.too_large"
+    path = tmp_path / "big.json"
+    path.write_text(big)
+    code, out, _ = run("catalog_validate", str(path))
+    assert code == 2
+    assert "input.too_large" in out
+
+
+def test_cli_validate_reads_stdin(monkeypatch):
+    """`-` reads the catalog from standard input."""
+    doc = json.dumps({"conformsTo": V11, "dataset": [dataset("a")]}).encode()
+    fake_stdin = io.TextIOWrapper(io.BytesIO(doc))
+    monkeypatch.setattr("sys.stdin", fake_stdin)
+    code, out, _ = run("catalog_validate", "-", "--profile", "non-federal-v1.1")
+    assert code == 0
+    assert "Result: VALID" in out

@@ -23,7 +23,7 @@ def test_validator_form_and_report_are_accessible(live_page, assert_no_axe_viola
         ],
     }
     live_page.get_by_label("Or paste the JSON").fill(json.dumps(doc))
-    live_page.get_by_role("button", name="Validate").click()
+    live_page.get_by_role("button", name="Validate", exact=True).click()
     live_page.wait_for_selector("text=The catalog has errors")
     assert live_page.locator("table.usa-table").count() >= 2
     assert_no_axe_violations(live_page)

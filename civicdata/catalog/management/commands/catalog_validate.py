@@ -6,6 +6,7 @@ Exit status: 0 valid (warnings allowed), 1 invalid, 2 unreadable (or not found /
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -21,7 +22,7 @@ class Command(BaseCommand):
     help = "Validate a data.json file or URL against DCAT-US (exit 0 valid, 1 invalid, 2 unreadable)."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("source", help="Path to a data.json file, or an http(s) URL.")
+        parser.add_argument("source", help="Path to a data.json file, an http(s) URL, or - for standard input.")
         parser.add_argument(
             "--profile",
             choices=list(PROFILES),
@@ -35,7 +36,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         source = options["source"]
-        read = read_source(source)
+        read = read_source(source, stdin=sys.stdin.buffer if source == "-" else None)
         if not read.ok:
             if options["format"] == "json":
                 self.stdout.write(json.dumps({"source": source, "read": read.to_dict(), "report": None}, indent=2))
