@@ -329,8 +329,10 @@ def _status_errors(
             errors.append(_("Choose why the request is declined."))
         elif reason == DeclineReason.DUPLICATE and (duplicate_of is None or duplicate_of.pk == request.pk):
             errors.append(_("Choose the request this one duplicates."))
-        elif reason == DeclineReason.ALREADY_AVAILABLE and not available_url.strip():
-            errors.append(_("Give the link where the data is already available."))
+        elif reason == DeclineReason.ALREADY_AVAILABLE and not available_url.strip().startswith(
+            ("https://", "http://")
+        ):
+            errors.append(_("Give the link (http or https) where the data is already available."))
         elif reason == DeclineReason.OTHER and not note.strip():
             errors.append(_("Explain the reason."))
     return errors

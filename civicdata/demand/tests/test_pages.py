@@ -182,3 +182,20 @@ def test_pages_are_translated_to_spanish():
     assert "Solicitudes de datos" in body
     assert "Pedir datos" in body
     assert "Más votos" in body
+
+
+def test_csv_cells_cannot_become_formulas():
+    """A title starting with "=" is written as text so a spreadsheet does not run it."""
+    make_request(title='=HYPERLINK("http://evil.example")')
+    body = b"".join(Client().get(reverse("demand:csv")).streaming_content).decode()
+    assert "'=HYPERLINK" in body
+
+
+def test_vote_redirect_stays_on_this_site():
+    """The `next` field cannot send people to another site."""
+    req = make_request()
+    client = _client_for(make_user())
+    response = client.post(reverse("demand:vote", args=[req.pk]), {"next": "/\\evil.example/"})
+    assert response["Location"] == req.get_absolute_url()
+    response = client.post(reverse("demand:vote", args=[req.pk]), {"next": "/requests/?sort=new", "action": "unvote"})
+    assert response["Location"] == "/requests/?sort=new"
