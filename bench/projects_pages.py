@@ -277,6 +277,8 @@ def main() -> None:
         ("Project page `/projects/<slug>/`", detail_urls),
         ("Problem inventory `/projects/<slug>/problems/`", problem_urls),
         ("Plan with comments `/projects/<slug>/plan/`", plan_urls),
+        ("Programme view `/projects/programme/`", ["/projects/programme/"] * 20),
+        ("Programme API `/api/projects/programme`", ["/api/projects/programme"] * 20),
     ):
         times, queries = measure(client, urls)
         p50, p95 = statistics.median(times), pct(times, 0.95)

@@ -12,7 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from civicdata.projects import method
@@ -48,12 +49,13 @@ def summarise() -> ProgrammeSummary:
     summary.completed = totals["done"] or 0
     summary.people_reached = totals["reached"] or 0
 
-    now = timezone.now()
-    durations: dict[str, list[float]] = defaultdict(list)
-    for step, entered, left in StepRecord.objects.values_list("step", "entered_at", "left_at").iterator():
-        durations[step].append(((left or now) - entered).total_seconds() / 86400)
+    # Average time per step computed by the database; a step still in progress counts until now.
+    spent = ExpressionWrapper(
+        Coalesce("left_at", Value(timezone.now())) - F("entered_at"), output_field=DurationField()
+    )
+    averages = dict(StepRecord.objects.values_list("step").annotate(avg=Avg(spent)).values_list("step", "avg"))
     summary.average_days_in_step = {
-        s.value: round(sum(durations[s.value]) / len(durations[s.value]), 1) if durations[s.value] else 0.0
+        s.value: round(averages[s.value].total_seconds() / 86400, 1) if averages.get(s.value) else 0.0
         for s in method.STEP_ORDER
     }
     summary.collaborators_by_sector = dict(
@@ -98,11 +100,12 @@ class ProjectRow:
 
 
 def project_rows() -> list[ProjectRow]:
-    """One row per project with its counts, in four queries."""
-    projects = list(
-        Project.objects.select_related("organization")
-        .annotate(n_interventions=Count("interventions", distinct=True))
-        .order_by("organization__name", "title")
+    """One row per project with its counts, in five queries (plain values, no model instances)."""
+    interventions = dict(
+        Intervention.objects.values_list("project").annotate(n=Count("id")).values_list("project", "n")
+    )
+    projects = Project.objects.order_by("organization__name", "title").values_list(
+        "pk", "slug", "title", "organization__name", "current_step", "status", "iteration", "users_reached"
     )
     stakeholders = dict(Stakeholder.objects.values_list("project").annotate(n=Count("id")).values_list("project", "n"))
     entered = dict(StepRecord.objects.filter(left_at__isnull=True).values_list("project", "entered_at"))
@@ -115,24 +118,23 @@ def project_rows() -> list[ProjectRow]:
             met[project_id][0] += 1
     now = timezone.now()
     rows = []
-    for p in projects:
-        since = entered.get(p.pk)
+    for pk, slug, title, organization, step, status, iteration, reached in projects:
+        since = entered.get(pk)
+        active = status != ProjectStatus.COMPLETED
         rows.append(
             ProjectRow(
-                slug=p.slug,
-                title=p.title,
-                organization=p.organization.name,
-                step=p.current_step,
-                status=p.status,
-                iteration=p.iteration,
-                days_in_current_step=round((now - since).total_seconds() / 86400, 1)
-                if since and not p.is_completed
-                else 0.0,
-                interventions=p.n_interventions,
-                stakeholders=stakeholders.get(p.pk, 0),
-                outcomes_met=met[p.pk][0],
-                outcomes_total=met[p.pk][1],
-                people_reached=p.users_reached,
+                slug=slug,
+                title=title,
+                organization=organization,
+                step=step,
+                status=status,
+                iteration=iteration,
+                days_in_current_step=round((now - since).total_seconds() / 86400, 1) if since and active else 0.0,
+                interventions=interventions.get(pk, 0),
+                stakeholders=stakeholders.get(pk, 0),
+                outcomes_met=met[pk][0],
+                outcomes_total=met[pk][1],
+                people_reached=reached,
             )
         )
     return rows

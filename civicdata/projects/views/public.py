@@ -348,7 +348,14 @@ def champions(request: HttpRequest) -> HttpResponse:
 def programme_view(request: HttpRequest) -> HttpResponse:
     """Programme overview: projects by step, time in step, collaborators, interventions, outcomes."""
     summary = programme.summarise()
-    rows = programme.project_rows()
+    # The full table is in the CSV and the API; the page shows it 50 rows at a time.
+    page = Paginator(programme.project_rows(), 50).get_page(request.GET.get("page"))
+    step_labels = dict(StepChoice.choices)
+    completed = str(ProjectStatus.COMPLETED.label)
+    rows = [
+        (row, completed if row.status == ProjectStatus.COMPLETED else step_labels.get(row.step, row.step))
+        for row in page
+    ]
     tactic_labels = dict(forms.TacticChoice.choices)
     return render(
         request,
@@ -356,6 +363,7 @@ def programme_view(request: HttpRequest) -> HttpResponse:
         {
             "summary": summary,
             "rows": rows,
+            "page": page,
             "step_labels": dict(StepChoice.choices),
             "tactic_labels": tactic_labels,
             "sector_labels": dict(forms.Sector.choices),
