@@ -248,3 +248,12 @@ def test_kind_from_filename():
     assert kind_from_filename("/tmp/311_export.xlsx") is LogKind.SERVICE_311
     assert kind_from_filename("search-log.csv") is LogKind.SEARCH
     assert kind_from_filename("export.csv") is None
+
+
+def test_utf16_export_with_bom_is_read():
+    """Spreadsheet programs save "Unicode text" as UTF-16 with a BOM; it reads like UTF-8."""
+    data = "Subject\tDate received\nÁrboles urbanos\t2021-02-03\n".encode("utf-16")
+    table = read_log(data, filename="log.txt")
+    [row] = parse_rows(table, propose_mapping(table.header), source="x")
+    assert row.description == "Árboles urbanos"
+    assert str(row.received_date) == "2021-02-03"
