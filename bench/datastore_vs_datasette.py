@@ -375,8 +375,10 @@ def main() -> None:
             f"{ratio(group_d, group_o)} faster (≥ 3×)",
         ),
         (
-            "streamed full CSV download of the 1M rows (ours: median of 5 after a warm-up; Datasette "
-            "`?_stream=on`: one run)",
+            (
+                "streamed full CSV download of the 1M rows (ours: median of 5 after a warm-up; Datasette "
+                "`?_stream=on`: one run)"
+            ),
             f"{csv_d:.0f} MB/s",
             f"{csv_o:.0f} MB/s",
             "(≥ 50 MB/s)",
