@@ -9,7 +9,8 @@ staff also see unpublished and non-public datasets.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,6 +55,49 @@ class SearchResult:
 
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+
+# Same text as migration 0003: the trigger that indexes one inserted dataset.
+SQLITE_INSERT_TRIGGER = """CREATE TRIGGER IF NOT EXISTS catalog_dataset_fts_ai AFTER INSERT ON catalog_dataset BEGIN
+        INSERT INTO catalog_dataset_fts(rowid, title, description, keyword, publisher)
+        VALUES (new.id, coalesce(new.title, ''), coalesce(new.description, ''), coalesce(new.keyword, ''),
+                new.publisher_name);
+    END"""
+
+
+@contextmanager
+def bulk_index_mode() -> Iterator[Callable[[list[int]], None]]:
+    """For large imports on SQLite: index new datasets in bulk instead of row by row.
+
+    Must run inside the caller's transaction. The per-row insert trigger is dropped for the duration
+    (the drop is part of the transaction, so no other connection ever sees the catalog without it) and
+    the yielded function indexes a batch of dataset ids with one INSERT … SELECT, about ten times faster.
+    On other databases it is a no-op (PostgreSQL indexes through its GIN expression index).
+    """
+    if _backend_cached() != "fts5":
+        yield lambda ids: None
+        return
+
+    def index(ids: list[int]) -> None:
+        if not ids:
+            return
+        with connection.cursor() as cursor:
+            for start in range(0, len(ids), 5000):
+                chunk = ids[start : start + 5000]
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(
+                    "INSERT INTO catalog_dataset_fts(rowid, title, description, keyword, publisher) "  # noqa: S608
+                    "SELECT id, coalesce(title, ''), coalesce(description, ''), coalesce(keyword, ''), "
+                    f"publisher_name FROM catalog_dataset WHERE id IN ({marks})",
+                    chunk,
+                )
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER IF EXISTS catalog_dataset_fts_ai")
+    try:
+        yield index
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(SQLITE_INSERT_TRIGGER)
 
 
 def _fts5_query(text: str) -> str:

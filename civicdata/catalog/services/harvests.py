@@ -38,6 +38,7 @@ from civicdata.catalog.models import (
     RevisionSource,
     RunStatus,
 )
+from civicdata.catalog.search import bulk_index_mode
 from civicdata.catalog.services.datasets import (
     _apply_flat,
     _insert_facets,
@@ -60,6 +61,15 @@ def _write_plan(plan: Plan, *, publisher: Organization, source: HarvestSource | 
     # New datasets: plain multi-row inserts (see bulkwrite.py), then their ids by identifier.
     new_items = [item for item in plan.items if item.action == Action.NEW]
     author_id = by.pk if getattr(by, "is_authenticated", False) else None
+    with bulk_index_mode() as index_for_search:
+        _write_new(new_items, index_for_search, publisher=publisher, source=source, now=now,
+                   revision_source=revision_source, author_id=author_id)  # fmt: skip
+    _write_changed(plan, source=source, by=by, now=now, revision_source=revision_source)
+    _write_withdrawn(plan, now=now, origin=origin)
+
+
+def _write_new(new_items: list, index_for_search: Any, *, publisher: Organization, source: HarvestSource | None,
+               now: Any, revision_source: str, author_id: int | None) -> None:  # fmt: skip
     for start in range(0, len(new_items), 5000):
         batch = new_items[start : start + 5000]
         flats = [pod.to_flat(item.source) for item in batch]
@@ -86,6 +96,7 @@ def _write_plan(plan: Plan, *, publisher: Organization, source: HarvestSource | 
         ids = dict(
             Dataset.objects.filter(identifier__in=[item.identifier for item in batch]).values_list("identifier", "id")
         )
+        index_for_search(list(ids.values()))
         insert_rows(
             Distribution,
             (
@@ -122,7 +133,10 @@ def _write_plan(plan: Plan, *, publisher: Organization, source: HarvestSource | 
                 for item in batch
             ),
         )
-    # Changed datasets (including restored ones).
+
+
+def _write_changed(plan: Plan, *, source: HarvestSource | None, by: Any, now: Any, revision_source: str) -> None:
+    """Changed datasets (including restored ones): updated in place, with a revision each."""
     changed = [item for item in plan.items if item.action == Action.CHANGED]
     for start in range(0, len(changed), 1000):
         batch = changed[start : start + 1000]
@@ -172,7 +186,10 @@ def _write_plan(plan: Plan, *, publisher: Organization, source: HarvestSource | 
         Dataset.objects.bulk_update([p[0] for p in pairs], fields, batch_size=200)
         _replace_children(pairs)
         DatasetRevision.objects.bulk_create(revisions, batch_size=BULK_BATCH)
-    # Gone upstream: withdrawn, never deleted.
+
+
+def _write_withdrawn(plan: Plan, *, now: Any, origin: str) -> None:
+    """Gone upstream: withdrawn, never deleted."""
     withdrawn_ids = [item.existing_id for item in plan.withdrawn]
     for start in range(0, len(withdrawn_ids), BULK_BATCH):
         Dataset.objects.filter(pk__in=withdrawn_ids[start : start + BULK_BATCH]).update(

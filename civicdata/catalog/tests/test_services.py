@@ -208,3 +208,15 @@ def test_lone_surrogates_are_repaired_predictably():
     """A byte smuggled as a surrogate becomes its Windows-1252 character; other lone halves become U+FFFD."""
     assert pod.repair_surrogates({"t": "it\udc92s", "u": ["\ud800x"]}) == {"t": "it\u2019s", "u": ["\ufffdx"]}
     assert pod.repair_surrogates("\ud83d\ude00") == "\U0001f600"
+
+
+def test_imported_datasets_are_searchable_and_the_trigger_comes_back(publisher, staff):
+    """Bulk imports index datasets for full-text search; afterwards single saves are indexed again."""
+    from civicdata.catalog.search import SearchQuery, search_datasets
+
+    services.import_catalog(
+        publisher=publisher, document=pod_catalog(pod_dataset("i1", title="Zeppelin docks")), by=staff
+    )
+    assert [d.identifier for d in search_datasets(SearchQuery(text="zeppelin")).datasets] == ["i1"]
+    make_dataset(publisher, by=staff, identifier="i2", title="Zeppelin hangars")
+    assert search_datasets(SearchQuery(text="hangars")).total == 1
