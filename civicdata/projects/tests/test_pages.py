@@ -357,3 +357,21 @@ def test_focus_group_feedback_linked_to_its_activity(client):
     feedback = project.plan.comments.get()
     assert feedback.activity == activity
     assert feedback.section == "roles"
+
+
+def test_workspace_has_no_duplicate_field_ids(client):
+    """Forms repeated per use case have distinct ids, so each label names exactly one field."""
+    import re
+
+    org = f.make_org()
+    staff = f.make_staff(org)
+    project = f.make_project(org, staff)
+    services.advance_step(project, by=staff, override_reason="Focus area agreed before the project.")
+    project.refresh_from_db()
+    for title in ("First", "Second"):
+        services.add_use_case(project, title=title, by=staff)
+    client.force_login(staff)
+    html = client.get(reverse("projects:workspace", args=[project.slug])).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    duplicates = {i for i in ids if ids.count(i) > 1}
+    assert duplicates == set()

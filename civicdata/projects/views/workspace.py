@@ -73,6 +73,18 @@ def workspace(request: HttpRequest, slug: str) -> HttpResponse:
         )
     )
     plan = getattr(project, "plan", None) if hasattr(project, "plan") else None
+    feedback = list(PlanComment.objects.filter(plan=plan).select_related("activity")) if plan else []
+    interventions = list(project.interventions.prefetch_related("artefacts", "datasets"))
+    # Forms repeated per item get their own id prefix so every label points at exactly one field.
+    for uc in use_cases:
+        uc.persona_form = forms.PersonaForm(auto_id=f"uc{uc.pk}_persona_%s")
+        uc.story_form = forms.UserStoryForm(auto_id=f"uc{uc.pk}_story_%s")
+        uc.data_need_form = forms.DataNeedForm(auto_id=f"uc{uc.pk}_need_%s")
+    for comment in feedback:
+        comment.disposition_form = forms.DispositionForm(auto_id=f"fb{comment.pk}_%s")
+    for iv in interventions:
+        iv.reach_form = forms.ReachForm(auto_id=f"iv{iv.pk}_reach_%s")
+        iv.artefact_form = forms.ArtefactForm(auto_id=f"iv{iv.pk}_artefact_%s")
     context: dict[str, Any] = {
         "project": project,
         "definition": method.STEPS[method.Step(step)],
@@ -81,11 +93,13 @@ def workspace(request: HttpRequest, slug: str) -> HttpResponse:
         "record_form": forms.StepRecordForm(
             initial={f: getattr(record, f) for f in ("action", "engagement", "collaborators", "result")}
             if record
-            else None
+            else None,
+            auto_id="record_%s",
         ),
-        "advance_form": forms.AdvanceForm(),
+        "advance_form": forms.AdvanceForm(auto_id="advance_%s"),
         "settings_form": forms.ProjectSettingsForm(
-            initial={"title": project.title, "summary": project.summary, "problems_open": project.problems_open}
+            initial={"title": project.title, "summary": project.summary, "problems_open": project.problems_open},
+            auto_id="settings_%s",
         ),
         "evidence": evidence,
         "stakeholders": stakeholders,
@@ -93,8 +107,8 @@ def workspace(request: HttpRequest, slug: str) -> HttpResponse:
         "activities": list(project.activities.all()),
         "notes": list(project.notes.select_related("stakeholder")),
         "plan": plan,
-        "feedback": list(PlanComment.objects.filter(plan=plan).select_related("activity")) if plan else [],
-        "interventions": list(project.interventions.prefetch_related("artefacts", "datasets")),
+        "feedback": feedback,
+        "interventions": interventions,
         "metrics": list(project.metrics.all()),
         "hidden_problems": Problem.objects.filter(project=project).exclude(status="visible").count(),
         "problems": list(Problem.objects.filter(project=project, status="visible").order_by("-vote_count", "-id")[:20]),
@@ -112,7 +126,7 @@ def _workspace_forms(project, evidence, stakeholders, use_cases, plan) -> dict[s
         plan_initial = {f: getattr(plan, f) for f in services.PLAN_FIELDS}
         for c in method.AdoptionConstraint:
             plan_initial[f"constraint_{c.value}"] = (plan.constraints or {}).get(c.value, "")
-    return {
+    built = {
         "evidence": forms.EvidenceForm(),
         "request_log": forms.RequestLogForm(),
         "focus": forms.FocusAreaForm(evidence_choices=[(e.pk, e.title) for e in evidence]),
@@ -120,23 +134,21 @@ def _workspace_forms(project, evidence, stakeholders, use_cases, plan) -> dict[s
         "stakeholder": forms.StakeholderForm(),
         "note": forms.NoteForm(stakeholders=people),
         "use_case": forms.UseCaseForm(stakeholders=people),
-        "persona": forms.PersonaForm(),
-        "story": forms.UserStoryForm(),
-        "data_need": forms.DataNeedForm(),
         "select_use_case": forms.SelectUseCaseForm(use_cases=[(u.pk, u.title) for u in use_cases]),
         "plan": forms.PlanForm(initial=plan_initial),
         "comment_period": forms.CommentPeriodForm(),
         "plan_feedback": forms.PlanFeedbackForm(
             activities=[(a.pk, a.title) for a in project.activities.all() if a.step == "design"]
         ),
-        "disposition": forms.DispositionForm(),
         "intervention": forms.InterventionForm(),
-        "reach": forms.ReachForm(),
-        "artefact": forms.ArtefactForm(),
         "metric": forms.MetricForm(),
         "actual": forms.ActualForm(),
         "report": forms.ReportSummaryForm(initial={"summary": project.report_summary}),
     }
+    # Many forms share field names on this one page; give each its own id prefix.
+    for key, form in built.items():
+        form.auto_id = f"{key}_%s"
+    return built
 
 
 # ---------------------------------------------------------------- actions
