@@ -186,12 +186,27 @@ def list_unmet_topics(*, limit: int = 20) -> list[UnmetTopic]:
 # ---------------------------------------------------------------- charts
 
 
+def _month_range(first: str, last: str) -> list[str]:
+    year, month = int(first[:4]), int(first[5:7])
+    months = []
+    while f"{year:04d}-{month:02d}" <= last:
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
 def trend_spec(topics: list[Topic], *, title: str) -> dict[str, Any]:
-    """A Vega-Lite line chart of monthly demand for the given topics."""
+    """A Vega-Lite line chart of monthly demand for the given topics.
+
+    Months without demand are drawn as zero, so a line never bridges a gap as if demand had
+    continued; points are shown only while there are few months.
+    """
+    present = sorted({month for topic in topics for month in topic.by_month})
+    months = _month_range(present[0], present[-1]) if present else []
     values = [
-        {"month": month, "volume": volume, "topic": topic.label}
+        {"month": month, "volume": topic.by_month.get(month, 0), "topic": topic.label}
         for topic in topics
-        for month, volume in sorted(topic.by_month.items())
+        for month in months
     ]
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
@@ -199,7 +214,7 @@ def trend_spec(topics: list[Topic], *, title: str) -> dict[str, Any]:
         "width": 640,
         "height": 260,
         "data": {"values": values},
-        "mark": {"type": "line", "point": True},
+        "mark": {"type": "line", "point": len(months) <= 36, "interpolate": "linear"},
         "encoding": {
             "x": {"field": "month", "type": "temporal", "timeUnit": "yearmonth", "title": _("Month")},
             "y": {"field": "volume", "type": "quantitative", "title": _("Demand")},

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from civicdata.demand import services
+from civicdata.demand import queries, services
 
 DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
 
@@ -112,6 +112,15 @@ REQUESTS = [
         "housing",
         "Housing",
     ),
+    # A duplicate of the first request, merged into it below.
+    (
+        "Counts of cyclists per bike lane",
+        "How many people ride each bike lane, per hour if possible.",
+        "Advocacy for safer streets.",
+        "resident",
+        "transportation",
+        "Transportation",
+    ),
 ]
 
 COMMENTS = [
@@ -174,7 +183,7 @@ def load(rng: random.Random, stdout: Any) -> None:
         created.append(request)
 
     # Walk requests through every status (new ones stay new).
-    dataset = Dataset.objects.filter(is_published=True).order_by("pk").first()
+    services.merge_requests(created[12], into=created[0], by=staff, message="Same request as “Bike lane counts”.")
     services.change_status(
         created[1], by=staff, to_status="under_review", message="We are checking with the department."
     )
@@ -200,13 +209,14 @@ def load(rng: random.Random, stdout: Any) -> None:
         decline_reason="other",
         decline_note="Signal timing plans are managed by the state.",
     )
+    candidates = queries.matching_datasets(f"{created[0].title} bike lane")
+    dataset = candidates[0] if candidates else Dataset.objects.filter(is_published=True).order_by("pk").first()
     if dataset is not None:
         services.change_status(
             created[0], by=staff, to_status="published", datasets=[dataset], message="The data is now in the catalog."
         )
     else:
         stdout.write("demand demo: no published dataset, so no request is shown as published.")
-    services.merge_requests(created[10], into=created[0] if dataset is None else created[1], by=staff)
     services.assign_request(created[3], by=staff, publisher=organizations.get("housing"), owner=staff)
     services.add_internal_note(created[3], by=staff, body="Court data: check with the clerk about sharing terms.")
 
