@@ -375,3 +375,26 @@ def test_workspace_has_no_duplicate_field_ids(client):
     ids = re.findall(r'\sid="([^"]+)"', html)
     duplicates = {i for i in ids if ids.count(i) > 1}
     assert duplicates == set()
+
+
+def test_intervention_added_with_dataset_and_activity(client):
+    """The workspace links a new intervention to a catalog dataset and to the activity that delivered it."""
+    from civicdata.catalog.models import Dataset
+
+    org = f.make_org()
+    staff = f.make_staff(org)
+    project = f.make_project(org, staff)
+    for _ in range(3):
+        project = services.advance_step(project, by=staff, override_reason="Earlier steps were run on paper.")
+    dataset = Dataset.objects.create(publisher=org, name="crash-data", identifier="city-crashes", title="Crashes")
+    activity = services.add_activity(
+        project, step="implement", tactic="low_tech_outreach", kind="event", title="Poster day", by=staff
+    )
+    client.force_login(staff)
+    client.post(
+        reverse("projects:workspace_action", args=[project.slug, "intervention"]),
+        {"tactic": "low_tech_outreach", "title": "Posters", "datasets": "city-crashes", "activities": [activity.pk]},
+    )
+    intervention = project.interventions.get()
+    assert list(intervention.datasets.all()) == [dataset]
+    assert list(intervention.activities.all()) == [activity]

@@ -352,9 +352,11 @@ def _act_intervention(request: HttpRequest, project: Any) -> Callable[[], Any] |
     if data is None:
         return None
     keys = _keys(request.POST.get("datasets", ""))
+    activity_ids = [int(i) for i in request.POST.getlist("activities") if i.isdigit()]
 
     def run() -> Any:
-        return services.add_intervention(project, datasets=catalog_links.find_datasets(keys), by=request.user, **data)
+        datasets = catalog_links.find_datasets(keys)
+        return services.add_intervention(project, datasets=datasets, activity_ids=activity_ids, by=request.user, **data)
 
     return run
 
