@@ -199,3 +199,18 @@ def test_vote_redirect_stays_on_this_site():
     assert response["Location"] == req.get_absolute_url()
     response = client.post(reverse("demand:vote", args=[req.pk]), {"next": "/requests/?sort=new", "action": "unvote"})
     assert response["Location"] == "/requests/?sort=new"
+
+
+def test_priorities_page_shows_requests_and_datasets_with_bounded_queries(client, django_assert_max_num_queries):
+    """Kickstart parity: open requests with votes beside published datasets, queries independent of size."""
+    from civicdata.demand.tests.factories import make_public_dataset
+
+    staff = make_user(staff=True)
+    for number in range(20):
+        make_request(by=staff, title=f"Transit request {number}")
+    make_public_dataset("Transit stops")
+    client.force_login(make_user())
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("demand:priorities"), {"q": "transit"})
+    assert len(response.context["requests"]) == 20
+    assert [str(d) for d in response.context["datasets"]] == ["Transit stops"]
