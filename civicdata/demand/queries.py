@@ -47,6 +47,8 @@ def filter_requests(
         from civicdata.accounts.models import Organization
 
         org_id = Organization.objects.filter(slug=publisher).values_list("pk", flat=True).first()
+        if org_id is None:
+            return queryset.none()
         queryset = queryset.filter(Q(publisher_id=org_id) | Q(assigned_publisher_id=org_id))
     return queryset.order_by(*SORTS.get(sort, SORTS["votes"]))
 

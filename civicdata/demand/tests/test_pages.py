@@ -214,3 +214,10 @@ def test_priorities_page_shows_requests_and_datasets_with_bounded_queries(client
         response = client.get(reverse("demand:priorities"), {"q": "transit"})
     assert len(response.context["requests"]) == 20
     assert [str(d) for d in response.context["datasets"]] == ["Transit stops"]
+
+
+def test_unknown_department_filter_matches_nothing():
+    """Filtering by a department that does not exist lists nothing (not the unassigned requests)."""
+    make_request()
+    response = Client().get(reverse("demand:list"), {"publisher": "no-such-department"})
+    assert response.context["page"].paginator.count == 0
