@@ -170,17 +170,35 @@ def validate_catalog(
 
     ctx = build_context(datasets, spec, now) if checks else None
     findings = report.findings
+    item_fast = cp.item_fast
+    # The hot loop: one compiled check per dataset, everything else only when something is found.
     for index, ds in enumerate(datasets):
-        ds_prefix = f"{prefix}/{index}"
-        if isinstance(ds, str):  # DCAT-US 3.0 allows a dataset given by IRI only
+        try:
+            item_fast(ds)
+            failed = False
+        except Exception:  # any failure of generated code means "look closer" (see dataset_schema_errors)
+            failed = True
+        if type(ds) is dict:
+            identifier = ds.get("identifier")
+            title = ds.get("title")
+            if type(identifier) is not str:
+                identifier = None
+            if type(title) is not str:
+                title = None
+        elif isinstance(ds, str):  # DCAT-US 3.0 allows a dataset given by IRI only
             identifier, title = ds, None
         else:
-            identifier, title = _text(ds, "identifier"), _text(ds, "title")
-        errors = dataset_schema_errors(cp, ds)
-        error_findings: list[Finding] = []
-        if errors:
-            error_findings = _schema_findings(errors, prefix=ds_prefix, index=index, identifier=identifier, title=title)
-            findings.extend(error_findings)
+            identifier = title = None
+        ds_prefix = f"{prefix}/{index}"
+        pointers = _NONE
+        if failed:
+            errors = dataset_schema_errors(cp, ds)
+            if errors:
+                error_findings = _schema_findings(
+                    errors, prefix=ds_prefix, index=index, identifier=identifier, title=title
+                )
+                findings.extend(error_findings)
+                pointers = frozenset(f.pointer for f in error_findings)
         if ctx is not None:
             findings.extend(
                 dataset_warnings(
@@ -190,7 +208,7 @@ def validate_catalog(
                     prefix=ds_prefix,
                     identifier=identifier,
                     title=title,
-                    schema_error_pointers=frozenset(f.pointer for f in error_findings) if error_findings else _NONE,
+                    schema_error_pointers=pointers,
                 )
             )
     return report
