@@ -6,7 +6,7 @@ paragraph they can share. Pure Python, no Django.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from civicdata.projects.method import REFINE_TACTICS, gettext_noop, tactic
@@ -96,12 +96,34 @@ def missing_sections(answers: Mapping[str, str]) -> list[str]:
     return [key for key in SECTION_KEYS if not (answers.get(key) or "").strip()]
 
 
-def build_pitch(answers: Mapping[str, str], *, tactic_codes: list[str] | None = None) -> str:
+PITCH_TEMPLATE = gettext_noop(
+    "Residents could use information held by the city to make progress on {focus_area}, which matters "
+    "because {potential_impacts}. We will {tactics} to listen to {data_requesters} and find concrete ways "
+    "for them to use {data_supply}. Then we will {next_steps}, adjusting the plan to what we hear."
+)
+PLACEHOLDERS = {
+    "focus_area": gettext_noop("focus area"),
+    "potential_impacts": gettext_noop("impact"),
+    "tactics": gettext_noop("refining tactic"),
+    "data_requesters": gettext_noop("data requesters"),
+    "data_supply": gettext_noop("our data supply"),
+    "next_steps": gettext_noop("next steps"),
+}
+
+
+def build_pitch(
+    answers: Mapping[str, str],
+    *,
+    tactic_codes: list[str] | None = None,
+    translate: Callable[[str], str] = lambda text: text,
+    conjunction: str = "and",
+) -> str:
     """Assemble the worksheet answers into a one-paragraph pitch.
 
     Blank sections appear as bracketed placeholders so the gap is visible rather than hidden.
     ``tactic_codes`` (Refine tactic codes) name the chosen tactics; when empty, the free-text
-    ``tactics`` answer is used instead. Raises :class:`WorksheetError` on unknown keys or codes.
+    ``tactics`` answer is used instead. ``translate`` localises the template, placeholders and tactic
+    names (pages pass Django's gettext). Raises :class:`WorksheetError` on unknown keys or codes.
     """
     unknown = sorted(set(answers) - set(SECTION_KEYS))
     if unknown:
@@ -111,25 +133,19 @@ def build_pitch(answers: Mapping[str, str], *, tactic_codes: list[str] | None = 
         if code not in refine_codes:
             raise WorksheetError(f"Not a Refine tactic: {code}")
 
-    def part(key: str, placeholder: str) -> str:
+    def part(key: str) -> str:
         value = " ".join((answers.get(key) or "").split())
-        return value.rstrip(".") if value else f"[{placeholder}]"
+        return value.rstrip(".") if value else f"[{translate(PLACEHOLDERS[key])}]"
 
+    values = {key: part(key) for key in PLACEHOLDERS}
     if tactic_codes:
-        tactics_text = _join([tactic(code).label.lower() for code in tactic_codes])
-    else:
-        tactics_text = part("tactics", "refining tactic")
-    return (
-        f"Residents could use information held by the city to make progress on "
-        f"{part('focus_area', 'focus area')}, which matters because "
-        f"{part('potential_impacts', 'impact')}. "
-        f"We will {tactics_text} to listen to {part('data_requesters', 'data requesters')} "
-        f"and find concrete ways for them to use {part('data_supply', 'our data supply')}. "
-        f"Then we will {part('next_steps', 'next steps')}, adjusting the plan to what we hear."
-    )
+        names = [translate(tactic(code).label).lower() for code in tactic_codes]
+        values["tactics"] = _join(names, conjunction)
+    # str.format only substitutes; braces typed by a person are in the values, never in the template.
+    return translate(PITCH_TEMPLATE).format(**values)
 
 
-def _join(items: list[str]) -> str:
+def _join(items: list[str], conjunction: str) -> str:
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return ", ".join(items[:-1]) + f" {conjunction} " + items[-1]

@@ -398,3 +398,22 @@ def test_intervention_added_with_dataset_and_activity(client):
     intervention = project.interventions.get()
     assert list(intervention.datasets.all()) == [dataset]
     assert list(intervention.activities.all()) == [activity]
+
+
+def test_worksheet_pitch_in_spanish(client):
+    """The printable pitch follows the page language, with tactic names translated."""
+    from pathlib import Path
+
+    mo = Path(__file__).resolve().parent.parent / "locale" / "es" / "LC_MESSAGES" / "django.mo"
+    if not mo.exists():
+        pytest.skip("Spanish catalog not compiled (run `civicdata compile_translations`)")
+    project = f.make_project()
+    staff = project.organization.memberships.get().user
+    services.save_worksheet(
+        project, answers={"focus_area": "el calor"}, tactic_codes=["scope_a_thon", "consult_public"], by=staff
+    )
+    client.force_login(staff)
+    html = client.get(reverse("projects:worksheet", args=[project.slug]), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "avanzar en el calor" in html
+    assert "organizar un scope-a-thon y consultar al público" in html
+    assert "[solicitantes de datos]" in html

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -513,7 +514,7 @@ def refine_worksheet(request: HttpRequest, slug: str) -> HttpResponse:
             "sections": [
                 (s, forms.WORKSHEET_LABELS[s.key], answers.get(s.key, "")) for s in worksheet.WORKSHEET_SECTIONS
             ],
-            "pitch": worksheet.build_pitch(answers, tactic_codes=codes),
+            "pitch": worksheet.build_pitch(answers, tactic_codes=codes, translate=gettext, conjunction=gettext("and")),
             "missing": worksheet.missing_sections(answers),
         },
     )
