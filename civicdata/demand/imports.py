@@ -8,6 +8,7 @@ fingerprint), and then drops the stored file.
 from __future__ import annotations
 
 import hashlib
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +22,7 @@ from civicdata.demand import logs, permissions
 from civicdata.demand.models import DemandItem, DemandKind, LogImport, LogImportStatus
 
 FINGERPRINT_BATCH = 500
+logger = logging.getLogger(__name__)
 
 
 def _limits() -> tuple[int, int]:
@@ -172,6 +174,7 @@ def confirm_log_import(log_import: LogImport, *, by: Any) -> LogImport:
         locked.imported_at = timezone.now()
         locked.content = None
         locked.save()
+        transaction.on_commit(_refresh_topics)
         record_write(
             actor=by,
             action="demand.import_log",
@@ -179,6 +182,16 @@ def confirm_log_import(log_import: LogImport, *, by: Any) -> LogImport:
             after={"imported": len(items), "duplicates": duplicates, "skipped": skipped},
         )
     return locked
+
+
+def _refresh_topics() -> None:
+    """New demand changes the topics: recompute them in the background worker."""
+    from civicdata.demand.tasks import recompute_demand_topics
+
+    try:
+        recompute_demand_topics.enqueue()
+    except Exception:  # no queue available: staff can still recompute from the analytics page
+        logger.exception("demand: could not enqueue topic recomputation")
 
 
 def cancel_log_import(log_import: LogImport, *, by: Any) -> LogImport:
