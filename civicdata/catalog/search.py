@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from civicdata.accounts.models import Organization
@@ -200,17 +200,30 @@ def _order(queryset: QuerySet[Dataset], sort: str, ranked: bool) -> QuerySet[Dat
 
 
 def facet_counts(queryset: QuerySet[Dataset], facets: Sequence[str] = FACETS) -> dict[str, list[tuple[str, int]]]:
-    """The most frequent values of each facet among `queryset`, with counts."""
-    ids = queryset.order_by().values("id")
-    counts: dict[str, list[tuple[str, int]]] = {}
-    for facet in facets:
-        rows = (
-            DatasetFacet.objects.filter(facet=facet, dataset_id__in=ids)
-            .values("value")
-            .annotate(n=Count("id"))
-            .order_by("-n", "value")[:FACET_LIMIT]
-        )
-        counts[facet] = [(row["value"], row["n"]) for row in rows]
+    """The most frequent values of each facet among `queryset`, with counts.
+
+    One query for all facets: the matching datasets' facet rows are grouped once and a window function
+    keeps the top values of each facet, instead of one pass over the facet table per facet.
+    """
+    wanted = [facet for facet in facets if facet in FACETS]
+    counts: dict[str, list[tuple[str, int]]] = {facet: [] for facet in wanted}
+    if not wanted:
+        return counts
+    inner_sql, inner_params = queryset.order_by().values("id").query.sql_with_params()
+    table = DatasetFacet._meta.db_table
+    marks = ", ".join(["%s"] * len(wanted))
+    sql = (
+        "SELECT facet, value, n FROM ("  # noqa: S608 - fixed table names, bound parameters
+        " SELECT facet, value, COUNT(*) AS n,"
+        " ROW_NUMBER() OVER (PARTITION BY facet ORDER BY COUNT(*) DESC, value) AS position"
+        f" FROM {table} WHERE facet IN ({marks}) AND dataset_id IN ({inner_sql})"
+        " GROUP BY facet, value"
+        ") ranked WHERE position <= %s ORDER BY facet, position"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*wanted, *inner_params, FACET_LIMIT))
+        for facet, value, n in cursor.fetchall():
+            counts[facet].append((value, n))
     return counts
 
 
