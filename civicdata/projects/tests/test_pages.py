@@ -49,7 +49,7 @@ def test_project_page_is_bounded_and_shows_all_sections(client, django_assert_ma
     project, _staff = walk
     for i in range(20):
         Problem.objects.create(project=project, title=f"P{i}", vote_count=i)
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(18):
         response = client.get(project.get_absolute_url())
     html = response.content.decode()
     assert response.status_code == 200
