@@ -77,8 +77,23 @@ class ReportForm(forms.Form):
     note = forms.CharField(label=_("Anything to add?"), required=False, max_length=500)
 
 
+def _request_by_number(number: int | None, *, exclude: DataRequest | None) -> DataRequest | None:
+    """The request with this number (never the one being edited), or a validation error."""
+    if number is None:
+        return None
+    found = DataRequest.objects.filter(pk=number, merged_into__isnull=True).first()
+    if found is None or (exclude is not None and found.pk == exclude.pk):
+        raise forms.ValidationError(_("There is no other open request number %(number)s.") % {"number": number})
+    return found
+
+
 class StatusForm(forms.Form):
-    """Triage: the new status with what that status requires."""
+    """Triage: the new status with what that status requires.
+
+    Datasets are offered as a short list of likely matches (plus those already linked) with a
+    free field for any other, and requests are named by number: a select listing every dataset or
+    request would not scale to a real catalog.
+    """
 
     to_status = forms.ChoiceField(label=_("New status"), choices=RequestStatus.choices)
     message = forms.CharField(
@@ -91,12 +106,16 @@ class StatusForm(forms.Form):
         label=_("Datasets that fulfil it (published, or planned: published automatically later)"),
         required=False,
         queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    other_datasets = forms.CharField(
+        label=_("Other datasets (short names or identifiers, separated by commas)"), required=False
     )
     decline_reason = forms.ChoiceField(
         label=_("Reason (declined)"), required=False, choices=[("", "—"), *DeclineReason.choices]
     )
-    duplicate_of = forms.ModelChoiceField(
-        label=_("Duplicate of request (duplicate)"), required=False, queryset=DataRequest.objects.none()
+    duplicate_of = forms.IntegerField(
+        label=_("Number of the request it duplicates (duplicate)"), required=False, min_value=1
     )
     available_url = forms.URLField(label=_("Where it is available (already available)"), required=False)
     decline_note = forms.CharField(
@@ -106,12 +125,35 @@ class StatusForm(forms.Form):
     def __init__(self, *args: object, request_obj: DataRequest | None = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         from civicdata.catalog.models import Dataset
+        from civicdata.demand.queries import matching_datasets
 
-        self.fields["datasets"].queryset = Dataset.objects.filter(withdrawn_at__isnull=True).order_by("title")
-        others = DataRequest.objects.filter(merged_into__isnull=True).order_by("-created_at")
+        self.request_obj = request_obj
+        suggested: set[int] = set()
         if request_obj is not None:
-            others = others.exclude(pk=request_obj.pk)
-        self.fields["duplicate_of"].queryset = others
+            suggested = {d.pk for d in matching_datasets(f"{request_obj.title} {request_obj.description}", limit=10)}
+            suggested |= set(request_obj.fulfilling_datasets.values_list("pk", flat=True))
+        self.fields["datasets"].queryset = Dataset.objects.filter(pk__in=suggested, withdrawn_at__isnull=True)
+
+    def clean_duplicate_of(self) -> DataRequest | None:
+        return _request_by_number(self.cleaned_data.get("duplicate_of"), exclude=self.request_obj)
+
+    def clean(self) -> dict:
+        from django.db.models import Q
+
+        from civicdata.catalog.models import Dataset
+
+        data = super().clean()
+        chosen = list(data.get("datasets") or [])
+        names = [name.strip() for name in (data.get("other_datasets") or "").split(",") if name.strip()]
+        if names:
+            found = list(Dataset.objects.filter(Q(name__in=names) | Q(identifier__in=names), withdrawn_at__isnull=True))
+            known = {d.name for d in found} | {d.identifier for d in found if d.identifier}
+            unknown = [name for name in names if name not in known]
+            if unknown:
+                self.add_error("other_datasets", _("No dataset is called: %(names)s.") % {"names": ", ".join(unknown)})
+            chosen += [d for d in found if d not in chosen]
+        data["all_datasets"] = chosen
+        return data
 
 
 class AssignForm(forms.Form):
@@ -142,15 +184,15 @@ class NoteForm(forms.Form):
 
 
 class MergeForm(forms.Form):
-    into = forms.ModelChoiceField(label=_("Merge into request"), queryset=DataRequest.objects.none())
+    into = forms.IntegerField(label=_("Number of the request to merge into"), min_value=1)
     message = forms.CharField(label=_("Message to followers"), required=False)
 
     def __init__(self, *args: object, request_obj: DataRequest | None = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        others = DataRequest.objects.filter(merged_into__isnull=True).order_by("-vote_count", "-created_at")
-        if request_obj is not None:
-            others = others.exclude(pk=request_obj.pk)
-        self.fields["into"].queryset = others
+        self.request_obj = request_obj
+
+    def clean_into(self) -> DataRequest | None:
+        return _request_by_number(self.cleaned_data.get("into"), exclude=self.request_obj)
 
 
 class PreferenceForm(forms.Form):

@@ -68,6 +68,10 @@ def triage(request: HttpRequest) -> HttpResponse:
     return render(request, "demand/staff_triage.html", {"page": page, "view": view, "today": today})
 
 
+def _errors(form: object) -> str:
+    return " ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
 def _triage_target(request: HttpRequest, pk: int) -> DataRequest:
     return get_object_or_404(DataRequest.objects.select_related("publisher", "assigned_publisher"), pk=pk)
 
@@ -79,7 +83,7 @@ def triage_status(request: HttpRequest, pk: int) -> HttpResponse:
     permissions.ensure_can_triage(request.user, data_request)
     form = StatusForm(request.POST, request_obj=data_request)
     if not form.is_valid():
-        messages.error(request, _("The status could not be changed: check the fields."))
+        messages.error(request, _("The status could not be changed: check the fields.") + " " + _errors(form))
         return HttpResponseRedirect(data_request.get_absolute_url() + "#triage")
     data = form.cleaned_data
     try:
@@ -93,7 +97,7 @@ def triage_status(request: HttpRequest, pk: int) -> HttpResponse:
             decline_note=data["decline_note"],
             duplicate_of=data["duplicate_of"],
             available_url=data["available_url"],
-            datasets=list(data["datasets"] or []),
+            datasets=data["all_datasets"],
         )
         messages.success(request, _("Status changed; the requester, voters and followers are told."))
     except (InvalidInput, Conflict) as exc:
@@ -139,7 +143,7 @@ def triage_merge(request: HttpRequest, pk: int) -> HttpResponse:
     permissions.ensure_can_triage(request.user, data_request)
     form = MergeForm(request.POST, request_obj=data_request)
     if not form.is_valid():
-        messages.error(request, _("Choose the request to merge into."))
+        messages.error(request, _("Choose the request to merge into.") + " " + _errors(form))
         return HttpResponseRedirect(data_request.get_absolute_url() + "#triage")
     try:
         survivor = services.merge_requests(

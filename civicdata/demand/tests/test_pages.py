@@ -221,3 +221,29 @@ def test_unknown_department_filter_matches_nothing():
     make_request()
     response = Client().get(reverse("demand:list"), {"publisher": "no-such-department"})
     assert response.context["page"].paginator.count == 0
+
+
+def test_triage_names_datasets_and_requests_without_giant_selects():
+    """Staff publish with a dataset named by its short name and merge by request number."""
+    from civicdata.demand.tests.factories import make_public_dataset
+
+    staff = make_user(staff=True)
+    client = _client_for(staff)
+    dataset = make_public_dataset("Noise complaints 2024")
+    req, dup = make_request(by=staff, title="Noise complaints"), make_request(by=staff, title="Noise data")
+    page = client.get(req.get_absolute_url())
+    assert "Noise complaints 2024" in page.content.decode()  # suggested as a likely match
+    response = client.post(reverse("demand:triage_merge", args=[dup.pk]), {"into": str(req.pk)})
+    assert response["Location"] == req.get_absolute_url()
+    bad = client.post(
+        reverse("demand:triage_status", args=[req.pk]),
+        {"to_status": "published", "other_datasets": "no-such"},
+        follow=True,
+    )
+    assert "No dataset is called: no-such." in bad.content.decode()
+    client.post(
+        reverse("demand:triage_status", args=[req.pk]), {"to_status": "published", "other_datasets": dataset.name}
+    )
+    req.refresh_from_db()
+    assert req.status == "published"
+    assert list(req.fulfilling_datasets.all()) == [dataset]
