@@ -22,7 +22,24 @@ logger = logging.getLogger(__name__)
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    """The front door: what the city publishes, what residents ask for, and where they can take part."""
+    from civicdata.catalog.search import visible_datasets
+    from civicdata.demand.models import OPEN_STATUSES
+    from civicdata.demand.queries import public_requests
+    from civicdata.projects.models import Project, ProjectStatus
+
+    datasets = visible_datasets(include_all=False)
+    open_requests = public_requests().filter(status__in=OPEN_STATUSES)
+    active_projects = Project.objects.filter(status=ProjectStatus.ACTIVE)
+    context = {
+        "dataset_count": datasets.count(),
+        "open_request_count": open_requests.count(),
+        "project_count": active_projects.count(),
+        "recent_datasets": datasets.select_related("publisher").order_by("-modified_at", "-pk")[:5],
+        "top_requests": open_requests.order_by("-vote_count", "-created_at")[:5],
+        "active_projects": active_projects.select_related("organization").order_by("-pk")[:3],
+    }
+    return render(request, "core/home.html", context)
 
 
 @never_cache

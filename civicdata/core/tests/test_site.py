@@ -87,3 +87,11 @@ def test_spanish_is_served_when_chosen(client):
     page = client.get("/")
     assert page.content.decode().count('lang="es"') >= 1
     assert "Buscar conjuntos de datos" in page.content.decode()
+
+
+def test_home_page_shows_figures_with_a_bounded_number_of_queries(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(8):
+        response = client.get("/")
+    assert response.status_code == 200
+    assert b"public datasets" in response.content
+    assert b"Most wanted data" in response.content
