@@ -29,6 +29,9 @@ def test_public_and_staff_pages_pass_axe(live_page, assert_no_axe_violations):
     staff = make_user(staff=True)
     req = make_request(by=make_user(), title="Street tree inventory", description="Species and condition")
     services.add_comment(req, by=staff, body="We are *looking* into it.")
+    from civicdata.demand.tests.factories import make_public_dataset
+
+    make_public_dataset("Street tree inventory 2024")  # offered as a checkbox in the triage form
     services.compute_topics()
     _sign_in(live_page, staff)
     for path in (
