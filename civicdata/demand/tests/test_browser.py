@@ -32,6 +32,9 @@ def test_public_and_staff_pages_pass_axe(live_page, assert_no_axe_violations):
     from civicdata.demand.tests.factories import make_public_dataset
 
     make_public_dataset("Street tree inventory 2024")  # offered as a checkbox in the triage form
+    for title in ("Bus stop benches", "Sidewalk repairs"):  # fill the release queue with rating forms
+        planned = make_request(by=staff, title=title)
+        services.change_status(planned, by=staff, to_status="under_review")
     services.compute_topics()
     _sign_in(live_page, staff)
     for path in (
