@@ -300,10 +300,12 @@ def main() -> None:
             "4",
             "--timeout",
             "600",
+            # Another gunicorn on the machine must not share (and stop) ours through the control socket.
+            "--no-control-socket",
         ],
         env={**env, "DATASTORE_MAX_CONCURRENT_QUERIES": "8", "DATASTORE_QUERY_TIMEOUT": "30"},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=(OUT / "gunicorn.log").open("w"),
         cwd=str(ROOT),
     )
     try:
