@@ -585,6 +585,7 @@ def save_chart(
 
 @transaction.atomic
 def delete_chart(chart: Chart, *, by: Any) -> None:
+    """Remove a saved chart (embeds of it then answer 404). One transaction with its audit entry."""
     record_write(actor=by, action="datastore.chart.delete", target=chart, before=snapshot(chart))
     chart.delete()
 
