@@ -34,6 +34,10 @@ def get_store() -> TableStore:
     with _lock:
         store = _stores.get(root)
         if store is None:
+            # DATA_DIR only changes between tests; close the stores of earlier folders.
+            for old in _stores.values():
+                old.close()
+            _stores.clear()
             store = TableStore(
                 root,
                 reader=ReaderConfig(
