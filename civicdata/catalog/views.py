@@ -84,7 +84,7 @@ def dataset_search(request: HttpRequest) -> HttpResponse:
         if values:
             facets.append({"name": facet, "title": FACET_TITLES[facet], "values": values})
     page = query.offset // PAGE_SIZE + 1
-    base_params = [(k, v) for k, v in request.GET.lists() for v in v if k != "page"]  # type: ignore[misc]
+    base_params = [(key, value) for key, values in request.GET.lists() if key != "page" for value in values]
     pages = {
         "previous": urlencode([*base_params, ("page", page - 1)]) if page > 1 else "",
         "next": urlencode([*base_params, ("page", page + 1)]) if query.offset + PAGE_SIZE < result.total else "",

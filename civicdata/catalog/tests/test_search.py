@@ -93,6 +93,8 @@ def test_search_page_renders_facets_with_bounded_queries(client, catalog, django
     content = response.content.decode()
     assert "Street trees" in content
     assert "Filter results" in content
+    # Facet links keep the current query and add the facet value.
+    assert 'href="?q=trees&amp;sort=relevance&amp;publisher=parks"' in content
 
 
 def test_zero_result_search_is_recorded_as_demand(client, catalog, monkeypatch):

@@ -33,6 +33,9 @@ class Command(BaseCommand):
             "--threads", str(options["threads"]),
             "--timeout", "120",
             "--access-logfile", "-",
+            # gunicorn 27 shares one control socket path between instances; two sites on one host
+            # (or a benchmark beside the demo) would stop each other through it.
+            "--no-control-socket",
         ]  # fmt: skip
         web = subprocess.Popen(command)  # noqa: S603
         try:
