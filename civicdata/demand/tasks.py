@@ -27,3 +27,18 @@ def email_notifications(notification_ids: list[int]) -> int:
     from civicdata.demand import services
 
     return services.send_notification_emails(notification_ids=notification_ids)
+
+
+@task
+def demand_daily_tick(reschedule: bool = True) -> int:
+    """The demand app's schedule: send the daily digests, then queue itself for the same time tomorrow."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from civicdata.demand import services
+
+    sent = services.send_daily_digests()
+    if reschedule:
+        demand_daily_tick.using(run_after=timezone.now() + timedelta(days=1)).enqueue()
+    return sent

@@ -16,5 +16,9 @@ class Command(BaseCommand):
         parser.add_argument("--max-tasks", type=int, default=0, help="Stop after this many tasks (0: never).")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from civicdata.core.schedule import ensure_periodic_tasks_queued
+
+        for path in ensure_periodic_tasks_queued():
+            self.stdout.write(f"Scheduled {path}")
         extra = ["--max-tasks", str(options["max_tasks"])] if options["max_tasks"] else []
         call_command("db_worker", "--interval", str(options["interval"]), "--no-startup-delay", *extra)
