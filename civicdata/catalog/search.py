@@ -244,6 +244,31 @@ def _fts5_ranked_page(queryset: QuerySet[Dataset], query: SearchQuery) -> list[D
     return [found[pk] for pk in ids if pk in found]
 
 
+def _indexed_counts(query: SearchQuery, facets: Sequence[str]) -> tuple[int, dict[str, list[tuple[str, int]]]]:
+    """Total and facet counts of a query computed on the facet index (same rules as matching_datasets)."""
+    import numpy as np
+
+    from civicdata.catalog.facetindex import facet_index
+
+    index = facet_index()
+    if query.text.strip() and _fts5_query(query.text):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rowid FROM catalog_dataset_fts WHERE catalog_dataset_fts MATCH %s", [_fts5_query(query.text)]
+            )
+            ids = np.fromiter((row[0] for row in cursor.fetchall()), dtype=np.int64)
+        ids = index.visible(np.unique(ids), include_all=query.include_all)
+    else:
+        ids = index.candidates(include_all=query.include_all)
+    for facet, values in query.filters.items():
+        if facet in FACETS:
+            for value in values[:5]:
+                ids = index.with_value(ids, facet, value)
+    if query.bbox is not None:
+        ids = index.within(ids, query.bbox)
+    return len(ids), index.counts(ids, [f for f in facets if f in FACETS], FACET_LIMIT)
+
+
 def matching_datasets(query: SearchQuery) -> tuple[QuerySet[Dataset], bool]:
     """The unordered datasets matching a query, and whether they carry a relevance `rank`."""
     queryset = visible_datasets(include_all=query.include_all)
@@ -256,15 +281,18 @@ def search_datasets(query: SearchQuery, *, facets: Sequence[str] = FACETS) -> Se
     """Run one search: filter, count, facet and fetch one page (publisher loaded with the rows)."""
     engine = _backend_cached()
     queryset, ranked = matching_datasets(query)
-    total = queryset.order_by().count()
+    if engine == "fts5":
+        # Totals and facet counts from the in-memory facet index (see facetindex.py); SQL fetches the page.
+        total, counts = _indexed_counts(query, facets)
+    else:
+        total = queryset.order_by().count()
+        counts = facet_counts(queryset, facets) if facets else {}
     if ranked and engine == "fts5" and query.sort == Sort.RELEVANCE:
         page = _fts5_ranked_page(queryset, query)
     else:
         ordered = _order(queryset, query.sort, ranked and engine == "postgres")
         page = list(ordered.select_related("publisher")[query.offset : query.offset + query.limit])
-    return SearchResult(
-        datasets=page, total=total, facets=facet_counts(queryset, facets) if facets else {}, backend=engine
-    )
+    return SearchResult(datasets=page, total=total, facets=counts, backend=engine)
 
 
 def publisher_labels(slugs: Sequence[str]) -> dict[str, str]:

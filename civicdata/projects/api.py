@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from civicdata.accounts.auth import signed_in
 from civicdata.core.pagination import paginate
@@ -408,7 +408,7 @@ def list_problems(request: HttpRequest, slug: str, cursor: str | None = None, li
 @router.post("/{slug}/problems", response={201: ProblemOut}, auth=signed_in, summary="Add a problem")
 def create_problem(request: HttpRequest, slug: str, payload: ProblemIn) -> tuple[int, Problem]:
     """Open while the project is in Find; otherwise 403 with the reason."""
-    return 201, services.post_problem(_project(slug), title=payload.title, body=payload.body, by=request.auth)
+    return Status(201, services.post_problem(_project(slug), title=payload.title, body=payload.body, by=request.auth))
 
 
 @router.post("/{slug}/problems/{problem_id}/vote", response=ProblemOut, auth=signed_in, summary="Vote for a problem")
@@ -424,7 +424,7 @@ def vote_problem(request: HttpRequest, slug: str, problem_id: int) -> Problem:
 def comment_problem(request: HttpRequest, slug: str, problem_id: int, payload: TextIn) -> tuple[int, dict]:
     problem = get_object_or_404(Problem, project__slug=slug, pk=problem_id, status=ProblemStatus.VISIBLE)
     comment = services.comment_on_problem(problem, body=payload.body, by=request.auth)
-    return 201, {"id": comment.pk}
+    return Status(201, {"id": comment.pk})
 
 
 def _plan(slug: str):
@@ -458,7 +458,7 @@ def comment_plan(request: HttpRequest, slug: str, payload: PlanCommentIn) -> tup
     """Only during the comment period; afterwards 403 with the closing date in the message.
     `section` is one of goal, activities, roles, timeline, stewardship, constraints, or empty."""
     comment = services.comment_on_plan(_plan(slug), body=payload.body, section=payload.section, by=request.auth)
-    return 201, {"id": comment.pk}
+    return Status(201, {"id": comment.pk})
 
 
 @router.post(
@@ -471,4 +471,4 @@ def intervention_feedback(request: HttpRequest, slug: str, intervention_id: int,
     """Open while the intervention's feedback channel is open."""
     intervention = get_object_or_404(Intervention, project__slug=slug, pk=intervention_id)
     fb = services.give_intervention_feedback(intervention, body=payload.body, by=request.auth)
-    return 201, {"id": fb.pk}
+    return Status(201, {"id": fb.pk})
