@@ -12,3 +12,8 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 WHITENOISE_USE_FINDERS = True
 ALLOWED_HOSTS = ["*"]
+
+# Without DATABASE_URL the suite runs on SQLite in memory; commands such as
+# `makemigrations --check` then work on a fresh clone before var/ exists.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["NAME"] = ":memory:"  # noqa: F405
