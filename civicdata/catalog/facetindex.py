@@ -1,0 +1,153 @@
+"""An in-memory facet index for dataset search: counts facets and totals with numpy instead of SQL.
+
+Counting facet values over tens of thousands of matching datasets costs SQLite hundreds of
+milliseconds (one index probe per facet row). This index keeps, per process, the facet rows as integer
+arrays in dataset order plus the visibility flags and bounding boxes of every dataset; a search then
+filters an array of candidate ids and counts with `numpy.bincount` in a few milliseconds. The index is
+rebuilt when the catalog changes (its stamp is the newest `updated_at`, the highest id and the row count).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import connection
+from django.db.models import Max
+
+from civicdata.catalog.models import PUBLIC_LEVELS, Dataset, DatasetFacet
+
+
+@dataclass(slots=True)
+class FacetIndex:
+    stamp: tuple
+    row_dataset: np.ndarray  # dataset id of each facet row
+    row_value: np.ndarray  # value id of each facet row
+    indptr: np.ndarray  # facet rows of dataset d are row_value[indptr[d]:indptr[d + 1]]
+    vocabulary: list[tuple[str, str]]  # value id -> (facet, value)
+    value_ids: dict[tuple[str, str], int]
+    public: np.ndarray  # bool per dataset id: in the public listing
+    alive: np.ndarray  # bool per dataset id: exists and not withdrawn
+    bbox: np.ndarray  # float (n, 4) per dataset id; NaN when no box
+
+    @property
+    def size(self) -> int:
+        return len(self.public)
+
+    def candidates(self, *, include_all: bool) -> np.ndarray:
+        """Ids of every dataset the searcher may see."""
+        return np.flatnonzero(self.alive if include_all else self.public)
+
+    def visible(self, ids: np.ndarray, *, include_all: bool) -> np.ndarray:
+        ids = ids[(ids >= 0) & (ids < self.size)]
+        return ids[(self.alive if include_all else self.public)[ids]]
+
+    def with_value(self, ids: np.ndarray, facet: str, value: str) -> np.ndarray:
+        """The ids among `ids` whose dataset has (facet, value)."""
+        value_id = self.value_ids.get((facet, value))
+        if value_id is None:
+            return ids[:0]
+        has = np.zeros(self.size, dtype=bool)
+        has[self.row_dataset[self.row_value == value_id]] = True
+        return ids[has[ids]]
+
+    def within(self, ids: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
+        west, south, east, north = box
+        boxes = self.bbox[ids]
+        keep = (boxes[:, 0] <= east) & (boxes[:, 2] >= west) & (boxes[:, 1] <= north) & (boxes[:, 3] >= south)
+        return ids[keep]
+
+    def counts(self, ids: np.ndarray, facets: Sequence[str], limit: int) -> dict[str, list[tuple[str, int]]]:
+        """Top `limit` values of each facet among the datasets `ids`, with counts."""
+        result: dict[str, list[tuple[str, int]]] = {facet: [] for facet in facets}
+        if len(ids) == 0 or not facets:
+            return result
+        starts, ends = self.indptr[ids], self.indptr[ids + 1]
+        lengths = ends - starts
+        total = int(lengths.sum())
+        if total == 0:
+            return result
+        # Row positions of all selected datasets without a Python loop: each dataset's start repeated over
+        # its length, plus the offset inside the run.
+        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+        tally = np.bincount(self.row_value[offsets], minlength=len(self.vocabulary))
+        wanted = set(facets)
+        order = np.argsort(-tally, kind="stable")
+        for value_id in order:
+            n = int(tally[value_id])
+            if n == 0:
+                break
+            facet, value = self.vocabulary[value_id]
+            if facet in wanted and len(result[facet]) < limit:
+                result[facet].append((value, n))
+        return result
+
+
+_lock = threading.Lock()
+_cached: dict[str, FacetIndex] = {}
+
+
+def current_stamp() -> tuple:
+    """Changes whenever a dataset is written (every write sets `updated_at` and rewrites its facet rows)."""
+    figures = Dataset.objects.aggregate(last=Max("updated_at"), top=Max("id"))
+    return (figures["last"], figures["top"], DatasetFacet.objects.aggregate(top=Max("id"))["top"])
+
+
+def build(stamp: tuple) -> FacetIndex:
+    """Read the facet table and dataset flags into arrays (about a second for 100k datasets)."""
+    size = (stamp[1] or 0) + 1
+    public = np.zeros(size, dtype=bool)
+    alive = np.zeros(size, dtype=bool)
+    bbox = np.full((size, 4), np.nan)
+    rows = Dataset.objects.values_list(
+        "id", "is_published", "withdrawn_at", "access_level", "bbox_west", "bbox_south", "bbox_east", "bbox_north"
+    )
+    public_levels = set(PUBLIC_LEVELS)
+    for pk, published, withdrawn_at, level, west, south, east, north in rows.iterator(chunk_size=10000):
+        if pk >= size:
+            continue
+        alive[pk] = withdrawn_at is None
+        public[pk] = withdrawn_at is None and bool(published) and level in public_levels
+        if west is not None:
+            bbox[pk] = (west, south, east, north)
+    vocabulary: list[tuple[str, str]] = []
+    value_ids: dict[tuple[str, str], int] = {}
+    datasets: list[int] = []
+    values: list[int] = []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT dataset_id, facet, value FROM {DatasetFacet._meta.db_table} ORDER BY dataset_id"  # noqa: S608
+        )
+        while batch := cursor.fetchmany(20000):
+            for dataset_id, facet, value in batch:
+                key = (facet, value)
+                value_id = value_ids.get(key)
+                if value_id is None:
+                    value_id = value_ids[key] = len(vocabulary)
+                    vocabulary.append(key)
+                datasets.append(dataset_id)
+                values.append(value_id)
+    row_dataset = np.asarray(datasets, dtype=np.int64)
+    keep = row_dataset < size
+    row_dataset = row_dataset[keep]
+    row_value = np.asarray(values, dtype=np.int64)[keep]
+    indptr = np.zeros(size + 1, dtype=np.int64)
+    np.add.at(indptr, row_dataset + 1, 1)
+    indptr = np.cumsum(indptr)
+    return FacetIndex(stamp, row_dataset, row_value, indptr, vocabulary, value_ids, public, alive, bbox)
+
+
+def facet_index() -> FacetIndex:
+    """The index for the catalog as it is now (rebuilt after any change, shared by threads)."""
+    key = f"{connection.vendor}:{connection.settings_dict.get('NAME')}"
+    stamp = current_stamp()
+    found = _cached.get(key)
+    if found is not None and found.stamp == stamp:
+        return found
+    with _lock:
+        found = _cached.get(key)
+        if found is None or found.stamp != stamp:
+            found = _cached[key] = build(stamp)
+    return found
