@@ -57,7 +57,10 @@ def setup_django(*, fresh: bool) -> None:
     os.environ["CATALOG_MAX_BYTES"] = str(1024 * 1024 * 1024)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicdata.settings.test")
     import django
+    from django.conf import settings
 
+    # The test profile keeps SQLite in memory; the benchmark needs its database file.
+    settings.DATABASES["default"]["NAME"] = str(OUT / "civicdata.sqlite3")
     django.setup()
     if fresh:
         from django.core.management import call_command

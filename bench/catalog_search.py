@@ -35,7 +35,10 @@ def setup_django() -> None:
     os.environ["DATABASE_URL"] = ""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicdata.settings.test")
     import django
+    from django.conf import settings
 
+    # The test profile keeps SQLite in memory; the benchmark needs its database file.
+    settings.DATABASES["default"]["NAME"] = str(OUT / "civicdata.sqlite3")
     django.setup()
 
 
