@@ -244,20 +244,29 @@ def _fts5_ranked_page(queryset: QuerySet[Dataset], query: SearchQuery) -> list[D
     return [found[pk] for pk in ids if pk in found]
 
 
-def _indexed_counts(query: SearchQuery, facets: Sequence[str]) -> tuple[int, dict[str, list[tuple[str, int]]]]:
-    """Total and facet counts of a query computed on the facet index (same rules as matching_datasets)."""
+def _indexed_search(
+    query: SearchQuery, facets: Sequence[str]
+) -> tuple[int, dict[str, list[tuple[str, int]]], list[int] | None]:
+    """Total, facet counts and (for relevance order) the page's ids, computed on the facet index with
+    the same rules as matching_datasets. FTS5 scores every match once (bm25); numpy filters and orders."""
     import numpy as np
 
     from civicdata.catalog.facetindex import facet_index
 
     index = facet_index()
-    if query.text.strip() and _fts5_query(query.text):
+    expression = _fts5_query(query.text) if query.text.strip() else ""
+    ranked_ids = ranked_scores = None
+    if expression:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT rowid FROM catalog_dataset_fts WHERE catalog_dataset_fts MATCH %s", [_fts5_query(query.text)]
+                "SELECT rowid, bm25(catalog_dataset_fts, 10.0, 1.0, 4.0, 2.0) FROM catalog_dataset_fts "
+                "WHERE catalog_dataset_fts MATCH %s",
+                [expression],
             )
-            ids = np.fromiter((row[0] for row in cursor.fetchall()), dtype=np.int64)
-        ids = index.visible(np.unique(ids), include_all=query.include_all)
+            rows = cursor.fetchall()
+        ranked_ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+        ranked_scores = np.fromiter((row[1] for row in rows), dtype=np.float64, count=len(rows))
+        ids = index.visible(np.unique(ranked_ids), include_all=query.include_all)
     else:
         ids = index.candidates(include_all=query.include_all)
     for facet, values in query.filters.items():
@@ -266,7 +275,15 @@ def _indexed_counts(query: SearchQuery, facets: Sequence[str]) -> tuple[int, dic
                 ids = index.with_value(ids, facet, value)
     if query.bbox is not None:
         ids = index.within(ids, query.bbox)
-    return len(ids), index.counts(ids, [f for f in facets if f in FACETS], FACET_LIMIT)
+    counts = index.counts(ids, [f for f in facets if f in FACETS], FACET_LIMIT)
+    page_ids = None
+    if ranked_ids is not None and query.sort == Sort.RELEVANCE:
+        keep = np.isin(ranked_ids, ids)
+        kept_ids, kept_scores = ranked_ids[keep], ranked_scores[keep]
+        # bm25 is lower-is-better; ties go to the newer dataset (higher id), like the SQL order.
+        order = np.lexsort((-kept_ids, kept_scores))
+        page_ids = [int(pk) for pk in kept_ids[order][query.offset : query.offset + query.limit]]
+    return len(ids), counts, page_ids
 
 
 def matching_datasets(query: SearchQuery) -> tuple[QuerySet[Dataset], bool]:
@@ -281,13 +298,17 @@ def search_datasets(query: SearchQuery, *, facets: Sequence[str] = FACETS) -> Se
     """Run one search: filter, count, facet and fetch one page (publisher loaded with the rows)."""
     engine = _backend_cached()
     queryset, ranked = matching_datasets(query)
+    page_ids = None
     if engine == "fts5":
-        # Totals and facet counts from the in-memory facet index (see facetindex.py); SQL fetches the page.
-        total, counts = _indexed_counts(query, facets)
+        # Totals, facet counts and the relevance order from the in-memory facet index (facetindex.py).
+        total, counts, page_ids = _indexed_search(query, facets)
     else:
         total = queryset.order_by().count()
         counts = facet_counts(queryset, facets) if facets else {}
-    if ranked and engine == "fts5" and query.sort == Sort.RELEVANCE:
+    if page_ids is not None:
+        found = Dataset.objects.select_related("publisher").in_bulk(page_ids)
+        page = [found[pk] for pk in page_ids if pk in found]
+    elif ranked and engine == "fts5" and query.sort == Sort.RELEVANCE:
         page = _fts5_ranked_page(queryset, query)
     else:
         ordered = _order(queryset, query.sort, ranked and engine == "postgres")

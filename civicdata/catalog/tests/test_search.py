@@ -112,3 +112,13 @@ def test_staff_see_drafts_on_the_page(client, catalog):
     client.force_login(make_user(staff=True))
     content = client.get("/datasets/", {"q": "inspections"}).content.decode()
     assert "Tree inspections draft" in content
+
+
+def test_relevance_puts_title_matches_first(catalog):
+    """A word in the title outranks the same word only in the description."""
+    parks = catalog["trees"].publisher
+    make_dataset(parks, identifier="desc", title="Harbour data", description="Mentions canal once.")
+    make_dataset(parks, identifier="title", title="Canal locks", description="Opening times.")
+    result = search_datasets(SearchQuery(text="canal"))
+    assert [d.identifier for d in result.datasets] == ["title", "desc"]
+    assert result.total == 2
