@@ -203,9 +203,9 @@ Data: {args.datasets:,} datasets replicated from the real federal agency catalog
 mix of valid and invalid records). Import = read + validate (non-federal profile) + plan + write datasets,
 distributions, facet rows and first revisions in one transaction. `/data.json` is measured in a fresh
 process through Django's test client (full middleware, streamed response), after one warm-up request.
-The machine was shared with other jobs during the run (1-minute load average {load:.1f} on {os.cpu_count()} cores
-when the import finished), so wall-clock times include waiting for a core; CPU time is what the import
-itself used.
+The machine is shared with other jobs (1-minute load average {load:.1f} on {os.cpu_count()} cores
+when the import finished); under load, wall-clock times include waiting for a core, while CPU time is
+what the import itself used.
 
 | step | result | target |
 |---|---|---|
