@@ -18,5 +18,8 @@ def realdata_path(relative: str) -> Path:
     """Path to a file under ../shared/realdata; skips the test with a clear reason when it is absent."""
     path = realdata_root() / relative
     if not path.exists():
-        pytest.skip(f"real data {relative} not found under {realdata_root()} (set CIVICDATA_REALDATA)")
+        pytest.skip(
+            f"real data {relative} not found under {realdata_root()} (set CIVICDATA_REALDATA)",
+            allow_module_level=True,
+        )
     return path
