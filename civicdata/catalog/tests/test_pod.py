@@ -4,24 +4,12 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 from pathlib import Path
 
 import pytest
 
 from civicdata.catalog import pod
-
-
-def realdata_path(relative: str) -> Path:
-    """Same behaviour as civicdata.core.testing.realdata_path, usable before the skeleton exists."""
-    try:
-        from civicdata.core.testing import realdata_path as shared
-
-        return shared(relative)
-    except ImportError:
-        root = os.environ.get("CIVICDATA_REALDATA") or Path(__file__).resolve().parents[4] / "shared" / "realdata"
-        return Path(root) / relative
-
+from civicdata.core.testing import realdata_path
 
 DATAJSON_DIRS = (
     "datajson/federal_agencies_2025-02",
