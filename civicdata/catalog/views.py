@@ -18,6 +18,7 @@ from civicdata.catalog.publishing import Listing, listing_queryset, listing_stat
 from civicdata.catalog.schemaorg import schema_org_dataset
 from civicdata.catalog.search import FACETS, SearchQuery, Sort, publisher_labels, query_for_user, search_datasets
 from civicdata.catalog.spatial import parse_bbox_text
+from civicdata.datastore.preview import preview_context
 
 PAGE_SIZE = 20
 FACET_TITLES = {
@@ -136,6 +137,7 @@ def dataset_detail(request: HttpRequest, key: str) -> HttpResponse:
         "json_ld": json.dumps(json_ld, ensure_ascii=False).replace("<", "\\u003c"),
         "can_edit": permissions.can_edit_dataset(request.user, dataset),
         "extras": {k: v for k, v in data.items() if k not in _SHOWN_FIELDS},
+        **preview_context(dataset, request.user),
     }
     return render(request, "catalog/dataset_detail.html", context)
 

@@ -327,6 +327,11 @@ def release_blockers(dataset: Dataset) -> list[str]:
         reasons.append(_("Fix the metadata problems listed on the edit page first."))
     if dataset.withdrawn_at is not None:
         reasons.append(_("The dataset was withdrawn; restore it by editing it first."))
+    # Tables loaded into the Data API may hold personal data that staff have not yet dropped, masked
+    # or justified (Project Open Data's PII checklist).
+    from civicdata.datastore.services import pii_blockers
+
+    reasons.extend(pii_blockers(dataset))
     return reasons
 
 
@@ -352,6 +357,10 @@ def publish_dataset(dataset: Dataset, *, by: Any) -> Dataset:
         record_write(
             actor=by, action="catalog.dataset.publish", target=locked, before=before, after=_audit_fields(locked)
         )
+        # Residents who asked for this data hear about it once the publication has committed.
+        from civicdata.demand.services import dataset_published
+
+        transaction.on_commit(lambda: dataset_published(dataset=locked))
     return locked
 
 
