@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from civicdata.accounts.tests.factories import make_organization, make_user
 from civicdata.catalog import services as catalog_services
@@ -59,7 +60,7 @@ def test_publishing_a_planned_dataset_fulfils_the_request_and_tells_voters():
         data_request,
         by=staff,
         to_status=RequestStatus.PLANNED,
-        target_date=dt.date.today() + dt.timedelta(days=30),
+        target_date=timezone.localdate() + dt.timedelta(days=30),
         datasets=[dataset],
     )
     catalog_services.set_release_checklist(
