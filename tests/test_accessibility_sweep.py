@@ -63,6 +63,14 @@ def demo_city(db):
 
 
 def test_public_pages_have_no_axe_violations(demo_city, live_page, assert_no_axe_violations):
+    from civicdata.datastore.models import DataTable
+
+    # Pages the crawl may not reach within its limit: a Data API table sorted on a column.
+    table = DataTable.objects.filter(version__gt=0).order_by("pk").first()
+    column = table.schema["fields"][0]["name"]
+    for path in (table.get_absolute_url(), f"{table.get_absolute_url()}?sort={column}"):
+        live_page.goto(path)
+        assert_no_axe_violations(live_page)
     visited = crawl(live_page, "/", assert_no_axe_violations)
     assert len(visited) >= 15, visited
 
