@@ -12,8 +12,6 @@ import argparse
 import datetime as dt
 import gc
 import os
-import platform
-import re
 import sys
 import time
 from pathlib import Path
@@ -22,6 +20,8 @@ import orjson
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from machine import describe  # noqa: E402  (bench/machine.py; scripts run from bench/)
 
 from civicdata.catalog.reading import read_catalog_file  # noqa: E402
 from civicdata.catalog.validation import validate_catalog  # noqa: E402
@@ -67,21 +67,7 @@ def build_catalog(n: int) -> dict:
 
 
 def machine() -> str:
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    try:
-        ram_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())[1])
-        ram = f"{ram_kb / 1024 / 1024:.0f} GB RAM"
-    except (OSError, TypeError):
-        ram = "RAM unknown"
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    return f"{os.cpu_count()} cores, {ram}, {cpu}, Python {platform.python_version()}; load average at start {load}"
+    return describe(with_load=True)
 
 
 def timed(fn):

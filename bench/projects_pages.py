@@ -12,14 +12,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import platform
 import random
-import re
 import shutil
 import statistics
 import sys
 import time
 from pathlib import Path
+
+from machine import describe  # bench/machine.py (scripts run from bench/)
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -29,20 +29,7 @@ TARGET_MS = 150.0
 
 
 def machine() -> str:
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    try:
-        ram_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())[1])
-        ram = f"{ram_kb / 1024 / 1024:.0f} GB RAM"
-    except (OSError, TypeError):
-        ram = "RAM unknown"
-    return f"{os.cpu_count()} cores, {ram}, {cpu}, Python {platform.python_version()}"
+    return describe(with_load=False)
 
 
 def setup_django() -> None:
