@@ -154,8 +154,13 @@ def _text_filter(queryset: QuerySet[Dataset], text: str, engine: str) -> tuple[Q
         from django.contrib.postgres.search import SearchQuery as PgQuery
         from django.contrib.postgres.search import SearchRank, SearchVector
 
+        # Same rule as FTS5: every word must appear, the last one as a prefix ("tree" finds "trees").
+        words = [word.lower() for word in _TOKEN.findall(text)[:12]]
+        if not words:
+            return queryset, False
+        raw = " & ".join([*(f"'{word}'" for word in words[:-1]), f"'{words[-1]}':*"])
         vector = SearchVector("title", "description", "keyword", "publisher_name", config="simple")
-        query = PgQuery(text, config="simple", search_type="websearch")
+        query = PgQuery(raw, config="simple", search_type="raw")
         return queryset.annotate(search=vector, rank=-SearchRank(vector, query)).filter(search=query), True
     condition = Q()
     for word in _TOKEN.findall(text)[:12]:
