@@ -15,7 +15,6 @@ import datetime as dt
 import http.client
 import json
 import os
-import platform
 import re
 import shutil
 import socket
@@ -34,19 +33,12 @@ PYTHON = ROOT / ".venv" / "bin" / "python"
 DOCS = ROOT / "docs" / "benchmarks.md"
 REPEAT = 30
 
+sys.path.insert(0, str(ROOT / "bench"))
+from machine import describe  # noqa: E402  (bench/machine.py)
+
 
 def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        mem_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
-        ram = f"{mem_kb / 1048576:.1f} GB RAM"
-    except (OSError, AttributeError):
-        ram = "unknown RAM"
-    return f"{os.cpu_count()} cores, {ram}, {cpu}, Python {platform.python_version()}"
+    return describe()
 
 
 def build_csv(target: Path, rows: int | None = None, size: int | None = None) -> Path:

@@ -7,35 +7,22 @@ Run directly to print the machine line: .venv/bin/python bench/demand_report.py
 from __future__ import annotations
 
 import os
-import platform
-import re
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+from machine import describe  # noqa: E402  (bench/machine.py)
+
 BENCHMARKS = ROOT / "docs" / "benchmarks.md"
 SECTION = "Demand"
 
 
 def machine() -> str:
     """Cores, RAM, CPU model and Python version of this machine."""
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    ram = "unknown RAM"
-    try:
-        ram_kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())[1])
-        ram = f"{ram_kb / 1024 / 1024:.0f} GB RAM"
-    except (OSError, TypeError):
-        pass
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return f"{cores} cores, {ram}, {cpu}, Python {platform.python_version()}"
+    return describe()
 
 
 def load_note() -> str:
