@@ -61,7 +61,7 @@ def choose_urlconf() -> str:
     from django.conf import settings
 
     try:
-        import civicdata.urls  # noqa: F401
+        import civicdata.site.urls  # noqa: F401
     except ImportError as exc:
         from django.urls import include, path
 

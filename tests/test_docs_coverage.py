@@ -19,7 +19,7 @@ def docs_text() -> str:
 
 
 def api_paths() -> list[str]:
-    from civicdata.api import api
+    from civicdata.site.api import api
 
     schema = api.get_openapi_schema()
     return sorted(schema["paths"])

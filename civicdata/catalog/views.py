@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from civicdata.accounts.models import Organization
-from civicdata.catalog import permissions, records, services
+from civicdata.catalog import permissions, records, services, signals
 from civicdata.catalog.models import AccessLevel, Dataset, Distribution
 from civicdata.catalog.publishing import Listing, listing_queryset, listing_state, stream_catalog
+from civicdata.catalog.registry import render_dataset_panels
 from civicdata.catalog.schemaorg import schema_org_dataset
 from civicdata.catalog.search import FACETS, SearchQuery, Sort, publisher_labels, query_for_user, search_datasets
 from civicdata.catalog.spatial import parse_bbox_text
-from civicdata.datastore.preview import preview_context
 
 PAGE_SIZE = 20
 FACET_TITLES = {
@@ -32,15 +32,6 @@ FACET_TITLES = {
 
 
 # --- search --------------------------------------------------------------------------------------
-
-
-def _record_zero_result(query: str, language: str) -> None:
-    # Zero-result searches are demand signals; the demand app records them when it offers the hook.
-    try:
-        from civicdata.demand.services import record_zero_result_search  # type: ignore[attr-defined]
-    except ImportError:
-        return
-    record_zero_result_search(query=query, language=language)
 
 
 def parse_search(request: HttpRequest) -> SearchQuery:
@@ -72,7 +63,10 @@ def dataset_search(request: HttpRequest) -> HttpResponse:
     query = parse_search(request)
     result = search_datasets(query)
     if query.text and result.total == 0 and query.offset == 0:
-        _record_zero_result(query.text, getattr(request, "LANGUAGE_CODE", "en"))
+        # Announced for the demand app, which counts unmet searches as requests for data.
+        signals.search_found_nothing.send(
+            sender=None, query=query.text, language=getattr(request, "LANGUAGE_CODE", "en")
+        )
     labels = publisher_labels([value for value, _n in result.facets.get("publisher", [])])
     access_labels = dict(AccessLevel.choices)
     facets = []
@@ -137,7 +131,8 @@ def dataset_detail(request: HttpRequest, key: str) -> HttpResponse:
         "json_ld": json.dumps(json_ld, ensure_ascii=False).replace("<", "\\u003c"),
         "can_edit": permissions.can_edit_dataset(request.user, dataset),
         "extras": {k: v for k, v in data.items() if k not in _SHOWN_FIELDS},
-        **preview_context(dataset, request.user),
+        # Panels from the apps above the catalog, e.g. the datastore's Data API preview.
+        "dataset_panels": render_dataset_panels(request, dataset),
     }
     return render(request, "catalog/dataset_detail.html", context)
 

@@ -1,10 +1,10 @@
-"""Site-wide pages: home, health check, staff overview (background tasks and audit log), error pages."""
+"""Site-wide plumbing pages: the health check and the error pages (the home page and staff pages live in
+`civicdata.site`)."""
 
 from __future__ import annotations
 
 import logging
 
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -12,34 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from civicdata.accounts import permissions
 from civicdata.core.api_errors import error_response
 from civicdata.core.errors import ActionRefused
-from civicdata.core.models import AuditEntry
 
 logger = logging.getLogger(__name__)
-
-
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    """The front door: what the city publishes, what residents ask for, and where they can take part."""
-    from civicdata.catalog.search import visible_datasets
-    from civicdata.demand.models import OPEN_STATUSES
-    from civicdata.demand.queries import public_requests
-    from civicdata.projects.models import Project, ProjectStatus
-
-    datasets = visible_datasets(include_all=False)
-    open_requests = public_requests().filter(status__in=OPEN_STATUSES)
-    active_projects = Project.objects.filter(status=ProjectStatus.ACTIVE)
-    context = {
-        "dataset_count": datasets.count(),
-        "open_request_count": open_requests.count(),
-        "project_count": active_projects.count(),
-        "recent_datasets": datasets.select_related("publisher").order_by("-modified_at", "-pk")[:5],
-        "top_requests": open_requests.order_by("-vote_count", "-created_at")[:5],
-        "active_projects": active_projects.select_related("organization").order_by("-pk")[:3],
-    }
-    return render(request, "core/home.html", context)
 
 
 @never_cache
@@ -59,31 +35,6 @@ def healthz(request: HttpRequest) -> HttpResponse:
             checks["database"] = "unavailable"
             status = 503
     return JsonResponse({"status": "ok" if status == 200 else "unavailable", "checks": checks}, status=status)
-
-
-@require_GET
-def staff(request: HttpRequest) -> HttpResponse:
-    """Staff overview: recent and failed background tasks."""
-    permissions.ensure_site_staff(request.user)
-    from django_tasks_db.models import DBTaskResult
-
-    results = DBTaskResult.objects.order_by("-enqueued_at")
-    status_filter = request.GET.get("status", "")
-    if status_filter:
-        results = results.filter(status=status_filter)
-    page = Paginator(results, 50).get_page(request.GET.get("page"))
-    return render(request, "core/staff.html", {"page": page, "status_filter": status_filter})
-
-
-@require_GET
-def audit_log(request: HttpRequest) -> HttpResponse:
-    permissions.ensure_site_admin(request.user)
-    entries = AuditEntry.objects.all()
-    query = request.GET.get("q", "").strip()
-    if query:
-        entries = entries.filter(action__icontains=query) | entries.filter(actor_label__icontains=query)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_log.html", {"page": page, "query": query})
 
 
 def _wants_json(request: HttpRequest) -> bool:

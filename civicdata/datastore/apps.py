@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class DatastoreConfig(AppConfig):
     name = "civicdata.datastore"
     label = "datastore"
+
+    def ready(self) -> None:
+        # The catalog sits below the datastore and never imports it: the datastore registers with it.
+        from civicdata.catalog.registry import register_dataset_panel, register_release_check
+        from civicdata.datastore import receivers
+
+        register_release_check(receivers.personal_data_release_check)
+        register_dataset_panel(receivers.data_api_panel)

@@ -1,5 +1,5 @@
 """What the catalog's dataset page shows for each table: the first rows, column summaries and saved
-charts. The catalog includes `datastore/_preview.html` with the context from `preview_context`."""
+charts. `receivers.data_api_panel` renders `datastore/_preview.html` with the context from `preview_context`."""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from civicdata.accounts.models import Organization, User
+from civicdata.catalog.models import Dataset
 from civicdata.projects import services
 from civicdata.projects.models import Project, StepRecord
 
@@ -39,11 +40,7 @@ def _org(slug: str, fallback: Organization) -> Organization:
     return Organization.objects.filter(slug=slug).first() or fallback
 
 
-def _datasets(n: int) -> list[Any]:
-    try:
-        from civicdata.catalog.models import Dataset
-    except ImportError:  # pragma: no cover - the catalog is always installed
-        return []
+def _datasets(n: int) -> list[Dataset]:
     return list(Dataset.objects.order_by("id")[:n])
 
 

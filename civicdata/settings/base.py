@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "civicdata.datastore",
     "civicdata.demand",
     "civicdata.projects",
+    "civicdata.site",
 ]
 
 MIDDLEWARE = [
@@ -57,7 +58,7 @@ MIDDLEWARE = [
     "civicdata.core.middleware.NullCharacterMiddleware",
 ]
 
-ROOT_URLCONF = "civicdata.urls"
+ROOT_URLCONF = "civicdata.site.urls"
 WSGI_APPLICATION = "civicdata.wsgi.application"
 
 TEMPLATES = [

@@ -6,7 +6,6 @@ Each function runs in one transaction and records staff writes in the audit log.
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from civicdata.accounts.models import Organization
 from civicdata.catalog import columns as layout
-from civicdata.catalog import pod, records
+from civicdata.catalog import pod, records, signals
 from civicdata.catalog.diffing import json_diff
 from civicdata.catalog.importing import (
     dataset_name,
@@ -40,10 +39,10 @@ from civicdata.catalog.models import (
     RevisionSource,
     UsageNote,
 )
+from civicdata.catalog.registry import registered_release_blockers
 from civicdata.core.audit import record_write
 from civicdata.core.errors import Conflict, InvalidInput
 
-log = logging.getLogger(__name__)
 BULK_BATCH = 500
 
 
@@ -327,11 +326,8 @@ def release_blockers(dataset: Dataset) -> list[str]:
         reasons.append(_("Fix the metadata problems listed on the edit page first."))
     if dataset.withdrawn_at is not None:
         reasons.append(_("The dataset was withdrawn; restore it by editing it first."))
-    # Tables loaded into the Data API may hold personal data that staff have not yet dropped, masked
-    # or justified (Project Open Data's PII checklist).
-    from civicdata.datastore.services import pii_blockers
-
-    reasons.extend(pii_blockers(dataset))
+    # Apps above the catalog add their own checks, e.g. the datastore's personal data pending review.
+    reasons.extend(registered_release_blockers(dataset))
     return reasons
 
 
@@ -357,10 +353,8 @@ def publish_dataset(dataset: Dataset, *, by: Any) -> Dataset:
         record_write(
             actor=by, action="catalog.dataset.publish", target=locked, before=before, after=_audit_fields(locked)
         )
-        # Residents who asked for this data hear about it once the publication has committed.
-        from civicdata.demand.services import dataset_published
-
-        transaction.on_commit(lambda: dataset_published(dataset=locked))
+        # Receivers (demand tells the residents who asked for this data) run once the publication has committed.
+        transaction.on_commit(lambda: signals.dataset_published.send(sender=Dataset, dataset=locked, by=by))
     return locked
 
 
@@ -420,26 +414,14 @@ def delete_usage_note(note: UsageNote, *, by: Any) -> None:
 def record_dataset_view(dataset: Dataset) -> None:
     """Count one page view. Nothing about the visitor is stored (no IP, no cookie)."""
     Dataset.objects.filter(pk=dataset.pk).update(view_count=F("view_count") + 1)
-    _demand_usage(dataset=dataset, kind="view")
+    signals.dataset_viewed.send(sender=Dataset, dataset=dataset)
 
 
 def record_distribution_download(distribution: Distribution) -> None:
     """Count one download through the catalog's redirect. Nothing about the visitor is stored."""
     Distribution.objects.filter(pk=distribution.pk).update(download_count=F("download_count") + 1)
     Dataset.objects.filter(pk=distribution.dataset_id).update(download_count=F("download_count") + 1)
-    _demand_usage(dataset=distribution.dataset, kind="download")
-
-
-def _demand_usage(*, dataset: Dataset, kind: str) -> None:
-    # The demand app is optional for the catalog: use its hook only when it exists.
-    try:
-        from civicdata.demand.services import record_usage  # type: ignore[attr-defined]
-    except ImportError:
-        return
-    try:
-        record_usage(dataset=dataset, kind=kind)
-    except TypeError:
-        log.debug("demand.record_usage has another signature; usage not forwarded")
+    signals.dataset_downloaded.send(sender=Distribution, dataset=distribution.dataset, distribution=distribution)
 
 
 # --- link checking and dashboard snapshots --------------------------------------------------------

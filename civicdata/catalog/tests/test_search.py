@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-import types
-
 import pytest
 
 from civicdata.accounts.tests.factories import make_organization, make_user
-from civicdata.catalog import search
+from civicdata.catalog import search, signals
 from civicdata.catalog.search import SearchQuery, Sort, search_datasets
 from civicdata.catalog.tests.factories import make_dataset
 
@@ -100,14 +97,20 @@ def test_search_page_renders_facets_with_bounded_queries(client, catalog, django
     assert 'href="?q=trees&amp;sort=relevance&amp;publisher=parks"' in content
 
 
-def test_zero_result_search_is_recorded_as_demand(client, catalog, monkeypatch):
-    """A search with no results calls the demand hook with the query and language."""
+def test_a_search_that_finds_nothing_is_announced(client, catalog):
+    """A first page with no results sends `search_found_nothing` with the query and language."""
     calls = []
-    module = types.ModuleType("civicdata.demand.services")
-    module.record_zero_result_search = lambda **kwargs: calls.append(kwargs)
-    monkeypatch.setitem(sys.modules, "civicdata.demand.services", module)
-    client.get("/datasets/", {"q": "zebra crossings"})
-    assert calls == [{"query": "zebra crossings", "language": "en"}]
+
+    def receiver(sender, **kwargs):
+        calls.append(kwargs)
+
+    signals.search_found_nothing.connect(receiver)
+    try:
+        client.get("/datasets/", {"q": "zebra crossings"})
+        client.get("/datasets/", {"q": "trees"})  # found something: not announced
+    finally:
+        signals.search_found_nothing.disconnect(receiver)
+    assert calls == [{"signal": signals.search_found_nothing, "query": "zebra crossings", "language": "en"}]
 
 
 def test_staff_see_drafts_on_the_page(client, catalog):

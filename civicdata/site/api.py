@@ -7,7 +7,12 @@ from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
 from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
+from civicdata.accounts.api import router as accounts_router
+from civicdata.catalog.api import router as catalog_router
 from civicdata.core import api_errors
+from civicdata.datastore.api import router as datastore_router
+from civicdata.demand.api import router as demand_router
+from civicdata.projects.api import router as projects_router
 
 api = NinjaAPI(
     title="civicdata API",
@@ -40,12 +45,6 @@ def status(request: HttpRequest) -> dict:
 
 def mount_app_routers() -> None:
     """Attach each app's router (its `api.router`) under /api/<app>/."""
-    from civicdata.accounts.api import router as accounts_router
-    from civicdata.catalog.api import router as catalog_router
-    from civicdata.datastore.api import router as datastore_router
-    from civicdata.demand.api import router as demand_router
-    from civicdata.projects.api import router as projects_router
-
     api.add_router("/accounts/", accounts_router, tags=["accounts"])
     api.add_router("/catalog/", catalog_router, tags=["catalog"])
     api.add_router("/data/", datastore_router, tags=["data"])

@@ -1,16 +1,25 @@
-"""URL map: each app's pages, the API under /api/, accounts (allauth) and the back office."""
+"""URL map (ROOT_URLCONF): the shell's pages, each app's pages, the API under /api/, accounts (allauth)
+and the back office."""
 
 from django.contrib import admin
 from django.urls import include, path
 
-from civicdata.api import api
+from civicdata.site import views
+from civicdata.site.api import api
 
 handler400 = "civicdata.core.views.bad_request"
 handler403 = "civicdata.core.views.forbidden"
 handler404 = "civicdata.core.views.not_found"
 handler500 = "civicdata.core.views.server_error"
 
+site_patterns = [
+    path("", views.home, name="home"),
+    path("staff/", views.staff, name="staff"),
+    path("staff/audit/", views.audit_log, name="audit_log"),
+]
+
 urlpatterns = [
+    path("", include((site_patterns, "site"))),
     path("", include("civicdata.core.urls")),
     path("", include("civicdata.accounts.urls")),
     path("", include("civicdata.catalog.urls")),

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
-import importlib
 import random
+from types import ModuleType
 from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-DEMO_MODULES = (
-    "civicdata.accounts.demo",
-    "civicdata.catalog.demo",
-    "civicdata.datastore.demo",
-    "civicdata.demand.demo",
-    "civicdata.projects.demo",
+from civicdata.accounts import demo as accounts_demo
+from civicdata.accounts.models import User
+from civicdata.catalog import demo as catalog_demo
+from civicdata.datastore import demo as datastore_demo
+from civicdata.demand import demo as demand_demo
+from civicdata.projects import demo as projects_demo
+
+# Lower layers first: each app's demo builds on the people and datasets the ones before it created.
+DEMO_MODULES: tuple[tuple[str, ModuleType], ...] = (
+    ("accounts", accounts_demo),
+    ("catalog", catalog_demo),
+    ("datastore", datastore_demo),
+    ("demand", demand_demo),
+    ("projects", projects_demo),
 )
 SEED = 42
 
@@ -26,20 +34,11 @@ class Command(BaseCommand):
         parser.add_argument("--only", nargs="*", default=None, help="Load only these apps (e.g. accounts catalog).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from civicdata.accounts.models import User
-
         if User.objects.filter(email="admin@example.org").exists():
             self.stdout.write("Demo data is already loaded; delete var/ to start again.")
             return
-        for module_name in DEMO_MODULES:
-            app = module_name.split(".")[1]
+        for app, module in DEMO_MODULES:
             if options["only"] and app not in options["only"]:
-                continue
-            try:
-                module = importlib.import_module(module_name)
-            except ModuleNotFoundError as exc:
-                if exc.name != module_name:
-                    raise
                 continue
             # Each app seeds its own generator so adding data to one app never changes another's.
             rng = random.Random(f"{SEED}-{app}")
