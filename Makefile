@@ -43,6 +43,7 @@ messages: $(VENV)/.installed
 lint: install  ## ruff lint and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 fix: install  ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .

@@ -150,3 +150,10 @@ def test_tick_runs_due_harvests_and_snapshots(health, monkeypatch):
     tasks.catalog_tick.call(reschedule=False)
     assert Dataset.objects.filter(harvest_source=source).count() == 8
     assert PublisherSnapshot.objects.filter(publisher=health).exists()
+
+
+def test_the_tick_is_a_periodic_task():
+    """The worker keeps the catalog's tick queued (registered in CatalogConfig.ready())."""
+    from civicdata.core.schedule import periodic_tasks
+
+    assert "civicdata.catalog.tasks.catalog_tick" in periodic_tasks()
