@@ -1,59 +1,13 @@
-"""Profile, personal API tokens and organisation pages."""
+"""Organisation pages: the list of publishers and partners, and one organisation."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.shortcuts import get_object_or_404, render
 
-from civicdata.accounts import permissions, services
-from civicdata.accounts.forms import ProfileForm, TokenForm
-from civicdata.accounts.models import ApiToken, Organization, OrganizationKind
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def profile(request: HttpRequest) -> HttpResponse:
-    form = ProfileForm(request.POST or None, instance=request.user)
-    if request.method == "POST" and form.is_valid():
-        services.update_profile(
-            request.user,
-            display_name=form.cleaned_data["display_name"],
-            affiliation=form.cleaned_data["affiliation"],
-            show_name_publicly=form.cleaned_data["show_name_publicly"],
-        )
-        messages.success(request, _("Your profile was saved."))
-        return redirect("accounts:profile")
-    memberships = request.user.memberships.select_related("organization")
-    return render(request, "accounts/profile.html", {"form": form, "memberships": memberships})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def tokens(request: HttpRequest) -> HttpResponse:
-    form = TokenForm(request.POST or None)
-    new_token = None
-    if request.method == "POST" and form.is_valid():
-        _token, new_token = services.issue_api_token(request.user, name=form.cleaned_data["name"])
-        form = TokenForm()
-    return render(
-        request,
-        "accounts/tokens.html",
-        {"form": form, "new_token": new_token, "tokens": request.user.api_tokens.all()},
-    )
-
-
-@login_required
-@require_POST
-def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
-    services.revoke_api_token(token, by=request.user)
-    messages.success(request, _("The token was revoked."))
-    return redirect("accounts:tokens")
+from civicdata.accounts import permissions
+from civicdata.accounts.models import Organization, OrganizationKind
 
 
 def organization_list(request: HttpRequest) -> HttpResponse:

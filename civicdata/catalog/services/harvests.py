@@ -18,7 +18,7 @@ from civicdata.accounts.models import Organization
 from civicdata.catalog import columns as layout
 from civicdata.catalog import pod, records
 from civicdata.catalog.bulkwrite import insert_rows
-from civicdata.catalog.importing import (
+from civicdata.catalog.ingest.planning import (
     Action,
     Plan,
     dataset_name,
@@ -332,7 +332,7 @@ def import_catalog_from(
 
     Unreadable input (bad JSON, HTML page, error body, too large) gives a failed run that explains it.
     """
-    from civicdata.catalog.sources import SourceError, load_document
+    from civicdata.catalog.ingest.sources import SourceError, load_document
 
     try:
         document = load_document(location, kind=kind, allow_any_file=True)
@@ -351,7 +351,7 @@ def register_harvest_source(
     """
     from django.utils.text import slugify
 
-    from civicdata.catalog.sources import SourceError, check_location
+    from civicdata.catalog.ingest.sources import SourceError, check_location
 
     if kind not in HarvestKind.values:
         raise InvalidInput(_("Unknown kind of harvest source."), code="harvest_kind")
@@ -401,7 +401,7 @@ def run_harvest(source: HarvestSource, *, by: Any = None, dry_run: bool = False)
 
     Preconditions: a real run needs an approved, active source (a dry run does not).
     """
-    from civicdata.catalog.sources import SourceError, load_document
+    from civicdata.catalog.ingest.sources import SourceError, load_document
 
     if not dry_run and not (source.is_active and source.approved_at):
         raise InvalidInput(_("This source has not been approved yet."), code="source_not_approved")

@@ -12,8 +12,6 @@ from django.test import Client
 
 from civicdata.core.testing import realdata_path
 
-pytestmark = pytest.mark.urls("civicdata.catalog.tests.urls_tools_api")
-
 V11 = "https://project-open-data.cio.gov/v1.1/schema"
 
 

@@ -2,9 +2,9 @@
 
 from django.urls import path
 
-from . import views_tools
+from . import views
 
 urlpatterns = [
-    path("catalog/validate/", views_tools.validate_tool, name="tools-validate"),
-    path("catalog/merge/", views_tools.merge_tool, name="tools-merge"),
+    path("catalog/validate/", views.validate_tool, name="tools-validate"),
+    path("catalog/merge/", views.merge_tool, name="tools-merge"),
 ]
