@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from civicdata.accounts.models import Organization
 from civicdata.catalog import columns as layout
 from civicdata.catalog import pod, records
-from civicdata.catalog.bulkwrite import insert_rows
 from civicdata.catalog.ingest.planning import (
     Action,
     Plan,
@@ -39,6 +38,7 @@ from civicdata.catalog.models import (
     RunStatus,
 )
 from civicdata.catalog.search import bulk_index_mode
+from civicdata.catalog.services._bulkwrite import insert_rows
 from civicdata.catalog.services.datasets import (
     _apply_flat,
     _insert_facets,
@@ -58,7 +58,7 @@ def _write_plan(plan: Plan, *, publisher: Organization, source: HarvestSource | 
     """Apply a plan inside the caller's transaction."""
     now = timezone.now()
     revision_source = RevisionSource.HARVEST if source is not None else RevisionSource.IMPORT
-    # New datasets: plain multi-row inserts (see bulkwrite.py), then their ids by identifier.
+    # New datasets: plain multi-row inserts (see _bulkwrite.py), then their ids by identifier.
     new_items = [item for item in plan.items if item.action == Action.NEW]
     author_id = by.pk if getattr(by, "is_authenticated", False) else None
     with bulk_index_mode() as index_for_search:
