@@ -66,7 +66,7 @@ def build_catalog(n: int) -> Path:
     import orjson
 
     from civicdata.catalog import pod
-    from civicdata.catalog.sources import load_document
+    from civicdata.catalog.ingest.sources import load_document
 
     base = realdata_dir() / "datajson"
     files = [

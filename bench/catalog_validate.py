@@ -23,9 +23,9 @@ sys.path.insert(0, str(ROOT))
 
 from machine import describe  # noqa: E402  (bench/machine.py; scripts run from bench/)
 
-from civicdata.catalog.reading import read_catalog_file  # noqa: E402
-from civicdata.catalog.validation import validate_catalog  # noqa: E402
-from civicdata.catalog.validation.profiles import compiled_profile  # noqa: E402
+from civicdata.catalog.ingest.reading import read_catalog_file  # noqa: E402
+from civicdata.catalog.tools.validation import validate_catalog  # noqa: E402
+from civicdata.catalog.tools.validation.profiles import compiled_profile  # noqa: E402
 
 SECTION = "Catalog validation"
 

@@ -1,9 +1,17 @@
+"""Back office for people, organisations and memberships (audited; they have no other staff page).
+API tokens are read-only: only a hash is stored, so a token is issued by its owner, and staff revoke
+one with the admin action, which calls the service."""
+
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from civicdata.accounts import services
 from civicdata.accounts.models import ApiToken, Membership, Organization, User
-from civicdata.core.admin import AuditedAdmin
+from civicdata.core.admin import AuditedAdmin, ServiceGuardedAdmin
 
 
 @admin.register(User)
@@ -37,6 +45,12 @@ class OrganizationAdmin(AuditedAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(AuditedAdmin):
+class ApiTokenAdmin(ServiceGuardedAdmin):
     list_display = ["name", "user", "prefix", "created_at", "last_used_at", "expires_at", "revoked_at"]
-    readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at"]
+    exclude = ["key_hash"]
+    actions = ["revoke"]
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request: HttpRequest, queryset: Any) -> None:
+        for token in queryset.filter(revoked_at__isnull=True):
+            services.revoke_api_token(token, by=request.user)

@@ -1,12 +1,10 @@
-"""Back office for the catalog. Datasets, runs and revisions are read-only here: their writes must go
-through the services (hashes, facets, revisions, audit), which the staff pages use."""
+"""Back office for the catalog. Datasets, revisions, harvest sources and runs and usage notes are
+read-only here: their writes go through the services (hashes, facets, revisions, publication state,
+audit), which the staff pages use. The catalog settings have no page of their own and stay editable."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from civicdata.catalog.models import (
     CatalogSettings,
@@ -17,22 +15,11 @@ from civicdata.catalog.models import (
     PublisherSettings,
     UsageNote,
 )
-from civicdata.core.admin import AuditedAdmin
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from civicdata.core.admin import AuditedAdmin, ServiceGuardedAdmin
 
 
 @admin.register(Dataset)
-class DatasetAdmin(ReadOnlyAdmin):
+class DatasetAdmin(ServiceGuardedAdmin):
     list_display = ["title", "identifier", "publisher", "access_level", "is_published", "is_valid", "updated_at"]
     list_filter = ["access_level", "is_published", "is_valid", "publisher"]
     search_fields = ["title", "identifier"]
@@ -40,24 +27,24 @@ class DatasetAdmin(ReadOnlyAdmin):
 
 
 @admin.register(DatasetRevision)
-class DatasetRevisionAdmin(ReadOnlyAdmin):
+class DatasetRevisionAdmin(ServiceGuardedAdmin):
     list_display = ["dataset", "number", "source", "author", "created_at"]
     list_select_related = ["dataset", "author"]
 
 
 @admin.register(HarvestSource)
-class HarvestSourceAdmin(ReadOnlyAdmin):
+class HarvestSourceAdmin(ServiceGuardedAdmin):
     list_display = ["name", "publisher", "kind", "schedule", "is_active", "last_run_at"]
 
 
 @admin.register(HarvestRun)
-class HarvestRunAdmin(ReadOnlyAdmin):
+class HarvestRunAdmin(ServiceGuardedAdmin):
     list_display = ["created_at", "source", "publisher", "dry_run", "status", "created_count", "changed_count"]
     list_select_related = ["source", "publisher"]
 
 
 @admin.register(UsageNote)
-class UsageNoteAdmin(ReadOnlyAdmin):
+class UsageNoteAdmin(ServiceGuardedAdmin):
     list_display = ["title", "dataset", "author", "created_at"]
 
 

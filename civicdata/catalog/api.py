@@ -3,7 +3,6 @@ pagination), dataset detail as POD v1.1 plus catalog fields, and publishers."""
 
 from __future__ import annotations
 
-import importlib.util
 from typing import Any
 
 from django.http import Http404, HttpRequest
@@ -14,6 +13,7 @@ from civicdata.catalog import permissions, records
 from civicdata.catalog.models import PUBLIC_LEVELS, Dataset
 from civicdata.catalog.search import FACETS, Sort, query_for_user, search_datasets
 from civicdata.catalog.spatial import parse_bbox_text
+from civicdata.catalog.tools.api import router as tools_router
 from civicdata.core.errors import InvalidInput
 from civicdata.core.pagination import MAX_LIMIT, decode_cursor, encode_cursor
 
@@ -173,8 +173,5 @@ def list_publishers(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-# The validator and merger API (api_tools.py, written alongside) shares this router's prefix.
-if importlib.util.find_spec("civicdata.catalog.api_tools") is not None:
-    from civicdata.catalog.api_tools import router as tools_router
-
-    router.add_router("", tools_router)
+# The validator and merger API (catalog/tools/api.py) shares this router's prefix.
+router.add_router("", tools_router)

@@ -1,4 +1,5 @@
-"""Back-office plumbing: every admin write lands in the audit log, and the log itself is read-only."""
+"""Back-office plumbing: every admin write lands in the audit log; models whose writes a service guards,
+and the log itself, are read-only."""
 
 from __future__ import annotations
 
@@ -44,14 +45,13 @@ class AuditedAdmin(admin.ModelAdmin):
             super().delete_queryset(request, queryset)
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor_label", "action", "target_type", "target_label"]
-    list_filter = ["action", "target_type"]
-    search_fields = ["actor_label", "action", "target_label", "target_id"]
-    readonly_fields = [field.name for field in AuditEntry._meta.fields]
+class ServiceGuardedAdmin(admin.ModelAdmin):
+    """For a model whose writes go through a service that enforces rules the admin would skip (state
+    transitions, personal-data review, counters, revisions, audit entries): staff can list and read
+    records here, but cannot add, change or delete them. Admin actions may still call the services.
+    """
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -59,6 +59,14 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ServiceGuardedAdmin):
+    list_display = ["created_at", "actor_label", "action", "target_type", "target_label"]
+    list_filter = ["action", "target_type"]
+    search_fields = ["actor_label", "action", "target_label", "target_id"]
+    readonly_fields = [field.name for field in AuditEntry._meta.fields]
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.is_active and request.user.is_superuser

@@ -20,7 +20,7 @@ from civicdata.accounts.models import Organization
 from civicdata.catalog import columns as layout
 from civicdata.catalog import pod, records, signals
 from civicdata.catalog.diffing import json_diff
-from civicdata.catalog.importing import (
+from civicdata.catalog.ingest.planning import (
     dataset_name,
     facet_values,
     missing_fields,

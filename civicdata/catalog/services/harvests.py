@@ -17,8 +17,7 @@ from django.utils.translation import gettext as _
 from civicdata.accounts.models import Organization
 from civicdata.catalog import columns as layout
 from civicdata.catalog import pod, records
-from civicdata.catalog.bulkwrite import insert_rows
-from civicdata.catalog.importing import (
+from civicdata.catalog.ingest.planning import (
     Action,
     Plan,
     dataset_name,
@@ -39,6 +38,7 @@ from civicdata.catalog.models import (
     RunStatus,
 )
 from civicdata.catalog.search import bulk_index_mode
+from civicdata.catalog.services._bulkwrite import insert_rows
 from civicdata.catalog.services.datasets import (
     _apply_flat,
     _insert_facets,
@@ -58,7 +58,7 @@ def _write_plan(plan: Plan, *, publisher: Organization, source: HarvestSource | 
     """Apply a plan inside the caller's transaction."""
     now = timezone.now()
     revision_source = RevisionSource.HARVEST if source is not None else RevisionSource.IMPORT
-    # New datasets: plain multi-row inserts (see bulkwrite.py), then their ids by identifier.
+    # New datasets: plain multi-row inserts (see _bulkwrite.py), then their ids by identifier.
     new_items = [item for item in plan.items if item.action == Action.NEW]
     author_id = by.pk if getattr(by, "is_authenticated", False) else None
     with bulk_index_mode() as index_for_search:
@@ -332,7 +332,7 @@ def import_catalog_from(
 
     Unreadable input (bad JSON, HTML page, error body, too large) gives a failed run that explains it.
     """
-    from civicdata.catalog.sources import SourceError, load_document
+    from civicdata.catalog.ingest.sources import SourceError, load_document
 
     try:
         document = load_document(location, kind=kind, allow_any_file=True)
@@ -351,7 +351,7 @@ def register_harvest_source(
     """
     from django.utils.text import slugify
 
-    from civicdata.catalog.sources import SourceError, check_location
+    from civicdata.catalog.ingest.sources import SourceError, check_location
 
     if kind not in HarvestKind.values:
         raise InvalidInput(_("Unknown kind of harvest source."), code="harvest_kind")
@@ -401,7 +401,7 @@ def run_harvest(source: HarvestSource, *, by: Any = None, dry_run: bool = False)
 
     Preconditions: a real run needs an approved, active source (a dry run does not).
     """
-    from civicdata.catalog.sources import SourceError, load_document
+    from civicdata.catalog.ingest.sources import SourceError, load_document
 
     if not dry_run and not (source.is_active and source.approved_at):
         raise InvalidInput(_("This source has not been approved yet."), code="source_not_approved")

@@ -9,8 +9,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from civicdata.accounts.tests.factories import make_organization
-from civicdata.catalog import linkcheck, services, sources, tasks
+from civicdata.catalog import linkcheck, services, tasks
 from civicdata.catalog.demo import DEMO_FILE
+from civicdata.catalog.ingest import sources
 from civicdata.catalog.models import Dataset, Distribution, HarvestKind, HarvestSchedule, LinkStatus, PublisherSnapshot
 from civicdata.catalog.tests.factories import make_dataset, pod_catalog, pod_dataset
 from civicdata.core.fetch import FetchResponse

@@ -12,7 +12,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
 from civicdata.catalog import exports
-from civicdata.catalog.reading import read_catalog_file
+from civicdata.catalog.ingest.reading import read_catalog_file
 from civicdata.core.testing import realdata_path
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")

@@ -6,8 +6,8 @@ import copy
 
 import pytest
 
-from civicdata.catalog.merging import MergeError, merge_catalogs, source_slug
-from civicdata.catalog.reading import read_catalog_file
+from civicdata.catalog.ingest.reading import read_catalog_file
+from civicdata.catalog.tools.merging import MergeError, merge_catalogs, source_slug
 from civicdata.core.testing import realdata_path
 
 V11 = "https://project-open-data.cio.gov/v1.1/schema"

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from civicdata.catalog.reading import (
+from civicdata.catalog.ingest.reading import (
     CatalogTooLarge,
     read_catalog_bytes,
     read_catalog_file,

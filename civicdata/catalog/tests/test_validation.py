@@ -12,8 +12,8 @@ import pytest
 from referencing import Registry
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
-from civicdata.catalog.reading import read_catalog_file
-from civicdata.catalog.validation import (
+from civicdata.catalog.ingest.reading import read_catalog_file
+from civicdata.catalog.tools.validation import (
     CODES,
     PROFILES,
     Severity,
@@ -22,7 +22,7 @@ from civicdata.catalog.validation import (
     iso8601,
     validate_catalog,
 )
-from civicdata.catalog.validation.profiles import SCHEMA_DIR, compiled_profile
+from civicdata.catalog.tools.validation.profiles import SCHEMA_DIR, compiled_profile
 from civicdata.core.testing import realdata_path, realdata_root
 
 V11 = "https://project-open-data.cio.gov/v1.1/schema"

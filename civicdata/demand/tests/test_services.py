@@ -149,7 +149,7 @@ def test_status_change_notifies_requester_voters_and_followers_with_dataset_link
     assert recipients == {requester.pk, voter.pk, follower.pk}
     notice = Notification.objects.get(recipient=voter)
     assert notice.links[0]["title"] == "Bike counts 2024"
-    assert notice.links[0]["url"] == services._dataset_url(dataset)
+    assert notice.links[0]["url"] == dataset.get_absolute_url()
     assert [m.to for m in mail.outbox] == [[voter.email]]
     assert "Bike counts" in mail.outbox[0].body
 

@@ -14,10 +14,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from civicdata.catalog.merging import MergeError, RenameStyle, merge_catalogs
-from civicdata.catalog.tool_inputs import read_source
-from civicdata.catalog.tool_text import merge_text, read_problems_text
-from civicdata.catalog.validation import PROFILES
+from civicdata.catalog.tools.inputs import read_source
+from civicdata.catalog.tools.merging import MergeError, RenameStyle, merge_catalogs
+from civicdata.catalog.tools.text import merge_text, read_problems_text
+from civicdata.catalog.tools.validation import PROFILES
 
 
 class Command(BaseCommand):

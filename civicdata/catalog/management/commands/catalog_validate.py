@@ -11,9 +11,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from civicdata.catalog.tool_inputs import read_source
-from civicdata.catalog.tool_text import read_problems_text, report_text
-from civicdata.catalog.validation import PROFILES, validate_catalog
+from civicdata.catalog.tools.inputs import read_source
+from civicdata.catalog.tools.text import read_problems_text, report_text
+from civicdata.catalog.tools.validation import PROFILES, validate_catalog
 
 EXIT_VALID, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from civicdata.core.errors import Conflict, InvalidInput
-from civicdata.demand import analytics, imports, permissions, services
+from civicdata.demand import analytics, permissions, services
 from civicdata.demand.forms import (
     AssignForm,
     LogUploadForm,
@@ -37,7 +37,8 @@ from civicdata.demand.models import (
     ReportOutcome,
     RequestStatus,
 )
-from civicdata.demand.views import csv_response
+from civicdata.demand.services import log_imports
+from civicdata.demand.views.public import csv_response
 
 # ---------------------------------------------------------------- triage
 
@@ -198,7 +199,7 @@ def imports_list(request: HttpRequest) -> HttpResponse:
         form = LogUploadForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            limit = imports._limits()[0]
+            limit = log_imports.upload_limits()[0]
             if upload.size > limit:
                 form.add_error("file", _("The file is larger than %(mb)s MB.") % {"mb": limit // 1_048_576})
             else:
@@ -227,7 +228,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     log_import = get_object_or_404(LogImport, pk=pk)
     if log_import.status != LogImportStatus.PENDING:
         return render(request, "demand/staff_import_done.html", {"log_import": log_import})
-    table = imports.read_table(log_import)
+    table = log_imports.read_table(log_import)
     current = {int(k): v for k, v in log_import.mapping.items()}
     form = MappingForm(header=table.header, mapping=current)
     action = request.POST.get("action", "")
@@ -255,7 +256,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 return HttpResponseRedirect(reverse("demand:import_detail", args=[log_import.pk]))
         except (InvalidInput, Conflict) as exc:
             messages.error(request, exc.message)
-    _table, preview = imports.preview(log_import)
+    _table, preview = log_imports.preview(log_import)
     sample_columns = [
         (Role.TRACKING_NUMBER, _("Tracking number")),
         (Role.RECEIVED_DATE, _("Received")),

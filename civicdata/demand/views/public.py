@@ -1,7 +1,7 @@
 """Public pages of the demand app: the request list, a request, asking for data, voting, following,
 commenting, reporting, the priorities page, notifications, the Atom feed and CSV downloads.
 
-Staff pages (triage, moderation, imports, metrics, priorities) are in `views_staff.py`.
+Staff pages (triage, moderation, imports, metrics, priorities) are in `staff.py`.
 """
 
 from __future__ import annotations

@@ -10,9 +10,7 @@ from typing import IO
 
 from django.conf import settings
 
-from civicdata.core.fetch import FetchError, fetch
-
-from .reading import (
+from civicdata.catalog.ingest.reading import (
     DEFAULT_MAX_BYTES,
     CatalogTooLarge,
     ReadProblem,
@@ -22,6 +20,7 @@ from .reading import (
     read_catalog_text,
     read_limited,
 )
+from civicdata.core.fetch import FetchError, fetch
 
 
 def max_catalog_bytes() -> int:

@@ -1,5 +1,5 @@
-"""Every write of the Data API: creating tables, loading files (with progress), schema edits, PII
-decisions, publishing and saved charts. Each function names its preconditions and transaction."""
+"""Data API tables: creating them, loading files (with progress) into new versions, schema edits,
+publishing and deleting. Each function names its preconditions and transaction."""
 
 from __future__ import annotations
 
@@ -19,24 +19,22 @@ from django.utils.translation import gettext as _
 
 from civicdata.core.audit import record_write, snapshot
 from civicdata.core.errors import Conflict, InvalidInput
-
-from . import charts, pii, quality, runtime
-from .ingest import IngestError, ingest_file
-from .ingest.headers import snake
-from .ingest.infer import cast_expression, quote_ident
-from .models import (
-    Chart,
+from civicdata.datastore import pii, quality, runtime
+from civicdata.datastore.ingest import IngestError, ingest_file
+from civicdata.datastore.ingest.headers import snake
+from civicdata.datastore.ingest.infer import cast_expression, quote_ident
+from civicdata.datastore.models import (
     DataTable,
     IngestJob,
     JobStatus,
-    PiiAction,
     PiiDecision,
     PiiFinding,
     SourceKind,
     TableStatus,
 )
-from .schema import SchemaError, apply_edits, build_schema, field_map
-from .store import StoreError
+from civicdata.datastore.schema import SchemaError, apply_edits, build_schema, field_map
+from civicdata.datastore.services.privacy import decision_select, unresolved_pii
+from civicdata.datastore.store import StoreError
 
 logger = logging.getLogger("civicdata.datastore")
 
@@ -49,8 +47,6 @@ FORMAT_BY_SUFFIX = {
     ".json": "json",
     ".geojson": "geojson",
 }
-#: A SQL expression that keeps the first character of each word and hides the rest.
-MASK_SQL = r"regexp_replace(CAST({col} AS VARCHAR), '\B\w', '•', 'g')"
 
 
 def incoming_dir() -> Path:
@@ -157,7 +153,7 @@ def start_ingest(
             created_by=by if getattr(by, "is_authenticated", False) else None,
         )
         record_write(actor=by, action="datastore.ingest.start", target=table, after={"job": job.pk, "source": source})
-        from .tasks import ingest_table
+        from civicdata.datastore.tasks import ingest_table
 
         transaction.on_commit(lambda: ingest_table.enqueue(job_id=job.pk))
     return job
@@ -200,32 +196,6 @@ def _pinned_overrides(table: DataTable) -> dict[str, dict[str, str]]:
     }
 
 
-def _decision_select(schema: dict[str, Any], decisions: dict[str, str]) -> tuple[str, dict[str, Any]] | None:
-    """SELECT list applying drop/mask decisions, and the schema after them (None if nothing to do)."""
-    fields = schema.get("fields", [])
-    if not any(decisions.get(f["name"]) in (PiiAction.DROP, PiiAction.MASK) for f in fields):
-        return None
-    parts, kept = [], []
-    for f in fields:
-        action = decisions.get(f["name"])
-        col = quote_ident(f["name"])
-        if action == PiiAction.DROP:
-            continue
-        if action == PiiAction.MASK:
-            parts.append(f"{MASK_SQL.format(col=col)} AS {col}")
-            kept.append({**f, "type": "string", "format": "default", "x-masked": True})
-        else:
-            parts.append(col)
-            kept.append(f)
-    if not parts:
-        raise InvalidInput(_("Every column would be removed; keep at least one."))
-    new_schema = {**schema, "fields": kept}
-    geo = new_schema.get("x-geo")
-    if geo and any(decisions.get(c) for c in geo.values()):
-        new_schema.pop("x-geo")
-    return ", ".join(parts), new_schema
-
-
 def _scan(table_relation: str, version: int, schema: dict[str, Any], info: dict[str, Any]) -> tuple[dict, list]:
     store = runtime.get_store()
     path = store.version_path(table_relation, version)
@@ -241,7 +211,7 @@ def _scan(table_relation: str, version: int, schema: dict[str, Any], info: dict[
     return report, findings
 
 
-def _install_version(
+def install_version(
     table: DataTable,
     *,
     version: int,
@@ -350,13 +320,13 @@ def run_ingest_job(*, job_id: int) -> IngestJob:
             "seconds": round(result.seconds, 3),
         }
         decisions = dict(PiiDecision.objects.filter(table=table).values_list("column", "action"))
-        derived = _decision_select(schema, decisions)
+        derived = decision_select(schema, decisions)
         if derived:
             select_sql, schema = derived
             masked_version = store.derive(table.relation, version, select_sql)
             store.discard(table.relation, version)
             version = masked_version
-        _install_version(
+        install_version(
             table,
             version=version,
             schema=schema,
@@ -449,7 +419,7 @@ def update_schema(table: DataTable, *, edits: dict[str, dict[str, Any]], by: Any
     info["cast_failures"] = {**info.get("cast_failures", {}), **failures}
     if "x-geo" in schema and any(fields[c]["type"] not in ("number", "integer") for c in schema["x-geo"].values()):
         schema.pop("x-geo")
-    return _install_version(
+    return install_version(
         table,
         version=version,
         schema=schema,
@@ -458,70 +428,6 @@ def update_schema(table: DataTable, *, edits: dict[str, dict[str, Any]], by: Any
         by=by,
         action="datastore.schema.retype",
     )
-
-
-def unresolved_pii(table: DataTable) -> list[str]:
-    """Flagged columns that still lack a staff decision (publishing waits for them)."""
-    flagged = set(PiiFinding.objects.filter(table=table).values_list("column", flat=True))
-    decided = set(PiiDecision.objects.filter(table=table).values_list("column", flat=True))
-    return sorted(flagged - decided)
-
-
-def pii_blockers(dataset: Any) -> list[str]:
-    """Plain-language reasons a dataset should not be published yet because one of its tables has
-    flagged personal data without a decision (for the catalog's release checklist)."""
-    reasons = []
-    for table in DataTable.objects.filter(dataset=dataset, version__gt=0).order_by("name"):
-        pending = unresolved_pii(table)
-        if pending:
-            reasons.append(
-                _("Table %(table)s: review the possible personal data in %(columns)s.")
-                % {"table": table.name, "columns": ", ".join(pending)}
-            )
-    return reasons
-
-
-def decide_pii(table: DataTable, *, column: str, action: str, by: Any, justification: str = "") -> PiiDecision:
-    """Record what to do with a flagged column. Drop and mask write a new version without the
-    personal values (every format and the SQL endpoint then serve the cleaned data). Justify needs a
-    written reason. One decision per column (a new one replaces the old)."""
-    if action not in PiiAction.values:
-        raise InvalidInput(_("Choose drop, mask or justify."))
-    if column not in field_map(table.schema):
-        raise InvalidInput(_("There is no column %(column)s in this table.") % {"column": column})
-    justification = justification.strip()
-    if action == PiiAction.JUSTIFY and not justification:
-        raise InvalidInput(_("Write why this column may be published."), code="justification_required")
-    with transaction.atomic():
-        decision, _was_created = PiiDecision.objects.update_or_create(
-            table=table,
-            column=column,
-            defaults={"action": action, "justification": justification, "decided_by": by, "decided_at": timezone.now()},
-        )
-        record_write(
-            actor=by,
-            action="datastore.pii.decide",
-            target=table,
-            after={"column": column, "action": action, "justification": justification},
-        )
-    if action in (PiiAction.DROP, PiiAction.MASK):
-        derived = _decision_select(table.schema, {column: action})
-        if derived:
-            select_sql, schema = derived
-            version = runtime.get_store().derive(table.relation, table.version, select_sql)
-            _install_version(
-                table,
-                version=version,
-                schema=schema,
-                row_count=table.row_count,
-                info=table.ingest_info,
-                by=by,
-                action=f"datastore.pii.{action}",
-                rescan=False,
-            )
-            if action == PiiAction.DROP:
-                PiiFinding.objects.filter(table=table, column=column).delete()
-    return decision
 
 
 @transaction.atomic
@@ -557,37 +463,6 @@ def unpublish_table(table: DataTable, *, by: Any) -> DataTable:
         locked.save(update_fields=["status", "published_at"])
         record_write(actor=by, action="datastore.table.unpublish", target=locked, after={"status": "ready"})
     return locked
-
-
-def save_chart(
-    table: DataTable, *, title: str, chart_type: str, x: str = "", y: str = "", aggregate: str = "count", by: Any
-) -> Chart:
-    """Save a chart after checking it fits the table's columns (renders it once to be sure)."""
-    request = charts.ChartRequest(type=chart_type, x=x, y=y, aggregate=aggregate, title=title)
-    try:
-        charts.validate(request, table.schema)
-    except charts.ChartError as exc:
-        raise InvalidInput(str(exc), code="chart_invalid") from None
-    title = title.strip() or _("Chart")
-    with transaction.atomic():
-        chart = Chart.objects.create(
-            table=table,
-            title=title[:200],
-            chart_type=chart_type,
-            x=x if chart_type != "map" else "",
-            y=y if aggregate != "count" else "",
-            aggregate=aggregate,
-            created_by=by if getattr(by, "is_authenticated", False) else None,
-        )
-        record_write(actor=by, action="datastore.chart.save", target=chart, after=snapshot(chart))
-    return chart
-
-
-@transaction.atomic
-def delete_chart(chart: Chart, *, by: Any) -> None:
-    """Remove a saved chart (embeds of it then answer 404). One transaction with its audit entry."""
-    record_write(actor=by, action="datastore.chart.delete", target=chart, before=snapshot(chart))
-    chart.delete()
 
 
 def delete_table(table: DataTable, *, by: Any) -> None:

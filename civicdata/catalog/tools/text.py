@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from civicdata.catalog.ingest.reading import ReadResult
+
 from .merging import MergeResult
-from .reading import ReadResult
 from .validation import ValidationReport
 
 

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from .forms_tools import MergeForm, ValidateForm
+from .forms import MergeForm, ValidateForm
 from .merging import MergeError, merge_catalogs
 from .validation import CODES, validate_catalog
 

@@ -12,11 +12,11 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from civicdata.catalog.ingest.reading import CatalogTooLarge, ReadResult, read_catalog_bytes, read_limited
 from civicdata.core.errors import InvalidInput
 
+from .inputs import max_catalog_bytes, read_from_upload, read_from_url, too_large
 from .merging import MergeError, RenameStyle, merge_catalogs
-from .reading import CatalogTooLarge, ReadResult, read_catalog_bytes, read_limited
-from .tool_inputs import max_catalog_bytes, read_from_upload, read_from_url, too_large
 from .validation import PROFILES, validate_catalog
 
 router = Router(tags=["catalog tools"])

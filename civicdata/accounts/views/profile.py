@@ -1,18 +1,17 @@
-"""Profile, personal API tokens and organisation pages."""
+"""A person's own pages: profile and personal API tokens."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from civicdata.accounts import permissions, services
+from civicdata.accounts import services
 from civicdata.accounts.forms import ProfileForm, TokenForm
-from civicdata.accounts.models import ApiToken, Organization, OrganizationKind
+from civicdata.accounts.models import ApiToken
 
 
 @login_required
@@ -54,32 +53,3 @@ def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
     services.revoke_api_token(token, by=request.user)
     messages.success(request, _("The token was revoked."))
     return redirect("accounts:tokens")
-
-
-def organization_list(request: HttpRequest) -> HttpResponse:
-    organizations = Organization.objects.select_related("parent").annotate(member_count=Count("memberships"))
-    return render(
-        request,
-        "accounts/organization_list.html",
-        {
-            "publishers": [org for org in organizations if org.kind == OrganizationKind.PUBLISHER],
-            "partners": [org for org in organizations if org.kind == OrganizationKind.PARTNER],
-        },
-    )
-
-
-def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    organization = get_object_or_404(Organization.objects.select_related("parent"), slug=slug)
-    show_members = permissions.has_role(request.user, organization, minimum="member")
-    members = organization.memberships.select_related("user") if show_members else []
-    return render(
-        request,
-        "accounts/organization_detail.html",
-        {
-            "organization": organization,
-            "ancestors": organization.ancestors(),
-            "children": organization.children.all(),
-            "members": members,
-            "can_manage": permissions.can_manage_members(request.user, organization),
-        },
-    )

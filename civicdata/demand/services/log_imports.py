@@ -25,7 +25,7 @@ FINGERPRINT_BATCH = 500
 logger = logging.getLogger(__name__)
 
 
-def _limits() -> tuple[int, int]:
+def upload_limits() -> tuple[int, int]:
     return (
         int(getattr(settings, "DEMAND_LOG_MAX_MB", 25)) * 1024 * 1024,
         int(getattr(settings, "DEMAND_LOG_MAX_ROWS", 200_000)),
@@ -36,7 +36,7 @@ def read_table(log_import: LogImport) -> logs.RawTable:
     """Read the pending upload again (it is small enough to re-parse on every step)."""
     if log_import.content is None:
         raise Conflict(_("This import is finished; its file is no longer kept."), code="import_closed")
-    max_bytes, max_rows = _limits()
+    max_bytes, max_rows = upload_limits()
     try:
         return logs.read_log(
             bytes(log_import.content), filename=log_import.filename, max_bytes=max_bytes, max_rows=max_rows
@@ -63,7 +63,7 @@ def start_log_import(*, by: Any, kind: str, source: str, filename: str, data: by
     permissions.ensure_can_import_logs(by)
     if not source.strip():
         raise InvalidInput(_("Say where the log comes from (agency, system or address)."), code="missing_source")
-    max_bytes, max_rows = _limits()
+    max_bytes, max_rows = upload_limits()
     try:
         table = logs.read_log(data, filename=filename, max_bytes=max_bytes, max_rows=max_rows)
     except logs.LogError as exc:

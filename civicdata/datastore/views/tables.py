@@ -16,14 +16,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from civicdata.catalog.models import Dataset
 from civicdata.core.errors import Conflict, InvalidInput
 
-from . import charts, runtime, services
-from .api import EXPORT_FORMATS, get_visible_table
-from .forms import ChartForm, LoadForm, PiiDecisionForm, SchemaFieldForm
-from .guard import Busy, QueryFailed, QueryTimeout
-from .models import Chart, DataTable, IngestJob, PiiFinding
-from .permissions import can_manage_table, ensure_can_manage_dataset, ensure_can_manage_table
-from .preview import table_columns
-from .query import AGGREGATES, OPERATORS, QueryError, fetch_page, parse_query
+from .. import charts, runtime, services
+from ..api import EXPORT_FORMATS, get_visible_table
+from ..forms import ChartForm, LoadForm, PiiDecisionForm, SchemaFieldForm
+from ..guard import Busy, QueryFailed, QueryTimeout
+from ..models import Chart, DataTable, IngestJob, PiiFinding
+from ..permissions import can_manage_table, ensure_can_manage_dataset, ensure_can_manage_table
+from ..preview import table_columns
+from ..query import AGGREGATES, OPERATORS, QueryError, fetch_page, parse_query
 
 #: Parameters of the table page that are page controls, not filters.
 PAGE_CONTROLS = ("add_col", "add_op", "add_value", "chart_type", "x", "y", "aggregate", "title")

@@ -20,7 +20,7 @@ import jsonschema
 from referencing import Registry
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
 POD_V11_URI = "https://project-open-data.cio.gov/v1.1/schema"
 _POD_V11_BASE = POD_V11_URI + "/"
 _POD_V10_BASE = "http://project-open-data.github.io/schema/1_0_final/"

@@ -20,7 +20,7 @@ from civicdata.catalog import pod
 from civicdata.catalog.ckan_mapping import ckan_name
 from civicdata.catalog.models import Dataset, FacetKind
 from civicdata.catalog.periodicity import parse_modified
-from civicdata.catalog.validation import validate_catalog
+from civicdata.catalog.tools.validation import validate_catalog
 
 
 class Action:

@@ -15,8 +15,9 @@ from urllib.parse import unquote, urlencode, urlsplit
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from civicdata.catalog import dcat3, reading
+from civicdata.catalog import dcat3
 from civicdata.catalog.ckan_mapping import ckan_package_to_pod
+from civicdata.catalog.ingest import reading
 from civicdata.core.fetch import FetchError, fetch
 
 CKAN_PAGE_SIZE = 1000
@@ -72,7 +73,7 @@ def check_location(location: str, *, allow_any_file: bool = False) -> None:
 def _parse(data: bytes, *, content_type: str | None = None) -> Any:
     result = reading.read_catalog_bytes(data, max_bytes=_max_bytes(), content_type=content_type)
     if result.ok:
-        # Lone surrogates, if any, are repaired per dataset when an import is planned (importing.py).
+        # Lone surrogates, if any, are repaired per dataset when an import is planned (planning.py).
         return result.document
     first = result.errors[0]
     # orjson refuses lone UTF-16 surrogate escapes that the JSON grammar allows and real agency

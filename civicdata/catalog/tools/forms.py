@@ -7,9 +7,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from civicdata.catalog.ingest.reading import ReadResult
+
+from .inputs import read_from_text, read_from_upload, read_from_url
 from .merging import RenameStyle
-from .reading import ReadResult
-from .tool_inputs import read_from_text, read_from_upload, read_from_url
 from .validation import PROFILES
 
 PROFILE_CHOICES = [("", _("Detect from the catalog")), *((name, spec.label) for name, spec in PROFILES.items())]

@@ -1,4 +1,4 @@
-"""Fast multi-row INSERTs for catalog imports (called only from services.py).
+"""Fast multi-row INSERTs for catalog imports (called only by harvests.py).
 
 Django's bulk_create spends most of its time preparing each field of each row (about 30 µs per value);
 a 100k-dataset import writes millions of values. Here each column gets one converter chosen up front

@@ -1,0 +1,34 @@
+"""Every write of the Data API, one module per aggregate: tables and their versions (`tables.py`:
+create, load, schema edits, publish, delete), personal-data decisions (`privacy.py`) and saved charts
+(`charts.py`). Import them from here."""
+
+from civicdata.datastore.services.charts import delete_chart, save_chart
+from civicdata.datastore.services.privacy import decide_pii, pii_blockers, unresolved_pii
+from civicdata.datastore.services.tables import (
+    create_table,
+    delete_table,
+    incoming_dir,
+    publish_table,
+    run_ingest_job,
+    start_ingest,
+    table_name_for,
+    unpublish_table,
+    update_schema,
+)
+
+__all__ = [
+    "create_table",
+    "decide_pii",
+    "delete_chart",
+    "delete_table",
+    "incoming_dir",
+    "pii_blockers",
+    "publish_table",
+    "run_ingest_job",
+    "save_chart",
+    "start_ingest",
+    "table_name_for",
+    "unpublish_table",
+    "unresolved_pii",
+    "update_schema",
+]

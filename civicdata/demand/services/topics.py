@@ -1,0 +1,123 @@
+"""Demand topics: cluster every demand signal and store the result as a new snapshot."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q, Sum
+
+from civicdata.core.audit import record_write
+from civicdata.demand.clustering import cluster_texts
+from civicdata.demand.models import DataRequest, DemandItem, DemandKind, Topic, TopicSnapshot
+
+MATCH_THRESHOLD = 0.2
+
+
+def _public_datasets() -> list[Any]:
+    from civicdata.catalog.models import PUBLIC_LEVELS, Dataset
+
+    return list(
+        Dataset.objects.filter(is_published=True, withdrawn_at__isnull=True, access_level__in=PUBLIC_LEVELS)
+        .only("pk", "name", "identifier", "title", "description", "keyword")
+        .order_by("pk")
+    )
+
+
+def _dataset_text(dataset: Any) -> str:
+    keywords = dataset.keyword if isinstance(dataset.keyword, list) else []
+    return " ".join([dataset.title or "", " ".join(str(k) for k in keywords), (dataset.description or "")[:1000]])
+
+
+def compute_topics(*, by: Any = None) -> TopicSnapshot:
+    """Cluster all demand into topics and store them as a new snapshot (one transaction).
+
+    Each request and each vote is one item (votes carry the request's text and their day); log
+    rows and searches weigh their counts. Matching
+    public datasets are found by text similarity to each topic; topics without any are unmet.
+    """
+    started = time.perf_counter()
+    rows = list(
+        DemandItem.objects.filter(~Q(kind__in=[DemandKind.VIEW, DemandKind.DOWNLOAD]))
+        .values_list("pk", "kind", "text", "weight", "occurred_on", "requester_type", "department", "request_id")
+        .order_by("pk")
+    )
+    # Hidden requests do not count; merged duplicates count through the request they were merged into.
+    excluded = set(
+        DataRequest.objects.filter(Q(is_hidden=True) | Q(merged_into__isnull=False)).values_list("pk", flat=True)
+    )
+    texts, weights, keep = [], [], []
+    for row in rows:
+        _pk, _kind, text, weight, _day, _rtype, _dept, request_id = row
+        if request_id is not None and request_id in excluded:
+            continue
+        texts.append(text)
+        weights.append(float(weight))
+        keep.append(row)
+    result = cluster_texts(texts, weights=weights)
+    datasets = _public_datasets()
+    matches = result.match([_dataset_text(d) for d in datasets], threshold=MATCH_THRESHOLD)
+    usage = dict(
+        DemandItem.objects.filter(kind__in=[DemandKind.VIEW, DemandKind.DOWNLOAD], dataset__isnull=False)
+        .values("dataset_id")
+        .annotate(total=Sum("weight"))
+        .values_list("dataset_id", "total")
+    )
+    stats: dict[int, dict[str, Any]] = defaultdict(
+        lambda: {"kind": Counter(), "month": Counter(), "rtype": Counter(), "dept": Counter(), "volume": 0}
+    )
+    for (_pk, kind, _text, _w, day, rtype, dept, _rid), weight, topic_index in zip(
+        keep, weights, result.assignments, strict=True
+    ):
+        if topic_index < 0:
+            continue
+        entry = stats[topic_index]
+        entry["volume"] += int(weight)
+        entry["kind"][kind] += int(weight)
+        entry["month"][day.strftime("%Y-%m")] += int(weight)
+        if rtype:
+            entry["rtype"][rtype] += int(weight)
+        if dept:
+            entry["dept"][dept] += int(weight)
+    with transaction.atomic():
+        snapshot = TopicSnapshot.objects.create(
+            item_count=len(texts),
+            k=result.k,
+            vocabulary_size=result.vocabulary_size,
+            seconds=round(time.perf_counter() - started, 3),
+        )
+        topics = []
+        for topic in result.topics:
+            entry = stats[topic.index]
+            matched = [
+                {
+                    "id": datasets[doc].pk,
+                    "title": str(datasets[doc]),
+                    "url": datasets[doc].get_absolute_url(),
+                    "score": round(score, 3),
+                    "usage": usage.get(datasets[doc].pk, 0),
+                }
+                for doc, score in matches.get(topic.index, [])[:5]
+            ]
+            topics.append(
+                Topic(
+                    snapshot=snapshot,
+                    index=topic.index,
+                    label=topic.label[:200],
+                    top_terms=[[term, weight] for term, weight in topic.top_terms],
+                    examples=topic.examples,
+                    volume=entry["volume"],
+                    by_kind=dict(entry["kind"]),
+                    by_month=dict(sorted(entry["month"].items())),
+                    requester_types=dict(entry["rtype"].most_common(10)),
+                    departments=dict(entry["dept"].most_common(10)),
+                    matching_datasets=matched,
+                    is_unmet=not matched,
+                )
+            )
+        Topic.objects.bulk_create(topics)
+        if by is not None:
+            record_write(actor=by, action="demand.compute_topics", target=snapshot)
+    return snapshot
