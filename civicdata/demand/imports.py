@@ -11,7 +11,6 @@ import hashlib
 import logging
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,10 +25,7 @@ logger = logging.getLogger(__name__)
 
 
 def _limits() -> tuple[int, int]:
-    return (
-        int(getattr(settings, "DEMAND_LOG_MAX_MB", 25)) * 1024 * 1024,
-        int(getattr(settings, "DEMAND_LOG_MAX_ROWS", 200_000)),
-    )
+    return logs.upload_limits()
 
 
 def read_table(log_import: LogImport) -> logs.RawTable:
