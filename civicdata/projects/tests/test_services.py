@@ -336,7 +336,11 @@ def test_request_log_is_read_by_demands_log_import(settings):
     line above the header is understood, and demand's DEMAND_LOG_MAX_MB limit applies."""
     project = f.make_project()
     staff = project.organization.memberships.get().user
-    data = "Registro de solicitudes 2024\nFecha;Request Type;Descripción\n1/2/2024;Árboles;a\n2/2/2024;Árboles;b\n3/2/2024;Baches;c\n"
+    data = (
+        "Registro de solicitudes 2024\n"
+        "Fecha;Request Type;Descripción\n"
+        "1/2/2024;Árboles;a\n2/2/2024;Árboles;b\n3/2/2024;Baches;c\n"
+    )
     counts = services.summarise_request_log(data.encode("cp1252"), filename="log.csv")
     assert counts == [("Árboles", 2), ("Baches", 1)]
     settings.DEMAND_LOG_MAX_MB = 0
