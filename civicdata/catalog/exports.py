@@ -7,8 +7,6 @@ streaming HTTP response can send as they come; nothing holds the whole catalog.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -17,6 +15,9 @@ from typing import IO, Any
 from urllib.parse import quote
 
 import orjson
+
+from civicdata.core import spreadsheet
+from civicdata.core.spreadsheet import sendable_text
 
 POD_NS = "https://project-open-data.cio.gov/v1.1/schema#"
 PREFIXES: dict[str, str] = {
@@ -79,14 +80,6 @@ DISTRIBUTION_COLUMNS: tuple[str, ...] = (
     "described_by_type",
 )
 _LIST_SEPARATOR = "; "
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_formula(text: str) -> str:
-    """Make a cell value inert in spreadsheets: text starting like a formula gets a leading quote."""
-    if text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
 
 
 def _cell(value: Any) -> str:
@@ -105,16 +98,7 @@ def _dumps(value: Any) -> str:
     try:
         return orjson.dumps(value).decode()
     except TypeError:  # lone surrogates from real catalogs: strict parsers refuse even their escapes
-        return _safe(json.dumps(value, ensure_ascii=False))
-
-
-def _safe(text: str) -> str:
-    """Replace unencodable lone surrogates so a chunk can always be sent as UTF-8."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return text.encode("utf-8", "replace").decode("utf-8")
-    return text
+        return sendable_text(json.dumps(value, ensure_ascii=False))
 
 
 def _org_chain(publisher: Any) -> tuple[str, str]:
@@ -206,30 +190,17 @@ def _rows(datasets: Iterable[dict[str, Any]], per: str) -> tuple[tuple[str, ...]
 def iter_csv(datasets: Iterable[dict[str, Any]], *, per: str = "dataset") -> Iterator[str]:
     """CSV text in chunks of a few hundred rows; formula-like cells are neutralised."""
     header, rows = _rows(datasets, per)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    for count, row in enumerate(rows, start=1):
-        writer.writerow([neutralise_formula(v) for v in row])
-        if count % _ROWS_PER_CHUNK == 0:
-            yield _safe(buffer.getvalue())
-            buffer.seek(0)
-            buffer.truncate()
-    yield _safe(buffer.getvalue())
+    return spreadsheet.csv_chunks(header, rows, rows_per_chunk=_ROWS_PER_CHUNK)
 
 
 def write_xlsx(datasets: Iterable[dict[str, Any]], target: str | IO[bytes]) -> dict[str, int]:
     """Write an XLSX workbook with a "Datasets" and a "Distributions" sheet in one pass.
 
-    xlsxwriter's constant-memory mode flushes each row to a temporary file, so memory stays flat.
-    Every cell is written as text (never as a formula), and formula-like text is neutralised too,
-    for people who re-save the sheet as CSV. Returns the row counts per sheet.
+    The shared workbook flushes each row to disk, so memory stays flat. Every cell is written as
+    text (never as a formula), and formula-like text is neutralised too, for people who re-save the
+    sheet as CSV. Returns the row counts per sheet.
     """
-    import xlsxwriter
-
-    workbook = xlsxwriter.Workbook(
-        target, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-    )
+    workbook = spreadsheet.open_workbook(target)
     try:
         bold = workbook.add_format({"bold": True})
         sheets = {
@@ -243,11 +214,7 @@ def write_xlsx(datasets: Iterable[dict[str, Any]], target: str | IO[bytes]) -> d
 
         def put(key: str, row: list[str]) -> None:
             counts[key] += 1
-            sheet = sheets[key]
-            for col, value in enumerate(row):
-                if value:
-                    # Excel cells hold at most 32,767 characters.
-                    sheet.write_string(counts[key], col, neutralise_formula(value)[:32767])
+            spreadsheet.write_xlsx_row(sheets[key], counts[key], row)
 
         for ds in datasets:
             if not isinstance(ds, dict):
@@ -470,10 +437,10 @@ def iter_turtle(
         body = " ;\n    ".join(f"{_ttl_iri(p)} {_ttl_object(o, '    ')}" for p, o in dataset_pairs(ds, iri_for))
         chunk.append(f"<{catalog_iri}> dcat:dataset <{subject}> .\n<{subject}> {body} .\n\n")
         if len(chunk) >= _ROWS_PER_CHUNK:
-            yield _safe("".join(chunk))
+            yield sendable_text("".join(chunk))
             chunk = []
     if chunk:
-        yield _safe("".join(chunk))
+        yield sendable_text("".join(chunk))
 
 
 # JSON-LD

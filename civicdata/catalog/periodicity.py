@@ -6,16 +6,10 @@ words ("Weekly", "Annually"). Both are understood; anything else is "unknown" an
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, timedelta
 
-# Calendar units are approximated in days: staleness is a nudge for publishers, not an accounting rule.
-_UNIT_DAYS = {"Y": 365.25, "M": 30.44, "W": 7.0, "D": 1.0}
-_UNIT_SECONDS = {"H": 3600.0, "M": 60.0, "S": 1.0}
-_DURATION = re.compile(
-    r"^R/P(?:(?P<Y>\d+(?:\.\d+)?)Y)?(?:(?P<M>\d+(?:\.\d+)?)M)?(?:(?P<W>\d+(?:\.\d+)?)W)?(?:(?P<D>\d+(?:\.\d+)?)D)?"
-    r"(?:T(?:(?P<h>\d+(?:\.\d+)?)H)?(?:(?P<m>\d+(?:\.\d+)?)M)?(?:(?P<s>\d+(?:\.\d+)?)S)?)?$"
-)
+from civicdata.core.iso8601 import ISO8601Error, parse_duration
+
 _WORDS = {
     "daily": timedelta(days=1),
     "weekly": timedelta(days=7),
@@ -50,12 +44,11 @@ def parse_periodicity(value: str | None) -> timedelta | None:
     text = value.strip()
     if text.lower() in IRREGULAR:
         return None
-    match = _DURATION.match(text.upper()) if text.upper().startswith("R/P") else None
-    if match:
-        parts = match.groupdict()
-        days = sum(float(parts[unit]) * factor for unit, factor in _UNIT_DAYS.items() if parts[unit])
-        seconds = sum(float(parts[group]) * _UNIT_SECONDS[group.upper()] for group in ("h", "m", "s") if parts[group])
-        total = timedelta(days=days, seconds=seconds)
+    if text.upper().startswith("R/P"):
+        try:
+            total = parse_duration(text.upper()[2:])
+        except ISO8601Error:
+            return None
         return total if total > timedelta(0) else None
     return _WORDS.get(text.lower())
 

@@ -5,14 +5,16 @@ fast on large tables and stable while rows are added."""
 
 from __future__ import annotations
 
-import base64
-import json
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from ninja import Schema
 
+from civicdata.core import cursors
+from civicdata.core.cursors import encode_cursor
 from civicdata.core.errors import InvalidInput
+
+__all__ = ["MAX_LIMIT", "CursorPage", "decode_cursor", "encode_cursor", "paginate"]
 
 MAX_LIMIT = 1000
 
@@ -22,20 +24,12 @@ class CursorPage[T](Schema):
     next_cursor: str | None = None
 
 
-def encode_cursor(values: list[Any]) -> str:
-    raw = json.dumps(values, default=str, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
 def decode_cursor(cursor: str) -> list[Any]:
+    """The values of a cursor this API gave out; InvalidInput (code invalid_cursor) otherwise."""
     try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, json.JSONDecodeError):
+        return cursors.decode_cursor(cursor)
+    except cursors.BadCursor:
         raise InvalidInput("The cursor is not one this API gave out.", code="invalid_cursor") from None
-    if not isinstance(values, list):
-        raise InvalidInput("The cursor is not one this API gave out.", code="invalid_cursor")
-    return values
 
 
 def paginate(queryset: QuerySet, *, cursor: str | None, limit: int, order: str = "-id") -> dict[str, Any]:

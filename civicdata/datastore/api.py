@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlencode
 
 import orjson
 from django.conf import settings
@@ -23,13 +22,13 @@ from .guard import Busy, QueryFailed, QueryTimeout
 from .ingest.infer import point_expressions, quote_ident
 from .models import DataTable, TableStatus
 from .permissions import can_view_table
-from .query import AGGREGATES, OPERATORS, ParsedQuery, QueryError, build_sql, fetch_page, parse_query
+from .query import AGGREGATES, OPERATORS, ParsedQuery, QueryError, build_sql, parse_query
 from .schema import point_source
 from .sql import SqlRejected, run_sql
+from .table_query import EXPORT_FORMATS, QueryProblem, guard_problem, run_table_query
 
 router = Router()
 
-EXPORT_FORMATS = ("csv", "json", "xml", "geojson", "xlsx")
 OPENAPI_TYPES = {
     "integer": {"type": "integer"},
     "number": {"type": "number"},
@@ -61,14 +60,8 @@ def _json(data: Any, status: int = 200) -> HttpResponse:
     )
 
 
-def _guard_error(exc: Exception) -> HttpResponse:
-    if isinstance(exc, Busy):
-        response = error_response(503, str(exc), code="busy")
-        response["Retry-After"] = "2"
-        return response
-    if isinstance(exc, QueryTimeout):
-        return error_response(400, str(exc), code="query_timeout")
-    return error_response(400, str(exc), code="query_failed")
+def _guard_error(exc: Busy | QueryTimeout | QueryFailed) -> HttpResponse:
+    return problem_response(guard_problem(exc))
 
 
 def _query_error(exc: QueryError) -> HttpResponse:
@@ -80,15 +73,6 @@ def columns_meta(table: DataTable) -> list[dict[str, Any]]:
         {"name": f["name"], "title": f.get("title", f["name"]), "type": f.get("type", "string")}
         for f in table.schema.get("fields", [])
     ]
-
-
-def _next_link(request: HttpRequest, **changes: Any) -> str:
-    params = request.GET.copy()
-    for key in ("cursor", "offset"):
-        params.pop(key, None)
-    for key, value in changes.items():
-        params[key] = value
-    return request.build_absolute_uri(request.path) + "?" + urlencode(list(params.lists()), doseq=True)
 
 
 class ColumnOut(Schema):
@@ -103,8 +87,10 @@ class PageOut(Schema):
     columns: list[ColumnOut]
     rows: list[Any]
     next_cursor: str | None = None
+    next_offset: int | None = None
     next: str | None = None
     row_count: int
+    matching_count: int
 
 
 class TableOut(Schema):
@@ -126,40 +112,39 @@ class SqlOut(Schema):
     row_cap: int
 
 
+def problem_response(problem: QueryProblem) -> HttpResponse:
+    """A query problem in the API's error envelope (503 answers say when to retry)."""
+    response = error_response(problem.status, problem.message, code=problem.code, details=problem.details)
+    if problem.status == 503:
+        response["Retry-After"] = "2"
+    return response
+
+
 def query_page(request: HttpRequest, table: DataTable) -> HttpResponse:
-    """One JSON page of a table (used by the API and the HTML page's data)."""
-    try:
-        parsed = parse_query(request.GET, runtime.table_info(table))
-    except QueryError as exc:
-        return _query_error(exc)
+    """One JSON page of a table, from the same `run_table_query` as the HTML table page."""
     shape = request.GET.get("_shape", "objects")
     if shape not in ("objects", "arrays"):
         return _query_error(QueryError("_shape must be objects or arrays.", param="_shape"))
-    guard = runtime.get_guard()
-    cur = runtime.open_cursor(table)
-    try:
-        with guard.slot(), guard.deadline(cur):
-            page = fetch_page(cur, parsed)
-    except (Busy, QueryTimeout, QueryFailed) as exc:
-        return _guard_error(exc)
-    names = page.columns
-    rows = [list(r) for r in page.rows] if shape == "arrays" else [dict(zip(names, r, strict=True)) for r in page.rows]
+    result = run_table_query(table, request.GET)
+    if result.error is not None:
+        return problem_response(result.error)
+    names = result.columns
+    rows = (
+        [list(r) for r in result.rows] if shape == "arrays" else [dict(zip(names, r, strict=True)) for r in result.rows]
+    )
     meta = {f["name"]: f for f in columns_meta(table)}
-    next_link = None
-    if page.next_cursor:
-        next_link = _next_link(request, cursor=page.next_cursor)
-    elif page.next_offset is not None:
-        next_link = _next_link(request, offset=page.next_offset)
+    next_query = result.next_query
     return _json(
         {
             "dataset": table.dataset.name,
             "table": table.name,
             "columns": [meta.get(n, {"name": n, "title": n, "type": _output_type(n)}) for n in names],
             "rows": rows,
-            "next_cursor": page.next_cursor,
-            "next_offset": page.next_offset,
-            "next": next_link,
+            "next_cursor": result.next_cursor,
+            "next_offset": result.next_offset,
+            "next": request.build_absolute_uri(request.path) + next_query if next_query else None,
             "row_count": table.row_count,
+            "matching_count": result.matching_count,
         }
     )
 

@@ -7,36 +7,27 @@ XML cannot carry so the document is well-formed whatever the cells hold.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
+import itertools
 import re
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 import orjson
 
+from civicdata.core import spreadsheet
+
 CONTENT_TYPES = {
     "json": "application/json",
     "csv": "text/csv; charset=utf-8",
     "xml": "application/xml; charset=utf-8",
     "geojson": "application/geo+json",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xlsx": spreadsheet.XLSX_CONTENT_TYPE,
 }
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-XLSX_MAX_ROWS = 1_048_575
 
 _XML_INVALID = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 Batches = Iterable[Sequence[tuple]]
-
-
-def neutralise(value: Any) -> Any:
-    """Prefix text that a spreadsheet would run as a formula with an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _default(value: Any) -> Any:
@@ -71,16 +62,8 @@ def json_stream(
 
 def csv_stream(columns: Sequence[str], batches: Batches) -> Iterator[bytes]:
     """RFC 4180 CSV with a header row; formula-like text cells are neutralised."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([neutralise(c) for c in columns])
-    for batch in batches:
-        writer.writerows([[neutralise(v) if isinstance(v, str) else v for v in row] for row in batch])
-        yield buffer.getvalue().encode("utf-8")
-        buffer.seek(0)
-        buffer.truncate()
-    if buffer.tell():
-        yield buffer.getvalue().encode("utf-8")
+    rows = itertools.chain.from_iterable(batches)
+    return (chunk.encode("utf-8") for chunk in spreadsheet.csv_chunks(columns, rows))
 
 
 def csv_line_sql(columns: Sequence[tuple[str, bool]]) -> str:
@@ -88,7 +71,7 @@ def csv_line_sql(columns: Sequence[tuple[str, bool]]) -> str:
     instead of per cell in Python (Python then only joins one string per row).
 
     `columns` are (quoted SQL expression, is_text). Text cells get the same formula neutralisation as
-    `neutralise` and RFC 4180 quoting; other types cannot contain a comma, quote or line break.
+    `spreadsheet.neutralise` and RFC 4180 quoting; other types cannot contain a comma, quote or line break.
     """
     parts = []
     for expr, is_text in columns:
@@ -96,7 +79,7 @@ def csv_line_sql(columns: Sequence[tuple[str, bool]]) -> str:
             parts.append(f"coalesce(CAST({expr} AS VARCHAR), '')")
             continue
         text = f"CAST({expr} AS VARCHAR)"
-        prefixes = "'=', '+', '-', '@', chr(9), chr(13)"
+        prefixes = ", ".join(f"chr({ord(p)})" for p in spreadsheet.FORMULA_PREFIXES)
         safe = f"(CASE WHEN left({text}, 1) IN ({prefixes}) THEN chr(39) || {text} ELSE {text} END)"
         quote = "chr(34)"
         needs_quotes = " OR ".join(f"contains({text}, {ch})" for ch in ("','", quote, "chr(10)", "chr(13)"))
@@ -107,9 +90,7 @@ def csv_line_sql(columns: Sequence[tuple[str, bool]]) -> str:
 
 def csv_lines_stream(columns: Sequence[str], batches: Iterable[Sequence[tuple]]) -> Iterator[bytes]:
     """Stream CSV from rows that each hold one line pre-formatted by `csv_line_sql`."""
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow([neutralise(c) for c in columns])
-    yield buffer.getvalue().encode("utf-8")
+    yield spreadsheet.csv_text(columns, ()).encode("utf-8")
     for batch in batches:
         if batch:
             yield ("\r\n".join([row[0] for row in batch]) + "\r\n").encode("utf-8")
@@ -162,35 +143,8 @@ def geojson_stream(
 
 
 def xlsx_stream(columns: Sequence[str], batches: Batches, *, sheet: str = "data") -> Iterator[bytes]:
-    """Write an XLSX in constant-memory mode to a temporary file, then stream that file.
+    """An XLSX written in constant-memory mode to a temporary file, then streamed.
 
     Text is never turned into formulas or links, and formula-like text is neutralised as in CSV.
     """
-    import xlsxwriter
-
-    with tempfile.TemporaryFile() as tmp:
-        workbook = xlsxwriter.Workbook(
-            tmp,
-            {
-                "constant_memory": True,
-                "strings_to_formulas": False,
-                "strings_to_urls": False,
-                "strings_to_numbers": False,
-                "default_date_format": "yyyy-mm-dd hh:mm:ss",
-                "remove_timezone": True,
-            },
-        )
-        worksheet = workbook.add_worksheet(sheet[:31])
-        bold = workbook.add_format({"bold": True})
-        worksheet.write_row(0, 0, [neutralise(c) for c in columns], bold)
-        index = 1
-        for batch in batches:
-            for row in batch:
-                if index > XLSX_MAX_ROWS:
-                    raise ValueError("An XLSX sheet holds at most 1,048,575 rows; download CSV instead.")
-                worksheet.write_row(index, 0, [neutralise(v) for v in row])
-                index += 1
-        workbook.close()
-        tmp.seek(0)
-        while chunk := tmp.read(1 << 20):
-            yield chunk
+    return spreadsheet.xlsx_chunks(columns, itertools.chain.from_iterable(batches), sheet=sheet)

@@ -6,14 +6,13 @@ parameters, and every mistake raises QueryError naming the valid columns and ope
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
+from civicdata.core import cursors
 
 from .ingest.infer import TRUE_WORDS, quote_ident
 from .store import DATA_TABLE
@@ -313,7 +312,7 @@ def _cursor_value(value: Any) -> Any:
 def encode_cursor(query: ParsedQuery, last_row: Mapping[str, Any], rowid: int) -> str:
     """Opaque cursor: the last row's sort-key values, its rowid and a signature of the sort."""
     payload = [query.sort_signature(), [_cursor_value(last_row[c]) for c, _ in query.sort], rowid]
-    return base64.urlsafe_b64encode(orjson.dumps(payload)).decode().rstrip("=")
+    return cursors.encode_cursor(payload)
 
 
 def decode_cursor(raw: str, query: ParsedQuery) -> list[Any]:
@@ -323,8 +322,8 @@ def decode_cursor(raw: str, query: ParsedQuery) -> list[Any]:
         columns=query.table.columns,
     )
     try:
-        signature, values, rowid = orjson.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
-    except Exception:
+        signature, values, rowid = cursors.decode_cursor(raw)
+    except ValueError:  # BadCursor, or a list of the wrong length
         raise bad from None
     if signature != query.sort_signature() or not isinstance(rowid, int) or len(values) != len(query.sort):
         raise bad

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import duckdb
 
+from civicdata.core import duckdb as embedded
+
 from .guard import Guard
 from .store import DATA_TABLE
 
@@ -54,24 +56,13 @@ class SqlResult:
 def open_sandbox(tables: Mapping[str, Path], *, memory_mb: int = 256, threads: int = 1) -> duckdb.DuckDBPyConnection:
     """An in-memory connection where each name in `tables` is a view of that file's data, and
     nothing else is reachable. `tables` names must be safe identifiers (DataTable relation names)."""
-    conn = duckdb.connect(
-        ":memory:",
-        config={
-            "autoload_known_extensions": False,
-            "autoinstall_known_extensions": False,
-            "memory_limit": f"{memory_mb}MB",
-            "threads": threads,
-            "max_temp_directory_size": "0KiB",
-        },
-    )
+    conn = embedded.connect(memory_mb=memory_mb, threads=threads, spill=False)
     try:
         for index, (name, path) in enumerate(sorted(tables.items())):
             alias = f"src{index}"
             conn.execute(f"ATTACH '{_escape(str(path))}' AS {alias} (READ_ONLY)")
             conn.execute(f'CREATE VIEW "{name}" AS SELECT * FROM {alias}.{DATA_TABLE}')  # noqa: S608
-        conn.execute("SET enable_external_access = false")
-        conn.execute("SET allow_community_extensions = false")
-        conn.execute("SET lock_configuration = true")
+        embedded.seal(conn)
     except BaseException:
         conn.close()
         raise

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import duckdb
 
+from civicdata.core import duckdb as embedded
+
 #: Name of the table inside every version file.
 DATA_TABLE = "data"
 
@@ -50,17 +52,6 @@ class ReaderConfig:
 
     memory_mb: int = 256
     threads: int = 2
-
-    def duckdb_config(self) -> dict[str, object]:
-        # One in-memory DuckDB per process attaches the table files read-only, so the memory limit
-        # and thread count hold for all tables together. It only ever runs SQL built by query.py
-        # (quoted known identifiers, bound values); user-written SQL runs in sql.py's sandbox.
-        return {
-            "autoload_known_extensions": False,
-            "autoinstall_known_extensions": False,
-            "memory_limit": f"{self.memory_mb}MB",
-            "threads": self.threads,
-        }
 
 
 class AttachedTable:
@@ -173,14 +164,7 @@ class TableStore:
         source = self.version_path(relation, source_version)
         version = self.next_version(relation)
         target = self.version_path(relation, version)
-        conn = duckdb.connect(
-            str(target),
-            config={
-                "memory_limit": f"{memory_mb}MB",
-                "autoinstall_known_extensions": False,
-                "autoload_known_extensions": False,
-            },
-        )
+        conn = embedded.connect(target, memory_mb=memory_mb)
         try:
             conn.execute(f"ATTACH '{_sql_text(str(source))}' AS src (READ_ONLY)")
             conn.execute(
@@ -198,7 +182,10 @@ class TableStore:
     # -- reading -----------------------------------------------------------------------------
     def _reader(self) -> duckdb.DuckDBPyConnection:
         if self._db is None:
-            self._db = duckdb.connect(":memory:", config=self.reader.duckdb_config())
+            # One in-memory DuckDB per process attaches the table files read-only, so the memory limit
+            # and thread count hold for all tables together. It only ever runs SQL built by query.py
+            # (quoted known identifiers, bound values); user-written SQL runs in sql.py's sandbox.
+            self._db = embedded.connect(memory_mb=self.reader.memory_mb, threads=self.reader.threads)
         return self._db
 
     def connection(self, path: Path) -> AttachedTable:

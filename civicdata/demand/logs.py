@@ -18,8 +18,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-import charset_normalizer
-
+from civicdata.core import tabular
 from civicdata.demand.dates import UnparseableDate, infer_day_first, parse_log_date
 
 DEFAULT_MAX_BYTES = 25 * 1024 * 1024
@@ -213,6 +212,16 @@ class LogPreview:
 # ---------------------------------------------------------------- reading
 
 
+def upload_limits() -> tuple[int, int]:
+    """The largest log staff may upload, in bytes and rows (DEMAND_LOG_MAX_MB, DEMAND_LOG_MAX_ROWS)."""
+    from django.conf import settings
+
+    return (
+        int(getattr(settings, "DEMAND_LOG_MAX_MB", 25)) * 1024 * 1024,
+        int(getattr(settings, "DEMAND_LOG_MAX_ROWS", DEFAULT_MAX_ROWS)),
+    )
+
+
 def read_log(
     data: bytes,
     *,
@@ -255,43 +264,12 @@ def read_log(
 
 
 def _decode(data: bytes) -> tuple[str, str]:
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise LogError("This does not look like a CSV or XLSX file (it contains binary data).")
     try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    best = charset_normalizer.from_bytes(data[:2_000_000]).best()
-    if best is None:
-        raise LogError("The file's text encoding could not be recognised. Save it as UTF-8 CSV.")
-    encoding = best.encoding
-    if encoding in _SINGLE_BYTE_LOOKALIKES:
-        # Short texts make Central-European and Western code pages hard to tell apart; logs
-        # from US and Spanish-speaking agencies are overwhelmingly Windows-1252.
-        try:
-            return data.decode("cp1252"), "cp1252"
-        except UnicodeDecodeError:
-            pass
-    try:
-        return data.decode(encoding), encoding
-    except (UnicodeDecodeError, LookupError):
-        # The guess came from a prefix; decode what we can and flag the damaged rows.
-        return data.decode(encoding, errors="replace"), encoding
+        text, encoding = tabular.decode_table(data)
+    except tabular.UndecodableText:
+        raise LogError("This does not look like a CSV or XLSX file (it contains binary data).") from None
+    return text.removeprefix("\ufeff"), "utf-8" if encoding == "utf-8-sig" else encoding
 
-
-_SINGLE_BYTE_LOOKALIKES = frozenset(
-    {
-        "cp1250",
-        "cp1252",
-        "latin_1",
-        "iso8859_2",
-        "iso8859_15",
-        "iso8859_9",
-        "cp1254",
-        "mac_roman",
-        "cp1257",
-    }
-)
 
 # UTF-8 read as Latin-1/cp1252 leaves these pairs behind ("Ã©" for "é").
 _MOJIBAKE = re.compile("[\u00c3\u00c2][\u0080-\u00bf\u2018-\u203a]")
@@ -299,12 +277,7 @@ _MOJIBAKE = re.compile("[\u00c3\u00c2][\u0080-\u00bf\u2018-\u203a]")
 
 def _read_csv(data: bytes) -> tuple[list[list[str]], str, set[int]]:
     text, encoding = _decode(data)
-    sample = text[:65536]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
+    delimiter = tabular.sniff_delimiter(text[:65536])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[list[str]] = []
     undecodable: set[int] = set()

@@ -11,10 +11,4 @@ SETTINGS = (
         "Shortest public comment period, in days, that staff may open on an intervention plan.",
         as_int,
     ),
-    Declared(
-        "PROJECTS_REQUEST_LOG_MAX_MB",
-        "10",
-        "Largest request log (CSV) staff may upload as Find evidence, in megabytes.",
-        as_int,
-    ),
 )

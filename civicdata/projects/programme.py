@@ -6,8 +6,6 @@ number of queries whatever the number of projects.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -16,6 +14,7 @@ from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Su
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from civicdata.core import spreadsheet
 from civicdata.projects import method
 from civicdata.projects.models import Intervention, OutcomeMetric, Project, ProjectStatus, Stakeholder, StepRecord
 
@@ -156,18 +155,6 @@ CSV_COLUMNS = [
 ]
 
 
-def _cell(value: object) -> object:
-    # Spreadsheet programs run text starting with these characters as formulas; neutralise them.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def rows_to_csv(rows: list[ProjectRow]) -> str:
     """The programme table as CSV text (formula-like cells are neutralised)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for row in rows:
-        writer.writerow([_cell(getattr(row, col)) for col in CSV_COLUMNS])
-    return out.getvalue()
+    return spreadsheet.csv_text(CSV_COLUMNS, ([getattr(row, col) for col in CSV_COLUMNS] for row in rows))

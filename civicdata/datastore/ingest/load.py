@@ -18,6 +18,8 @@ from pathlib import Path
 
 import duckdb
 
+from civicdata.core import duckdb as embedded
+
 from ..store import DATA_TABLE, TableStore
 from . import sources
 from .errors import IngestError
@@ -133,14 +135,9 @@ class _Loader:
         version = self.store.next_version(self.relation)
         target = self.store.version_path(self.relation, version)
         target.parent.mkdir(parents=True, exist_ok=True)
-        config = {
-            "memory_limit": f"{self.memory_mb}MB",
-            "threads": self.threads,
-            "temp_directory": str(self.workdir / "spill"),
-            "autoinstall_known_extensions": False,
-            "autoload_known_extensions": False,
-        }
-        conn = duckdb.connect(str(target), config=config)
+        conn = embedded.connect(
+            target, memory_mb=self.memory_mb, threads=self.threads, temp_directory=self.workdir / "spill"
+        )
         # Progress is read with query_progress() for the job page, never printed to stdout.
         conn.execute("SET enable_progress_bar = true")
         conn.execute("SET enable_progress_bar_print = false")

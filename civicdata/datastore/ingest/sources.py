@@ -13,9 +13,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import charset_normalizer
 import ijson
 import orjson
+
+from civicdata.core import tabular
 
 from .errors import IngestError
 
@@ -104,28 +105,8 @@ def detect_format_text(sample: str) -> None:
 
 
 def detect_encoding(path: Path) -> str:
-    """Name the encoding: a BOM wins, then valid UTF-8, then charset-normalizer's best guess.
-
-    Latin-1 guesses become Windows-1252, its superset that city spreadsheets really use.
-    """
-    head = _head(path)
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    # UTF-16 without BOM: every other byte of ASCII text is NUL.
-    if len(head) >= 4 and head.count(b"\x00") > len(head) // 4:
-        return "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    best = charset_normalizer.from_bytes(head).best()
-    name = (best.encoding if best else "cp1252").lower().replace("_", "-")
-    if name in ("ascii", "utf-8", "latin-1", "iso-8859-1", "iso8859-1", "latin1"):
-        return "cp1252"
-    return name
+    """Name the encoding of a text file from its first bytes (see `core.tabular.guess_encoding`)."""
+    return tabular.guess_encoding(_head(path))
 
 
 def _line_of(path: Path, offset: int) -> int:
@@ -215,32 +196,12 @@ def to_utf8(path: Path, workdir: Path) -> tuple[Path, str]:
 
 # -- delimiter sniffing ----------------------------------------------------------------------
 
-CANDIDATE_DELIMITERS = (",", "\t", ";", "|")
-
 
 def sniff_delimiter(sample: str, declared: str | None = None) -> str:
-    """Pick the delimiter whose rows agree best on a column count (more columns break ties)."""
+    """The delimiter of a text table: a tab for declared TSV, else `core.tabular.sniff_delimiter`."""
     if declared == "tsv":
         return "\t"
-    lines = sample.splitlines()
-    if len(lines) > 1 and not sample.endswith(("\n", "\r")):
-        lines = lines[:-1]  # the last line of a byte sample is usually cut in half
-    lines = lines[:200]
-    best, best_score = ",", (-1.0, 0)
-    for delim in CANDIDATE_DELIMITERS:
-        try:
-            rows = list(csv.reader(lines, delimiter=delim))
-        except csv.Error:
-            continue
-        counts = [len(r) for r in rows if r]
-        if not counts or max(counts) < 2:
-            continue
-        width = max(set(counts), key=counts.count)
-        agreement = counts.count(width) / len(counts)
-        score = (round(agreement, 2), width)
-        if score > best_score:
-            best, best_score = delim, score
-    return best
+    return tabular.sniff_delimiter(sample)
 
 
 # -- spreadsheets ----------------------------------------------------------------------------

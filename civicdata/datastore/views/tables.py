@@ -17,13 +17,14 @@ from civicdata.catalog.models import Dataset
 from civicdata.core.errors import Conflict, InvalidInput
 
 from .. import charts, runtime, services
-from ..api import EXPORT_FORMATS, get_visible_table
+from ..api import get_visible_table
 from ..forms import ChartForm, LoadForm, PiiDecisionForm, SchemaFieldForm
 from ..guard import Busy, QueryFailed, QueryTimeout
 from ..models import Chart, DataTable, IngestJob, PiiFinding
 from ..permissions import can_manage_table, ensure_can_manage_dataset, ensure_can_manage_table
 from ..preview import table_columns
-from ..query import AGGREGATES, OPERATORS, QueryError, fetch_page, parse_query
+from ..query import AGGREGATES, OPERATORS
+from ..table_query import EXPORT_FORMATS, run_table_query
 
 #: Parameters of the table page that are page controls, not filters.
 PAGE_CONTROLS = ("add_col", "add_op", "add_value", "chart_type", "x", "y", "aggregate", "title")
@@ -62,19 +63,8 @@ def table_page(request: HttpRequest, dataset: str, table: str) -> HttpResponse:
         return HttpResponseRedirect(request.path + _query_string(params))
     columns = table_columns(found)
     names = [c["name"] for c in columns]
-    error = None
-    page = None
-    status = 200
-    try:
-        parsed = parse_query(request.GET, runtime.table_info(found), default_limit=50, ignore=PAGE_CONTROLS)
-        guard = runtime.get_guard()
-        cur = runtime.open_cursor(found)
-        with guard.slot(), guard.deadline(cur):
-            page = fetch_page(cur, parsed)
-    except QueryError as exc:
-        error, status, parsed = exc.as_dict(), 400, None
-    except (Busy, QueryTimeout, QueryFailed) as exc:
-        error, status, parsed = {"message": str(exc)}, 503 if isinstance(exc, Busy) else 400, None
+    # The same query path as the JSON and CSV endpoints: same rows, count and errors.
+    result = run_table_query(found, request.GET, default_limit=50, ignore=PAGE_CONTROLS)
     filters = []
     for key, values in request.GET.lists():
         column, _sep, op = key.partition("__")
@@ -97,46 +87,38 @@ def table_page(request: HttpRequest, dataset: str, table: str) -> HttpResponse:
         c["sorted"] = (
             "ascending" if current_sort == c["name"] else "descending" if current_sort == f"-{c['name']}" else ""
         )
-    next_link = None
-    if page is not None:
-        base = _without(request, "cursor", "offset")
-        if page.next_cursor:
-            next_link = _query_string([*base, ("cursor", page.next_cursor)])
-        elif page.next_offset is not None:
-            next_link = _query_string([*base, ("offset", str(page.next_offset))])
-    filter_params = urlencode(_without(request, "cursor", "offset", *PAGE_CONTROLS, "limit"))
+    has_points = found.schema.get("x-geo") or any(c["type"] == "geopoint" for c in columns)
     downloads = [
-        {"format": fmt.upper(), "url": f"{found.api_path}.{fmt}" + (f"?{filter_params}" if filter_params else "")}
+        {"format": fmt.upper(), "url": result.download_url(fmt)}
         for fmt in EXPORT_FORMATS
-        if fmt != "geojson" or found.schema.get("x-geo") or any(c["type"] == "geopoint" for c in columns)
+        if fmt != "geojson" or has_points
     ]
     chart_form, chart_url = _chart_from_request(request, found, columns)
     context = {
         "table": found,
         "dataset": found.dataset,
         "columns": columns,
-        "output_columns": page.columns if page else [],
-        "rows": page.rows if page else [],
-        "error": error,
+        "output_columns": result.columns,
+        "rows": result.rows,
+        "matching_count": result.matching_count,
+        "error": result.error.as_dict() if result.error else None,
         "filters": filters,
         "q": request.GET.get("q", ""),
-        "next_link": next_link,
-        "first_link": _query_string(_without(request, "cursor", "offset"))
-        if (request.GET.get("cursor") or request.GET.get("offset"))
-        else None,
+        "next_link": result.next_query,
+        "first_link": result.first_query,
         "operators": [(o, OPERATOR_LABELS[o]) for o in OPERATORS],
         "aggregates": AGGREGATES,
         "downloads": downloads,
-        "api_link": found.api_path + ("?" + filter_params if filter_params else ""),
+        "api_link": result.json_url,
         "chart_form": chart_form,
         "chart_url": chart_url,
         "saved_charts": list(found.charts.all()),
         "can_manage": can_manage_table(request.user, found),
         "pending_pii": services.unresolved_pii(found) if can_manage_table(request.user, found) else [],
-        "grouped": bool(parsed and parsed.grouped),
+        "grouped": result.grouped,
         "hidden_params": _without(request, "q", "cursor", "offset", *PAGE_CONTROLS),
     }
-    return render(request, "datastore/table.html", context, status=status)
+    return render(request, "datastore/table.html", context, status=result.error.status if result.error else 200)
 
 
 def _chart_from_request(request: HttpRequest, table: DataTable, columns: list[dict]) -> tuple[ChartForm, str | None]:

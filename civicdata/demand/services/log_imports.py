@@ -11,7 +11,6 @@ import hashlib
 import logging
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,17 +18,11 @@ from django.utils.translation import gettext as _
 from civicdata.core.audit import record_write
 from civicdata.core.errors import Conflict, InvalidInput
 from civicdata.demand import logs, permissions
+from civicdata.demand.logs import upload_limits
 from civicdata.demand.models import DemandItem, DemandKind, LogImport, LogImportStatus
 
 FINGERPRINT_BATCH = 500
 logger = logging.getLogger(__name__)
-
-
-def upload_limits() -> tuple[int, int]:
-    return (
-        int(getattr(settings, "DEMAND_LOG_MAX_MB", 25)) * 1024 * 1024,
-        int(getattr(settings, "DEMAND_LOG_MAX_ROWS", 200_000)),
-    )
 
 
 def read_table(log_import: LogImport) -> logs.RawTable:

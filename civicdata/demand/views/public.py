@@ -6,7 +6,6 @@ Staff pages (triage, moderation, imports, metrics, priorities) are in `staff.py`
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from civicdata.accounts.models import Organization
+from civicdata.core import spreadsheet
 from civicdata.core.errors import Conflict, InvalidInput
 from civicdata.core.text import plain_text
 from civicdata.demand import permissions, queries, services
@@ -332,31 +332,10 @@ def feed(request: HttpRequest) -> HttpResponse:
     return HttpResponse(atom.writeString("utf-8"), content_type="application/atom+xml; charset=utf-8")
 
 
-# A spreadsheet runs a cell starting with one of these as a formula; people's text must stay text.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _neutralise(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_response(filename: str, header: list[str], rows: Any) -> StreamingHttpResponse:
-    """Stream a CSV download (engagement data is open by default)."""
-    writer = csv.writer(_Echo())
-
-    def generate() -> Any:
-        yield writer.writerow(header)
-        for row in rows:
-            yield writer.writerow([_neutralise(value) for value in row])
-
-    response = StreamingHttpResponse(generate(), content_type="text/csv; charset=utf-8")
+    """Stream a CSV download (engagement data is open by default); people's text stays text."""
+    chunks = (chunk.encode("utf-8") for chunk in spreadsheet.csv_chunks(header, rows))
+    response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

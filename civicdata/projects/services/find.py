@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -15,6 +13,8 @@ from django.utils.translation import gettext as _
 
 from civicdata.core.audit import record_write, snapshot
 from civicdata.core.errors import Conflict, InvalidInput
+from civicdata.demand import logs
+from civicdata.demand import services as demand_services
 from civicdata.projects import assessment, permissions
 from civicdata.projects.models import (
     EventKind,
@@ -84,20 +84,7 @@ def add_evidence(
 
 def _unmet_topics(limit: int) -> list[Any]:
     # The demand app owns topic analytics; projects only read its plain-data summary.
-    try:
-        from civicdata.demand.services import list_unmet_topics
-    except ImportError:
-        return []
-    return list(list_unmet_topics(limit=limit))
-
-
-def demand_topics_available() -> bool:
-    """True when the demand app offers unmet topics to import."""
-    try:
-        from civicdata.demand import services as demand_services
-    except ImportError:
-        return False
-    return hasattr(demand_services, "list_unmet_topics")
+    return list(demand_services.list_unmet_topics(limit=limit))
 
 
 @transaction.atomic
@@ -132,12 +119,12 @@ def import_demand_topics(project: Project, *, limit: int = 10, by: Any) -> list[
     return created
 
 
+# Columns whose values name a request's topic, in order of preference. Compared the way demand's
+# log import compares headers ("Request Type", "request_type" and "RequestType" are one name).
 REQUEST_LOG_COLUMNS = (
     "topic",
     "category",
     "subject",
-    "requesttype",
-    "request_type",
     "request type",
     "department",
     "agency",
@@ -145,29 +132,25 @@ REQUEST_LOG_COLUMNS = (
 )
 
 
-def summarise_request_log(data: bytes) -> list[tuple[str, int]]:
-    """Count requests per topic in a CSV request log; raises InvalidInput when unreadable.
+def summarise_request_log(data: bytes, *, filename: str = "log.csv") -> list[tuple[str, int]]:
+    """Count requests per topic in a request log (CSV or XLSX); raises InvalidInput when unreadable.
 
-    The topic column is the first header matching a known name (topic, category, subject, …).
+    The file is read by demand's log import (encoding, delimiter, header row, DEMAND_LOG_MAX_MB);
+    the topic column is the first header matching a known name (topic, category, subject, …).
     """
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes nearly everything
-        raise InvalidInput(_("The file is not readable text."))
-    rows = list(csv.reader(io.StringIO(text)))
-    if len(rows) < 2:
-        raise InvalidInput(_("The request log has no rows."))
-    header = [h.strip().lower() for h in rows[0]]
-    column = next((header.index(name) for name in REQUEST_LOG_COLUMNS if name in header), None)
+    max_bytes, max_rows = logs.upload_limits()
+    try:
+        table = logs.read_log(data, filename=filename, max_bytes=max_bytes, max_rows=max_rows)
+    except logs.LogError as exc:
+        raise InvalidInput(str(exc)) from exc
+    header = [logs.normalise_header(h) for h in table.header]
+    wanted = [logs.normalise_header(name) for name in REQUEST_LOG_COLUMNS]
+    column = next((header.index(name) for name in wanted if name in header), None)
     if column is None:
         raise InvalidInput(
             _("No topic column found; name one of the columns: %(names)s.") % {"names": ", ".join(REQUEST_LOG_COLUMNS)}
         )
-    counts = Counter(row[column].strip() for row in rows[1:] if len(row) > column and row[column].strip())
+    counts = Counter(row[column].strip() for row in table.rows if row[column].strip())
     return counts.most_common()
 
 
@@ -176,7 +159,7 @@ def import_request_log(project: Project, *, filename: str, data: bytes, top: int
     """Summarise an uploaded request log and keep its most frequent topics as evidence (all or nothing)."""
     permissions.ensure_can_edit_project(by, project)
     _ensure_step(project, StepChoice.FIND)
-    counts = summarise_request_log(data)
+    counts = summarise_request_log(data, filename=filename)
     created = [
         Evidence.objects.create(
             project=project,

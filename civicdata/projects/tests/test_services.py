@@ -329,3 +329,22 @@ def test_withdrawn_consent_erases_contact_details_and_public_name(client):
     person.refresh_from_db()
     assert (person.email, person.consent_to_contact, person.consent_to_list) == ("", False, False)
     assert "Named Neighbour" not in client.get(project.get_absolute_url()).content.decode()
+
+
+def test_request_log_is_read_by_demands_log_import(settings):
+    """The Find step reads logs as demand does: a Windows-1252, semicolon-separated export with a title
+    line above the header is understood, and demand's DEMAND_LOG_MAX_MB limit applies."""
+    project = f.make_project()
+    staff = project.organization.memberships.get().user
+    data = (
+        "Registro de solicitudes 2024\n"
+        "Fecha;Request Type;Descripción\n"
+        "1/2/2024;Árboles;a\n2/2/2024;Árboles;b\n3/2/2024;Baches;c\n"
+    )
+    counts = services.summarise_request_log(data.encode("cp1252"), filename="log.csv")
+    assert counts == [("Árboles", 2), ("Baches", 1)]
+    settings.DEMAND_LOG_MAX_MB = 0
+    with pytest.raises(InvalidInput) as err:
+        services.import_request_log(project, filename="log.csv", data=data.encode("cp1252"), by=staff)
+    assert "limit" in err.value.message
+    assert project.evidence.count() == 0

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from civicdata.accounts.permissions import editable_organizations, ensure_signed_in
 from civicdata.core.errors import ActionRefused
+from civicdata.demand import logs as demand_logs
 from civicdata.projects import assessment, catalog_links, exits, forms, method, permissions, services, worksheet
 from civicdata.projects.models import (
     Activity,
@@ -113,7 +113,6 @@ def workspace(request: HttpRequest, slug: str) -> HttpResponse:
         "metrics": list(project.metrics.all()),
         "hidden_problems": Problem.objects.filter(project=project).exclude(status="visible").count(),
         "problems": list(Problem.objects.filter(project=project, status="visible").order_by("-vote_count", "-id")[:20]),
-        "demand_available": services.demand_topics_available(),
         "forms": _workspace_forms(project, evidence, stakeholders, use_cases, plan),
         "tactic_labels": dict(forms.TacticChoice.choices),
     }
@@ -198,9 +197,9 @@ def _act_request_log(request: HttpRequest, project: Any) -> Callable[[], Any] | 
     if data is None:
         return None
     upload = data["file"]
-    max_mb = getattr(settings, "PROJECTS_REQUEST_LOG_MAX_MB", 10)
-    if upload.size > max_mb * 1024 * 1024:
-        messages.error(request, _("The request log is larger than %(n)d MB.") % {"n": max_mb})
+    max_bytes, _max_rows = demand_logs.upload_limits()  # the same limit as demand's log import
+    if upload.size > max_bytes:
+        messages.error(request, _("The request log is larger than %(n)d MB.") % {"n": max_bytes // (1024 * 1024)})
         return None
     return lambda: services.import_request_log(project, filename=upload.name, data=upload.read(), by=request.user)
 

@@ -10,10 +10,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-_DURATION_RE = re.compile(
-    r"^P(?!$)(?:(\d+(?:[.,]\d+)?)Y)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)W)?(?:(\d+(?:[.,]\d+)?)D)?"
-    r"(?:T(?=\d)(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$"
-)
+from civicdata.core.iso8601 import ISO8601Error, parse_duration
+
 _YEAR_RE = re.compile(r"^([+-]?\d{4})$")
 _YEAR_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 _DATE_RE = re.compile(r"^(\d{4})-?(\d{2})-?(\d{2})$")
@@ -43,10 +41,6 @@ ACCRUAL_PERIODICITY_VALUES: dict[str, str] = {
     "R/PT1H": "hourly",
     "irregular": "irregular",
 }
-
-
-class ISO8601Error(ValueError):
-    """A value that is not a valid ISO 8601 date, date-time, duration or interval."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,20 +126,6 @@ def parse_moment(text: str) -> Moment:
     start = dt.datetime.combine(first, dt.time.min, dt.UTC)
     end = dt.datetime.combine(last, dt.time.max, dt.UTC)
     return Moment(start, end)
-
-
-def parse_duration(text: str) -> dt.timedelta:
-    """Parse an ISO 8601 duration (``P1Y2M``, ``PT6H``); months count as 30 days, years as 365."""
-    m = _DURATION_RE.match(text.strip())
-    if not m:
-        raise ISO8601Error(f"“{text}” is not an ISO 8601 duration")
-    years, months, weeks, days, hours, minutes, seconds = (float((g or "0").replace(",", ".")) for g in m.groups())
-    return dt.timedelta(
-        days=years * 365 + months * 30 + weeks * 7 + days,
-        hours=hours,
-        minutes=minutes,
-        seconds=seconds,
-    )
 
 
 def _strip_repeat(text: str) -> str:

@@ -1,0 +1,177 @@
+"""The one query path of the Data API: the HTML table page and the JSON/CSV endpoints all call
+`run_table_query`, so for the same filters, sort and page they show the same rows, the same
+matching-row count and the same error.
+
+It validates the query string (`query.parse_query`), runs the page and the count under the query
+guard (time limit, concurrency slot), and returns a `TableResult` with the links both sides render.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import QueryDict
+
+from . import runtime
+from .guard import Busy, QueryFailed, QueryTimeout
+from .models import DataTable
+from .query import DEFAULT_LIMIT, ParsedQuery, QueryError, build_count_sql, build_sql, fetch_page, parse_query
+
+EXPORT_FORMATS = ("csv", "json", "xml", "geojson", "xlsx")
+PAGING = ("cursor", "offset")
+
+Params = list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class QueryProblem:
+    """Why a query did not run: the HTTP status, a stable code and a message for people."""
+
+    status: int  # 400 for a bad query, 503 when every query slot is busy
+    code: str  # bad_parameter, query_timeout, query_failed or busy
+    message: str
+    details: dict[str, Any] | None = None  # for bad parameters: the param, valid columns and operators
+
+    def as_dict(self) -> dict[str, Any]:
+        """The problem as the page shows it (message plus the valid columns and operators)."""
+        return {"message": self.message, **(self.details or {})}
+
+
+@dataclass(frozen=True)
+class TableResult:
+    """One page of a table query, with everything the page and the API render.
+
+    Links are query strings ("?…") for the page itself, or addresses under the table's API path;
+    `params` are the request's parameters in their order, without page controls.
+    """
+
+    table: DataTable
+    query: ParsedQuery | None
+    columns: list[str]  # output columns (fields, or group keys and aggregates)
+    rows: list[tuple]
+    matching_count: int | None  # rows (or groups) matching the filters, across all pages
+    next_cursor: str | None
+    next_offset: int | None
+    error: QueryProblem | None
+    params: Params
+
+    @property
+    def grouped(self) -> bool:
+        return bool(self.query and self.query.grouped)
+
+    def _with(self, *drop: str, add: Iterable[tuple[str, str]] = ()) -> Params:
+        return [(k, v) for k, v in self.params if k not in drop] + list(add)
+
+    @property
+    def next_query(self) -> str | None:
+        """Query string of the next page, or None on the last one."""
+        if self.next_cursor:
+            return _query_string(self._with(*PAGING, add=[("cursor", self.next_cursor)]))
+        if self.next_offset is not None:
+            return _query_string(self._with(*PAGING, add=[("offset", str(self.next_offset))]))
+        return None
+
+    @property
+    def first_query(self) -> str | None:
+        """Query string of the first page, or None when this is the first page."""
+        if any(k in PAGING and v for k, v in self.params):
+            return _query_string(self._with(*PAGING))
+        return None
+
+    @property
+    def json_url(self) -> str:
+        """The JSON API address answering exactly these rows (same filters, sort, page and limit)."""
+        params = self._with()
+        limit = self.query.limit if self.query is not None else None
+        if limit not in (None, DEFAULT_LIMIT) and all(k != "limit" for k, _v in params):
+            params.append(("limit", str(limit)))  # the page's own default differs from the API's
+        return self.table.api_path + (_query_string(params) if params else "")
+
+    def download_url(self, fmt: str) -> str:
+        """Address of a full download: every row matching the filters, in the same sort."""
+        params = self._with(*PAGING, "limit")
+        return f"{self.table.api_path}.{fmt}" + (_query_string(params) if params else "")
+
+
+def guard_problem(exc: Busy | QueryTimeout | QueryFailed) -> QueryProblem:
+    """The problem for a query the guard stopped: busy (503), too slow or failed (400)."""
+    if isinstance(exc, Busy):
+        return QueryProblem(503, "busy", str(exc))
+    if isinstance(exc, QueryTimeout):
+        return QueryProblem(400, "query_timeout", str(exc))
+    return QueryProblem(400, "query_failed", str(exc))
+
+
+def _query_string(params: Sequence[tuple[str, str]]) -> str:
+    return "?" + urlencode(list(params)) if params else "?"
+
+
+def _params(query: QueryDict, ignore: Iterable[str]) -> Params:
+    skip = set(ignore)
+    return [(k, v) for k, values in query.lists() for v in values if k not in skip]
+
+
+def count_matching(cur: Any, query: ParsedQuery) -> int:
+    """Rows matching the filters (groups, for a grouped query), whatever the page."""
+    if query.grouped:
+        whole = dataclasses.replace(query, limit=None, offset=0, sort=[])
+        sql, params = build_sql(whole, extra=0)
+        sql = f"SELECT count(*) FROM ({sql})"  # noqa: S608 - built from quoted known identifiers
+    else:
+        sql, params = build_count_sql(query)
+    return int(cur.execute(sql, params).fetchone()[0])
+
+
+def run_table_query(
+    table: DataTable,
+    query: QueryDict,
+    *,
+    default_limit: int = DEFAULT_LIMIT,
+    ignore: Iterable[str] = (),
+) -> TableResult:
+    """Validate `query` against the table, then fetch one page and the matching count.
+
+    `ignore` names parameters that are controls of the calling page, not filters. Never raises for
+    a bad query or a busy server: the result's `error` says what went wrong.
+    """
+    params = _params(query, ignore)
+    try:
+        parsed = parse_query(query, runtime.table_info(table), default_limit=default_limit, ignore=ignore)
+        guard = runtime.get_guard()
+        cur = runtime.open_cursor(table)
+        with guard.slot(), guard.deadline(cur):
+            page = fetch_page(cur, parsed)
+            matching = count_matching(cur, parsed)
+    except QueryError as exc:
+        return _failed(table, params, QueryProblem(400, "bad_parameter", exc.message, exc.as_dict()))
+    except (Busy, QueryTimeout, QueryFailed) as exc:
+        return _failed(table, params, guard_problem(exc))
+    return TableResult(
+        table=table,
+        query=parsed,
+        columns=page.columns,
+        rows=page.rows,
+        matching_count=matching,
+        next_cursor=page.next_cursor,
+        next_offset=page.next_offset,
+        error=None,
+        params=params,
+    )
+
+
+def _failed(table: DataTable, params: Params, problem: QueryProblem) -> TableResult:
+    return TableResult(
+        table=table,
+        query=None,
+        columns=[],
+        rows=[],
+        matching_count=None,
+        next_cursor=None,
+        next_offset=None,
+        error=problem,
+        params=params,
+    )
