@@ -72,7 +72,10 @@ def main() -> None:
     # Search shows the Public Data Listing: public and restricted-public datasets, not the non-public ones.
     total = Dataset.objects.exclude(access_level="non-public").count()
     rng = random.Random(7)
-    titles = list(Dataset.objects.order_by("?").values_list("title", flat=True)[:2000])
+    visible_titles = list(
+        Dataset.objects.exclude(access_level="non-public").order_by("pk").values_list("title", flat=True)
+    )
+    titles = rng.sample(visible_titles, min(2000, len(visible_titles)))  # seeded: the same queries every run
     words = sorted({w.lower() for t in titles if t for w in re.findall(r"[A-Za-z]{4,}", t)})
     keywords = list(DatasetFacet.objects.filter(facet="keyword").values_list("value", flat=True).distinct()[:500])
     queries: list[tuple[str, SearchQuery]] = []
