@@ -109,7 +109,8 @@ def main() -> None:
     check(
         ref_flagged == ours_flagged,
         f"jsonschema flags {len(ref_flagged)} datasets, civicdata {len(ours_flagged)}; "
-        f"only jsonschema: {sorted(ref_flagged - ours_flagged)[:5]}, only civicdata: {sorted(ours_flagged - ref_flagged)[:5]}",
+        f"only jsonschema: {sorted(ref_flagged - ours_flagged)[:5]}, "
+        f"only civicdata: {sorted(ours_flagged - ref_flagged)[:5]}",
     )
     check(0 < len(ours_flagged) < args.datasets, f"{len(ours_flagged)} of {args.datasets} invalid: no real mix")
 

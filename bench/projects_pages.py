@@ -36,7 +36,6 @@ def setup_django() -> None:
     os.environ["DATABASE_URL"] = ""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicdata.settings.test")
     import django
-
     from django.conf import settings
 
     # The test profile keeps SQLite in memory; the benchmark's database is a file in its scratch folder.
