@@ -13,10 +13,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import os
 import platform
 import re
+import shutil
+import sqlite3
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,6 +109,41 @@ def create_schema() -> None:
         for model in apps.get_models():
             if model._meta.managed and not model._meta.proxy:
                 editor.create_model(model)
+
+
+def migrated_sqlite(target: Path) -> None:
+    """Put a freshly migrated SQLite database at `target`. Running every migration costs about 15 s of CPU,
+    so the result is kept in bench/out/ under a key of the migration files and copied by later runs; the
+    migration itself is `civicdata migrate`, as a site would run it."""
+    files = sorted((ROOT / "civicdata").glob("*/migrations/*.py"))
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    template = ROOT / "bench" / "out" / f"migrated-{digest.hexdigest()[:16]}.sqlite3"
+    if not template.exists():
+        template.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix="migrate-", dir=template.parent))
+        env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+        env |= {"CIVICDATA_ENV": "local", "DATA_DIR": str(work), "DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}"}
+        done = subprocess.run(
+            [sys.executable, "-m", "civicdata.cli", "migrate", "--noinput", "-v", "0"],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        check(done.returncode == 0, f"civicdata migrate failed:\n{done.stderr[-3000:]}")
+        _copy_sqlite(work / "db.sqlite3", work / "template.sqlite3")
+        os.replace(work / "template.sqlite3", template)  # atomic: parallel runs never see half a file
+        shutil.rmtree(work, ignore_errors=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    _copy_sqlite(template, target)
+
+
+def _copy_sqlite(source: Path, target: Path) -> None:
+    """Copy through SQLite's backup API, which also takes what is still in the write-ahead log."""
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
 
 
 def check(condition: bool, message: str) -> None:
