@@ -286,7 +286,7 @@ def page_answers(servers: Servers, d_path: str, o_path: str) -> list[str]:
     ours = json.loads(get(servers.o_port, o_path + "&_shape=objects"))["rows"]
     d_rows = [(r["INCIDENT_NUMBER"], r["OFFENSE_CODE"], r[FILTER[0]]) for r in datasette]
     o_rows = [(r["incident_number"], r["offense_code"], r[FILTER[0].lower()]) for r in ours]
-    check(len(d_rows) == min(PAGE, len(d_rows)) and d_rows, f"Datasette gave {len(d_rows)} rows")
+    check(len(d_rows) == PAGE, f"Datasette gave {len(d_rows)} rows, not a full page of {PAGE}")
     check(d_rows == o_rows, f"first pages differ: Datasette {d_rows[:5]}…, civicdata {o_rows[:5]}…")
     return [number for number, *_rest in d_rows]
 
