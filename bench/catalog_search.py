@@ -138,7 +138,8 @@ def main() -> None:
 
 {header("catalog_search.py", "SQLite FTS5")}
 
-Data: the {total:,}-dataset catalog of `bench/catalog_import.py`. {len(queries)} queries with words drawn
+Data: the catalog of `bench/catalog_import.py` ({total:,} datasets in the Public Data Listing, which search shows;
+the non-public ones are left out). {len(queries)} queries with words drawn
 (seeded) from the catalog's own titles and keywords; every query counts all six facets (publisher, category,
 keyword, format, access level, license) and fetches the first page of 20. Median hits per query:
 {statistics.median(hits):,.0f}.
