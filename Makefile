@@ -55,8 +55,8 @@ check-migrations: install  ## fail when a model change has no migration
 serve: install
 	$(BIN)/civicdata serve --with-worker
 
-bench: install  ## run every benchmark in bench/ and refresh docs/benchmarks.md
-	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+bench: install  ## run every benchmark in bench/ at full size (tens of minutes) and refresh docs/benchmarks.md
+	@for script in bench/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script $(BENCH_ARGS) || exit 1; done
 
 lock:  ## re-resolve requirements.in into exact pins (needs network)
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv && .lock-venv/bin/pip install --quiet -r requirements.in

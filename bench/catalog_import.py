@@ -11,7 +11,6 @@ Run: .venv/bin/python bench/catalog_import.py [--datasets 100000] [--no-write]
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import re
@@ -22,17 +21,14 @@ import sys
 import time
 from pathlib import Path
 
-from machine import describe  # bench/machine.py (scripts run from bench/)
+from _common import arguments, check, header, migrated_sqlite, realdata_dir, write_section  # bench/_common.py
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-OUT = ROOT / "bench" / "out" / "catalog"
+# The database folder; bench/catalog_search.py reads the same one (BENCH_CATALOG_DIR moves both).
+OUT = Path(os.environ.get("BENCH_CATALOG_DIR", ROOT / "bench" / "out" / "catalog"))
 SECTION = "Catalog import"
 TARGETS = {"import": 60.0, "reharvest": 15.0, "first_byte": 1.0, "rss_mb": 300.0}
-
-
-def machine() -> str:
-    return describe(with_load=False)
 
 
 def setup_django(*, fresh: bool) -> None:
@@ -44,21 +40,14 @@ def setup_django(*, fresh: bool) -> None:
     # The replicated catalog is about 200 MB, above the default 100 MB reading limit.
     os.environ["CATALOG_MAX_BYTES"] = str(1024 * 1024 * 1024)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicdata.settings.test")
+    if fresh:
+        migrated_sqlite(OUT / "civicdata.sqlite3")
     import django
     from django.conf import settings
 
     # The test profile keeps SQLite in memory; the benchmark needs its database file.
     settings.DATABASES["default"]["NAME"] = str(OUT / "civicdata.sqlite3")
     django.setup()
-    if fresh:
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
-
-
-def realdata_dir() -> Path:
-    env = os.environ.get("CIVICDATA_REALDATA")
-    return Path(env) if env else ROOT.parent / "shared" / "realdata"
 
 
 def build_catalog(n: int) -> Path:
@@ -78,10 +67,12 @@ def build_catalog(n: int) -> Path:
         for obj in load_document(str(path), allow_any_file=True)["dataset"]:
             sources.append(orjson.dumps(pod.repair_surrogates(obj)))
     path = OUT / f"catalog-{n}.json"
+    # A catalog smaller than the sources samples them evenly, so it keeps the real mix of agencies.
+    stride = max(1, len(sources) // n)
     with path.open("wb") as handle:
         handle.write(b'{"conformsTo":"https://project-open-data.cio.gov/v1.1/schema","dataset":[')
         for index in range(n):
-            obj = orjson.loads(sources[index % len(sources)])
+            obj = orjson.loads(sources[(index * stride) % len(sources)])
             obj["identifier"] = f"https://bench.example.org/id/{index}"
             handle.write((b"," if index else b"") + orjson.dumps(obj))
         handle.write(b"]}")
@@ -98,8 +89,9 @@ def peak_rss_mb() -> float:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def child_serve() -> None:
-    """In a fresh process: stream /data.json and report first byte, total time, size and peak RSS."""
+def child_serve(*, count: bool = False) -> None:
+    """In a fresh process: stream /data.json and report first byte, total time, size and peak RSS
+    (and, with `count`, how many datasets it lists: the body is then kept, which inflates the RSS)."""
     setup_django(fresh=False)
     from django.test import Client
 
@@ -111,28 +103,37 @@ def child_serve() -> None:
     chunks = iter(response.streaming_content)
     first = next(chunks)
     first_byte = time.perf_counter() - start
-    size = len(first)
+    size, kept = len(first), [first]
     for chunk in chunks:
         size += len(chunk)
+        if count:
+            kept.append(chunk)
     total = time.perf_counter() - start
+    listed = len(json.loads(b"".join(kept))["dataset"]) if count else None
     rss_mb = peak_rss_mb()
     etag = response["ETag"]
     start = time.perf_counter()
     not_modified = client.get("/data.json", HTTP_IF_NONE_MATCH=etag).status_code
     revalidate = time.perf_counter() - start
     print(json.dumps({"first_byte": first_byte, "total": total, "bytes": size, "rss_mb": rss_mb,
-                      "not_modified": not_modified, "revalidate": revalidate}))  # fmt: skip
+                      "not_modified": not_modified, "revalidate": revalidate, "listed": listed}))  # fmt: skip
 
 
 def main() -> None:
+    global OUT
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--datasets", type=int, default=100_000)
-    parser.add_argument("--no-write", action="store_true", help="print figures without updating docs")
     parser.add_argument("--serve-child", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    parser.add_argument("--count", action="store_true", help=argparse.SUPPRESS)
+    args = arguments(parser)
     if args.serve_child:
-        child_serve()
+        child_serve(count=args.count)
         return
+    if args.smoke:
+        args.datasets = 300
+        if "BENCH_CATALOG_DIR" not in os.environ:  # leave the full-size database alone
+            os.environ["BENCH_CATALOG_DIR"] = str(ROOT / "bench" / "out" / "catalog-smoke")
+    OUT = Path(os.environ.get("BENCH_CATALOG_DIR", OUT))
 
     setup_django(fresh=True)
     from civicdata.accounts.models import Organization
@@ -152,7 +153,7 @@ def main() -> None:
     import_s = time.perf_counter() - start
     import_cpu = (os.times().user - cpu_start.user) + (os.times().system - cpu_start.system)
     load = os.getloadavg()[0]
-    assert run.status == "succeeded", run.error
+    check(run.status == "succeeded", f"the import failed: {run.error}")
     counts = (Dataset.objects.count(), Distribution.objects.count(), DatasetFacet.objects.count())
     print(f"import: {import_s:.1f}s (CPU {import_cpu:.1f}s, load {load:.1f}) — {run.created_count} new; rows {counts}")
 
@@ -160,14 +161,27 @@ def main() -> None:
     again = services.import_catalog_from(publisher=publisher, location=str(path), by=None)
     reharvest_s = time.perf_counter() - start
     reharvest_cpu = (os.times().user - cpu_start.user) + (os.times().system - cpu_start.system)
-    assert again.unchanged_count == run.created_count, (again.unchanged_count, run.created_count)
+    check(
+        again.unchanged_count == run.created_count == counts[0] and again.created_count == again.changed_count == 0,
+        f"re-import: {again.unchanged_count} unchanged, {again.created_count} new, {again.changed_count} changed; "
+        f"first import created {run.created_count}, {counts[0]} in the database",
+    )
     print(f"unchanged re-import: {reharvest_s:.1f}s — {again.unchanged_count} unchanged")
 
     Dataset.objects.update(is_published=True)
     child = subprocess.run(
-        [sys.executable, __file__, "--serve-child"], capture_output=True, text=True, check=True, env=os.environ
+        [sys.executable, __file__, "--serve-child", *(["--count"] if args.smoke else [])],
+        capture_output=True,
+        text=True,
+        env=os.environ,
     )
+    check(child.returncode == 0, f"serving /data.json failed:\n{child.stderr[-3000:]}")
     serve = json.loads(child.stdout.strip().splitlines()[-1])
+    check(serve["not_modified"] == 304, f"conditional GET answered {serve['not_modified']}")
+    if args.smoke:
+        # The Public Data Listing holds the public and restricted-public datasets, not the non-public ones.
+        listed = Dataset.objects.exclude(access_level="non-public").count()
+        check(serve["listed"] == listed, f"/data.json lists {serve['listed']} datasets, the database has {listed}")
     print(
         f"/data.json: first byte {serve['first_byte']:.3f}s, total {serve['total']:.1f}s, "
         f"{serve['bytes'] / 1e6:.0f} MB, peak RSS {serve['rss_mb']:.0f} MB, revalidation {serve['not_modified']}"
@@ -179,12 +193,11 @@ def main() -> None:
     def verdict(value: float, key: str) -> str:
         return "met" if value < TARGETS[key] else "**missed**"
 
-    today = dt.datetime.now(dt.UTC).date().isoformat()
     v_import, v_again = verdict(import_s, "import"), verdict(reharvest_s, "reharvest")
     rows_written = f"{counts[0]:,} datasets, {counts[1]:,} distributions, {counts[2]:,} facet rows"
     text = f"""## Catalog import and publishing
 
-`bench/catalog_import.py` — {today} — {machine()}, SQLite {_sqlite_version()}.
+{header("catalog_import.py", f"SQLite {_sqlite_version()}")}
 
 Data: {args.datasets:,} datasets replicated from the real federal agency catalogs and healthdata.gov
 (`../shared/realdata/datajson`) under new identifiers ({path.stat().st_size / 1e6:.0f} MB of JSON; the real
@@ -204,26 +217,13 @@ what the import itself used.
 | peak RSS while serving | {serve["rss_mb"]:.0f} MB | < 300 MB — {verdict(serve["rss_mb"], "rss_mb")} |
 | conditional GET (`If-None-Match`) | {serve["not_modified"]} in {serve["revalidate"] * 1000:.0f} ms | – |
 """
-    write_section(text)
+    write_section(SECTION, text)
 
 
 def _sqlite_version() -> str:
     import sqlite3
 
     return sqlite3.sqlite_version
-
-
-def write_section(text: str) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    start, end = f"<!-- {SECTION}: start -->", f"<!-- {SECTION}: end -->"
-    block = f"{start}\n{text.rstrip()}\n{end}"
-    if start in current and end in current:
-        before, rest = current.split(start, 1)
-        current = before + block + rest.split(end, 1)[1]
-    else:
-        current = current.rstrip() + "\n\n" + block + "\n"
-    path.write_text(current, encoding="utf-8")
 
 
 if __name__ == "__main__":

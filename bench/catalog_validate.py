@@ -9,9 +9,7 @@ Run: .venv/bin/python bench/catalog_validate.py [--datasets N]
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import gc
-import os
 import sys
 import time
 from pathlib import Path
@@ -21,18 +19,13 @@ import orjson
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from machine import describe  # noqa: E402  (bench/machine.py; scripts run from bench/)
+from _common import arguments, check, header, realdata_dir, write_section  # noqa: E402  (bench/_common.py)
 
 from civicdata.catalog.ingest.reading import read_catalog_file  # noqa: E402
 from civicdata.catalog.tools.validation import validate_catalog  # noqa: E402
 from civicdata.catalog.tools.validation.profiles import compiled_profile  # noqa: E402
 
 SECTION = "Catalog validation"
-
-
-def realdata_dir() -> Path:
-    env = os.environ.get("CIVICDATA_REALDATA")
-    return Path(env) if env else ROOT.parent / "shared" / "realdata"
 
 
 def source_datasets() -> list[dict]:
@@ -58,16 +51,14 @@ def build_catalog(n: int) -> dict:
         except TypeError:  # one usaid dataset holds a lone surrogate that orjson cannot re-encode
             continue
     datasets = []
+    # A catalog smaller than the sources samples them evenly, so it keeps the real mix of agencies.
+    stride = max(1, len(blob) // n)
     for i in range(n):
-        ds = orjson.loads(blob[i % len(blob)])
+        ds = orjson.loads(blob[(i * stride) % len(blob)])
         if isinstance(ds.get("identifier"), str):
             ds["identifier"] = f"{ds['identifier']}#copy-{i}"
         datasets.append(ds)
     return {"conformsTo": "https://project-open-data.cio.gov/v1.1/schema", "dataset": datasets}
-
-
-def machine() -> str:
-    return describe(with_load=True)
 
 
 def timed(fn):
@@ -77,27 +68,13 @@ def timed(fn):
     return value, time.perf_counter() - start
 
 
-def write_section(text: str) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    path.parent.mkdir(exist_ok=True)
-    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    start, end = f"<!-- {SECTION}: start -->", f"<!-- {SECTION}: end -->"
-    block = f"{start}\n{text.rstrip()}\n{end}"
-    if start in current and end in current:
-        before, rest = current.split(start, 1)
-        after = rest.split(end, 1)[1]
-        current = before + block + after
-    else:
-        current = current.rstrip() + "\n\n" + block + "\n"
-    path.write_text(current, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--datasets", type=int, default=100_000)
     parser.add_argument("--slice", type=int, default=5_000, help="datasets per alternating timing slice")
-    parser.add_argument("--no-write", action="store_true", help="print figures without updating docs")
-    args = parser.parse_args()
+    args = arguments(parser)
+    if args.smoke:
+        args.datasets, args.slice = 1_000, 500
 
     doc, build_s = timed(lambda: build_catalog(args.datasets))
     print(f"built {args.datasets} datasets in {build_s:.1f}s")
@@ -129,13 +106,19 @@ def main() -> None:
         flagged, t = timed(run_reference)
         ref_s += t
         ref_flagged |= flagged
-    assert ref_flagged == ours_flagged, (len(ref_flagged), len(ours_flagged))
+    check(
+        ref_flagged == ours_flagged,
+        f"jsonschema flags {len(ref_flagged)} datasets, civicdata {len(ours_flagged)}; "
+        f"only jsonschema: {sorted(ref_flagged - ours_flagged)[:5]}, "
+        f"only civicdata: {sorted(ours_flagged - ref_flagged)[:5]}",
+    )
+    check(0 < len(ours_flagged) < args.datasets, f"{len(ours_flagged)} of {args.datasets} invalid: no real mix")
 
     n = args.datasets
     lines = [
         f"## {SECTION}",
         "",
-        f"`bench/catalog_validate.py`, {dt.datetime.now(dt.UTC).date().isoformat()}; machine: {machine()}.",
+        header("catalog_validate.py"),
         (
             f"Catalog: {n:,} datasets replicated from the real federal catalogs in realdata/datajson "
             f"(11 agencies + healthdata.gov) under new identifiers; {len(ours_flagged):,} invalid under "
@@ -164,7 +147,7 @@ def main() -> None:
     text = "\n".join(lines)
     print(text)
     if not args.no_write:
-        write_section(text)
+        write_section(SECTION, text)
 
 
 if __name__ == "__main__":

@@ -12,13 +12,10 @@ import argparse
 import datetime as dt
 import random
 import statistics
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from bench.demand_report import load_note, machine, setup_django, write_result
+from _common import arguments, check, header, write_section
+from _demand import setup_django
 
 UNUSABLE = "!"  # Django's marker for "no password": these people never sign in
 WORDS = (
@@ -109,7 +106,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=10_000)
     parser.add_argument("--votes", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=100)
-    args = parser.parse_args()
+    args = arguments(parser)
+    if args.smoke:
+        args.requests, args.votes, args.repeat = 200, 1_000, 3
     database = setup_django()
     from django.db import connection
     from django.test import Client
@@ -131,6 +130,12 @@ def main() -> None:
         ("Open, one department", anonymous, {"status": "open", "publisher": "bench-dept-3"}),
         ("Search 'bike'", anonymous, {"q": "bike"}),
     ]
+    # The answer checked before timing: the default page lists the most-voted request first.
+    from civicdata.demand.models import DataRequest
+
+    top = DataRequest.objects.order_by("-vote_count", "-created_at").first()
+    first_page = anonymous.get("/requests/").content.decode()
+    check(top.title in first_page, f"the most-voted request {top.title!r} is not on the first page")
     rows, worst_p95 = [], 0.0
     for label, client, params in cases:
         client.get("/requests/", params)  # warm up
@@ -148,11 +153,13 @@ def main() -> None:
         rows.append(f"| {label} | {args.repeat} | {p50:.1f} | {p95:.1f} | {max(timings):.1f} | {queries} |")
         print(f"{label:32} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  queries {queries}")
     table = "\n".join(rows)
-    write_result(
-        f"list-{database.lower()}",
-        f"""### Request list page ({database})
+    if args.no_write:
+        return
+    write_section(
+        f"Demand list-{database.lower()}",
+        f"""## Demand: request list page ({database})
 
-`bench/demand_list.py` — {dt.datetime.now(tz=dt.UTC).date().isoformat()} — {machine()}, {database}, {load_note()}.
+{header("demand_list.py", database)}
 
 Data: {args.requests:,} requests in 10 departments, {args.votes:,} votes (skewed: a few requests get most).
 Pages fetched through Django's test client (middleware and templates included), 25 requests per page.

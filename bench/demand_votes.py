@@ -9,22 +9,20 @@ Run: .venv/bin/python bench/demand_votes.py [--voters 200]
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import statistics
-import sys
 import threading
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from bench.demand_report import load_note, machine, setup_django, write_result
+from _common import arguments, check, header, write_section
+from _demand import setup_django
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--voters", type=int, default=200)
-    args = parser.parse_args()
+    args = arguments(parser)
+    if args.smoke:
+        args.voters = 20
     database = setup_django()
     from django.db import connection
 
@@ -80,11 +78,14 @@ def main() -> None:
     )
     for error in errors[:5]:
         print("  ", error)
-    write_result(
-        f"votes-{database.lower()}",
-        f"""### Concurrent votes ({database})
+    check(ok, f"{args.voters} votes expected: rows={rows} counter={counted} accepted={accepted} errors={errors[:3]}")
+    if args.no_write:
+        return
+    write_section(
+        f"Demand votes-{database.lower()}",
+        f"""## Demand: concurrent votes ({database})
 
-`bench/demand_votes.py` — {dt.datetime.now(tz=dt.UTC).date().isoformat()} — {machine()}, {database}, {load_note()}.
+{header("demand_votes.py", database)}
 
 {args.voters} people vote for the same request at the same moment (one thread and one database
 connection each), and each immediately tries a second vote.
@@ -96,8 +97,6 @@ connection each), and each immediately tries a second vote.
 Target: exactly {args.voters} counted, none lost or doubled — {"met" if ok else "NOT met"}. The unique
 constraint on (request, voter) decides races; the counter moves in the same transaction as the row.""",
     )
-    if not ok:
-        raise SystemExit(1)
 
 
 if __name__ == "__main__":

@@ -19,17 +19,13 @@ import sys
 import time
 from pathlib import Path
 
-from machine import describe  # bench/machine.py (scripts run from bench/)
+from _common import arguments, check, create_schema, header, write_section
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "bench" / "out" / "projects"
 SECTION = "Projects"
 TARGET_MS = 150.0
-
-
-def machine() -> str:
-    return describe(with_load=False)
 
 
 def setup_django() -> None:
@@ -40,43 +36,12 @@ def setup_django() -> None:
     os.environ["DATABASE_URL"] = ""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicdata.settings.test")
     import django
-
-    django.setup()
-    from django.apps import apps
-    from django.db import connection
-
-    # Create every table straight from the models, like pytest-django's --no-migrations, so the
-    # benchmark does not depend on other apps' migration state.
-    with connection.schema_editor() as editor:
-        for model in apps.get_models():
-            if model._meta.managed and not model._meta.proxy:
-                editor.create_model(model)
-
-
-def choose_urlconf() -> str:
-    """The site's URLconf, or — when another app's URLs cannot be imported right now — a reduced one
-    with the shell's and this app's pages, so the benchmark still measures the projects pages."""
-    import types
-
     from django.conf import settings
 
-    try:
-        import civicdata.site.urls  # noqa: F401
-    except ImportError as exc:
-        from django.urls import include, path
-
-        module = types.ModuleType("bench_projects_urls")
-        module.urlpatterns = [
-            path("", include("civicdata.core.urls")),
-            path("", include("civicdata.accounts.urls")),
-            path("", include("civicdata.projects.urls")),
-            path("accounts/", include("allauth.urls")),
-            path("i18n/", include("django.conf.urls.i18n")),
-        ]
-        sys.modules["bench_projects_urls"] = module
-        settings.ROOT_URLCONF = "bench_projects_urls"
-        return f"reduced URLconf (site URLs failed to import: {exc})"
-    return "site URLconf"
+    # The test profile keeps SQLite in memory; the benchmark's database is a file in its scratch folder.
+    settings.DATABASES["default"]["NAME"] = str(OUT / "civicdata.sqlite3")
+    django.setup()
+    create_schema()
 
 
 def populate(n_projects: int, n_problems: int, n_comments: int, rng: random.Random) -> list[str]:
@@ -203,7 +168,7 @@ def measure(client, urls: list[str]) -> tuple[list[float], int]:
             start = time.perf_counter()
             response = client.get(url)
             elapsed = (time.perf_counter() - start) * 1000
-        assert response.status_code == 200, (url, response.status_code)
+        check(response.status_code == 200, f"{url} answered {response.status_code}")
         times.append(elapsed)
         max_queries = max(max_queries, len(ctx.captured_queries))
     return times, max_queries
@@ -214,27 +179,15 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def write_section(text: str) -> None:
-    path = ROOT / "docs" / "benchmarks.md"
-    current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    start, end = f"<!-- {SECTION}: start -->", f"<!-- {SECTION}: end -->"
-    block = f"{start}\n{text.rstrip()}\n{end}"
-    if start in current and end in current:
-        before, rest = current.split(start, 1)
-        current = before + block + rest.split(end, 1)[1]
-    else:
-        current = current.rstrip() + "\n\n" + block + "\n"
-    path.write_text(current, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--projects", type=int, default=1000)
     parser.add_argument("--problems", type=int, default=10_000)
     parser.add_argument("--comments", type=int, default=50_000)
     parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--no-write", action="store_true", help="print figures without updating docs")
-    args = parser.parse_args()
+    args = arguments(parser)
+    if args.smoke:
+        args.projects, args.problems, args.comments, args.requests = 20, 100, 200, 10
 
     setup_django()
     from django.test import Client
@@ -245,8 +198,6 @@ def main() -> None:
     build_s = time.perf_counter() - start
     print(f"built {args.projects} projects, {args.problems} problems, {args.comments} comments in {build_s:.1f}s")
 
-    urlconf = choose_urlconf()
-    print(urlconf)
     client = Client()
     client.get("/projects/")  # warm templates and URL resolvers
     pages = max(1, args.projects // 25)
@@ -276,7 +227,7 @@ def main() -> None:
         [
             f"## {SECTION}",
             "",
-            f"`bench/projects_pages.py` — {dt.datetime.now(dt.UTC).date().isoformat()} — {machine()}, SQLite.",
+            header("projects_pages.py", "SQLite"),
             "",
             (
                 f"Data: {args.projects:,} projects, {args.problems:,} problem inventory entries, "
@@ -297,7 +248,7 @@ def main() -> None:
         ]
     )
     if not args.no_write:
-        write_section(text)
+        write_section(SECTION, text)
     print(text)
 
 
