@@ -250,4 +250,4 @@ CSRF_FAILURE_VIEW = "civicdata.core.views.csrf_failure"
 
 SHOW_DEMO_ACCOUNTS = value("DEMO_ACCOUNTS")
 
-globals().update(declared.app_settings())
+globals().update(declared.app_settings(INSTALLED_APPS))
