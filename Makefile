@@ -10,7 +10,7 @@ PYTHON_CANDIDATES := python3.14 python3.13 python3.12 python3 \
 	$(sort $(wildcard /usr/local/bin/python3.1[2-9])) $(sort $(wildcard /usr/bin/python3.1[2-9]))
 PYTHON ?= $(shell for p in $(PYTHON_CANDIDATES); do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
-# `make test PYTEST_ARGS="-p randomly --randomly-seed=N"` replays the order of an earlier run (its seed is
+# `make test PYTEST_ARGS="--randomly-seed=N"` replays the order of an earlier run (its seed is
 # printed at the top as "Using --randomly-seed=N"); "-p no:randomly" runs in file order.
 PYTEST_ARGS ?=
 # Test files that once leaked state into later tests: run twice in one process by `make test`.

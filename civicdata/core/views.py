@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from civicdata.accounts import permissions
 from civicdata.core.api_errors import error_response
@@ -20,7 +20,7 @@ from civicdata.core.models import AuditEntry
 logger = logging.getLogger(__name__)
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """The front door: what the city publishes, what residents ask for, and where they can take part."""
     from civicdata.catalog.search import visible_datasets
@@ -43,7 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     """Liveness always; readiness when `?ready=1` (or /readyz): the database answers a query."""
     checks: dict[str, str] = {"process": "ok"}
@@ -61,7 +61,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok" if status == 200 else "unavailable", "checks": checks}, status=status)
 
 
-@require_GET
+@require_safe
 def staff(request: HttpRequest) -> HttpResponse:
     """Staff overview: recent and failed background tasks."""
     permissions.ensure_site_staff(request.user)
@@ -75,7 +75,7 @@ def staff(request: HttpRequest) -> HttpResponse:
     return render(request, "core/staff.html", {"page": page, "status_filter": status_filter})
 
 
-@require_GET
+@require_safe
 def audit_log(request: HttpRequest) -> HttpResponse:
     permissions.ensure_site_admin(request.user)
     entries = AuditEntry.objects.all()
