@@ -41,6 +41,7 @@ def reset_process_state() -> None:
     Django's caches hold allauth's login throttle and django-ninja's rate limits; the others are
     per-process memos keyed by database or folder names that the next test may reuse.
     """
+    from django.contrib.contenttypes.models import ContentType
     from django.core.cache import caches
 
     from civicdata.catalog import facetindex, search
@@ -51,6 +52,8 @@ def reset_process_state() -> None:
     with facetindex._lock:
         facetindex._cached.clear()
     search._BACKEND_CACHE.clear()
+    # Rows flushed by a transactional test come back with new ids; the memo would keep the old ones.
+    ContentType.objects.clear_cache()
     with runtime._lock:
         for store in runtime._stores.values():
             store.close()
