@@ -34,9 +34,8 @@ class HeadAsGetMiddleware:
         finally:
             request.method = "HEAD"
         if response.streaming:
-            close = getattr(response.streaming_content, "close", None)
-            if close is not None:
-                close()
+            # Not iterated, so never generated; the server's response.close() still closes the original
+            # iterator (Django keeps its close()), which releases what it holds.
             response.streaming_content = []
         else:
             if not response.has_header("Content-Length"):
