@@ -1,4 +1,5 @@
-"""Fixtures shared by every app's tests: a Playwright page on Debian's Chromium and the axe-core check."""
+"""Fixtures shared by every app's tests: process-wide state reset between tests, a Playwright page on
+Debian's Chromium and the axe-core check."""
 
 from __future__ import annotations
 
@@ -32,6 +33,39 @@ def chromium_path() -> str | None:
 def _media_in_tmp(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.DATA_DIR = tmp_path / "data"
+
+
+def reset_process_state() -> None:
+    """Forget everything a test may leave behind in this process, so no test depends on the order.
+
+    Django's caches hold allauth's login throttle and django-ninja's rate limits; the others are
+    per-process memos keyed by database or folder names that the next test may reuse.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.cache import caches
+
+    from civicdata.catalog import facetindex, search
+    from civicdata.datastore import runtime
+
+    for cache in caches.all(initialized_only=True):
+        cache.clear()
+    with facetindex._lock:
+        facetindex._cached.clear()
+    search._BACKEND_CACHE.clear()
+    # Rows flushed by a transactional test come back with new ids; the memo would keep the old ones.
+    ContentType.objects.clear_cache()
+    with runtime._lock:
+        for store in runtime._stores.values():
+            store.close()
+        runtime._stores.clear()
+        runtime._guard = None
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_state() -> Iterator[None]:
+    reset_process_state()
+    yield
+    reset_process_state()
 
 
 @pytest.fixture(autouse=True)

@@ -21,10 +21,10 @@ def main(argv: list[str] | None = None) -> None:
     from civicdata.settings import select
     from civicdata.settings.declared import ConfigurationError
 
-    if not os.environ.get("DJANGO_SETTINGS_MODULE"):
-        os.environ["DJANGO_SETTINGS_MODULE"] = select()
     args = translate_argv(list(sys.argv if argv is None else argv))
     try:
+        if not os.environ.get("DJANGO_SETTINGS_MODULE"):
+            os.environ["DJANGO_SETTINGS_MODULE"] = select()
         from django.core.management import execute_from_command_line
 
         execute_from_command_line(args)

@@ -1,12 +1,13 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from civicdata.cli import translate_argv
 from civicdata.settings.base import database_from_url, email_settings
-from civicdata.settings.declared import ConfigurationError, all_declared
+from civicdata.settings.declared import ConfigurationError, all_declared, app_conf_modules
 
 
 def test_app_commands_are_spelled_with_the_app_first():
@@ -74,3 +75,42 @@ def test_deploy_checks_refuse_insecure_production_settings():
     assert result.returncode != 0
     for code in ("civicdata.E002", "civicdata.E003", "civicdata.E004", "civicdata.E005"):
         assert code in result.stderr
+
+
+def test_unknown_profile_stops_with_one_line_and_status_2():
+    result = _run_cli("help", CIVICDATA_ENV="prodution")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "civicdata: configuration error: CIVICDATA_ENV='prodution' is not a profile; use one of local, test, production"
+    ]
+
+
+def test_unknown_profile_is_refused_by_the_wsgi_entry_point_too(monkeypatch):
+    from civicdata.settings import select
+
+    monkeypatch.setenv("CIVICDATA_ENV", "staging")
+    with pytest.raises(ConfigurationError):
+        select()
+    monkeypatch.setenv("CIVICDATA_ENV", "")
+    assert select() == "civicdata.settings.local"
+
+
+def test_app_settings_modules_are_found_from_installed_apps():
+    installed = ["django.contrib.admin", "allauth.account", "civicdata.core", "civicdata.demand", "civicdata.catalog"]
+    assert app_conf_modules(installed) == ["civicdata.demand.conf", "civicdata.catalog.conf"]
+    names = {declared.name for declared in all_declared(["civicdata.catalog"])}
+    assert "CATALOG_MAX_BYTES" in names
+    assert not any(name.startswith("DEMAND_") for name in names)
+
+
+def test_every_civicdata_app_with_a_conf_file_is_found(settings):
+    """Third-party apps' conf.py (django-ninja has one) are not ours and are left alone."""
+    from django.apps import apps
+
+    with_conf = [
+        f"{config.name}.conf"
+        for config in apps.get_app_configs()
+        if config.name.startswith("civicdata.") and (Path(config.path) / "conf.py").exists()
+    ]
+    assert with_conf, "no app conf.py found: the discovery test is looking in the wrong place"
+    assert app_conf_modules(settings.INSTALLED_APPS) == with_conf

@@ -1,4 +1,4 @@
-"""Request plumbing: CORS for read-only API calls and a size limit on uploads."""
+"""Request plumbing: HEAD answered as GET, CORS for read-only API calls and a size limit on uploads."""
 
 from __future__ import annotations
 
@@ -12,6 +12,36 @@ from civicdata.core.api_errors import error_response
 
 READ_ONLY_METHODS = {"GET", "HEAD", "OPTIONS"}
 CORS_PREFIXES = ("/api/", "/data.json")
+
+
+class HeadAsGetMiddleware:
+    """Answer HEAD wherever GET is answered: the view sees GET and the response loses its body.
+
+    django-ninja routes by method and refuses HEAD, and a view that branches on `request.method ==
+    "GET"` would treat HEAD as a form post; running GET is what HTTP asks for (RFC 9110, 9.3.2). The
+    body is dropped here, not left to the server, so a streamed export is never generated for HEAD.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "HEAD":
+            return self.get_response(request)
+        request.method = "GET"
+        try:
+            response = self.get_response(request)
+        finally:
+            request.method = "HEAD"
+        if response.streaming:
+            # Not iterated, so never generated; the server's response.close() still closes the original
+            # iterator (Django keeps its close()), which releases what it holds.
+            response.streaming_content = []
+        else:
+            if not response.has_header("Content-Length"):
+                response["Content-Length"] = str(len(response.content))
+            response.content = b""
+        return response
 
 
 class ReadOnlyApiCorsMiddleware:

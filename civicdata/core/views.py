@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from civicdata.core.api_errors import error_response
 from civicdata.core.errors import ActionRefused
@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     """Liveness always; readiness when `?ready=1` (or /readyz): the database answers a query."""
     checks: dict[str, str] = {"process": "ok"}

@@ -7,16 +7,20 @@ its heaviest terms and the items closest to its centre.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.cluster import KMeans, MiniBatchKMeans
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
-from sklearn.preprocessing import normalize
+
+# scikit-learn takes seconds to import: it loads on first use, so commands and pages that never
+# cluster start fast.
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 RANDOM_STATE = 20240601
 MAX_TOPICS = 30
@@ -277,7 +281,14 @@ REQUEST_BOILERPLATE = frozenset(
     ]
 )
 
-STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | SPANISH_STOP_WORDS | REQUEST_BOILERPLATE
+
+@functools.cache
+def stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words, the Spanish ones above and request boilerplate."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS) | SPANISH_STOP_WORDS | REQUEST_BOILERPLATE
+
 
 _WORD_PATTERN = r"(?u)\b[a-zA-Z]{3,}\b"  # words of 3+ letters; numbers and case ids are noise here
 
@@ -310,6 +321,8 @@ class ClusteringResult:
 
         Used to find catalog datasets that answer a topic; topics with none are "unmet".
         """
+        from sklearn.preprocessing import normalize
+
         matches: dict[int, list[tuple[int, float]]] = {topic.index: [] for topic in self.topics}
         if self._vectorizer is None or self._centres is None or not documents:
             return matches
@@ -370,6 +383,10 @@ def cluster_texts(
     weighted by how often they occur, which keeps 100k items fast. `weights` lets one item count
     more (a search term searched 40 times).
     """
+    from sklearn.cluster import KMeans, MiniBatchKMeans
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.preprocessing import normalize
+
     prepared = [prepare_text(t) for t in texts]
     item_weights = list(weights) if weights is not None else [1.0] * len(prepared)
     counts: Counter[str] = Counter()
@@ -382,7 +399,7 @@ def cluster_texts(
     if not distinct:
         return ClusteringResult(topics=[], assignments=[-1] * len(prepared), k=0, vocabulary_size=0)
     vectorizer = TfidfVectorizer(
-        stop_words=sorted(STOP_WORDS),
+        stop_words=sorted(stop_words()),
         strip_accents="unicode",
         token_pattern=_WORD_PATTERN,
         ngram_range=(1, 2),

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from civicdata.demand.clustering import STOP_WORDS
+from civicdata.demand.clustering import stop_words
 from civicdata.demand.models import OPEN_STATUSES, DataRequest, RequestStatus
 
 SORTS = {
@@ -55,7 +55,8 @@ def filter_requests(
 
 def keywords(text: str, *, limit: int = 6) -> list[str]:
     """The most telling words of a title: long, not stop words, in order of length."""
-    words = {w for w in re.findall(r"[^\W\d_]{4,}", text.lower()) if w not in STOP_WORDS}
+    stop = stop_words()
+    words = {w for w in re.findall(r"[^\W\d_]{4,}", text.lower()) if w not in stop}
     return sorted(words, key=lambda w: (-len(w), w))[:limit]
 
 

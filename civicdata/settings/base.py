@@ -42,6 +42,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so every layer below and every view sees HEAD as GET.
+    "civicdata.core.middleware.HeadAsGetMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -251,4 +253,4 @@ CSRF_FAILURE_VIEW = "civicdata.core.views.csrf_failure"
 
 SHOW_DEMO_ACCOUNTS = value("DEMO_ACCOUNTS")
 
-globals().update(declared.app_settings())
+globals().update(declared.app_settings(INSTALLED_APPS))

@@ -6,8 +6,10 @@ and docs/settings.md, which a test keeps in step with this file.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,7 +57,11 @@ def as_float(raw: str) -> float:
 
 
 SETTINGS: tuple[Declared, ...] = (
-    Declared("CIVICDATA_ENV", "local", "Profile: local (demo and development), test, or production."),
+    Declared(
+        "CIVICDATA_ENV",
+        "local",
+        "Profile: local (demo and development), test, or production; any other value stops with an error.",
+    ),
     Declared(
         "SECRET_KEY",
         "",
@@ -142,30 +148,41 @@ def value(name: str, environ: dict[str, str] | None = None) -> Any:
     return BY_NAME[name].read(environ)
 
 
-APP_CONF_MODULES = (
-    "civicdata.catalog.conf",
-    "civicdata.datastore.conf",
-    "civicdata.demand.conf",
-    "civicdata.projects.conf",
-)
+def app_conf_modules(installed_apps: Sequence[str]) -> list[str]:
+    """The `conf` modules of civicdata's own installed apps, in INSTALLED_APPS order.
 
-
-def all_declared() -> tuple[Declared, ...]:
-    """The core declarations plus those of each app's optional `conf.py` (a tuple named SETTINGS)."""
-    import importlib
-
-    found = list(SETTINGS)
-    for module_name in APP_CONF_MODULES:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
+    Only civicdata's apps are searched: a third-party app's `conf.py` means something else.
+    """
+    found = []
+    for entry in installed_apps:
+        if not entry.startswith("civicdata."):
             continue
-        found.extend(getattr(module, "SETTINGS", ()))
+        module_name = f"{entry}.conf"
+        try:
+            spec = importlib.util.find_spec(module_name)
+        except ModuleNotFoundError:  # an AppConfig path such as civicdata.x.apps.XConfig
+            spec = None
+        if spec is not None:
+            found.append(module_name)
+    return found
+
+
+def all_declared(installed_apps: Sequence[str] | None = None) -> tuple[Declared, ...]:
+    """The core declarations plus those of each app's optional `conf.py` (a tuple named SETTINGS).
+
+    `installed_apps` defaults to the configured INSTALLED_APPS; the settings module passes its own
+    list because Django's settings are not configured yet while it runs.
+    """
+    if installed_apps is None:
+        from django.conf import settings
+
+        installed_apps = settings.INSTALLED_APPS
+    found = list(SETTINGS)
+    for module_name in app_conf_modules(installed_apps):
+        found.extend(getattr(importlib.import_module(module_name), "SETTINGS", ()))
     return tuple(found)
 
 
-def app_settings() -> dict[str, Any]:
+def app_settings(installed_apps: Sequence[str]) -> dict[str, Any]:
     """Values of every app-declared setting, for the settings module to expose."""
-    return {declared.name: declared.read() for declared in all_declared() if declared not in SETTINGS}
+    return {declared.name: declared.read() for declared in all_declared(installed_apps) if declared not in SETTINGS}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django_tasks_db.models import DBTaskResult
 
 from civicdata.accounts import permissions
@@ -16,7 +16,7 @@ from civicdata.demand.queries import public_requests
 from civicdata.projects.models import Project, ProjectStatus
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """The front door: what the city publishes, what residents ask for, and where they can take part."""
     datasets = visible_datasets(include_all=False)
@@ -33,7 +33,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "site/home.html", context)
 
 
-@require_GET
+@require_safe
 def staff(request: HttpRequest) -> HttpResponse:
     """Staff overview: recent and failed background tasks."""
     permissions.ensure_site_staff(request.user)
@@ -45,7 +45,7 @@ def staff(request: HttpRequest) -> HttpResponse:
     return render(request, "site/staff.html", {"page": page, "status_filter": status_filter})
 
 
-@require_GET
+@require_safe
 def audit_log(request: HttpRequest) -> HttpResponse:
     """The audit log of staff writes, for site admins; `?q=` filters by action or actor."""
     permissions.ensure_site_admin(request.user)

@@ -1,5 +1,6 @@
 import pytest
 from django.core import mail
+from django.test import Client
 
 from civicdata.accounts.models import User
 from civicdata.accounts.tests.factories import make_member, make_organization, make_user
@@ -63,7 +64,10 @@ def test_profile_changes_only_the_signed_in_person(client):
     assert (person.display_name, person.affiliation, person.public_name) == ("Ada", "researcher", "Ada")
 
 
-def test_repeated_failed_logins_are_throttled(client):
+def test_repeated_failed_logins_are_throttled():
+    # A client address of its own (TEST-NET-3): the throttle counts per address, and every other
+    # test signs in from 127.0.0.1.
+    client = Client(REMOTE_ADDR="203.0.113.66")
     make_user("target@example.org")
     pages = [
         client.post("/accounts/login/", {"login": "target@example.org", "password": f"wrong-{attempt}"})
@@ -71,6 +75,18 @@ def test_repeated_failed_logins_are_throttled(client):
     ]
     assert b"Too many failed login attempts" not in pages[0].content
     assert b"Too many failed login attempts" in pages[-1].content
+
+
+def test_failed_logins_from_one_address_do_not_lock_out_another(client):
+    throttled = Client(REMOTE_ADDR="203.0.113.67")
+    refused = [
+        throttled.post("/accounts/login/", {"login": f"other{attempt}@example.org", "password": "wrong"})
+        for attempt in range(7)
+    ]
+    assert b"Too many failed login attempts" in refused[-1].content
+    page = client.post("/accounts/login/", {"login": "someone@example.org", "password": "wrong"})
+    assert page.status_code == 200
+    assert b"Too many failed login attempts" not in page.content
 
 
 def test_demo_logins_show_only_when_enabled(client, settings):

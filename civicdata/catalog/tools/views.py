@@ -20,7 +20,7 @@ from .validation import CODES, validate_catalog
 MAX_DATASETS_ON_PAGE = 200
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def validate_tool(request: HttpRequest) -> HttpResponse:
     """GET: the form. POST: read the catalog, validate it and show the report grouped by dataset
     (``action=download`` returns the full report as a JSON file instead)."""
@@ -48,7 +48,7 @@ def validate_tool(request: HttpRequest) -> HttpResponse:
     return render(request, "catalog/tools/validate.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def merge_tool(request: HttpRequest) -> HttpResponse:
     """GET: the form. POST: merge; ``action=download`` returns the merged data.json as a file."""
     form = MergeForm(request.POST, request.FILES) if request.method == "POST" else MergeForm()

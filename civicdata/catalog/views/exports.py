@@ -7,7 +7,7 @@ import tempfile
 from urllib.parse import quote
 
 from django.http import FileResponse, HttpRequest, StreamingHttpResponse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from civicdata.catalog import exports, records
 from civicdata.catalog.publishing import Listing, listing_queryset
@@ -27,7 +27,7 @@ def _dataset_iri(request: HttpRequest):
     return iri_for
 
 
-@require_GET
+@require_safe
 def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     """`/catalog/export.csv` (`?per=distribution` for one row per distribution)."""
     per = "distribution" if request.GET.get("per") == "distribution" else "dataset"
@@ -39,7 +39,7 @@ def export_csv(request: HttpRequest) -> StreamingHttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def export_xlsx(request: HttpRequest) -> FileResponse:
     """`/catalog/export.xlsx`: a workbook with a Datasets and a Distributions sheet."""
     # xlsxwriter needs a seekable file; a temporary file keeps memory flat for large catalogs.
@@ -54,7 +54,7 @@ def export_xlsx(request: HttpRequest) -> FileResponse:
     )
 
 
-@require_GET
+@require_safe
 def export_jsonld(request: HttpRequest) -> StreamingHttpResponse:
     """`/catalog/catalog.jsonld`: DCAT as JSON-LD."""
     chunks = exports.iter_jsonld(
@@ -66,7 +66,7 @@ def export_jsonld(request: HttpRequest) -> StreamingHttpResponse:
     return StreamingHttpResponse((c.encode("utf-8") for c in chunks), content_type="application/ld+json")
 
 
-@require_GET
+@require_safe
 def export_turtle(request: HttpRequest) -> StreamingHttpResponse:
     """`/catalog/catalog.ttl`: DCAT as Turtle."""
     chunks = exports.iter_turtle(

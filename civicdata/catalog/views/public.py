@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, Http
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from civicdata.accounts.models import Organization
 from civicdata.catalog import permissions, records, services, signals
@@ -57,7 +57,7 @@ def parse_search(request: HttpRequest) -> SearchQuery:
     )
 
 
-@require_GET
+@require_safe
 def dataset_search(request: HttpRequest) -> HttpResponse:
     """`/datasets/`: full-text search with facets, sorts and a bounding-box filter; works without JS."""
     query = parse_search(request)
@@ -113,7 +113,7 @@ def get_dataset(key: str) -> Dataset:
     return found
 
 
-@require_GET
+@require_safe
 def dataset_detail(request: HttpRequest, key: str) -> HttpResponse:
     """A dataset page with its distributions, contact, license, usage notes and schema.org JSON-LD."""
     dataset = get_dataset(key)
@@ -194,7 +194,7 @@ def _listing_response(request: HttpRequest, *, listing: str, publisher: Organiza
     return response
 
 
-@require_GET
+@require_safe
 def data_json(request: HttpRequest) -> HttpResponse:
     """`/data.json`: the Public Data Listing; `?inventory=1` gives staff the Enterprise Data Inventory."""
     if request.GET.get("inventory"):
@@ -203,14 +203,14 @@ def data_json(request: HttpRequest) -> HttpResponse:
     return _listing_response(request, listing=Listing.PUBLIC, publisher=None)
 
 
-@require_GET
+@require_safe
 def inventory_json(request: HttpRequest) -> HttpResponse:
     """`/catalog/inventory.json`: the Enterprise Data Inventory (staff only)."""
     permissions.ensure_can_see_inventory(request.user)
     return _listing_response(request, listing=Listing.INVENTORY, publisher=None)
 
 
-@require_GET
+@require_safe
 def publisher_data_json(request: HttpRequest, slug: str) -> HttpResponse:
     """`/publishers/<slug>/data.json`: one publisher's listing (with its sub-organisations)."""
     publisher = get_object_or_404(Organization, slug=slug, kind="publisher")

@@ -47,7 +47,7 @@ def _dataset_by_name(name: str) -> Dataset:
     return get_object_or_404(Dataset.objects.select_related("publisher"), name=name)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def dataset_create(request: HttpRequest) -> HttpResponse:
     """New dataset form (editors of a publisher, site staff). Saved as a draft."""
     base_permissions.ensure_signed_in(request.user)
@@ -71,7 +71,7 @@ def dataset_create(request: HttpRequest) -> HttpResponse:
     return render(request, "catalog/dataset_form.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def dataset_edit(request: HttpRequest, name: str) -> HttpResponse:
     """Edit a dataset; the metadata is checked against the publisher's profile on every save."""
     dataset = _dataset_by_name(name)
@@ -114,7 +114,7 @@ def dataset_edit(request: HttpRequest, name: str) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def dataset_release(request: HttpRequest, name: str) -> HttpResponse:
     """Release checklist, publish and withdraw."""
     dataset = _dataset_by_name(name)
@@ -191,7 +191,7 @@ def publisher_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "catalog/dashboard.html", context)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def harvest_sources(request: HttpRequest) -> HttpResponse:
     """List and register harvest sources (editors see their publishers' sources)."""
     base_permissions.ensure_signed_in(request.user)
@@ -211,7 +211,7 @@ def harvest_sources(request: HttpRequest) -> HttpResponse:
     return render(request, "catalog/harvest_sources.html", {"form": form, "sources": sources})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def harvest_source(request: HttpRequest, slug: str) -> HttpResponse:
     """One source: its runs, dry run, approval and manual run."""
     source = get_object_or_404(HarvestSource.objects.select_related("publisher"), slug=slug)

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from civicdata.catalog.models import Dataset
 from civicdata.core.errors import Conflict, InvalidInput
@@ -50,7 +50,7 @@ def _without(request: HttpRequest, *names: str) -> list[tuple[str, str]]:
     return [(k, v) for k, values in request.GET.lists() for v in values if k not in names]
 
 
-@require_GET
+@require_safe
 def table_page(request: HttpRequest, dataset: str, table: str) -> HttpResponse:
     """Readable table with filter/sort controls and paging links that work without JavaScript."""
     found = get_visible_table(request, dataset, table)
@@ -179,14 +179,14 @@ def _dumps(data: Any) -> bytes:
     return orjson.dumps(data)
 
 
-@require_GET
+@require_safe
 def chart_preview(request: HttpRequest, dataset: str, table: str, ext: str) -> HttpResponse:
     """Render a chart described by the query string (used by the chart builder)."""
     found = get_visible_table(request, dataset, table)
     return _chart_response(found, _chart_request(request.GET.dict()), ext)
 
 
-@require_GET
+@require_safe
 def chart_image(request: HttpRequest, dataset: str, table: str, pk: int, ext: str) -> HttpResponse:
     """A saved chart as SVG or PNG, embeddable in other pages."""
     found = get_visible_table(request, dataset, table)
@@ -235,7 +235,7 @@ def chart_delete(request: HttpRequest, dataset: str, table: str, pk: int) -> Htt
     return redirect(found.get_absolute_url())
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def load_page(request: HttpRequest, dataset: str) -> HttpResponse:
     """Load a file (upload or web address) into a table of the dataset (editors)."""
     found = get_object_or_404(Dataset.objects.select_related("publisher"), name=dataset)
@@ -262,7 +262,7 @@ def load_page(request: HttpRequest, dataset: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def job_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Progress of a load; htmx refreshes the status box, a meta refresh does it without JavaScript."""
     job = get_object_or_404(
@@ -272,7 +272,7 @@ def job_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "datastore/job.html", {"job": job, "table": job.table})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def schema_page(request: HttpRequest, dataset: str, table: str) -> HttpResponse:
     """Staff editor of titles, descriptions, types and constraints."""
     found = get_visible_table(request, dataset, table)
@@ -312,7 +312,7 @@ def schema_page(request: HttpRequest, dataset: str, table: str) -> HttpResponse:
     return render(request, "datastore/schema.html", {"table": found, "forms": forms_, "problems": problems})
 
 
-@require_GET
+@require_safe
 def quality_page(request: HttpRequest, dataset: str, table: str) -> HttpResponse:
     """The quality report computed at the last load or schema change."""
     found = get_visible_table(request, dataset, table)
@@ -333,7 +333,7 @@ def quality_page(request: HttpRequest, dataset: str, table: str) -> HttpResponse
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def pii_page(request: HttpRequest, dataset: str, table: str) -> HttpResponse:
     """Review flagged columns: drop, mask or justify each one."""
     found = get_visible_table(request, dataset, table)

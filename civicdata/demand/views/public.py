@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from civicdata.accounts.models import Organization
 from civicdata.core import spreadsheet
@@ -46,7 +46,7 @@ def _page_querystring(request: HttpRequest) -> str:
     return params.urlencode()
 
 
-@require_GET
+@require_safe
 def request_list(request: HttpRequest) -> HttpResponse:
     """The public list with search, filters and sorts; a bounded number of queries per page."""
     params = {key: request.GET.get(key, "") for key in ("q", "status", "topic", "publisher", "sort")}
@@ -88,7 +88,7 @@ def _visible_request(request: HttpRequest, pk: int) -> DataRequest:
     return data_request
 
 
-@require_GET
+@require_safe
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     data_request = _visible_request(request, pk)
     user = request.user
@@ -128,7 +128,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def request_new(request: HttpRequest) -> HttpResponse:
     """Two steps without JavaScript: check (show similar requests and datasets), then submit."""
     if request.method == "GET":
@@ -248,7 +248,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponseRedirect(data_request.get_absolute_url())
 
 
-@require_GET
+@require_safe
 def priorities(request: HttpRequest) -> HttpResponse:
     """Kickstart parity: suggested priorities (open requests, by votes) and existing datasets, together."""
     from civicdata.catalog.models import PUBLIC_LEVELS, Dataset
@@ -278,7 +278,7 @@ def priorities(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def notifications(request: HttpRequest) -> HttpResponse:
     """A person's notices and their e-mail preference."""
     preference = NotificationPreference.objects.filter(user=request.user).first()
@@ -301,7 +301,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def feed(request: HttpRequest) -> HttpResponse:
     """Atom feed of status changes on public requests, newest first."""
     from civicdata.demand.models import StatusChange
@@ -340,7 +340,7 @@ def csv_response(filename: str, header: list[str], rows: Any) -> StreamingHttpRe
     return response
 
 
-@require_GET
+@require_safe
 def requests_csv(request: HttpRequest) -> StreamingHttpResponse:
     """Every public request with its counts and status, no personal data."""
     rows = (

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from civicdata.core.errors import Conflict, InvalidInput
 from civicdata.demand import analytics, permissions, services
@@ -44,7 +44,7 @@ from civicdata.demand.views.public import csv_response
 
 
 @login_required
-@require_GET
+@require_safe
 def triage(request: HttpRequest) -> HttpResponse:
     """Open requests needing action: no first response first, then overdue targets, then by votes."""
     permissions.ensure_can_use_staff_pages(request.user)
@@ -158,7 +158,7 @@ def triage_merge(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def metrics(request: HttpRequest) -> HttpResponse:
     """Responsiveness per publisher: first response, time to fulfil, share fulfilled, decline reasons."""
     permissions.ensure_can_use_staff_pages(request.user)
@@ -169,7 +169,7 @@ def metrics(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def moderation(request: HttpRequest) -> HttpResponse:
     """Pending reports, grouped by item; moderators keep or hide each item."""
     permissions.ensure_can_moderate(request.user)
@@ -190,7 +190,7 @@ def moderation(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def imports_list(request: HttpRequest) -> HttpResponse:
     """Past imports and the upload form (step 1)."""
     permissions.ensure_can_import_logs(request.user)
@@ -221,7 +221,7 @@ def imports_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Step 2 and 3: adjust the mapping, see the preview with problems, confirm or cancel."""
     permissions.ensure_can_import_logs(request.user)
@@ -288,7 +288,7 @@ def _analytics_context() -> dict:
     }
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def analytics_page(request: HttpRequest) -> HttpResponse:
     """Topics of all demand with volume, trend, requester types, departments, matching datasets."""
     if request.method == "POST":
@@ -301,7 +301,7 @@ def analytics_page(request: HttpRequest) -> HttpResponse:
     return render(request, "demand/analytics.html", context)
 
 
-@require_GET
+@require_safe
 def analytics_trend_svg(request: HttpRequest) -> HttpResponse:
     """The monthly trend of the largest topics as an SVG image rendered on the server."""
     snapshot = analytics.latest_snapshot()
@@ -312,7 +312,7 @@ def analytics_trend_svg(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def analytics_csv(request: HttpRequest) -> HttpResponse:
     snapshot = analytics.latest_snapshot()
     topics = list(snapshot.topics.all()) if snapshot else []
@@ -334,7 +334,7 @@ def analytics_csv(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def release_queue(request: HttpRequest) -> HttpResponse:
     """The ranked release queue with reasons; site staff edit weights and ratings here."""
     permissions.ensure_can_use_staff_pages(request.user)
@@ -378,7 +378,7 @@ def release_queue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def comment_redirect(request: HttpRequest, pk: int) -> HttpResponse:
     comment = get_object_or_404(Comment, pk=pk)
     return HttpResponseRedirect(comment.request.get_absolute_url() + f"#comment-{comment.pk}")

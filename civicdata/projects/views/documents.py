@@ -9,7 +9,7 @@ import segno
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from civicdata.projects import report
 from civicdata.projects.models import Intervention, Project
@@ -23,13 +23,13 @@ def _context(project: Project) -> dict:
         raise Http404(str(exc)) from exc
 
 
-@require_GET
+@require_safe
 def report_page(request: HttpRequest, slug: str) -> HttpResponse:
     """The public summary report of a completed project, styled for printing."""
     return render(request, "projects/report.html", _context(get_project(slug)))
 
 
-@require_GET
+@require_safe
 def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     """The same report as a PDF."""
     project = get_project(slug)
@@ -49,7 +49,7 @@ def qr_svg(url: str) -> str:
     return buffer.getvalue().decode()
 
 
-@require_GET
+@require_safe
 def poster(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """A printable poster for a low-tech outreach intervention; the QR code points at the data."""
     project = get_project(slug)

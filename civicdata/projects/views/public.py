@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from civicdata.projects import forms, method, permissions, plandiff, programme, services
 from civicdata.projects.models import (
@@ -32,7 +32,7 @@ from civicdata.projects.views._common import form_errors, get_project, perform
 PAGE_SIZE = 25
 
 
-@require_GET
+@require_safe
 def project_list(request: HttpRequest) -> HttpResponse:
     """All projects, filterable by step; a fixed number of queries whatever the page size."""
     projects = Project.objects.select_related("organization").order_by("-updated_at", "-id")
@@ -55,7 +55,7 @@ def _can_create(user: object) -> bool:
     return is_signed_in(user) and bool(editable_organizations(user))
 
 
-@require_GET
+@require_safe
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The public page: current step, what has been learned, how to take part, who is involved."""
     project = get_project(slug)
@@ -108,7 +108,7 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def problem_list(request: HttpRequest, slug: str) -> HttpResponse:
     """The problem inventory, most-voted first, with the form to add one when it is open."""
     project = get_project(slug)
@@ -147,7 +147,7 @@ def problem_create(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def problem_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     project = get_project(slug)
     problem = get_object_or_404(Problem, project=project, pk=pk, status=ProblemStatus.VISIBLE)
@@ -202,7 +202,7 @@ def problem_comment(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def plan_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The intervention plan, its comment period, comments by section and the public change log."""
     project = get_project(slug)
@@ -256,7 +256,7 @@ def plan_comment(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def plan_version(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """One plan version compared with the one before it."""
     project = get_project(slug)
@@ -281,7 +281,7 @@ def plan_version(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def intervention_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     project = get_project(slug)
     intervention = get_object_or_404(
@@ -319,7 +319,7 @@ def intervention_feedback(request: HttpRequest, slug: str, pk: int) -> HttpRespo
     )
 
 
-@require_GET
+@require_safe
 def champions(request: HttpRequest) -> HttpResponse:
     """Opt-in public directory of data champions, grouped by level."""
     listed = (
@@ -344,7 +344,7 @@ def champions(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def programme_view(request: HttpRequest) -> HttpResponse:
     """Programme overview: projects by step, time in step, collaborators, interventions, outcomes."""
     summary = programme.summarise()
@@ -371,7 +371,7 @@ def programme_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def programme_csv(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(programme.rows_to_csv(programme.project_rows()), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="projects-programme.csv"'

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from civicdata.accounts.permissions import editable_organizations, ensure_signed_in
 from civicdata.core.errors import ActionRefused
@@ -39,7 +39,7 @@ def _staff_project(request: HttpRequest, slug: str):
     return project
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def project_create(request: HttpRequest) -> HttpResponse:
     """Start a project for one of the organisations the person edits."""
     ensure_signed_in(request.user)
@@ -59,7 +59,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/new.html", {"form": form, "organizations": choices})
 
 
-@require_GET
+@require_safe
 def workspace(request: HttpRequest, slug: str) -> HttpResponse:
     """Everything staff need for the current step on one page."""
     project = _staff_project(request, slug)
@@ -456,7 +456,7 @@ def workspace_action(request: HttpRequest, slug: str, action: str) -> HttpRespon
     return perform(request, call, success=_("Saved."), next_url=back)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def find_assessment(request: HttpRequest, slug: str) -> HttpResponse:
     """The Find criteria checklist and the tactics it recommends."""
     project = _staff_project(request, slug)
@@ -484,7 +484,7 @@ def find_assessment(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def refine_worksheet(request: HttpRequest, slug: str) -> HttpResponse:
     """The Refine self-assessment worksheet and its printable pitch."""
     project = _staff_project(request, slug)
@@ -519,7 +519,7 @@ def refine_worksheet(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def champions_manage(request: HttpRequest) -> HttpResponse:
     """Staff add data champions for their organisations."""
     ensure_signed_in(request.user)

@@ -22,6 +22,8 @@ from civicdata.catalog.tools.validation import PROFILES
 
 class Command(BaseCommand):
     help = "Merge component data.json catalogs (files or URLs) into one, reporting identifier collisions."
+    # A file tool: no database or URL map needed, and the URL check alone would double its start-up time.
+    requires_system_checks: list = []
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("sources", nargs="+", help="Component catalogs, in priority order (first wins).")

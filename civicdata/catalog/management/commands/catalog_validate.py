@@ -20,6 +20,8 @@ EXIT_VALID, EXIT_INVALID, EXIT_UNREADABLE = 0, 1, 2
 
 class Command(BaseCommand):
     help = "Validate a data.json file or URL against DCAT-US (exit 0 valid, 1 invalid, 2 unreadable)."
+    # A file tool: no database or URL map needed, and the URL check alone would double its start-up time.
+    requires_system_checks: list = []
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("source", help="Path to a data.json file, an http(s) URL, or - for standard input.")

@@ -1,4 +1,8 @@
-"""`civicdata serve`: the web server (gunicorn), optionally with a background worker beside it."""
+"""`civicdata serve`: the web server (gunicorn), optionally with a background worker beside it.
+
+Stopping `serve` (Ctrl+C, or SIGTERM from a process manager) stops both children and waits for them,
+so no gunicorn or worker is left running without its parent.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,34 @@ import os
 import signal
 import subprocess
 import sys
+from types import FrameType
 from typing import Any
 
 from django.core.management.base import BaseCommand
+
+# gunicorn finishes the requests in flight within this many seconds; the worker finishes its task.
+STOP_TIMEOUT = 30
+
+
+class Stop(Exception):
+    """Raised in the main thread when serve receives SIGTERM (SIGINT raises KeyboardInterrupt)."""
+
+
+def _raise_stop(signum: int, frame: FrameType | None) -> None:
+    raise Stop(signal.Signals(signum).name)
+
+
+def stop_children(children: list[subprocess.Popen], *, timeout: float = STOP_TIMEOUT) -> None:
+    """SIGTERM every child still running, wait for each (no zombies), SIGKILL those that outlive `timeout`."""
+    for child in children:
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    for child in children:
+        try:
+            child.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
 
 
 class Command(BaseCommand):
@@ -21,32 +50,37 @@ class Command(BaseCommand):
         parser.add_argument("--with-worker", action="store_true", help="Also start `civicdata worker`.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        worker = None
-        if options["with_worker"]:
-            worker = subprocess.Popen([sys.executable, "-m", "civicdata.cli", "worker"])
-            self.stdout.write(f"Background worker started (pid {worker.pid}).")
-        self.stdout.write(f"Serving on http://{options['bind']}/ — press Ctrl+C to stop.")
-        command = [
-            sys.executable, "-m", "gunicorn", "civicdata.wsgi:application",
-            "--bind", options["bind"],
-            "--workers", str(options["workers"]),
-            "--threads", str(options["threads"]),
-            "--timeout", "120",
-            "--access-logfile", "-",
-            # gunicorn 27 shares one control socket path between instances; two sites on one host
-            # (or a benchmark beside the demo) would stop each other through it.
-            "--no-control-socket",
-        ]  # fmt: skip
-        web = subprocess.Popen(command)  # noqa: S603
+        children: list[subprocess.Popen] = []
+        previous = signal.signal(signal.SIGTERM, _raise_stop)
         try:
+            if options["with_worker"]:
+                worker = subprocess.Popen([sys.executable, "-m", "civicdata.cli", "worker"])
+                children.append(worker)
+                self.stdout.write(f"Background worker started (pid {worker.pid}).")
+            self.stdout.write(f"Serving on http://{options['bind']}/ — press Ctrl+C to stop.")
+            command = [
+                sys.executable, "-m", "gunicorn", "civicdata.wsgi:application",
+                "--bind", options["bind"],
+                "--workers", str(options["workers"]),
+                "--threads", str(options["threads"]),
+                "--timeout", "120",
+                "--graceful-timeout", str(STOP_TIMEOUT - 5),
+                "--access-logfile", "-",
+                # gunicorn 27 shares one control socket path between instances; two sites on one host
+                # (or a benchmark beside the demo) would stop each other through it.
+                "--no-control-socket",
+            ]  # fmt: skip
+            web = subprocess.Popen(command)  # noqa: S603
+            children.append(web)
             web.wait()
-        except KeyboardInterrupt:
-            web.send_signal(signal.SIGTERM)
-            web.wait()
+        except (KeyboardInterrupt, Stop):
+            self.stdout.write("Stopping…")
         finally:
-            if worker is not None:
-                worker.send_signal(signal.SIGTERM)
-                try:
-                    worker.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
+            # A second Ctrl+C must not interrupt the wait below and leave children behind.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            try:
+                stop_children(children)
+            finally:
+                signal.signal(signal.SIGINT, signal.default_int_handler)
+                signal.signal(signal.SIGTERM, previous)
