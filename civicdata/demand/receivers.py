@@ -6,20 +6,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from civicdata.demand import services
+
+def _services() -> Any:
+    # Imported on first use: the services pull in the clustering stack (numpy), which every command would
+    # otherwise load at start-up through AppConfig.ready().
+    from civicdata.demand import services
+
+    return services
 
 
 def on_dataset_published(sender: Any, *, dataset: Any, **kwargs: Any) -> None:
-    services.dataset_published(dataset=dataset)
+    _services().dataset_published(dataset=dataset)
 
 
 def on_dataset_viewed(sender: Any, *, dataset: Any, **kwargs: Any) -> None:
-    services.record_usage(dataset=dataset, kind="view")
+    _services().record_usage(dataset=dataset, kind="view")
 
 
 def on_dataset_downloaded(sender: Any, *, dataset: Any, **kwargs: Any) -> None:
-    services.record_usage(dataset=dataset, kind="download")
+    _services().record_usage(dataset=dataset, kind="download")
 
 
 def on_search_found_nothing(sender: Any, *, query: str, language: str, **kwargs: Any) -> None:
-    services.record_zero_result_search(query=query, language=language)
+    _services().record_zero_result_search(query=query, language=language)
