@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+from urllib.parse import urlsplit
 
 import orjson
 
@@ -99,9 +100,22 @@ class MergeResult:
 
 
 def source_slug(name: str) -> str:
-    """A short, identifier-safe label for a source name ("Parks Dept/data.json" -> "parks-dept")."""
-    base = re.sub(r"\.json$", "", name.rsplit("/", 1)[-1], flags=re.IGNORECASE)
-    base = re.sub(r"(^|\.)data$", "", base) or name
+    """A short, identifier-safe label for a source name, used in renamed identifiers.
+
+    A URL is labelled by its host ("https://www.fcc.gov/data.json" -> "www-fcc-gov"); a file by its
+    name without ".json" and ".data" ("fcc.data.json" -> "fcc"), or by its folder when the file is
+    just "data.json" ("Parks Dept/data.json" -> "parks-dept").
+    """
+    parsed = urlsplit(name)
+    if parsed.scheme and parsed.hostname:
+        base = parsed.hostname
+    else:
+        base = ""
+        parts = [part for part in name.split("/") if part]
+        while parts and not base:
+            base = re.sub(r"\.json$", "", parts.pop(), flags=re.IGNORECASE)
+            base = re.sub(r"(^|\.)data$", "", base)
+        base = base or name
     slug = re.sub(r"[^a-z0-9]+", "-", base.lower()).strip("-")
     return slug or "source"
 
