@@ -183,7 +183,6 @@ class ParsedRow:
     received_date: object  # datetime.date | None
     closed_date: object
     description: str
-    requester_organization: str
     requester_type: str
     department: str
     status: str
@@ -548,7 +547,6 @@ def parse_rows(table: RawTable, mapping: Mapping[int, Role], *, source: str) -> 
                     )
                 )
         tracking = first(row, Role.TRACKING_NUMBER)
-        organization = first(row, Role.REQUESTER_ORGANIZATION)
         # Infer from the raw cell: agencies write "-" for a private person, which _clean empties.
         raw_organization = (
             row[columns[Role.REQUESTER_ORGANIZATION][0]] if Role.REQUESTER_ORGANIZATION in columns else ""
@@ -566,7 +564,6 @@ def parse_rows(table: RawTable, mapping: Mapping[int, Role], *, source: str) -> 
             received_date=received,
             closed_date=closed,
             description=description[:5000],
-            requester_organization=organization[:300],
             requester_type=requester_type,
             department=first(row, Role.DEPARTMENT)[:200],
             status=first(row, Role.STATUS)[:100],

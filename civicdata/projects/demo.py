@@ -15,8 +15,6 @@ from civicdata.catalog.models import Dataset
 from civicdata.projects import services
 from civicdata.projects.models import Project, StepRecord
 
-ALL_CONSTRAINTS = ("privacy", "security", "legal", "technical", "operational")
-
 PROBLEMS = [
     ("No safe crossing near Alder Elementary", "Cars speed on Harbor Road at drop-off time."),
     ("Sidewalk ends on Mill Street", "Kids walk in the road for two blocks."),

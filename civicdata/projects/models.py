@@ -480,10 +480,6 @@ class DataNeed(models.Model):
         return self.description
 
     @property
-    def released(self) -> bool:
-        return self.dataset_id is not None
-
-    @property
     def request_url(self) -> str:
         """Where to follow unreleased data: the linked demand request, or the link staff gave."""
         if self.demand_request_id:

@@ -40,7 +40,6 @@ class Existing:
     publisher_id: int
     content_hash: str
     upstream_hash: str
-    harvest_source_id: int | None
     withdrawn: bool
     title: str | None
     valid: bool | None = None
@@ -124,14 +123,12 @@ def missing_fields(problems: list[dict[str, Any]]) -> list[str]:
 def existing_index(identifiers: set[str]) -> dict[str, Existing]:
     """The stored datasets whose identifier is among `identifiers` (read in one pass)."""
     found: dict[str, Existing] = {}
-    columns = ("identifier", "id", "publisher_id", "content_hash", "upstream_hash", "harvest_source_id")
+    columns = ("identifier", "id", "publisher_id", "content_hash", "upstream_hash")
     rows = Dataset.objects.filter(identifier__isnull=False).values_list(*columns, "withdrawn_at", "title", "is_valid")
-    for identifier, pk, publisher_id, content, upstream, source_id, withdrawn_at, title, valid in rows.iterator(
-        chunk_size=5000
-    ):
+    for identifier, pk, publisher_id, content, upstream, withdrawn_at, title, valid in rows.iterator(chunk_size=5000):
         if identifier in identifiers:
             withdrawn = withdrawn_at is not None
-            found[identifier] = Existing(pk, publisher_id, content, upstream, source_id, withdrawn, title, valid)
+            found[identifier] = Existing(pk, publisher_id, content, upstream, withdrawn, title, valid)
     return found
 
 

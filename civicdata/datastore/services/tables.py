@@ -32,7 +32,7 @@ from civicdata.datastore.models import (
     SourceKind,
     TableStatus,
 )
-from civicdata.datastore.schema import SchemaError, apply_edits, build_schema, field_map
+from civicdata.datastore.schema import SchemaError, apply_edits, build_schema, field_map, overrides_from_schema
 from civicdata.datastore.services.privacy import decision_select, unresolved_pii
 from civicdata.datastore.store import StoreError
 
@@ -188,12 +188,7 @@ def _merge_schema(new: dict[str, Any], old: dict[str, Any]) -> dict[str, Any]:
 
 
 def _pinned_overrides(table: DataTable) -> dict[str, dict[str, str]]:
-    pinned = set(table.ingest_info.get("pinned_types", []))
-    return {
-        f["name"]: {"type": f["type"], "format": f.get("format", "default")}
-        for f in table.schema.get("fields", [])
-        if f["name"] in pinned
-    }
+    return overrides_from_schema(table.schema, set(table.ingest_info.get("pinned_types", [])))
 
 
 def _scan(table_relation: str, version: int, schema: dict[str, Any], info: dict[str, Any]) -> tuple[dict, list]:
