@@ -2,7 +2,7 @@
 
 `plan_import` compares the datasets of a catalog document with what the database holds and returns a
 `Plan` listing every dataset as new, changed, unchanged, conflict, withdrawn or skipped, with its
-validation verdict. Dry runs show the plan; `services.apply_plan` writes it in one transaction.
+validation verdict. Dry runs show the plan; `services.import_catalog` writes it in one transaction.
 Comparison is by canonical content hash (`pod.content_hash`), so unchanged datasets cost no writes.
 """
 
