@@ -203,29 +203,38 @@ def plan_import(
             continue
         item.action = Action.CHANGED
         item.restore = known.withdrawn
-    # Validate what will be written, plus what cannot be stored (so the report explains it).
+    _validate_planned(plan, datasets, profile=profile)
+    if withdraw_missing and source_id is not None:
+        _plan_withdrawals(plan, source_id=source_id, seen=seen)
+    return plan
+
+
+def _validate_planned(plan: Plan, datasets: list[Any], *, profile: str) -> None:
+    """Validate what will be written, plus what cannot be stored (so the report explains it)."""
     to_check = [item for item in plan.items if item.action in (Action.NEW, Action.CHANGED, Action.SKIPPED)]
     to_check = [item for item in to_check if isinstance(datasets[item.index], dict)]
     problems = validate_datasets([item.source or datasets[item.index] for item in to_check], profile=profile)
     for position, item in enumerate(to_check):
         item.problems = problems.get(position, [])
         item.valid = not item.problems and item.action != Action.SKIPPED
-    if withdraw_missing and source_id is not None:
-        gone = Dataset.objects.filter(harvest_source_id=source_id, withdrawn_at__isnull=True).exclude(
-            identifier__in=list(seen)
-        )
-        for pk, identifier, title in gone.values_list("id", "identifier", "title"):
-            plan.withdrawn.append(
-                Item(
-                    -1,
-                    identifier,
-                    title,
-                    Action.WITHDRAWN,
-                    existing_id=pk,
-                    message="No longer in the source; withdrawn (kept, not deleted).",
-                )
+
+
+def _plan_withdrawals(plan: Plan, *, source_id: int, seen: set[str]) -> None:
+    """Datasets this harvest source brought in before and no longer lists are withdrawn."""
+    gone = Dataset.objects.filter(harvest_source_id=source_id, withdrawn_at__isnull=True).exclude(
+        identifier__in=list(seen)
+    )
+    for pk, identifier, title in gone.values_list("id", "identifier", "title"):
+        plan.withdrawn.append(
+            Item(
+                -1,
+                identifier,
+                title,
+                Action.WITHDRAWN,
+                existing_id=pk,
+                message="No longer in the source; withdrawn (kept, not deleted).",
             )
-    return plan
+        )
 
 
 # --- row preparation shared by imports and single-dataset edits --------------------------------
