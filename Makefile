@@ -47,10 +47,11 @@ node_modules/.installed: package.json package-lock.json
 messages: $(VENV)/.installed
 	@CIVICDATA_ENV=test $(BIN)/civicdata compile_translations
 
-lint: install  ## ruff lint and format check
+lint: install  ## ruff lint and format check, import layers, unused code
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/vulture
 
 fix: install  ## apply ruff's fixes and formatting
 	$(BIN)/ruff check --fix .

@@ -216,15 +216,6 @@ class Dataset(models.Model):
         """In `/data.json`: published, not withdrawn, public or restricted public."""
         return self.is_published and self.withdrawn_at is None and self.access_level in PUBLIC_LEVELS
 
-    @property
-    def checklist_complete(self) -> bool:
-        return all((self.checklist_license, self.checklist_contact, self.checklist_privacy, self.checklist_quality))
-
-    @property
-    def has_local_edits(self) -> bool:
-        """Harvested, and changed here since the last harvest (a re-harvest would conflict)."""
-        return bool(self.upstream_hash) and self.upstream_hash != self.content_hash
-
 
 class LinkStatus(models.TextChoices):
     UNCHECKED = "unchecked", _("Not checked yet")

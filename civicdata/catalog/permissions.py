@@ -68,11 +68,6 @@ def ensure_can_see_dashboard(user: Any, publisher: Organization) -> None:
     base.ensure_can_edit_for(user, publisher)
 
 
-def ensure_catalog_staff(user: Any) -> None:
-    """Catalog-wide settings and harvest overview: site staff only."""
-    base.ensure_site_staff(user)
-
-
 def editable_publishers(user: Any) -> list[Organization]:
     """Publishers (not partners) the person may create datasets for."""
     return [org for org in base.editable_organizations(user) if org.kind == "publisher"]

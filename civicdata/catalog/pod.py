@@ -23,8 +23,8 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, fields
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -33,7 +33,6 @@ POD_V11_SCHEMA = "https://project-open-data.cio.gov/v1.1/schema"
 POD_V11_CONTEXT = "https://project-open-data.cio.gov/v1.1/schema/catalog.jsonld"
 POD_V11_DESCRIBED_BY = "https://project-open-data.cio.gov/v1.1/schema/catalog.json"
 
-ACCESS_LEVELS = ("public", "restricted public", "non-public")
 PUBLIC_ACCESS_LEVELS = ("public", "restricted public")
 
 # Kinds of typed value. "json" accepts anything (spatial may be a string or a GeoJSON-like object).
@@ -41,15 +40,6 @@ STR = "str"
 STR_LIST = "str_list"
 BOOL = "bool"
 JSON = "json"
-
-
-@dataclass(slots=True)
-class _Fidelity:
-    """The buckets that make a record lossless; shared by every record type below."""
-
-    extras: dict[str, Any] = field(default_factory=dict)
-    nulls: list[str] = field(default_factory=list)
-    raw: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -215,14 +205,6 @@ DATASET_FIELDS: tuple[tuple[str, str, str], ...] = (
 # Nested members handled by their own record types.
 _DATASET_NESTED = ("publisher", "contactPoint", "distribution")
 
-# Attribute name → JSON member name, for forms and error messages.
-DATASET_JSON_NAMES: dict[str, str] = {attr: key for key, attr, _ in DATASET_FIELDS} | {
-    "publisher": "publisher",
-    "contact_point": "contactPoint",
-    "distribution": "distribution",
-}
-DISTRIBUTION_JSON_NAMES: dict[str, str] = {attr: key for key, attr, _ in DISTRIBUTION_FIELDS}
-
 
 def _fits(value: Any, kind: str) -> bool:
     if kind == STR:
@@ -376,11 +358,6 @@ def to_pod(flat: FlatDataset) -> dict[str, Any]:
     return _finish(flat, out)
 
 
-def flat_fields() -> list[str]:
-    """Names of the typed attributes of `FlatDataset` (without the fidelity buckets)."""
-    return [f.name for f in fields(FlatDataset) if f.name not in ("extras", "nulls", "raw")]
-
-
 # --- canonical hashing -------------------------------------------------------------------------
 
 
@@ -474,12 +451,6 @@ def first_difference(left: Any, right: Any, path: str = "") -> str | None:
                 return found
         return None
     return None if json_equivalent(left, right) else (path or "/")
-
-
-def iter_flat(datasets: Iterable[dict[str, Any]]) -> Iterator[FlatDataset]:
-    """`to_flat` over an iterable of dataset objects."""
-    for obj in datasets:
-        yield to_flat(obj)
 
 
 def _repair_text(text: str) -> str:

@@ -19,6 +19,36 @@ def _has_table(cur: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(cur.execute(sql, [name]).fetchone()[0])
 
 
+def _outliers(
+    cur: duckdb.DuckDBPyConnection, fields: list[dict[str, Any]], row_count: int
+) -> dict[str, dict[str, Any]]:
+    """Per numeric column, how many values fall outside 1.5 interquartile ranges, and the bounds."""
+    outliers: dict[str, dict[str, Any]] = {}
+    numeric = [f["name"] for f in fields if f.get("type") in NUMERIC]
+    if numeric and row_count:
+        quart = cur.execute(
+            "SELECT "  # noqa: S608
+            + ", ".join(f"quantile_cont({quote_ident(n)}, [0.25, 0.75])" for n in numeric)
+            + f" FROM {DATA_TABLE}"
+        ).fetchone()
+        bounds = {}
+        for name, q in zip(numeric, quart, strict=True):
+            if not q or q[0] is None:
+                continue
+            iqr = q[1] - q[0]
+            bounds[name] = (q[0] - 1.5 * iqr, q[1] + 1.5 * iqr)
+        if bounds:
+            counts = cur.execute(
+                "SELECT "  # noqa: S608
+                + ", ".join(f"count(*) FILTER (WHERE {quote_ident(n)} < ? OR {quote_ident(n)} > ?)" for n in bounds)
+                + f" FROM {DATA_TABLE}",
+                [v for low_high in bounds.values() for v in low_high],
+            ).fetchone()
+            for (name, (low, high)), n in zip(bounds.items(), counts, strict=True):
+                outliers[name] = {"count": int(n), "low": low, "high": high}
+    return outliers
+
+
 def quality_report(
     cur: duckdb.DuckDBPyConnection,
     schema: dict[str, Any],
@@ -46,29 +76,7 @@ def quality_report(
         f"GROUP BY {', '.join(cols)} HAVING count(*) > 1)"
     ).fetchone()[0]
 
-    outliers: dict[str, dict[str, Any]] = {}
-    numeric = [f["name"] for f in fields if f.get("type") in NUMERIC]
-    if numeric and row_count:
-        quart = cur.execute(
-            "SELECT "  # noqa: S608
-            + ", ".join(f"quantile_cont({quote_ident(n)}, [0.25, 0.75])" for n in numeric)
-            + f" FROM {DATA_TABLE}"
-        ).fetchone()
-        bounds = {}
-        for name, q in zip(numeric, quart, strict=True):
-            if not q or q[0] is None:
-                continue
-            iqr = q[1] - q[0]
-            bounds[name] = (q[0] - 1.5 * iqr, q[1] + 1.5 * iqr)
-        if bounds:
-            counts = cur.execute(
-                "SELECT "  # noqa: S608
-                + ", ".join(f"count(*) FILTER (WHERE {quote_ident(n)} < ? OR {quote_ident(n)} > ?)" for n in bounds)
-                + f" FROM {DATA_TABLE}",
-                [v for low_high in bounds.values() for v in low_high],
-            ).fetchone()
-            for (name, (low, high)), n in zip(bounds.items(), counts, strict=True):
-                outliers[name] = {"count": int(n), "low": low, "high": high}
+    outliers = _outliers(cur, fields, row_count)
 
     failure_rows: list[dict[str, Any]] = []
     if _has_table(cur, "_cast_failures"):

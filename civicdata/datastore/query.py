@@ -183,42 +183,51 @@ def parse_query(
     """Validate request parameters into a ParsedQuery. `export=True` lifts the row limit (full
     downloads stream every matching row) unless `limit` is given."""
     p = _Params(params)
-    columns = table.columns
-    ignored = set(ignore)
-
-    def fail(message: str, param: str | None = None) -> QueryError:
-        return QueryError(message, param=param, columns=columns)
-
-    def known(name: str, param: str) -> str:
-        if name not in table.types:
-            raise fail(f"Unknown column {name!r} in {param}.", param)
-        return name
-
-    fields = [known(n, "fields") for n in _csv_list(p.get("fields"))] or list(columns)
+    fields = [_known(table, n, "fields") for n in _csv_list(p.get("fields"))] or list(table.columns)
     query = ParsedQuery(table=table, fields=fields)
+    _add_filters(query, p, set(ignore))
+    _add_search(query, p)
+    _add_grouping(query, p)
+    _add_sort(query, p)
+    _add_paging(query, p, default_limit=default_limit, max_limit=max_limit, export=export)
+    return query
 
-    # Filters
+
+def _fail(table: TableInfo, message: str, param: str | None = None) -> QueryError:
+    return QueryError(message, param=param, columns=table.columns)
+
+
+def _known(table: TableInfo, name: str, param: str) -> str:
+    if name not in table.types:
+        raise _fail(table, f"Unknown column {name!r} in {param}.", param)
+    return name
+
+
+def _add_filters(query: ParsedQuery, p: _Params, ignored: set[str]) -> None:
+    """`column=value` and `column__op=value` parameters become WHERE conditions."""
+    table = query.table
+    columns = table.columns
     for key in p.names():
         if key in RESERVED or key in ignored or key.startswith("_"):
             continue
         column, _, op = key.partition("__")
         op = op or "exact"
         if column not in table.types:
-            raise fail(f"Unknown column {column!r} in filter {key!r}.", key)
+            raise _fail(table, f"Unknown column {column!r} in filter {key!r}.", key)
         if op not in OPERATORS:
-            raise fail(f"Unknown operator {op!r} in filter {key!r}.", key)
+            raise _fail(table, f"Unknown operator {op!r} in filter {key!r}.", key)
         ftype = table.types[column]
         col = quote_ident(column)
         for raw in p.getlist(key):
             if op == "isnull":
                 flag = raw.strip().lower()
                 if flag not in {"true", "false", "1", "0", "yes", "no"}:
-                    raise fail(f"{key} takes true or false, not {raw!r}.", key)
+                    raise _fail(table, f"{key} takes true or false, not {raw!r}.", key)
                 query.where.append(f"{col} IS {'' if flag in {'true', '1', 'yes'} else 'NOT '}NULL")
             elif op == "in":
                 values = _csv_list(raw)
                 if not values or len(values) > MAX_IN_VALUES:
-                    raise fail(f"{key} takes 1 to {MAX_IN_VALUES} comma-separated values.", key)
+                    raise _fail(table, f"{key} takes 1 to {MAX_IN_VALUES} comma-separated values.", key)
                 coerced = [coerce(v, ftype, column=column, columns=columns) for v in values]
                 query.where.append(f"{col} IN ({', '.join('?' for _ in coerced)})")
                 query.params.extend(coerced)
@@ -235,34 +244,41 @@ def parse_query(
                 query.where.append(f"{col} {_SQL_OPS[op]} ?")
                 query.params.append(value)
 
-    # Full-text search: every word must appear in some text column.
-    q = (p.get("q") or "").strip()
-    if q:
-        text_cols = [c for c, t in table.types.items() if t in ("string", "geopoint")] or columns
-        words = q.split()[:MAX_Q_WORDS]
-        for word in words:
-            pattern = f"%{_like_escape(word)}%"
-            ors = [f"CAST({quote_ident(c)} AS VARCHAR) ILIKE ? ESCAPE '\\'" for c in text_cols]
-            query.where.append("(" + " OR ".join(ors) + ")")
-            query.params.extend([pattern] * len(ors))
 
-    # Grouping
-    query.group_by = [known(n, "group_by") for n in _csv_list(p.get("group_by"))]
+def _add_search(query: ParsedQuery, p: _Params) -> None:
+    """Full-text search `q`: every word must appear in some text column."""
+    q = (p.get("q") or "").strip()
+    if not q:
+        return
+    table = query.table
+    text_cols = [c for c, t in table.types.items() if t in ("string", "geopoint")] or table.columns
+    for word in q.split()[:MAX_Q_WORDS]:
+        pattern = f"%{_like_escape(word)}%"
+        ors = [f"CAST({quote_ident(c)} AS VARCHAR) ILIKE ? ESCAPE '\\'" for c in text_cols]
+        query.where.append("(" + " OR ".join(ors) + ")")
+        query.params.extend([pattern] * len(ors))
+
+
+def _add_grouping(query: ParsedQuery, p: _Params) -> None:
+    """`group_by` and the aggregates; a grouped query always counts its rows."""
+    table = query.table
+    query.group_by = [_known(table, n, "group_by") for n in _csv_list(p.get("group_by"))]
     for fn in AGGREGATES:
         for raw in p.getlist(fn):
             for name in _csv_list(raw):
                 if fn == "count" and name in ("*", "1", "true"):
                     query.aggregates.append(("count", "*"))
                     continue
-                known(name, fn)
+                _known(table, name, fn)
                 if fn in ("sum", "avg") and table.types[name] not in ("integer", "number"):
-                    raise fail(f"{fn} needs a numeric column; {name!r} is {table.types[name]}.", fn)
+                    raise _fail(table, f"{fn} needs a numeric column; {name!r} is {table.types[name]}.", fn)
                 query.aggregates.append((fn, name))
     if query.grouped and ("count", "*") not in query.aggregates:
         query.aggregates.insert(0, ("count", "*"))
 
-    # Sorting
-    sortable = query.output_columns if query.grouped else columns
+
+def _add_sort(query: ParsedQuery, p: _Params) -> None:
+    sortable = query.output_columns if query.grouped else query.table.columns
     for item in _csv_list(p.get("sort")):
         desc = item.startswith("-")
         name = item.lstrip("-+")
@@ -270,7 +286,10 @@ def parse_query(
             raise QueryError(f"Cannot sort by {name!r}.", param="sort", columns=sortable)
         query.sort.append((name, desc))
 
-    # Limit, offset, cursor
+
+def _add_paging(query: ParsedQuery, p: _Params, *, default_limit: int, max_limit: int, export: bool) -> None:
+    """`limit`, then `offset` (small tables and grouped results) or `cursor`."""
+    table = query.table
     raw_limit = p.get("limit")
     if raw_limit is None:
         query.limit = None if export else default_limit
@@ -278,19 +297,20 @@ def parse_query(
         try:
             query.limit = int(raw_limit)
         except ValueError:
-            raise fail(f"limit must be a whole number, not {raw_limit!r}.", "limit") from None
+            raise _fail(table, f"limit must be a whole number, not {raw_limit!r}.", "limit") from None
         if not 1 <= query.limit <= (max_limit if not export else 10**12):
-            raise fail(f"limit must be between 1 and {max_limit:,}.", "limit")
+            raise _fail(table, f"limit must be between 1 and {max_limit:,}.", "limit")
     raw_offset = p.get("offset")
     if raw_offset:
         try:
             query.offset = int(raw_offset)
         except ValueError:
-            raise fail(f"offset must be a whole number, not {raw_offset!r}.", "offset") from None
+            raise _fail(table, f"offset must be a whole number, not {raw_offset!r}.", "offset") from None
         if query.offset < 0:
-            raise fail("offset cannot be negative.", "offset")
+            raise _fail(table, "offset cannot be negative.", "offset")
         if query.offset and not query.grouped and table.row_count > table.offset_max_rows:
-            raise fail(
+            raise _fail(
+                table,
                 f"offset paging is only available for tables up to {table.offset_max_rows:,} rows; "
                 "follow the `next` cursor link instead.",
                 "offset",
@@ -298,9 +318,8 @@ def parse_query(
     raw_cursor = p.get("cursor")
     if raw_cursor:
         if query.grouped:
-            raise fail("cursor paging does not apply to group_by results; use offset.", "cursor")
+            raise _fail(table, "cursor paging does not apply to group_by results; use offset.", "cursor")
         query.cursor = decode_cursor(raw_cursor, query)
-    return query
 
 
 def _cursor_value(value: Any) -> Any:

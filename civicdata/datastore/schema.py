@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Collection
 from typing import Any
 
 from .ingest.infer import MISSING_VALUES
@@ -12,7 +13,6 @@ from .ingest.load import IngestResult
 
 TYPES = ("string", "integer", "number", "boolean", "date", "datetime", "geopoint")
 CONSTRAINT_KEYS = ("required", "unique", "minimum", "maximum", "minLength", "maxLength", "pattern", "enum")
-PROFILE = "tableschema"
 
 
 class SchemaError(ValueError):
@@ -120,14 +120,10 @@ def apply_edits(schema: dict[str, Any], edits: dict[str, dict[str, Any]]) -> tup
     return new, retyped
 
 
-def overrides_from_schema(schema: dict[str, Any], names: list[str] | None = None) -> dict[str, dict[str, str]]:
+def overrides_from_schema(schema: dict[str, Any], names: Collection[str] | None = None) -> dict[str, dict[str, str]]:
     """Ingest overrides that pin the schema's types (all fields, or only `names`)."""
     return {
         f["name"]: {"type": f["type"], "format": f.get("format", "default")}
         for f in schema.get("fields", [])
         if names is None or f["name"] in names
     }
-
-
-def titles_from_schema(schema: dict[str, Any]) -> dict[str, str]:
-    return {f["name"]: f.get("title", f["name"]) for f in schema.get("fields", [])}

@@ -38,8 +38,6 @@ class UnmetTopic:
     examples: list[str]
     requester_types: dict[str, int]
     departments: dict[str, int]
-    snapshot_id: int
-    topic_id: int
 
 
 def latest_snapshot() -> TopicSnapshot | None:
@@ -59,8 +57,6 @@ def list_unmet_topics(*, limit: int = 20) -> list[UnmetTopic]:
             examples=list(topic.examples),
             requester_types=dict(topic.requester_types),
             departments=dict(topic.departments),
-            snapshot_id=snapshot.pk,
-            topic_id=topic.pk,
         )
         for topic in snapshot.topics.filter(is_unmet=True).order_by("-volume", "index")[:limit]
     ]

@@ -8,6 +8,7 @@ the same log twice adds nothing the second time.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import re
@@ -183,7 +184,6 @@ class ParsedRow:
     received_date: object  # datetime.date | None
     closed_date: object
     description: str
-    requester_organization: str
     requester_type: str
     department: str
     status: str
@@ -481,74 +481,21 @@ def parse_rows(table: RawTable, mapping: Mapping[int, Role], *, source: str) -> 
         description = first(row, Role.DESCRIPTION)
         if not description:
             problems.append(Problem(line, "empty_description", "The description is empty.", True))
-        received = closed = None
-        raw_received = first(row, Role.RECEIVED_DATE)
-        try:
-            received = parse_log_date(raw_received, day_first=day_first.get(Role.RECEIVED_DATE, False))
-        except UnparseableDate:
-            problems.append(
-                Problem(
-                    line,
-                    "bad_date",
-                    f"The received date {raw_received!r} is not a date.",
-                    True,
-                )
-            )
-        raw_closed = first(row, Role.CLOSED_DATE)
-        try:
-            closed = parse_log_date(raw_closed, day_first=day_first.get(Role.CLOSED_DATE, False))
-        except UnparseableDate:
-            problems.append(
-                Problem(
-                    line,
-                    "bad_closed_date",
-                    f"The closed date {raw_closed!r} is not a date.",
-                    False,
-                )
-            )
-        if received and closed and closed < received:
-            problems.append(
-                Problem(
-                    line,
-                    "closed_before_received",
-                    "Closed before it was received.",
-                    False,
-                )
-            )
+        received, closed = _row_dates(
+            line, first(row, Role.RECEIVED_DATE), first(row, Role.CLOSED_DATE), day_first, problems
+        )
         if line in table.ragged_lines:
-            problems.append(
-                Problem(
-                    line,
-                    "ragged_row",
-                    "The row has more values than there are columns.",
-                    False,
-                )
-            )
+            problems.append(Problem(line, "ragged_row", "The row has more values than there are columns.", False))
         if line in table.undecodable_lines:
-            problems.append(
-                Problem(
-                    line,
-                    "bad_encoding",
-                    "Some characters were damaged by a wrong encoding.",
-                    False,
-                )
-            )
+            problems.append(Problem(line, "bad_encoding", "Some characters were damaged by a wrong encoding.", False))
         raw_count = first(row, Role.COUNT).replace(",", "")
         count = 1
         if raw_count:
             try:
                 count = max(1, int(float(raw_count)))
             except ValueError:
-                problems.append(
-                    Problem(
-                        line,
-                        "bad_count",
-                        f"The count {raw_count!r} is not a number.",
-                        False,
-                    )
-                )
+                problems.append(Problem(line, "bad_count", f"The count {raw_count!r} is not a number.", False))
         tracking = first(row, Role.TRACKING_NUMBER)
-        organization = first(row, Role.REQUESTER_ORGANIZATION)
         # Infer from the raw cell: agencies write "-" for a private person, which _clean empties.
         raw_organization = (
             row[columns[Role.REQUESTER_ORGANIZATION][0]] if Role.REQUESTER_ORGANIZATION in columns else ""
@@ -566,13 +513,30 @@ def parse_rows(table: RawTable, mapping: Mapping[int, Role], *, source: str) -> 
             received_date=received,
             closed_date=closed,
             description=description[:5000],
-            requester_organization=organization[:300],
             requester_type=requester_type,
             department=first(row, Role.DEPARTMENT)[:200],
             status=first(row, Role.STATUS)[:100],
             count=count,
             problems=tuple(problems),
         )
+
+
+def _row_dates(
+    line: int, raw_received: str, raw_closed: str, day_first: dict[Role, bool], problems: list[Problem]
+) -> tuple[dt.date | None, dt.date | None]:
+    """The received and closed dates of a row; unreadable or inconsistent dates add problems."""
+    received = closed = None
+    try:
+        received = parse_log_date(raw_received, day_first=day_first.get(Role.RECEIVED_DATE, False))
+    except UnparseableDate:
+        problems.append(Problem(line, "bad_date", f"The received date {raw_received!r} is not a date.", True))
+    try:
+        closed = parse_log_date(raw_closed, day_first=day_first.get(Role.CLOSED_DATE, False))
+    except UnparseableDate:
+        problems.append(Problem(line, "bad_closed_date", f"The closed date {raw_closed!r} is not a date.", False))
+    if received and closed and closed < received:
+        problems.append(Problem(line, "closed_before_received", "Closed before it was received.", False))
+    return received, closed
 
 
 # Requester-type keywords over organisation names; explainable and good enough for analytics.

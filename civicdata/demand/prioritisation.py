@@ -146,48 +146,7 @@ def rank_candidates(candidates: Sequence[Candidate], weights: Weights | None = N
 
 def _reasons(candidate: Candidate, components: dict[str, float], weights: Weights, highest: float) -> list[Reason]:
     """Reasons ordered by how much each criterion moved the score (weight x distance from middle)."""
-    reasons: list[tuple[float, Reason]] = []
-    demand = components["demand"]
-    if candidate.demand == highest and highest > 0:
-        reasons.append(
-            (
-                weights.demand,
-                Reason(
-                    "demand_top",
-                    gettext_noop("Most demanded: %(count)s demand signals."),
-                    {"count": _number(candidate.demand)},
-                ),
-            )
-        )
-    elif demand >= 0.6:
-        reasons.append(
-            (
-                weights.demand * demand,
-                Reason(
-                    "demand_high",
-                    gettext_noop("High demand: %(count)s demand signals."),
-                    {"count": _number(candidate.demand)},
-                ),
-            )
-        )
-    elif candidate.demand == 0:
-        reasons.append(
-            (
-                weights.demand,
-                Reason("demand_none", gettext_noop("No recorded demand yet.")),
-            )
-        )
-    else:
-        reasons.append(
-            (
-                weights.demand * (1 - demand),
-                Reason(
-                    "demand_some",
-                    gettext_noop("Some demand: %(count)s demand signals."),
-                    {"count": _number(candidate.demand)},
-                ),
-            )
-        )
+    reasons: list[tuple[float, Reason]] = [_demand_reason(candidate, components["demand"], weights, highest)]
     reasons.append(
         (
             weights.mission * abs(candidate.mission - 1.5) / 1.5,
@@ -239,6 +198,41 @@ def _reasons(candidate: Candidate, components: dict[str, float], weights: Weight
         )
     reasons.sort(key=lambda pair: -pair[0])
     return [reason for _, reason in reasons]
+
+
+def _demand_reason(candidate: Candidate, demand: float, weights: Weights, highest: float) -> tuple[float, Reason]:
+    """The demand reason with its weight: most demanded, high, none, or some."""
+    if candidate.demand == highest and highest > 0:
+        return (
+            weights.demand,
+            Reason(
+                "demand_top",
+                gettext_noop("Most demanded: %(count)s demand signals."),
+                {"count": _number(candidate.demand)},
+            ),
+        )
+    if demand >= 0.6:
+        return (
+            weights.demand * demand,
+            Reason(
+                "demand_high",
+                gettext_noop("High demand: %(count)s demand signals."),
+                {"count": _number(candidate.demand)},
+            ),
+        )
+    if candidate.demand == 0:
+        return (
+            weights.demand,
+            Reason("demand_none", gettext_noop("No recorded demand yet.")),
+        )
+    return (
+        weights.demand * (1 - demand),
+        Reason(
+            "demand_some",
+            gettext_noop("Some demand: %(count)s demand signals."),
+            {"count": _number(candidate.demand)},
+        ),
+    )
 
 
 def _number(value: float) -> str:

@@ -15,8 +15,6 @@ from civicdata.catalog.models import Dataset
 from civicdata.projects import services
 from civicdata.projects.models import Project, StepRecord
 
-ALL_CONSTRAINTS = ("privacy", "security", "legal", "technical", "operational")
-
 PROBLEMS = [
     ("No safe crossing near Alder Elementary", "Cars speed on Harbor Road at drop-off time."),
     ("Sidewalk ends on Mill Street", "Kids walk in the road for two blocks."),
@@ -142,6 +140,12 @@ def _find(project: Project, staff: User, rng: random.Random, residents: list[Use
 
 
 def _refine(project: Project, staff: User) -> Any:
+    """Stakeholders, activities and notes, then use cases and the worksheet; returns the use case to design."""
+    seniors_network = _refine_stakeholders(project, staff)
+    return _refine_use_cases(project, staff, seniors_network)
+
+
+def _refine_stakeholders(project: Project, staff: User) -> Any:
     s1 = services.add_stakeholder(
         project,
         name="Alder Seniors Network",
@@ -192,11 +196,15 @@ def _refine(project: Project, staff: User) -> Any:
         summary="Shuttles need to know which blocks have no air conditioning",
         by=staff,
     )
+    return s1
+
+
+def _refine_use_cases(project: Project, staff: User, seniors_network: Any) -> Any:
     uc = services.add_use_case(
         project,
         title="Outreach workers find isolated older residents before a heat wave",
         summary="Combine cooling-centre locations, heat maps and building age.",
-        requester_ids=[s1.pk],
+        requester_ids=[seniors_network.pk],
         by=staff,
     )
     persona = services.add_persona(uc, name="Marta, outreach worker", description="Visits 40 people a week.", by=staff)
@@ -364,8 +372,16 @@ def load(rng: random.Random, stdout: Any) -> None:
         return
     staff, residents = people
     city = Organization.objects.get(slug="city")
+    _project_in_find(city, staff, rng, residents)
+    _project_in_refine(city, staff)
+    _project_in_design(city, staff, rng, residents)
+    _projects_in_implement(city, staff)
+    _champions(city, staff)
+    stdout.write(f"  {Project.objects.count()} engagement projects, one in each step, and 4 data champions")
 
-    # 1. Find, with a lively problem inventory.
+
+def _project_in_find(city: Organization, staff: User, rng: random.Random, residents: list[User]) -> None:
+    """A project in Find, with a lively problem inventory."""
     p1 = services.create_project(
         organization=_org("transportation", city),
         title="Safer walking routes to school",
@@ -384,7 +400,9 @@ def load(rng: random.Random, stdout: Any) -> None:
     )
     _backdate(p1, [24])
 
-    # 2. Refine, with stakeholders, use cases and the worksheet.
+
+def _project_in_refine(city: Organization, staff: User) -> None:
+    """A project in Refine, with stakeholders, use cases and the worksheet."""
     p2 = services.create_project(
         organization=_org("health", city),
         title="Heat relief for older residents",
@@ -413,7 +431,9 @@ def load(rng: random.Random, stdout: Any) -> None:
     _refine(p2, staff)
     _backdate(p2, [30, 18])
 
-    # 3. Design, with a plan under public comment.
+
+def _project_in_design(city: Organization, staff: User, rng: random.Random, residents: list[User]) -> None:
+    """A project in Design, with a plan under public comment."""
     p3 = services.create_project(
         organization=_org("public-works", city),
         title="Finding and replacing lead service lines",
@@ -463,7 +483,9 @@ def load(rng: random.Random, stdout: Any) -> None:
     _design(p3, staff, rng, residents, uc)
     _backdate(p3, [21, 28, 9])
 
-    # 4. Implement (in progress) and 5. completed, with its report; then its second iteration.
+
+def _projects_in_implement(city: Organization, staff: User) -> None:
+    """One project in Implement and one completed with its report, then its second iteration."""
     for title, complete in (("Eviction filings for tenant groups", False), ("Eviction filings, year one", True)):
         p = services.create_project(
             organization=_org("housing", city),
@@ -506,6 +528,8 @@ def load(rng: random.Random, stdout: Any) -> None:
         else:
             _backdate(p, [14, 21, 20, 12])
 
+
+def _champions(city: Organization, staff: User) -> None:
     for name, level, org_slug, channels, listed in [
         ("Olivia Coordinator", "executive", "city", ["newsletter", "in_person"], True),
         ("Dev Patel", "internal", "transportation", ["chat", "code"], True),
@@ -523,4 +547,3 @@ def load(rng: random.Random, stdout: Any) -> None:
             project_ids=list(Project.objects.filter(organization=org).values_list("pk", flat=True)),
             by=staff,
         )
-    stdout.write(f"  {Project.objects.count()} engagement projects, one in each step, and 4 data champions")

@@ -35,7 +35,6 @@ class PlanSnapshot:
     constraints_stated: frozenset[str] = frozenset()
     comment_period_held: bool = False
     comment_period_closed: bool = False
-    feedback_total: int = 0
     feedback_undisposed: int = 0
 
 
@@ -253,10 +252,6 @@ class Override:
 
     codes: frozenset[str] = field(default_factory=frozenset)
     reason: str = ""
-
-
-class OverrideError(ValueError):
-    """Raised when an override does not justify every failing check."""
 
 
 def checks_blocking_after_override(failing: list[CheckResult], override: Override | None) -> list[CheckResult]:

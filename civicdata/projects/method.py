@@ -322,11 +322,6 @@ def tactic(code: str) -> Tactic:
     return ALL_TACTICS[code]
 
 
-def tactic_choices(step: Step) -> list[tuple[str, str]]:
-    """Return ``(code, label)`` pairs for a step's tactics, usable as model/form choices."""
-    return [(t.code, t.label) for t in TACTICS_BY_STEP[step]]
-
-
 def next_step(step: Step) -> Step | None:
     """Return the step after ``step``, or None after Implement."""
     index = STEP_ORDER.index(step)
@@ -346,16 +341,3 @@ class AdoptionConstraint(StrEnum):
     LEGAL = "legal"
     TECHNICAL = "technical"
     OPERATIONAL = "operational"
-
-
-ADOPTION_CONSTRAINT_HELP: dict[AdoptionConstraint, str] = {
-    AdoptionConstraint.PRIVACY: gettext_noop("Personal or confidential information the intervention must not expose."),
-    AdoptionConstraint.SECURITY: gettext_noop(
-        "Access, hosting or account rules any tool must follow before the city runs it."
-    ),
-    AdoptionConstraint.LEGAL: gettext_noop(
-        "Licences, procurement, records law or liability that shape what can be endorsed."
-    ),
-    AdoptionConstraint.TECHNICAL: gettext_noop("Servers, platforms and skills the city has, and the ones it does not."),
-    AdoptionConstraint.OPERATIONAL: gettext_noop("Who would run it day to day, with what budget and for how long."),
-}

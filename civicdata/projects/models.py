@@ -1,6 +1,6 @@
 """Database records for Tactical Data Engagement projects: steps, evidence, use cases, plans,
 interventions, outcomes and data champions. Rules about who may change them live in
-`permissions.py`; every write goes through `services.py`."""
+`permissions.py`; every write goes through the `services/` package."""
 
 from __future__ import annotations
 
@@ -478,10 +478,6 @@ class DataNeed(models.Model):
 
     def __str__(self) -> str:
         return self.description
-
-    @property
-    def released(self) -> bool:
-        return self.dataset_id is not None
 
     @property
     def request_url(self) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from civicdata.accounts.permissions import can_edit_for, ensure_signed_in, is_signed_in
+from civicdata.accounts.permissions import can_edit_for, ensure_signed_in
 from civicdata.core.errors import ActionRefused
 from civicdata.projects.models import Intervention, InterventionPlan, Project, StepChoice
 
@@ -102,7 +102,3 @@ def ensure_resident_can(user: Any, opening: Opening) -> None:
     ensure_signed_in(user)
     if not opening.open:
         raise ActionRefused(opening.message, code=opening.code or "closed")
-
-
-def can_contribute(user: Any) -> bool:
-    return is_signed_in(user)

@@ -2,7 +2,7 @@
 
 `plan_import` compares the datasets of a catalog document with what the database holds and returns a
 `Plan` listing every dataset as new, changed, unchanged, conflict, withdrawn or skipped, with its
-validation verdict. Dry runs show the plan; `services.apply_plan` writes it in one transaction.
+validation verdict. Dry runs show the plan; `services.import_catalog` writes it in one transaction.
 Comparison is by canonical content hash (`pod.content_hash`), so unchanged datasets cost no writes.
 """
 
@@ -40,7 +40,6 @@ class Existing:
     publisher_id: int
     content_hash: str
     upstream_hash: str
-    harvest_source_id: int | None
     withdrawn: bool
     title: str | None
     valid: bool | None = None
@@ -124,14 +123,12 @@ def missing_fields(problems: list[dict[str, Any]]) -> list[str]:
 def existing_index(identifiers: set[str]) -> dict[str, Existing]:
     """The stored datasets whose identifier is among `identifiers` (read in one pass)."""
     found: dict[str, Existing] = {}
-    columns = ("identifier", "id", "publisher_id", "content_hash", "upstream_hash", "harvest_source_id")
+    columns = ("identifier", "id", "publisher_id", "content_hash", "upstream_hash")
     rows = Dataset.objects.filter(identifier__isnull=False).values_list(*columns, "withdrawn_at", "title", "is_valid")
-    for identifier, pk, publisher_id, content, upstream, source_id, withdrawn_at, title, valid in rows.iterator(
-        chunk_size=5000
-    ):
+    for identifier, pk, publisher_id, content, upstream, withdrawn_at, title, valid in rows.iterator(chunk_size=5000):
         if identifier in identifiers:
             withdrawn = withdrawn_at is not None
-            found[identifier] = Existing(pk, publisher_id, content, upstream, source_id, withdrawn, title, valid)
+            found[identifier] = Existing(pk, publisher_id, content, upstream, withdrawn, title, valid)
     return found
 
 
@@ -206,29 +203,38 @@ def plan_import(
             continue
         item.action = Action.CHANGED
         item.restore = known.withdrawn
-    # Validate what will be written, plus what cannot be stored (so the report explains it).
+    _validate_planned(plan, datasets, profile=profile)
+    if withdraw_missing and source_id is not None:
+        _plan_withdrawals(plan, source_id=source_id, seen=seen)
+    return plan
+
+
+def _validate_planned(plan: Plan, datasets: list[Any], *, profile: str) -> None:
+    """Validate what will be written, plus what cannot be stored (so the report explains it)."""
     to_check = [item for item in plan.items if item.action in (Action.NEW, Action.CHANGED, Action.SKIPPED)]
     to_check = [item for item in to_check if isinstance(datasets[item.index], dict)]
     problems = validate_datasets([item.source or datasets[item.index] for item in to_check], profile=profile)
     for position, item in enumerate(to_check):
         item.problems = problems.get(position, [])
         item.valid = not item.problems and item.action != Action.SKIPPED
-    if withdraw_missing and source_id is not None:
-        gone = Dataset.objects.filter(harvest_source_id=source_id, withdrawn_at__isnull=True).exclude(
-            identifier__in=list(seen)
-        )
-        for pk, identifier, title in gone.values_list("id", "identifier", "title"):
-            plan.withdrawn.append(
-                Item(
-                    -1,
-                    identifier,
-                    title,
-                    Action.WITHDRAWN,
-                    existing_id=pk,
-                    message="No longer in the source; withdrawn (kept, not deleted).",
-                )
+
+
+def _plan_withdrawals(plan: Plan, *, source_id: int, seen: set[str]) -> None:
+    """Datasets this harvest source brought in before and no longer lists are withdrawn."""
+    gone = Dataset.objects.filter(harvest_source_id=source_id, withdrawn_at__isnull=True).exclude(
+        identifier__in=list(seen)
+    )
+    for pk, identifier, title in gone.values_list("id", "identifier", "title"):
+        plan.withdrawn.append(
+            Item(
+                -1,
+                identifier,
+                title,
+                Action.WITHDRAWN,
+                existing_id=pk,
+                message="No longer in the source; withdrawn (kept, not deleted).",
             )
-    return plan
+        )
 
 
 # --- row preparation shared by imports and single-dataset edits --------------------------------

@@ -234,9 +234,28 @@ def read_catalog_bytes(
     with a warning. The root must be an object (v1.1, DCAT-US 3) or an array (v1.0).
     """
     result = ReadResult(size=len(data))
+    body = _readable_body(result, data, max_bytes=max_bytes, content_type=content_type)
+    if body is None:
+        return result
+    doc = _parse_json(result, body)
+    if doc is _NOT_PARSED:
+        return result
+    problem = _root_problem(doc)
+    if problem is None and max_depth is not None and _depth_exceeds(doc, max_depth):
+        problem = _too_deep(max_depth)
+    if problem is not None:
+        result.errors.append(problem)
+        return result
+    result.document = doc
+    return result
+
+
+def _readable_body(result: ReadResult, data: bytes, *, max_bytes: int, content_type: str | None) -> bytes | None:
+    """The bytes to parse, without a BOM; None (with the error in ``result``) when they are not worth parsing:
+    too large, empty, not UTF-8, or a web page."""
     if len(data) > max_bytes:
         result.errors.append(_too_large(len(data), max_bytes))
-        return result
+        return None
     body = data
     if body.startswith(UTF8_BOM):
         body = body[len(UTF8_BOM) :]
@@ -252,74 +271,71 @@ def read_catalog_bytes(
     stripped = body.lstrip()
     if not stripped:
         result.errors.append(ReadProblem("input.empty", "The file is empty."))
-        return result
+        return None
     encoding_problem = _sniff_encoding_problem(body)
     if encoding_problem is not None:
         result.encoding = "unknown"
         result.errors.append(encoding_problem)
-        return result
+        return None
     html = _html_problem(stripped, body)
     if html is not None or (content_type and "html" in content_type.lower() and stripped[:1] == b"<"):
         result.errors.append(html or ReadProblem("input.html", "This is a web page, not a JSON catalog."))
-        return result
+        return None
+    return body
+
+
+def _parse_json(result: ReadResult, body: bytes) -> Any:
+    """The parsed JSON, or ``_NOT_PARSED`` with the syntax error in ``result``."""
     try:
-        doc = orjson.loads(body)
+        return orjson.loads(body)
     except orjson.JSONDecodeError as error:
-        doc = _NOT_PARSED
         exc = error
-        if "surrogate" in exc.msg:
-            # Escaped lone surrogates (\\ud83d without its pair) are legal JSON text that orjson
-            # refuses; real agency catalogs contain them, so parse with the standard library.
-            doc = _parse_with_stdlib(body)
-            if doc is not _NOT_PARSED:
-                line, column = _line_col(body, exc.pos)
-                result.warnings.append(
-                    ReadProblem(
-                        "json.lone_surrogate",
-                        "The file contains a broken Unicode escape (half of an emoji or special character) "
-                        f"at line {line}, column {column}. It was read anyway; fix it at the source.",
-                        line,
-                        column,
-                    )
+    if "surrogate" in exc.msg:
+        # Escaped lone surrogates (\\ud83d without its pair) are legal JSON text that orjson
+        # refuses; real agency catalogs contain them, so parse with the standard library.
+        doc = _parse_with_stdlib(body)
+        if doc is not _NOT_PARSED:
+            line, column = _line_col(body, exc.pos)
+            result.warnings.append(
+                ReadProblem(
+                    "json.lone_surrogate",
+                    "The file contains a broken Unicode escape (half of an emoji or special character) "
+                    f"at line {line}, column {column}. It was read anyway; fix it at the source.",
+                    line,
+                    column,
                 )
-    else:
-        exc = None
-    if doc is _NOT_PARSED and exc is not None:  # a real syntax error
-        if "depth limit" in exc.msg or "recursion" in exc.msg:
-            result.errors.append(_too_deep(PARSER_MAX_DEPTH))
-            return result
-        line, column = _line_col(body, exc.pos)
-        result.errors.append(
-            ReadProblem(
-                "json.invalid",
-                f"This is not valid JSON: {_plain_json_error(exc.msg)} at line {line}, column {column}.",
-                line,
-                column,
             )
+            return doc
+    # A real syntax error.
+    if "depth limit" in exc.msg or "recursion" in exc.msg:
+        result.errors.append(_too_deep(PARSER_MAX_DEPTH))
+        return _NOT_PARSED
+    line, column = _line_col(body, exc.pos)
+    result.errors.append(
+        ReadProblem(
+            "json.invalid",
+            f"This is not valid JSON: {_plain_json_error(exc.msg)} at line {line}, column {column}.",
+            line,
+            column,
         )
-        return result
+    )
+    return _NOT_PARSED
+
+
+def _root_problem(doc: Any) -> ReadProblem | None:
+    """Why a parsed document cannot be a catalog: the wrong kind of root, or an error message body."""
     if not isinstance(doc, (dict, list)):
         kind = {str: "a text string", int: "a number", float: "a number", bool: "true/false"}.get(type(doc), "null")
-        result.errors.append(
-            ReadProblem(
-                "root.wrong_type",
-                f"The file holds {kind}, but a catalog must be a JSON object with a “dataset” list "
-                "(or, for the old v1.0 format, a list of datasets).",
-                1,
-                1,
-            )
+        return ReadProblem(
+            "root.wrong_type",
+            f"The file holds {kind}, but a catalog must be a JSON object with a “dataset” list "
+            "(or, for the old v1.0 format, a list of datasets).",
+            1,
+            1,
         )
-        return result
     if isinstance(doc, dict):
-        error_body = _error_body_problem(doc)
-        if error_body is not None:
-            result.errors.append(error_body)
-            return result
-    if max_depth is not None and _depth_exceeds(doc, max_depth):
-        result.errors.append(_too_deep(max_depth))
-        return result
-    result.document = doc
-    return result
+        return _error_body_problem(doc)
+    return None
 
 
 def read_catalog_text(text: str, **kwargs: Any) -> ReadResult:

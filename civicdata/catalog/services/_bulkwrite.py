@@ -69,8 +69,3 @@ def insert_rows(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> in
             cursor.executemany(sql, batch)
             written += len(batch)
     return written
-
-
-def model_row(instance: models.Model) -> dict[str, Any]:
-    """The {attname: value} row of an unsaved instance, for insert_rows."""
-    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields if not f.primary_key}

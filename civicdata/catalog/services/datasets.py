@@ -82,13 +82,6 @@ def _insert_facets(rows: list[tuple[int, str, str]]) -> None:
             )
 
 
-def _distribution_objects(dataset_id: int, flat: pod.FlatDataset) -> list[Distribution]:
-    return [
-        Distribution(dataset_id=dataset_id, **layout.distribution_columns(dist, position))
-        for position, dist in enumerate(flat.distribution or [])
-    ]
-
-
 def _replace_children(datasets: list[tuple[Dataset, pod.FlatDataset]]) -> None:
     """Bring the distributions and facet rows of saved datasets in line with their new metadata.
 

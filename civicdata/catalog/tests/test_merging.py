@@ -105,10 +105,14 @@ def test_same_source_names_get_distinct_slugs():
 
 
 def test_source_slug():
-    """Source names become short identifier-safe labels."""
-    assert source_slug("https://www.fcc.gov/data.json") == "www-fcc-gov" or source_slug("fcc.data.json") == "fcc"
+    """Source names become short identifier-safe labels: a URL by its host, a file by its name or folder."""
+    assert source_slug("https://www.fcc.gov/data.json") == "www-fcc-gov"
+    assert source_slug("HTTPS://Data.Example.gov:8443/catalog/parks.json?x=1") == "data-example-gov"
     assert source_slug("fcc.data.json") == "fcc"
     assert source_slug("Parks Dept.json") == "parks-dept"
+    assert source_slug("bureaus/Parks Dept/data.json") == "parks-dept"
+    assert source_slug("data.json") == "data-json"
+    assert source_slug("***.json") == "source"
 
 
 def test_merge_real_federal_catalogs():

@@ -379,22 +379,27 @@ def test_profiles_compile_once():
 # --- ISO 8601 -----------------------------------------------------------------------------------
 
 
+def _utc(*parts: int) -> dt.datetime:
+    return dt.datetime(*parts, tzinfo=dt.UTC)
+
+
 @pytest.mark.parametrize(
-    "value",
+    ("value", "earliest", "latest"),
     [
-        "2024",
-        "2024-02",
-        "2024-02-29",
-        "2024-02-29T10:00:00Z",
-        "2024-W05-3",
-        "2024-060",
-        "2024-01-01T24:00",
-        "2024-01-01T10:00:00.5+05:30",
+        ("2024", _utc(2024, 1, 1), _utc(2024, 12, 31, 23, 59, 59, 999999)),
+        ("2024-02", _utc(2024, 2, 1), _utc(2024, 2, 29, 23, 59, 59, 999999)),
+        ("2024-02-29", _utc(2024, 2, 29), _utc(2024, 2, 29, 23, 59, 59, 999999)),
+        ("2024-02-29T10:00:00Z", _utc(2024, 2, 29, 10), _utc(2024, 2, 29, 10)),
+        ("2024-W05-3", _utc(2024, 1, 31), _utc(2024, 1, 31, 23, 59, 59, 999999)),
+        ("2024-060", _utc(2024, 2, 29), _utc(2024, 2, 29, 23, 59, 59, 999999)),
+        ("2024-01-01T24:00", _utc(2024, 1, 1, 23, 59, 59, 999999), _utc(2024, 1, 1, 23, 59, 59, 999999)),
+        ("2024-01-01T10:00:00.5+05:30", _utc(2024, 1, 1, 4, 30, 0, 500000), _utc(2024, 1, 1, 4, 30, 0, 500000)),
     ],
 )
-def test_iso_dates_accepted(value):
-    """Valid ISO 8601 dates of every precision parse."""
-    iso8601.parse_moment(value)
+def test_iso_dates_accepted(value, earliest, latest):
+    """Valid ISO 8601 dates of every precision parse to the period they name, in UTC."""
+    moment = iso8601.parse_moment(value)
+    assert (moment.earliest, moment.latest) == (earliest, latest)
 
 
 @pytest.mark.parametrize(

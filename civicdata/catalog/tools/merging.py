@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+from urllib.parse import urlsplit
 
 import orjson
 
@@ -99,9 +100,22 @@ class MergeResult:
 
 
 def source_slug(name: str) -> str:
-    """A short, identifier-safe label for a source name ("Parks Dept/data.json" -> "parks-dept")."""
-    base = re.sub(r"\.json$", "", name.rsplit("/", 1)[-1], flags=re.IGNORECASE)
-    base = re.sub(r"(^|\.)data$", "", base) or name
+    """A short, identifier-safe label for a source name, used in renamed identifiers.
+
+    A URL is labelled by its host ("https://www.fcc.gov/data.json" -> "www-fcc-gov"); a file by its
+    name without ".json" and ".data" ("fcc.data.json" -> "fcc"), or by its folder when the file is
+    just "data.json" ("Parks Dept/data.json" -> "parks-dept").
+    """
+    parsed = urlsplit(name)
+    if parsed.scheme and parsed.hostname:
+        base = parsed.hostname
+    else:
+        base = ""
+        parts = [part for part in name.split("/") if part]
+        while parts and not base:
+            base = re.sub(r"\.json$", "", parts.pop(), flags=re.IGNORECASE)
+            base = re.sub(r"(^|\.)data$", "", base)
+        base = base or name
     slug = re.sub(r"[^a-z0-9]+", "-", base.lower()).strip("-")
     return slug or "source"
 
@@ -150,25 +164,64 @@ def merge_catalogs(
     merged_header.setdefault("conformsTo", POD_V11_URI)
     merged_header.update(header or {})
 
-    kept: dict[str, tuple[str, bytes]] = {}  # identifier -> (source, fingerprint)
-    taken: set[str] = set()
-    datasets: list[Any] = []
-    sources: list[SourceSummary] = []
-    collisions: list[Collision] = []
-    used_slugs: dict[str, int] = {}
-
+    state = _MergeState(style)
     for name, doc in components:
+        state.add_component(name, doc)
+
+    merged = {**merged_header, "dataset": state.datasets}
+    result = MergeResult(catalog=merged, sources=state.sources, collisions=state.collisions)
+    if validate:
+        result.report = validate_catalog(merged, profile=profile)
+    return result
+
+
+class _MergeState:
+    """What the merge has kept so far; components are added one at a time, in priority order."""
+
+    def __init__(self, style: RenameStyle) -> None:
+        self.style = style
+        self.kept: dict[str, tuple[str, bytes]] = {}  # identifier -> (source, fingerprint)
+        self.taken: set[str] = set()
+        self.datasets: list[Any] = []
+        self.sources: list[SourceSummary] = []
+        self.collisions: list[Collision] = []
+        self.used_slugs: dict[str, int] = {}
+
+    def _unique_slug(self, name: str) -> str:
         slug = source_slug(name)
-        used_slugs[slug] = used_slugs.get(slug, 0) + 1
-        if used_slugs[slug] > 1:
-            slug = f"{slug}-{used_slugs[slug]}"
+        self.used_slugs[slug] = self.used_slugs.get(slug, 0) + 1
+        if self.used_slugs[slug] > 1:
+            slug = f"{slug}-{self.used_slugs[slug]}"
+        return slug
+
+    def add_component(self, name: str, doc: dict[str, Any]) -> None:
         summary = SourceSummary(name=name, datasets=len(doc["dataset"]))
-        sources.append(summary)
+        self.sources.append(summary)
         # First decide this component's fate per dataset, so isPartOf can follow renamed parents
         # even when a child is listed before its parent.
+        plan, renames = self._plan_component(name, doc["dataset"], summary)
+        for ds, new_ident in plan:
+            if isinstance(ds, dict):
+                out = dict(ds)
+                if new_ident is not None:
+                    out["identifier"] = new_ident
+                parent = out.get("isPartOf")
+                if isinstance(parent, str) and parent in renames:
+                    out["isPartOf"] = renames[parent]
+                    summary.ispartof_rewritten += 1
+                ds = out
+            self.datasets.append(ds)
+            summary.added += 1
+
+    def _plan_component(
+        self, name: str, datasets: list[Any], summary: SourceSummary
+    ) -> tuple[list[tuple[Any, str | None]], dict[str, str]]:
+        """Each dataset kept with its (possibly new) identifier, and the renames made; duplicates are dropped."""
+        slug = self._unique_slug(name)
+        kept, taken, collisions = self.kept, self.taken, self.collisions
         plan: list[tuple[Any, str | None]] = []  # (dataset, new identifier or None)
         renames: dict[str, str] = {}
-        for ds in doc["dataset"]:
+        for ds in datasets:
             ident = ds.get("identifier") if isinstance(ds, dict) else None
             if not isinstance(ident, str):
                 plan.append((ds, None))
@@ -180,7 +233,7 @@ def merge_catalogs(
                     collisions.append(Collision(ident, kept_source, name, "deduplicated"))
                     summary.deduplicated += 1
                     continue
-                new_ident = _renamed(ident, slug, style, taken)
+                new_ident = _renamed(ident, slug, self.style, taken)
                 renames.setdefault(ident, new_ident)
                 collisions.append(Collision(ident, kept_source, name, "renamed", new_ident))
                 summary.renamed += 1
@@ -191,21 +244,4 @@ def merge_catalogs(
             kept[ident] = (name, fingerprint)
             taken.add(ident)
             plan.append((ds, ident))
-        for ds, new_ident in plan:
-            if isinstance(ds, dict):
-                out = dict(ds)
-                if new_ident is not None:
-                    out["identifier"] = new_ident
-                parent = out.get("isPartOf")
-                if isinstance(parent, str) and parent in renames:
-                    out["isPartOf"] = renames[parent]
-                    summary.ispartof_rewritten += 1
-                ds = out
-            datasets.append(ds)
-            summary.added += 1
-
-    merged = {**merged_header, "dataset": datasets}
-    result = MergeResult(catalog=merged, sources=sources, collisions=collisions)
-    if validate:
-        result.report = validate_catalog(merged, profile=profile)
-    return result
+        return plan, renames

@@ -1,5 +1,5 @@
 """Catalog exports of the Public Data Listing: CSV and XLSX (a row per dataset or per distribution) and
-DCAT RDF (JSON-LD, Turtle), streamed from the database through the writers in exports.py."""
+DCAT RDF (JSON-LD, Turtle), streamed from the database through the writers in `catalog/exports.py`."""
 
 from __future__ import annotations
 

@@ -241,6 +241,71 @@ def _duck_message(exc: duckdb.Error) -> str:
     return f"The file cannot be read as a table: {first}"
 
 
+def _as_delimited_text(
+    path: Path, fmt: str, workdir: Path, limits: sources.Limits, *, sheet: str | None
+) -> tuple[Path, str, str]:
+    """The file as UTF-8 delimited text in ``workdir`` (XLSX and JSON are converted to CSV), with the
+    source encoding and the delimiter."""
+    encoding = "utf-8"
+    if fmt == "xlsx":
+        text_path = sources.xlsx_to_csv(path, workdir / "sheet.csv", limits, sheet=sheet)
+    elif fmt in ("json", "geojson"):
+        text_path = sources.records_to_csv(path, workdir / "records.csv", limits, geojson=fmt == "geojson")
+    else:
+        text_path, encoding = sources.to_utf8(path, workdir)
+    sample_text = text_path.open(encoding="utf-8-sig", errors="replace").read(256 << 10)
+    if fmt in ("csv", "tsv"):
+        sources.detect_format_text(sample_text)
+    delimiter = "," if fmt in ("xlsx", "json", "geojson") else sources.sniff_delimiter(sample_text, fmt)
+    return text_path, encoding, delimiter
+
+
+def _choose_fields(
+    headers: list[Header], inferred: list[Inferred], overrides: dict[str, dict], titles: dict[str, str]
+) -> list[FieldResult]:
+    """Each column's type: staff's choice where there is one, else the inferred type."""
+    fields = []
+    for header, guess in zip(headers, inferred, strict=True):
+        chosen = overrides.get(header.name) or {}
+        fields.append(
+            FieldResult(
+                name=header.name,
+                title=titles.get(header.name, header.title),
+                type=chosen.get("type", guess.type),
+                format=chosen.get("format", guess.format if "type" not in chosen else "default"),
+                duck_type=guess.duck_type,
+                filled=guess.filled,
+            )
+        )
+    return fields
+
+
+def _load_or_demote(
+    loader: _Loader,
+    text_path: Path,
+    delimiter: str,
+    headers: list[Header],
+    fields: list[FieldResult],
+    *,
+    lenient: set[str],
+    progress: Progress,
+) -> tuple[int, int, dict[str, int], list[str]]:
+    """Load with the inferred types; when values later in the file contradict the sample, keep those
+    columns as text and load again. Returns version, row count, cast failures and the demoted columns."""
+    version, row_count, failures = loader.load(
+        text_path, delimiter, headers, fields, lenient=lenient, progress=progress
+    )
+    if row_count >= 0:
+        return version, row_count, failures, []
+    demoted = sorted(lenient & set(failures))
+    for f in fields:
+        if f.name in demoted:
+            f.type, f.format = "string", "default"
+    progress("loading", 0.3)
+    version, row_count, failures = loader.load(text_path, delimiter, headers, fields, lenient=set(), progress=progress)
+    return version, row_count, failures, demoted
+
+
 def ingest_file(
     path: Path | str,
     *,
@@ -275,17 +340,7 @@ def ingest_file(
         workdir = Path(tmp)
         (workdir / "spill").mkdir()
         progress("converting", 0.05)
-        encoding = "utf-8"
-        if fmt == "xlsx":
-            text_path = sources.xlsx_to_csv(path, workdir / "sheet.csv", limits, sheet=sheet)
-        elif fmt in ("json", "geojson"):
-            text_path = sources.records_to_csv(path, workdir / "records.csv", limits, geojson=fmt == "geojson")
-        else:
-            text_path, encoding = sources.to_utf8(path, workdir)
-        sample_text = text_path.open(encoding="utf-8-sig", errors="replace").read(256 << 10)
-        if fmt in ("csv", "tsv"):
-            sources.detect_format_text(sample_text)
-        delimiter = "," if fmt in ("xlsx", "json", "geojson") else sources.sniff_delimiter(sample_text, fmt)
+        text_path, encoding, delimiter = _as_delimited_text(path, fmt, workdir, limits, sheet=sheet)
         progress("sampling", 0.15)
         raw_header, sample = read_sample(text_path, delimiter, limits.sample_rows)
         if len(raw_header) > limits.max_columns:
@@ -293,36 +348,13 @@ def ingest_file(
         report = clean_headers(raw_header)
         headers = report.columns
         inferred: list[Inferred] = infer_columns([h.name for h in headers], sample)
-        fields = []
-        for header, guess in zip(headers, inferred, strict=True):
-            chosen = overrides.get(header.name) or {}
-            fields.append(
-                FieldResult(
-                    name=header.name,
-                    title=(titles or {}).get(header.name, header.title),
-                    type=chosen.get("type", guess.type),
-                    format=chosen.get("format", guess.format if "type" not in chosen else "default"),
-                    duck_type=guess.duck_type,
-                    filled=guess.filled,
-                )
-            )
+        fields = _choose_fields(headers, inferred, overrides, titles or {})
         progress("loading", 0.3)
         loader = _Loader(store=store, relation=relation, memory_mb=memory_mb, threads=threads, workdir=workdir)
         lenient = {f.name for f in fields if f.name not in overrides and f.type != "string"}
-        demoted: list[str] = []
-        version, row_count, failures = loader.load(
-            text_path, delimiter, headers, fields, lenient=lenient, progress=progress
+        version, row_count, failures, demoted = _load_or_demote(
+            loader, text_path, delimiter, headers, fields, lenient=lenient, progress=progress
         )
-        if row_count < 0:
-            # Values later in the file contradicted the sample: keep those columns as text, reload.
-            demoted = sorted(lenient & set(failures))
-            for f in fields:
-                if f.name in demoted:
-                    f.type, f.format = "string", "default"
-            progress("loading", 0.3)
-            version, row_count, failures = loader.load(
-                text_path, delimiter, headers, fields, lenient=set(), progress=progress
-            )
         if swap:
             progress("swapping", 0.97)
             store.swap(relation, version)

@@ -23,8 +23,6 @@ from .errors import IngestError
 SAMPLE_BYTES = 1 << 20
 CHUNK_BYTES = 8 << 20
 
-FORMATS = ("csv", "tsv", "xlsx", "json", "geojson")
-
 
 @dataclass(frozen=True)
 class Limits:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from civicdata.core.audit import record_write, snapshot
 from civicdata.core.errors import Conflict, InvalidInput
 from civicdata.datastore import pii, quality, runtime
-from civicdata.datastore.ingest import IngestError, ingest_file
+from civicdata.datastore.ingest import IngestError, IngestResult, ingest_file
 from civicdata.datastore.ingest.headers import snake
 from civicdata.datastore.ingest.infer import cast_expression, quote_ident
 from civicdata.datastore.models import (
@@ -32,9 +32,9 @@ from civicdata.datastore.models import (
     SourceKind,
     TableStatus,
 )
-from civicdata.datastore.schema import SchemaError, apply_edits, build_schema, field_map
+from civicdata.datastore.schema import SchemaError, apply_edits, build_schema, field_map, overrides_from_schema
 from civicdata.datastore.services.privacy import decision_select, unresolved_pii
-from civicdata.datastore.store import StoreError
+from civicdata.datastore.store import StoreError, TableStore
 
 logger = logging.getLogger("civicdata.datastore")
 
@@ -188,12 +188,7 @@ def _merge_schema(new: dict[str, Any], old: dict[str, Any]) -> dict[str, Any]:
 
 
 def _pinned_overrides(table: DataTable) -> dict[str, dict[str, str]]:
-    pinned = set(table.ingest_info.get("pinned_types", []))
-    return {
-        f["name"]: {"type": f["type"], "format": f.get("format", "default")}
-        for f in table.schema.get("fields", [])
-        if f["name"] in pinned
-    }
+    return overrides_from_schema(table.schema, set(table.ingest_info.get("pinned_types", [])))
 
 
 def _scan(table_relation: str, version: int, schema: dict[str, Any], info: dict[str, Any]) -> tuple[dict, list]:
@@ -282,18 +277,7 @@ def run_ingest_job(*, job_id: int) -> IngestJob:
     fetched: Path | None = None
     version = None
     try:
-        if job.source_kind == SourceKind.URL:
-            from civicdata.core.fetch import FetchError, fetch_to_file
-
-            try:
-                fetched, _response = fetch_to_file(job.source, max_bytes=settings.DATASTORE_MAX_FILE_MB << 20)
-            except FetchError as exc:
-                raise IngestError(exc.message, code=exc.code) from None
-            source = fetched
-        elif job.source_kind == SourceKind.UPLOAD:
-            source = Path(job.stored_file)
-        else:
-            source = Path(job.source)
+        source, fetched = _job_source(job)
         result = ingest_file(
             source,
             store=store,
@@ -307,31 +291,13 @@ def run_ingest_job(*, job_id: int) -> IngestJob:
         )
         version = result.version
         schema = _merge_schema(build_schema(result), table.schema)
-        info = {
-            "source": job.source,
-            "source_format": result.source_format,
-            "encoding": result.encoding,
-            "delimiter": result.delimiter,
-            "cast_failures": result.cast_failures,
-            "demoted_columns": result.demoted_columns,
-            "blank_headers": result.blank_headers,
-            "duplicate_headers": result.duplicate_headers,
-            "pinned_types": table.ingest_info.get("pinned_types", []),
-            "seconds": round(result.seconds, 3),
-        }
-        decisions = dict(PiiDecision.objects.filter(table=table).values_list("column", "action"))
-        derived = decision_select(schema, decisions)
-        if derived:
-            select_sql, schema = derived
-            masked_version = store.derive(table.relation, version, select_sql)
-            store.discard(table.relation, version)
-            version = masked_version
+        version, schema = _apply_pii_decisions(store, table, version, schema)
         install_version(
             table,
             version=version,
             schema=schema,
             row_count=result.row_count,
-            info=info,
+            info=_ingest_info(job, result),
             by=job.created_by,
             action="datastore.ingest.finish",
         )
@@ -364,6 +330,51 @@ def run_ingest_job(*, job_id: int) -> IngestJob:
         if job.stored_file:
             Path(job.stored_file).unlink(missing_ok=True)
     return IngestJob.objects.get(pk=job.pk)
+
+
+def _job_source(job: IngestJob) -> tuple[Path, Path | None]:
+    """The file to load, and the temporary download to delete afterwards (URL sources only)."""
+    if job.source_kind == SourceKind.URL:
+        from civicdata.core.fetch import FetchError, fetch_to_file
+
+        try:
+            fetched, _response = fetch_to_file(job.source, max_bytes=settings.DATASTORE_MAX_FILE_MB << 20)
+        except FetchError as exc:
+            raise IngestError(exc.message, code=exc.code) from None
+        return fetched, fetched
+    if job.source_kind == SourceKind.UPLOAD:
+        return Path(job.stored_file), None
+    return Path(job.source), None
+
+
+def _ingest_info(job: IngestJob, result: IngestResult) -> dict[str, Any]:
+    """What the load found out about the file, kept with the table (`ingest_info`)."""
+    return {
+        "source": job.source,
+        "source_format": result.source_format,
+        "encoding": result.encoding,
+        "delimiter": result.delimiter,
+        "cast_failures": result.cast_failures,
+        "demoted_columns": result.demoted_columns,
+        "blank_headers": result.blank_headers,
+        "duplicate_headers": result.duplicate_headers,
+        "pinned_types": job.table.ingest_info.get("pinned_types", []),
+        "seconds": round(result.seconds, 3),
+    }
+
+
+def _apply_pii_decisions(
+    store: TableStore, table: DataTable, version: int, schema: dict[str, Any]
+) -> tuple[int, dict[str, Any]]:
+    """Re-apply staff's drop and mask decisions to a freshly loaded version: a derived version replaces it."""
+    decisions = dict(PiiDecision.objects.filter(table=table).values_list("column", "action"))
+    derived = decision_select(schema, decisions)
+    if not derived:
+        return version, schema
+    select_sql, schema = derived
+    masked_version = store.derive(table.relation, version, select_sql)
+    store.discard(table.relation, version)
+    return masked_version, schema
 
 
 def update_schema(table: DataTable, *, edits: dict[str, dict[str, Any]], by: Any) -> DataTable:

@@ -188,7 +188,7 @@ def test_publish_is_refused_while_pii_is_pending(client: Client) -> None:
     assert table.status == "ready"
 
 
-def test_preview_context_for_the_dataset_page(rf) -> None:
+def test_preview_context_for_the_dataset_page() -> None:
     """The preview gives first rows, column summaries and charts of visible tables."""
     table = published_table()
     context = preview_context(table.dataset, make_user())

@@ -39,48 +39,12 @@ def compute_topics(*, by: Any = None) -> TopicSnapshot:
     public datasets are found by text similarity to each topic; topics without any are unmet.
     """
     started = time.perf_counter()
-    rows = list(
-        DemandItem.objects.filter(~Q(kind__in=[DemandKind.VIEW, DemandKind.DOWNLOAD]))
-        .values_list("pk", "kind", "text", "weight", "occurred_on", "requester_type", "department", "request_id")
-        .order_by("pk")
-    )
-    # Hidden requests do not count; merged duplicates count through the request they were merged into.
-    excluded = set(
-        DataRequest.objects.filter(Q(is_hidden=True) | Q(merged_into__isnull=False)).values_list("pk", flat=True)
-    )
-    texts, weights, keep = [], [], []
-    for row in rows:
-        _pk, _kind, text, weight, _day, _rtype, _dept, request_id = row
-        if request_id is not None and request_id in excluded:
-            continue
-        texts.append(text)
-        weights.append(float(weight))
-        keep.append(row)
+    keep, texts, weights = _counted_items()
     result = cluster_texts(texts, weights=weights)
     datasets = _public_datasets()
     matches = result.match([_dataset_text(d) for d in datasets], threshold=MATCH_THRESHOLD)
-    usage = dict(
-        DemandItem.objects.filter(kind__in=[DemandKind.VIEW, DemandKind.DOWNLOAD], dataset__isnull=False)
-        .values("dataset_id")
-        .annotate(total=Sum("weight"))
-        .values_list("dataset_id", "total")
-    )
-    stats: dict[int, dict[str, Any]] = defaultdict(
-        lambda: {"kind": Counter(), "month": Counter(), "rtype": Counter(), "dept": Counter(), "volume": 0}
-    )
-    for (_pk, kind, _text, _w, day, rtype, dept, _rid), weight, topic_index in zip(
-        keep, weights, result.assignments, strict=True
-    ):
-        if topic_index < 0:
-            continue
-        entry = stats[topic_index]
-        entry["volume"] += int(weight)
-        entry["kind"][kind] += int(weight)
-        entry["month"][day.strftime("%Y-%m")] += int(weight)
-        if rtype:
-            entry["rtype"][rtype] += int(weight)
-        if dept:
-            entry["dept"][dept] += int(weight)
+    usage = _dataset_usage()
+    stats = _topic_stats(keep, weights, result.assignments)
     with transaction.atomic():
         snapshot = TopicSnapshot.objects.create(
             item_count=len(texts),
@@ -121,3 +85,56 @@ def compute_topics(*, by: Any = None) -> TopicSnapshot:
         if by is not None:
             record_write(actor=by, action="demand.compute_topics", target=snapshot)
     return snapshot
+
+
+def _counted_items() -> tuple[list[tuple], list[str], list[float]]:
+    """The demand items that count (rows), with their texts and weights in the same order."""
+    rows = list(
+        DemandItem.objects.filter(~Q(kind__in=[DemandKind.VIEW, DemandKind.DOWNLOAD]))
+        .values_list("pk", "kind", "text", "weight", "occurred_on", "requester_type", "department", "request_id")
+        .order_by("pk")
+    )
+    # Hidden requests do not count; merged duplicates count through the request they were merged into.
+    excluded = set(
+        DataRequest.objects.filter(Q(is_hidden=True) | Q(merged_into__isnull=False)).values_list("pk", flat=True)
+    )
+    texts, weights, keep = [], [], []
+    for row in rows:
+        _pk, _kind, text, weight, _day, _rtype, _dept, request_id = row
+        if request_id is not None and request_id in excluded:
+            continue
+        texts.append(text)
+        weights.append(float(weight))
+        keep.append(row)
+    return keep, texts, weights
+
+
+def _dataset_usage() -> dict[int, float]:
+    """Views and downloads per dataset."""
+    return dict(
+        DemandItem.objects.filter(kind__in=[DemandKind.VIEW, DemandKind.DOWNLOAD], dataset__isnull=False)
+        .values("dataset_id")
+        .annotate(total=Sum("weight"))
+        .values_list("dataset_id", "total")
+    )
+
+
+def _topic_stats(keep: list[tuple], weights: list[float], assignments: Any) -> dict[int, dict[str, Any]]:
+    """Per topic: its volume and the weights by kind, month, requester type and department."""
+    stats: dict[int, dict[str, Any]] = defaultdict(
+        lambda: {"kind": Counter(), "month": Counter(), "rtype": Counter(), "dept": Counter(), "volume": 0}
+    )
+    for (_pk, kind, _text, _w, day, rtype, dept, _rid), weight, topic_index in zip(
+        keep, weights, assignments, strict=True
+    ):
+        if topic_index < 0:
+            continue
+        entry = stats[topic_index]
+        entry["volume"] += int(weight)
+        entry["kind"][kind] += int(weight)
+        entry["month"][day.strftime("%Y-%m")] += int(weight)
+        if rtype:
+            entry["rtype"][rtype] += int(weight)
+        if dept:
+            entry["dept"][dept] += int(weight)
+    return stats

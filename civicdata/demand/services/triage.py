@@ -1,7 +1,8 @@
 """Staff triage of data requests: status changes, assignment, internal notes and merging duplicates.
 
-A status change notifies the requester, voters and followers (see notifications.py); the catalog
-calls `dataset_published` when a dataset that fulfils planned requests becomes public.
+A status change notifies the requester, voters and followers (see notifications.py);
+`dataset_published` runs on the catalog's signal (`demand/receivers.py`) when a dataset that fulfils
+planned requests becomes public.
 """
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ def _apply_status_change(
     available_url: str = "",
     datasets: Sequence[Any] = (),
 ) -> StatusChange:
-    """change_status without the permission check (also used by the catalog hook, acting as the system)."""
+    """change_status without the permission check (also used by `dataset_published`, acting as the system)."""
     to_status = RequestStatus(to_status)
     if to_status not in TRANSITIONS[request.status] and to_status != request.status:
         raise Conflict(
@@ -177,8 +178,9 @@ def _status_errors(
 
 
 def dataset_published(*, dataset: Any) -> list[DataRequest]:
-    """Called by the catalog when a dataset becomes public: planned requests that named it as
-    their fulfilment move to published, and everyone involved gets the link. Never raises."""
+    """A dataset became public (the catalog's `dataset_published` signal, see `demand/receivers.py`):
+    planned requests that named it as their fulfilment move to published, and everyone involved gets
+    the link. Never raises."""
     moved: list[DataRequest] = []
     if not getattr(dataset, "is_public_listing", False):
         return moved

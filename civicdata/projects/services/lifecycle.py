@@ -98,7 +98,7 @@ def build_snapshot(project: Project) -> exits.ProjectSnapshot:
     plan = InterventionPlan.objects.filter(project=project).first()
     plan_snap = None
     if plan is not None:
-        counts = plan.comments.aggregate(total=Count("id"), pending=Count("id", filter=Q(disposition="pending")))
+        counts = plan.comments.aggregate(pending=Count("id", filter=Q(disposition="pending")))
         plan_snap = exits.PlanSnapshot(
             goal=plan.goal,
             activities=plan.activities,
@@ -109,7 +109,6 @@ def build_snapshot(project: Project) -> exits.ProjectSnapshot:
             constraints_stated=frozenset(k for k, v in (plan.constraints or {}).items() if str(v).strip()),
             comment_period_held=plan.comments_open_at is not None,
             comment_period_closed=plan.comment_period_state() == "closed",
-            feedback_total=counts["total"],
             feedback_undisposed=counts["pending"],
         )
     metrics = OutcomeMetric.objects.filter(project=project).aggregate(

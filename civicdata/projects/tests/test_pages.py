@@ -230,9 +230,17 @@ def test_programme_page_csv_and_champions(client, walk):
         by=staff,
     )
     services.save_champion(organization=project.organization, name="Bo Hidden", level="internal", by=staff)
-    assert "Low-tech" in client.get(reverse("projects:programme")).content.decode() or True
-    csv_text = client.get(reverse("projects:programme_csv")).content.decode()
-    assert csv_text.splitlines()[0].startswith("slug,title")
+    programme = client.get(reverse("projects:programme")).content.decode()
+    # The walk's one intervention is low-tech outreach reaching 120 people; its one outcome beat its target.
+    assert '<th scope="row">Do low-tech outreach</th><td>1</td>' in programme
+    assert '<th scope="row">Completed</th><td>1</td>' in programme
+    assert "1 of 1 measured outcome metrics met their target" in programme
+    assert "Interventions reached 120 people." in programme
+    assert f'<a href="/projects/{project.slug}/">{project.title}</a>' in programme
+    csv_lines = client.get(reverse("projects:programme_csv")).content.decode().splitlines()
+    assert csv_lines[0].startswith("slug,title")
+    assert len(csv_lines) == 2
+    assert csv_lines[1].startswith(f"{project.slug},{project.title},")
     html = client.get(reverse("projects:champions")).content.decode()
     assert "Ada Listed" in html
     assert "Bo Hidden" not in html

@@ -272,8 +272,6 @@ def test_unmet_demand_topics_become_evidence(monkeypatch):
         examples=["Broken curb on 5th"],
         requester_types={},
         departments={},
-        snapshot_id=1,
-        topic_id=1,
     )
     monkeypatch.setattr(demand_services, "list_unmet_topics", lambda limit=20: [topic])
     project = f.make_project()

@@ -16,9 +16,9 @@ from jsonschema.exceptions import ValidationError
 
 from .messages import describe, expand
 from .messages import field_path as dotted
-from .profiles import PROFILES, CompiledProfile, compiled_profile, detect_profile
+from .profiles import PROFILES, CompiledProfile, ProfileSpec, compiled_profile, detect_profile
 from .report import Finding, Severity, ValidationReport
-from .rules import build_context, dataset_warnings
+from .rules import CatalogContext, build_context, dataset_warnings
 
 _NONE: frozenset[str] = frozenset()
 
@@ -138,16 +138,8 @@ def validate_catalog(
     else:
         raise UnknownProfile(f"Unknown profile “{profile}”. Choose one of: {', '.join(PROFILES)}.")
     cp = compiled_profile(name)
-    spec = cp.spec
     now = now or dt.datetime.now(dt.UTC)
-
-    if spec.root_is_list:
-        datasets = doc if isinstance(doc, list) else None
-        prefix = ""
-    else:
-        raw = doc.get("dataset") if isinstance(doc, dict) else None
-        datasets = raw if isinstance(raw, list) else None
-        prefix = "/dataset"
+    datasets, prefix = _dataset_list(doc, cp.spec)
     report = ValidationReport(
         profile=name,
         profile_detected=profile is None,
@@ -168,8 +160,23 @@ def validate_catalog(
         )
         return report
 
-    ctx = build_context(datasets, spec, now) if checks else None
-    findings = report.findings
+    ctx = build_context(datasets, cp.spec, now) if checks else None
+    _check_datasets(report.findings, cp, datasets, prefix, ctx)
+    return report
+
+
+def _dataset_list(doc: Any, spec: ProfileSpec) -> tuple[list[Any] | None, str]:
+    """The catalog's datasets (None when there is no list) and the JSON pointer they sit under."""
+    if spec.root_is_list:
+        return (doc if isinstance(doc, list) else None), ""
+    raw = doc.get("dataset") if isinstance(doc, dict) else None
+    return (raw if isinstance(raw, list) else None), "/dataset"
+
+
+def _check_datasets(
+    findings: list[Finding], cp: CompiledProfile, datasets: list[Any], prefix: str, ctx: CatalogContext | None
+) -> None:
+    """Schema errors, then warnings, of every dataset, appended to ``findings`` in dataset order."""
     item_fast = cp.item_fast
     # The hot loop: one compiled check per dataset, everything else only when something is found.
     for index, ds in enumerate(datasets):
@@ -211,7 +218,6 @@ def validate_catalog(
                     schema_error_pointers=pointers,
                 )
             )
-    return report
 
 
 def invalid_dataset_indexes(doc: Any, *, profile: str) -> set[int]:

@@ -38,7 +38,6 @@ class ProfileSpec:
     draft: str  # "4" or "2020-12"
     root_is_list: bool = False
     federal: bool = False
-    redaction_allowed: bool = False
 
 
 PROFILES: dict[str, ProfileSpec] = {
@@ -53,7 +52,6 @@ PROFILES: dict[str, ProfileSpec] = {
         _POD_V11_BASE,
         "4",
         federal=True,
-        redaction_allowed=True,
     ),
     "non-federal-v1.1": ProfileSpec(
         "non-federal-v1.1", "DCAT-US v1.1 (non-federal)", "non-federal-v1.1", "catalog.json", _POD_V11_BASE, "4"

@@ -7,7 +7,6 @@ dataset's error verdict is exactly the schema verdict; every check beyond the sc
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -145,9 +144,6 @@ class ValidationReport:
                 group = groups[f.dataset_index] = DatasetFindings(f.dataset_index, f.identifier, f.title, [])
             group.findings.append(f)
         return [groups[i] for i in sorted(groups)]
-
-    def iter_findings(self) -> Iterator[Finding]:
-        yield from self.findings
 
     def summary(self) -> dict[str, int]:
         return {
