@@ -13,6 +13,7 @@ _.app_settings
 _.bad_request
 _.csrf_failure
 _.forbidden
+_.HeadAsGetMiddleware
 _.not_found
 _.NullCharacterMiddleware
 _.ReadOnlyApiCorsMiddleware

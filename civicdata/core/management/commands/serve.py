@@ -23,7 +23,7 @@ class Stop(Exception):
     """Raised in the main thread when serve receives SIGTERM (SIGINT raises KeyboardInterrupt)."""
 
 
-def _raise_stop(signum: int, frame: FrameType | None) -> None:
+def _raise_stop(signum: int, _frame: FrameType | None) -> None:
     raise Stop(signal.Signals(signum).name)
 
 
