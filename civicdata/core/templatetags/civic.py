@@ -47,7 +47,8 @@ def apply_uswds_classes(form: forms.BaseForm) -> None:
         if form.is_bound and form.errors.get(name):
             described.append(f"{bound.auto_id}_error")
             widget.attrs["aria-invalid"] = "true"
-        if described:
+        # A choice group is described once, on its fieldset (core/_field.html), not on every choice.
+        if described and not isinstance(widget, forms.RadioSelect):
             widget.attrs["aria-describedby"] = " ".join(described)
 
 
