@@ -51,8 +51,10 @@ CONTROLS_OUTSIDE_PAGE = """() => {
     el.blur();
     if (!stillOutside) continue;
     const box = el.getBoundingClientRect();
-    const label = (el.labels && el.labels[0] ? el.labels[0].textContent : el.textContent || '').trim().slice(0, 40);
-    found.push(`${el.tagName.toLowerCase()}#${el.id || el.name || ''} "${label}" at x=${Math.round(box.left)}, y=${Math.round(box.top)}`);
+    const text = el.labels && el.labels[0] ? el.labels[0].textContent : el.textContent || '';
+    const label = text.trim().slice(0, 40);
+    const where = `x=${Math.round(box.left)}, y=${Math.round(box.top)}`;
+    found.push(`${el.tagName.toLowerCase()}#${el.id || el.name || ''} "${label}" at ${where}`);
   }
   return found;
 }"""
@@ -137,7 +139,8 @@ def test_staff_forms_keep_every_control_on_the_page(demo_city, live_page):
     groups, outside = 0, []
     for path in paths:
         response = live_page.goto(path)
-        assert response is not None and response.status == 200, path
+        assert response is not None, path
+        assert response.status == 200, path
         groups += live_page.locator("fieldset:has(input[type=checkbox])").count()
         outside += [f"{path}: {control}" for control in live_page.evaluate(CONTROLS_OUTSIDE_PAGE)]
     assert outside == [], "controls outside the visible page:\n" + "\n".join(outside)
