@@ -9,10 +9,12 @@ from civicdata.core.text import plain_text, render_markdown
 
 register = template.Library()
 
+# The first class whose widget type matches wins, so a subclass comes before its base
+# (CheckboxSelectMultiple is a RadioSelect).
 WIDGET_CLASSES = {
     forms.CheckboxInput: "usa-checkbox__input",
-    forms.RadioSelect: "usa-radio__input",
     forms.CheckboxSelectMultiple: "usa-checkbox__input",
+    forms.RadioSelect: "usa-radio__input",
     forms.Select: "usa-select",
     forms.SelectMultiple: "usa-select",
     forms.Textarea: "usa-textarea",
