@@ -27,6 +27,12 @@ def manage_links(user: object) -> list[ManageLink]:
     """Every staff page the person may open, "My work" first; empty for residents and visitors."""
     if not account_permissions.is_signed_in(user):
         return []
+    # Several apps' permission functions below ask for the same organisations; walk the tree once.
+    with account_permissions.organizations_remembered(user):
+        return _links(user)
+
+
+def _links(user: object) -> list[ManageLink]:
     # Every tool below needs site staff, an organisation the person edits, or moderation rights; asking
     # that first keeps a resident's pages to one or two extra queries (the menu is on every page).
     organizations = account_permissions.editable_organizations(user)

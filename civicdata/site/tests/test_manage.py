@@ -179,3 +179,15 @@ def test_my_work_says_plainly_when_nothing_waits(client):
         "No harvest is running and none has failed.",
     ):
         assert sentence in html
+
+
+def test_the_menu_walks_the_organisation_tree_once(demo_people, django_assert_max_num_queries):
+    """The menu is on every page: for a city administrator (the deepest tree) it stays a handful of queries,
+    and the remembered organisations do not outlive it."""
+    from civicdata.site.manage import manage_links
+
+    coordinator = User.objects.get(email="coordinator@example.org")
+    with django_assert_max_num_queries(6):
+        links = manage_links(coordinator)
+    assert len(links) > 5
+    assert not hasattr(coordinator, "_editable_organizations")
