@@ -1,5 +1,5 @@
-"""Crawl the demo city as a resident and as staff, in a real browser, and assert that axe-core finds no
-WCAG 2.1 A/AA violation on any page reached."""
+"""Crawl the demo city as a resident and as staff, in a real browser, and assert on every page reached that
+axe-core finds no WCAG 2.1 A/AA violation and that every control a keyboard can reach lies on the page."""
 
 from __future__ import annotations
 
@@ -24,8 +24,50 @@ def shape(path: str) -> tuple[str, int, str]:
     return (segments[0] if segments else "", len(segments), "" if any(c.isdigit() for c in last) else last)
 
 
+# Focusable controls whose box lies outside the document. One hidden on purpose until focused (a skip
+# link) is focused and measured again; display:none, closed <details> and `hidden` have no box and are
+# skipped, since Tab cannot reach them either. A USWDS checkbox or radio moves the native input off-screen
+# on purpose and draws the box (and its focus ring) on its own label's ::before, so it counts as on the
+# page when such a label is; a label wrapped around the input draws nothing. axe-core does not report a
+# control positioned off-screen.
+CONTROLS_OUTSIDE_PAGE = """() => {
+  const selector = 'input:not([type=hidden]), select, textarea, button, a[href], summary';
+  const doc = document.documentElement;
+  const outside = (el) => {
+    const box = el.getBoundingClientRect();
+    const left = box.left + window.scrollX, top = box.top + window.scrollY;
+    return left + box.width <= 0 || top + box.height <= 0 || left >= doc.scrollWidth || top >= doc.scrollHeight;
+  };
+  const found = [];
+  for (const el of document.querySelectorAll(selector)) {
+    if (el.disabled || el.getAttribute('tabindex') === '-1' || el.getClientRects().length === 0) continue;
+    if (!outside(el)) continue;
+    const drawnBy = [...(el.labels || [])].find((label) => !label.contains(el) && !outside(label)
+      && !['none', 'normal'].includes(getComputedStyle(label, '::before').content));
+    if (drawnBy) continue;
+    el.focus();
+    el.getAnimations().forEach((a) => a.finish());  // a skip link slides in with a CSS transition
+    const stillOutside = outside(el);
+    el.blur();
+    if (!stillOutside) continue;
+    const box = el.getBoundingClientRect();
+    const text = el.labels && el.labels[0] ? el.labels[0].textContent : el.textContent || '';
+    const label = text.trim().slice(0, 40);
+    const where = `x=${Math.round(box.left)}, y=${Math.round(box.top)}`;
+    found.push(`${el.tagName.toLowerCase()}#${el.id || el.name || ''} "${label}" at ${where}`);
+  }
+  return found;
+}"""
+
+
+def assert_controls_on_page(page) -> None:
+    """Fails listing every keyboard-reachable control drawn outside the page (Tab would lead nowhere)."""
+    outside = page.evaluate(CONTROLS_OUTSIDE_PAGE)
+    assert outside == [], f"controls outside the visible page on {page.url}:\n" + "\n".join(outside)
+
+
 def crawl(page, start: str, assert_no_axe_violations, limit: int = PAGE_LIMIT) -> list[str]:
-    """Breadth-first over same-site links; every HTML page must pass axe-core."""
+    """Breadth-first over same-site links; every HTML page must pass axe-core and keep its controls on it."""
     base = page.base_url
     queue, seen, visited = deque([start]), {start}, []
     shapes: dict[tuple[str, int, str], int] = {}
@@ -36,6 +78,7 @@ def crawl(page, start: str, assert_no_axe_violations, limit: int = PAGE_LIMIT) -
             continue
         assert response.status < 500, f"{path} answered {response.status}"
         assert_no_axe_violations(page)
+        assert_controls_on_page(page)
         visited.append(path)
         for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
             href = urldefrag(href)[0]
@@ -75,13 +118,38 @@ def test_public_pages_have_no_axe_violations(demo_city, live_page, assert_no_axe
     assert len(visited) >= 15, visited
 
 
-def test_staff_pages_have_no_axe_violations(demo_city, live_page, assert_no_axe_violations):
-    page = live_page
+def sign_in(page, email: str) -> None:
     page.goto("/accounts/login/")
-    page.locator("#id_login").fill("coordinator@example.org")
+    page.locator("#id_login").fill(email)
     page.locator("#id_password").fill("port-alder-demo")
     page.locator("form.usa-form button[type=submit]").click()
     page.wait_for_load_state()
+
+
+def test_staff_forms_keep_every_control_on_the_page(demo_city, live_page):
+    """The staff forms with multi-choice groups (evidence, requesters, tactics, fulfilling datasets), on every
+    project's workspace and worksheet and on a request's staff view, whether or not the crawl reaches them."""
+    from civicdata.demand.models import DataRequest
+    from civicdata.projects.models import Project
+
+    sign_in(live_page, "coordinator@example.org")
+    paths = [f"/requests/{DataRequest.objects.order_by('pk').first().pk}/"]
+    for slug in Project.objects.order_by("pk").values_list("slug", flat=True):
+        paths += [f"/projects/{slug}/workspace/", f"/projects/{slug}/workspace/worksheet/"]
+    groups, outside = 0, []
+    for path in paths:
+        response = live_page.goto(path)
+        assert response is not None, path
+        assert response.status == 200, path
+        groups += live_page.locator("fieldset:has(input[type=checkbox])").count()
+        outside += [f"{path}: {control}" for control in live_page.evaluate(CONTROLS_OUTSIDE_PAGE)]
+    assert outside == [], "controls outside the visible page:\n" + "\n".join(outside)
+    assert groups >= 4, "the pages no longer show the multi-choice groups this test is about"
+
+
+def test_staff_pages_have_no_axe_violations(demo_city, live_page, assert_no_axe_violations):
+    page = live_page
+    sign_in(page, "coordinator@example.org")
     visited = crawl(page, "/", assert_no_axe_violations)
     assert len(visited) >= 15, visited
 

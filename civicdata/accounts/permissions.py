@@ -5,6 +5,8 @@ Other apps build their own `permissions.py` on these."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -53,6 +55,9 @@ def can_manage_members(user: Any, organization: Organization) -> bool:
 
 def editable_organizations(user: Any) -> list[Organization]:
     """Organisations whose content the person may change (with their sub-organisations)."""
+    remembered = getattr(user, "_editable_organizations", None)
+    if remembered is not None:
+        return list(remembered)
     if is_site_staff(user):
         return list(Organization.objects.all())
     if not is_signed_in(user):
@@ -67,6 +72,20 @@ def editable_organizations(user: Any) -> list[Organization]:
         result.update({child.pk: child for child in children})
         frontier = [child.pk for child in children]
     return sorted(result.values(), key=lambda org: org.name)
+
+
+@contextmanager
+def organizations_remembered(user: Any) -> Iterator[None]:
+    """Inside the block, `editable_organizations(user)` walks the organisation tree once: for code that asks
+    many permission functions about one person at once (the header's "Manage" menu)."""
+    if user is None or hasattr(user, "_editable_organizations"):
+        yield
+        return
+    user._editable_organizations = editable_organizations(user)
+    try:
+        yield
+    finally:
+        del user._editable_organizations
 
 
 def ensure_signed_in(user: Any) -> None:

@@ -1,5 +1,5 @@
-"""Read-only queries behind the demand pages and API: the filtered request list, similar requests
-and matching datasets shown before someone submits a new request."""
+"""Read-only queries behind the demand pages and API: the filtered request list, a person's triage queue,
+similar requests and matching datasets shown before someone submits a new request."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from civicdata.accounts.permissions import editable_organizations, is_site_staff
 from civicdata.demand.clustering import stop_words
 from civicdata.demand.models import OPEN_STATUSES, DataRequest, RequestStatus
 
@@ -16,6 +17,15 @@ SORTS = {
     "new": ("-created_at", "-pk"),
     "updated": ("-updated_at", "-pk"),
 }
+
+
+def triage_queue(user: Any) -> QuerySet[DataRequest]:
+    """Open requests the person triages: every one for site staff, else those of the organisations they edit."""
+    queue = DataRequest.objects.filter(status__in=OPEN_STATUSES, merged_into__isnull=True)
+    if not is_site_staff(user):
+        orgs = [org.pk for org in editable_organizations(user)]
+        queue = queue.filter(Q(publisher_id__in=orgs) | Q(assigned_publisher_id__in=orgs))
+    return queue
 
 
 def public_requests() -> QuerySet[DataRequest]:

@@ -14,6 +14,7 @@ handler500 = "civicdata.core.views.server_error"
 
 site_patterns = [
     path("", views.home, name="home"),
+    path("manage/", views.my_work, name="my_work"),
     path("staff/", views.staff, name="staff"),
     path("staff/audit/", views.audit_log, name="audit_log"),
 ]

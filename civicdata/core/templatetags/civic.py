@@ -9,10 +9,12 @@ from civicdata.core.text import plain_text, render_markdown
 
 register = template.Library()
 
+# The first class whose widget type matches wins, so a subclass comes before its base
+# (CheckboxSelectMultiple is a RadioSelect).
 WIDGET_CLASSES = {
     forms.CheckboxInput: "usa-checkbox__input",
-    forms.RadioSelect: "usa-radio__input",
     forms.CheckboxSelectMultiple: "usa-checkbox__input",
+    forms.RadioSelect: "usa-radio__input",
     forms.Select: "usa-select",
     forms.SelectMultiple: "usa-select",
     forms.Textarea: "usa-textarea",
@@ -47,7 +49,8 @@ def apply_uswds_classes(form: forms.BaseForm) -> None:
         if form.is_bound and form.errors.get(name):
             described.append(f"{bound.auto_id}_error")
             widget.attrs["aria-invalid"] = "true"
-        if described:
+        # A choice group is described once, on its fieldset (core/_field.html), not on every choice.
+        if described and not isinstance(widget, forms.RadioSelect):
             widget.attrs["aria-describedby"] = " ".join(described)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -28,7 +27,6 @@ from civicdata.demand.forms import (
 )
 from civicdata.demand.logs import Role
 from civicdata.demand.models import (
-    OPEN_STATUSES,
     Comment,
     DataRequest,
     LogImport,
@@ -37,6 +35,7 @@ from civicdata.demand.models import (
     ReportOutcome,
     RequestStatus,
 )
+from civicdata.demand.queries import triage_queue
 from civicdata.demand.services import log_imports
 from civicdata.demand.views.public import csv_response
 
@@ -48,9 +47,7 @@ from civicdata.demand.views.public import csv_response
 def triage(request: HttpRequest) -> HttpResponse:
     """Open requests needing action: no first response first, then overdue targets, then by votes."""
     permissions.ensure_can_use_staff_pages(request.user)
-    queue = DataRequest.objects.filter(status__in=OPEN_STATUSES, merged_into__isnull=True).select_related(
-        "publisher", "assigned_publisher", "owner"
-    )
+    queue = triage_queue(request.user).select_related("publisher", "assigned_publisher", "owner")
     view = request.GET.get("view", "")
     today = timezone.localdate()
     if view == "unanswered":
@@ -59,11 +56,6 @@ def triage(request: HttpRequest) -> HttpResponse:
         queue = queue.filter(status=RequestStatus.PLANNED, target_date__lt=today)
     elif view == "mine":
         queue = queue.filter(owner=request.user)
-    if not request.user.is_staff:
-        from civicdata.accounts.permissions import editable_organizations
-
-        orgs = [org.pk for org in editable_organizations(request.user)]
-        queue = queue.filter(Q(publisher_id__in=orgs) | Q(assigned_publisher_id__in=orgs))
     queue = queue.order_by("first_response_at", "target_date", "-vote_count", "created_at")
     page = Paginator(queue, 50).get_page(request.GET.get("page"))
     return render(request, "demand/staff_triage.html", {"page": page, "view": view, "today": today})
