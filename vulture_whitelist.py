@@ -29,6 +29,8 @@ _.do_GET
 _.log_message
 _.TASKS
 _.transactional_db
+_.demo_people
+_.agree
 
 # Members of TextChoices and StrEnum classes: stored values and form choices, not names code reads.
 _.ACADEMIC
