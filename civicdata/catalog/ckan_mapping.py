@@ -7,7 +7,9 @@ CKAN-compatible read API (our datasets → CKAN package dicts). CKAN's names ("p
 
 from __future__ import annotations
 
+import json
 import re
+import uuid
 from typing import Any
 
 # Extras written by ckanext-datajson carry POD members under their own names; these are copied as-is.
@@ -135,3 +137,136 @@ def ckan_name(text: str, *, max_length: int = 100) -> str:
     """A CKAN-style name (lowercase letters, digits, - and _) for an identifier or title."""
     name = re.sub(r"[^a-z0-9_-]+", "-", text.lower()).strip("-")
     return (name or "dataset")[:max_length]
+
+
+# --- serving: our records → CKAN's shapes ----------------------------------------------------------
+
+# CKAN's `format` is a short name ("CSV"); DCAT-US distributions carry a media type ("text/csv").
+MEDIA_TYPE_FORMATS = {
+    "text/csv": "CSV",
+    "application/csv": "CSV",
+    "text/comma-separated-values": "CSV",
+    "text/tab-separated-values": "TSV",
+    "application/json": "JSON",
+    "text/json": "JSON",
+    "application/ld+json": "JSON-LD",
+    "application/geo+json": "GeoJSON",
+    "application/vnd.geo+json": "GeoJSON",
+    "application/xml": "XML",
+    "text/xml": "XML",
+    "application/rdf+xml": "RDF",
+    "text/turtle": "TTL",
+    "application/rss+xml": "RSS",
+    "application/atom+xml": "Atom",
+    "text/html": "HTML",
+    "application/xhtml+xml": "HTML",
+    "text/plain": "TXT",
+    "application/pdf": "PDF",
+    "application/zip": "ZIP",
+    "application/x-zip-compressed": "ZIP",
+    "application/gzip": "GZ",
+    "application/x-gzip": "GZ",
+    "application/vnd.ms-excel": "XLS",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "XLSX",
+    "application/msword": "DOC",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
+    "application/vnd.ms-powerpoint": "PPT",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "PPTX",
+    "application/vnd.oasis.opendocument.spreadsheet": "ODS",
+    "application/vnd.google-earth.kml+xml": "KML",
+    "application/vnd.google-earth.kmz": "KMZ",
+    "application/x-shapefile": "SHP",
+    "application/x-esri-shape": "SHP",
+    "application/x-msaccess": "MDB",
+    "application/x-sas": "SAS",
+    "application/x-sas-data": "SAS",
+    "application/x-stata": "DTA",
+    "application/x-spss-sav": "SAV",
+    "application/sql": "SQL",
+    "application/x-sqlite3": "SQLite",
+    "application/vnd.api+json": "JSON",
+    "application/octet-stream": "BIN",
+    "image/jpeg": "JPEG",
+    "image/png": "PNG",
+    "image/gif": "GIF",
+    "image/tiff": "TIFF",
+    "image/svg+xml": "SVG",
+    "text/calendar": "ICS",
+    "text/markdown": "MD",
+}
+_EXTENSION = re.compile(r"\.([A-Za-z0-9]{2,7})(?:[?#].*)?$")
+_FORMAT_EXTENSIONS = {value.lower(): value for value in MEDIA_TYPE_FORMATS.values()}
+
+
+def ckan_format(label: str | None, url: str | None = None) -> str:
+    """CKAN's short format name for a distribution's format or media type ("text/csv" → "CSV").
+
+    A short label ("CSV", "csv", "Esri REST") is kept (upper-cased when it is a known extension); a media
+    type is mapped; otherwise the file extension of the URL decides; "" when nothing says."""
+    text = (label or "").strip()
+    if text and "/" not in text:
+        return _FORMAT_EXTENSIONS.get(text.lower(), text)
+    if text:
+        base = text.split(";")[0].strip().lower()
+        if base in MEDIA_TYPE_FORMATS:
+            return MEDIA_TYPE_FORMATS[base]
+    match = _EXTENSION.search((url or "").split("://", 1)[-1].split("/", 1)[-1]) if url else None
+    if match:
+        extension = match[1].lower()
+        return _FORMAT_EXTENSIONS.get(extension, extension.upper())
+    if text:  # an unknown media type: its subtype ("application/x-foo" → "FOO")
+        subtype = text.split(";")[0].split("/")[-1].split("+")[-1]
+        return re.sub(r"^(x-|vnd\.)", "", subtype).upper()
+    return ""
+
+
+_NAMESPACE = uuid.UUID("6f1f2f5e-2a43-4c38-9f5e-5d8c3f7a9b10")
+
+
+def organization_uuid(pk: int) -> str:
+    """A stable UUID for a publisher (CKAN organization ids are UUIDs); derived from its database id."""
+    return str(uuid.uuid5(_NAMESPACE, f"organization:{pk}"))
+
+
+def named_uuid(kind: str, name: str) -> str:
+    """A stable UUID for a group (category) or tag, derived from its name."""
+    return str(uuid.uuid5(_NAMESPACE, f"{kind}:{name}"))
+
+
+# POD members that become core CKAN fields rather than extras (as ckanext-datajson maps them).
+_CORE_MEMBERS = {"@type", "title", "description", "keyword", "contactPoint", "distribution"}
+
+
+def _extra_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return ",".join(value)
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def pod_extras(data: dict[str, Any]) -> list[dict[str, str]]:
+    """CKAN `extras` for a POD dataset object the way ckanext-datajson's harvester writes them: every
+    DCAT-US member except those mapped to core fields, under its own name (lists joined with commas,
+    booleans as "true"/"false", objects as JSON); `publisher` is the name and `publisher_hierarchy` the
+    chain of parent organisations."""
+    extras: list[dict[str, str]] = []
+    for key, value in data.items():
+        if key in _CORE_MEMBERS or value is None or key == "publisher":
+            continue
+        extras.append({"key": key, "value": _extra_text(value)})
+    publisher = data.get("publisher")
+    if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
+        extras.append({"key": "publisher", "value": publisher["name"]})
+        chain = [publisher["name"]]
+        parent = publisher.get("subOrganizationOf")
+        while isinstance(parent, dict) and isinstance(parent.get("name"), str) and len(chain) < 20:
+            chain.insert(0, parent["name"])
+            parent = parent.get("subOrganizationOf")
+        if len(chain) > 1:
+            extras.append({"key": "publisher_hierarchy", "value": " > ".join(chain)})
+    elif isinstance(publisher, str):
+        extras.append({"key": "publisher", "value": publisher})
+    return sorted(extras, key=lambda item: item["key"])

@@ -3,6 +3,8 @@ usage notes, harvest sources and runs, and the daily snapshots behind the publis
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -111,6 +113,8 @@ class Dataset(models.Model):
     )
     identifier = models.CharField(_("identifier"), max_length=1000, null=True, blank=True)
     name = models.SlugField(_("short name"), max_length=100, unique=True)
+    # Stable id for APIs (CKAN's package "id"): never changes, unlike the name or the identifier.
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     pod_type = models.TextField(null=True, blank=True)
     title = models.TextField(_("title"), null=True, blank=True)
     description = models.TextField(_("description"), null=True, blank=True)
@@ -228,6 +232,8 @@ class Distribution(models.Model):
 
     dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="distributions")
     position = models.PositiveIntegerField(default=0)
+    # Stable id for APIs (CKAN's resource "id"); kept when the row is updated in place.
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     pod_type = models.TextField(null=True, blank=True)
     title = models.TextField(_("title"), null=True, blank=True)
     description = models.TextField(_("description"), null=True, blank=True)

@@ -124,6 +124,11 @@ def backend() -> str:
 _BACKEND_CACHE: dict[str, str] = {}
 
 
+def text_backend() -> str:
+    """The full-text engine of the current database ("fts5", "postgres" or "substring"), cached."""
+    return _backend_cached()
+
+
 def _backend_cached() -> str:
     key = connection.settings_dict.get("NAME", "") or "default"
     key = f"{connection.vendor}:{key}"
@@ -204,8 +209,10 @@ def _order(queryset: QuerySet[Dataset], sort: str, ranked: bool) -> QuerySet[Dat
     return queryset.order_by("-modified_at", "-id")
 
 
-def facet_counts(queryset: QuerySet[Dataset], facets: Sequence[str] = FACETS) -> dict[str, list[tuple[str, int]]]:
-    """The most frequent values of each facet among `queryset`, with counts.
+def facet_counts(
+    queryset: QuerySet[Dataset], facets: Sequence[str] = FACETS, *, limit: int | None = FACET_LIMIT
+) -> dict[str, list[tuple[str, int]]]:
+    """The most frequent values of each facet among `queryset`, with counts (`limit` per facet; None: all).
 
     One query for all facets: the matching datasets' facet rows are grouped once and a window function
     keeps the top values of each facet, instead of one pass over the facet table per facet.
@@ -226,7 +233,7 @@ def facet_counts(queryset: QuerySet[Dataset], facets: Sequence[str] = FACETS) ->
         ") ranked WHERE position <= %s ORDER BY facet, position"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, (*wanted, *inner_params, FACET_LIMIT))
+        cursor.execute(sql, (*wanted, *inner_params, limit if limit is not None else 2**31 - 1))
         for facet, value, n in cursor.fetchall():
             counts[facet].append((value, n))
     return counts

@@ -24,6 +24,8 @@ urlpatterns = [
     path("catalog/harvest/", staff.harvest_sources, name="harvest_sources"),
     path("catalog/harvest/runs/<int:pk>/", staff.harvest_run, name="harvest_run"),
     path("catalog/harvest/<slug:slug>/", staff.harvest_source, name="harvest_source"),
+    path("api/3", ckan_api.version, name="ckan_version"),
+    path("api/3/", ckan_api.version),
     path("api/3/action/<str:action>", ckan_api.dispatch, name="ckan_action"),
     # CKAN answers without the version too, and the ckanapi client uses that form.
     path("api/action/<str:action>", ckan_api.dispatch, name="ckan_action_unversioned"),

@@ -36,6 +36,8 @@ def _converter(field: models.Field) -> Callable[[Any], Any]:
         return connection.ops.adapt_datetimefield_value
     if isinstance(field, models.DateField):
         return connection.ops.adapt_datefield_value
+    if isinstance(field, models.UUIDField):  # sqlite3 cannot bind uuid.UUID; Django stores 32 hex digits
+        return lambda value: value.hex if value is not None else None
     return lambda value: value
 
 
