@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count, F, QuerySet
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Lower
+from django.db.models.functions import Collate, Lower
 from django.http import HttpRequest, JsonResponse
 from django.utils.text import slugify
 from django.views.decorators.csrf import csrf_exempt
@@ -346,7 +346,9 @@ def _ordered_page(
         queryset = queryset.annotate(score=RawSQL(sql, (ckan_query.pg_ranking(ranking),)))  # noqa: S611 - fixed SQL
     for field, desc in clauses:
         column = SORT_FIELDS[field] or "score"
-        expression = Lower(column) if column == "title" else F(column)
+        expression: Any = Lower(column) if column == "title" else F(column)
+        if column in ("title", "name") and connection.vendor == "postgresql":
+            expression = Collate(expression, "C")  # code point order on every database, like Solr's strings
         order.append(expression.desc(nulls_last=True) if desc else expression.asc(nulls_last=True))
     page = queryset.select_related("publisher").order_by(*order, "id")[start : start + rows]
     return list(page)
@@ -390,11 +392,34 @@ def _fts5_scored_page(
     return [found[pk] for pk in ids if pk in found]
 
 
+def _facet_name(field: str, value: str) -> str:
+    """The CKAN facet value for a stored one: short format names, group names (slugs)."""
+    if field == "res_format":
+        return ckan_format(value) or value
+    if field == "groups":
+        return slugify(value) or value
+    return value
+
+
+def _merged_counts(queryset: QuerySet[Dataset], field: str) -> tuple[dict[str, int], dict[str, str]]:
+    """Counts of datasets per CKAN value when several stored values become one ("CSV" and "text/csv"):
+    each dataset counts once per CKAN value."""
+    rows = DatasetFacet.objects.filter(facet=FACET_FIELDS[field], dataset__in=queryset.order_by().values("id"))
+    datasets: dict[str, set[int]] = {}
+    display: dict[str, str] = {}
+    for dataset_id, value in rows.values_list("dataset_id", "value").iterator(chunk_size=5000):
+        name = _facet_name(field, value)
+        datasets.setdefault(name, set()).add(dataset_id)
+        display.setdefault(name, value if field == "groups" else name)
+    return {name: len(ids) for name, ids in datasets.items()}, display
+
+
 def _facets(queryset: QuerySet[Dataset], fields: list[str], limit: int | None, mincount: int) -> dict[str, Any]:
     unknown = [field for field in fields if field not in FACET_FIELDS]
     if unknown:
         raise _search_error(f"Unsupported facet field: {', '.join(unknown)}. Facets: {', '.join(FACET_FIELDS)}.")
-    counts = facet_counts(queryset, [FACET_FIELDS[field] for field in fields], limit=None)
+    plain = [field for field in fields if field not in ("res_format", "groups")]
+    counts = facet_counts(queryset, [FACET_FIELDS[field] for field in plain], limit=None)
     titles: dict[str, str] = {}
     if "organization" in fields:
         slugs = [value for value, _n in counts.get(FacetKind.PUBLISHER, [])]
@@ -402,16 +427,11 @@ def _facets(queryset: QuerySet[Dataset], fields: list[str], limit: int | None, m
     facets: dict[str, dict[str, int]] = {}
     search_facets: dict[str, Any] = {}
     for field in fields:
-        merged: dict[str, int] = {}
-        display: dict[str, str] = {}
-        for value, n in counts.get(FACET_FIELDS[field], []):
-            name = value
-            if field == "res_format":
-                name = ckan_format(value) or value
-            elif field == "groups":
-                name = slugify(value) or value
-            merged[name] = merged.get(name, 0) + n
-            display.setdefault(name, titles.get(value, value) if field in ("organization", "groups") else name)
+        if field in plain:
+            merged = dict(counts.get(FACET_FIELDS[field], []))
+            display = {name: titles.get(name, name) for name in merged}
+        else:
+            merged, display = _merged_counts(queryset, field)
         items = sorted(((name, n) for name, n in merged.items() if n >= mincount), key=lambda item: (-item[1], item[0]))
         if limit is not None:
             items = items[:limit]
@@ -549,20 +569,9 @@ def organization_show(params: Params, request: HttpRequest) -> Any:
 
 
 def _groups() -> list[dict[str, Any]]:
-    rows = (
-        DatasetFacet.objects.filter(facet=FacetKind.THEME, dataset__in=_public())
-        .values_list("value")
-        .annotate(n=Count("dataset_id"))
-        .order_by("-n", "value")
-    )
-    groups: dict[str, dict[str, Any]] = {}
-    for title, n in rows:
-        name = slugify(title) or title
-        if name in groups:  # "Health" and "health" are one group
-            groups[name]["package_count"] += n
-        else:
-            groups[name] = group_dict(name, title, package_count=n)
-    return list(groups.values())
+    counts, titles = _merged_counts(_public(), "groups")  # "Health" and "health" are one group
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [group_dict(name, titles[name], package_count=n) for name, n in ordered]
 
 
 def group_list(params: Params, request: HttpRequest) -> Any:
