@@ -443,6 +443,25 @@ def _facets(queryset: QuerySet[Dataset], fields: list[str], limit: int | None, m
     return {"facets": facets, "search_facets": search_facets}
 
 
+_CHEAP_FIELDS: dict[str, Callable[[Dataset], Any]] = {
+    "id": lambda d: str(d.uuid),
+    "name": lambda d: d.name,
+    "title": lambda d: d.title or "",
+    "metadata_modified": lambda d: _timestamp(d.updated_at),
+    "metadata_created": lambda d: _timestamp(d.created_at),
+}
+
+
+def _fields(page: list[Dataset], fl: str) -> list[dict[str, Any]]:
+    """Full package dicts, or only the `fl` fields (built without loading resources when they allow)."""
+    wanted = [name.strip() for name in fl.replace(" ", ",").split(",") if name.strip()]
+    if not wanted:
+        return _packages(page)
+    if all(name in _CHEAP_FIELDS for name in wanted):
+        return [{name: _CHEAP_FIELDS[name](dataset) for name in wanted} for dataset in page]
+    return [{name: package.get(name) for name in wanted} for package in _packages(page)]
+
+
 def package_search(params: Params, request: HttpRequest) -> Any:
     """Search datasets with Solr syntax (see docs/api.md for the grammar, fields and sorts).
 
@@ -455,6 +474,7 @@ def package_search(params: Params, request: HttpRequest) -> Any:
     :param facet.field: a JSON list of facet fields (organization, tags, res_format, groups, license_id)
     :param facet.limit: values per facet (default 50; -1 for all)
     :param facet.mincount: leave out values with fewer datasets (default 1)
+    :param fl: return only these fields of each package (comma-separated, e.g. "id,name")
     """
     query_tree = _parse(str(params.get("q") or ""))
     filter_trees = [_parse(str(params.get("fq") or ""))] + [_parse(str(fq)) for fq in _json_list(params, "fq_list")]
@@ -470,7 +490,7 @@ def package_search(params: Params, request: HttpRequest) -> Any:
     page = _ordered_page(queryset, clauses, ckan_query.ranking_terms(query_tree), start, rows)
     return {
         "count": queryset.order_by().count(),
-        "results": _packages(page),
+        "results": _fields(page, str(params.get("fl") or "")),
         "sort": sort_text,
         **_facets(queryset, fields, facet_limit, mincount),
     }
