@@ -341,7 +341,7 @@ def _ordered_page(
         return _fts5_scored_page(queryset, clauses, ranking, start, rows)
     order: list[Any] = []
     if engine == "postgres" and any(field == "score" for field, _desc in clauses):
-        vector = ckan_query.PG_TEXT_VECTOR
+        vector = ckan_query.pg_text_vector("catalog_dataset")  # the page query joins the publisher table
         sql = f"ts_rank(to_tsvector('simple', {vector}), to_tsquery('simple', %s))"
         queryset = queryset.annotate(score=RawSQL(sql, (ckan_query.pg_ranking(ranking),)))  # noqa: S611 - fixed SQL
     for field, desc in clauses:

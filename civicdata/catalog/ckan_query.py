@@ -235,11 +235,19 @@ def parse(text: str) -> Node | Term:
 
 _WORDS = re.compile(r"[^\W_]+", re.UNICODE)
 _FTS_COLUMNS = {"title": "title", "description": "description", "publisher": "publisher"}
-# The same expression as the GIN index of migration 0003, so that PostgreSQL uses the index.
-PG_TEXT_VECTOR = (
-    "coalesce(title, '') || ' ' || coalesce(description, '') || ' ' || coalesce(keyword::text, '') || ' ' "
-    "|| publisher_name"
-)
+
+
+def pg_text_vector(table: str = "") -> str:
+    """The text searched on PostgreSQL: the same expression as the GIN index of migration 0003 (so the
+    index is used); `table` qualifies the columns where a query joins other tables."""
+    prefix = f'"{table}".' if table else ""
+    return (
+        f"coalesce({prefix}title, '') || ' ' || coalesce({prefix}description, '') || ' ' || "
+        f"coalesce({prefix}keyword::text, '') || ' ' || {prefix}publisher_name"
+    )
+
+
+PG_TEXT_VECTOR = pg_text_vector()
 _PG_COLUMNS = {
     None: PG_TEXT_VECTOR,
     "title": "coalesce(title, '')",
