@@ -4,7 +4,7 @@ with the same rule as civicdata.demand.logs.row_fingerprint (copied: migrations 
 Items with a tracking number get the tracking fingerprint (exact). Items without one use their stored date
 and text, which are the received date and description of the row. When two stored items now share a
 fingerprint (the same request imported twice under two labels) the older one keeps it and the later one
-loses it, so the unique constraint holds; such pairs are counted in the migration's output.
+loses it, so the unique constraint holds.
 """
 
 import hashlib
