@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -94,7 +95,7 @@ def looks_like_windows_1252(data: bytes) -> bool:
     if not high or any(data[index] in _CP1252_UNDEFINED for index in high):
         return False
     in_runs, run = 0, 1
-    for previous, index in zip(high, high[1:], strict=False):
+    for previous, index in itertools.pairwise(high):
         if index == previous + 1:
             run += 1
         else:
@@ -124,7 +125,9 @@ def decode_table(data: bytes) -> tuple[str, str]:
 
 
 # UTF-8 text that went through Windows-1252 once leaves these pairs behind ("Ã©" for "é").
-_MOJIBAKE = re.compile("[\u00c3\u00c2][\u0080-\u00bf\u2018-\u203a\u20ac\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]")
+_MOJIBAKE = re.compile(
+    "[\u00c3\u00c2][\u0080-\u00bf\u2018-\u203a\u20ac\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,8 +147,9 @@ def decode_lines(data: bytes) -> DecodedText:
     A file that is valid UTF-8 (or UTF-16 with its BOM) is decoded whole; UTF-8 lines holding mojibake
     (`Ã©` for `é`, UTF-8 once read as Windows-1252) are repaired when reversing that gives valid UTF-8.
     Otherwise every line is tried as UTF-8 first and, failing that, in Windows-1252 when any failing line reads
-    as Western text there (see `looks_like_windows_1252`), else in the encoding guessed from the failing lines. When no line is non-ASCII UTF-8 the whole file is simply in that
-    encoding (nothing "repaired"); when both kinds occur the converted lines are listed in `repaired_lines`.
+    as Western text there (see `looks_like_windows_1252`), else in the encoding guessed from the failing lines.
+    When no line is non-ASCII UTF-8 the whole file is simply in that encoding (nothing "repaired"); when both
+    kinds occur the converted lines are listed in `repaired_lines`.
     Lines that neither encoding reads are listed in `undecodable_lines` (the caller refuses the file, naming
     them). Raises UndecodableText for binary data.
     """
@@ -193,10 +197,7 @@ def decode_lines(data: bytes) -> DecodedText:
             except UnicodeError:
                 continue
             repaired.append(index + 1)
-    if failing and not saw_utf8:
-        name = fallback
-    else:
-        name = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
+    name = fallback if failing and not saw_utf8 else "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
     return DecodedText(
         "\n".join(texts),
         name,

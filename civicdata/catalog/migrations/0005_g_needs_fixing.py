@@ -36,35 +36,34 @@ def hold_back_invalid_published(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0004_facet_index'),
+        ("catalog", "0004_facet_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='dataset',
-            name='findings',
+            model_name="dataset",
+            name="findings",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AddField(
-            model_name='dataset',
-            name='needs_fixing',
-            field=models.BooleanField(db_index=True, default=False, verbose_name='needs fixing'),
+            model_name="dataset",
+            name="needs_fixing",
+            field=models.BooleanField(db_index=True, default=False, verbose_name="needs fixing"),
         ),
         migrations.AddField(
-            model_name='harvestrun',
-            name='held_back_count',
+            model_name="harvestrun",
+            name="held_back_count",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='harvestrun',
-            name='repaired_count',
+            model_name="harvestrun",
+            name="repaired_count",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='harvestrun',
-            name='summary',
+            model_name="harvestrun",
+            name="summary",
             field=models.JSONField(blank=True, default=dict),
         ),
         migrations.RunPython(restore_fulltext_triggers, migrations.RunPython.noop),

@@ -125,7 +125,8 @@ def test_held_back_dataset_is_nowhere_public_and_an_edit_releases_it(client, fed
     )
     assert run.held_back_count == 1
     held = Dataset.objects.get(identifier="needs-a-date")
-    assert held.needs_fixing and not held.is_published
+    assert held.needs_fixing
+    assert not held.is_published
     assert held.findings[0]["field"] == "modified"
     assert b"needs-a-date" not in b"".join(client.get("/catalog/export.csv").streaming_content)
     assert "needs-a-date" not in client.get("/api/3/action/package_list").content.decode()
@@ -134,14 +135,17 @@ def test_held_back_dataset_is_nowhere_public_and_an_edit_releases_it(client, fed
     editor = make_user(staff=True)
     client.force_login(editor)
     page = client.get("/publishers/agency/needs-fixing/").content.decode()
-    assert "Held back harbour data" in page and "modified" in page
+    assert "Held back harbour data" in page
+    assert "modified" in page
     dashboard = client.get("/publishers/agency/dashboard/").content.decode()
     assert "1 dataset needs fixing" in dashboard
 
     fixed = {**bad, "modified": "2026-05-01"}
     services.update_dataset(held, data=fixed, by=editor)
     held.refresh_from_db()
-    assert not held.needs_fixing and held.is_published and held.findings == []
+    assert not held.needs_fixing
+    assert held.is_published
+    assert held.findings == []
     assert "needs-a-date" in {d["identifier"] for d in _listing(client, "/data.json")["dataset"]}
 
 
@@ -152,7 +156,9 @@ def test_an_edit_that_breaks_a_published_dataset_holds_it_back(federal_publisher
     broken = {**pod_dataset("was-fine", **FEDERAL), "accessLevel": "open"}
     services.update_dataset(dataset, data=broken, by=None)
     dataset.refresh_from_db()
-    assert dataset.needs_fixing and not dataset.is_published and not dataset.is_public_listing
+    assert dataset.needs_fixing
+    assert not dataset.is_published
+    assert not dataset.is_public_listing
 
 
 def test_v10_catalog_import_is_converted_and_valid(client, federal_publisher):
@@ -167,6 +173,8 @@ def test_v10_catalog_import_is_converted_and_valid(client, federal_publisher):
     _assert_valid(listing)
     assert len(listing["dataset"]) == 3
     for record in listing["dataset"]:
-        assert "mbox" not in record and "webService" not in record and "accessURL" not in record
+        assert "mbox" not in record
+        assert "webService" not in record
+        assert "accessURL" not in record
         assert isinstance(record["publisher"], dict)
         assert all("/" in dist.get("mediaType", "x/y") for dist in record["distribution"])

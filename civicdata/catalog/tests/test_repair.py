@@ -83,8 +83,11 @@ def test_nested_repairs_contact_publisher_and_distribution():
     """Nested objects: mailto prefix and trimming, bare types, media types from extensions or from format."""
     data = pod_dataset("x", **FEDERAL)
     data["contactPoint"] = {"@type": "Kind", "fn": "Desk", "hasEmail": " mailto: desk@example.org "}
-    data["publisher"] = {"@type": "Organization", "name": "Parks", "subOrganizationOf": {"@type": "Organization",
-                                                                                          "name": "City"}}
+    data["publisher"] = {
+        "@type": "Organization",
+        "name": "Parks",
+        "subOrganizationOf": {"@type": "Organization", "name": "City"},
+    }
     data["distribution"] = [
         {"@type": "Distribution", "downloadURL": "https://x.example/a.csv", "mediaType": "CSV"},
         {"downloadURL": "https://x.example/b.json", "format": "application/json"},
@@ -147,7 +150,8 @@ def test_v10_samples_convert_to_valid_v11(name):
     """Every dataset of the official 2013 v1.0 samples converts to a record valid against the v1.1 schemas:
     the official (federal) schema when the v1.0 record had bureau and program codes, else the non-federal one."""
     read = read_catalog_file(realdata_path(f"pod-schema/v1.0/examples/{name}"))
-    assert read.ok and is_v10_catalog(read.document)
+    assert read.ok
+    assert is_v10_catalog(read.document)
     conversion = convert_catalog(read.document)
     federal = official_dataset_validator()
     non_federal = dataset_validator(SCHEMA_DIR / "non-federal-v1.1", "dataset-non-federal.json")
@@ -156,8 +160,12 @@ def test_v10_samples_convert_to_valid_v11(name):
         validator = federal if old.get("bureauCode") and old.get("programCode") else non_federal
         errors = [error.message for error in validator.iter_errors(new)]
         assert errors == [], (old["identifier"], errors)
-        assert isinstance(new["publisher"], dict) and isinstance(new["contactPoint"], dict)
-        assert "mbox" not in new and "accessURL" not in new and "format" not in new and "webService" not in new
+        assert isinstance(new["publisher"], dict)
+        assert isinstance(new["contactPoint"], dict)
+        assert "mbox" not in new
+        assert "accessURL" not in new
+        assert "format" not in new
+        assert "webService" not in new
         assert new["contactPoint"]["hasEmail"] == "mailto:" + old["mbox"]
     report = conversion.report()
     assert report["mappings"]["publisher_object"] == len(read.document)
@@ -191,7 +199,8 @@ def test_v10_fields_map_as_the_official_table_says():
     new, repaired = repair.repair_dataset(new)
     assert new["publisher"] == {"@type": "org:Organization", "name": "US Department of Education"}
     assert new["contactPoint"] == {"@type": "vcard:Contact", "fn": "Jane Doe", "hasEmail": "mailto:jane.doe@ed.gov"}
-    assert new["bureauCode"] == ["018:10"] and new["programCode"] == ["018:001"]
+    assert new["bureauCode"] == ["018:10"]
+    assert new["programCode"] == ["018:001"]
     assert new["keyword"] == ["education", "schools"]
     assert new["rights"] == "Open to all."
     assert new["describedBy"] == "https://ed.example/dictionary.pdf"
@@ -204,7 +213,8 @@ def test_v10_fields_map_as_the_official_table_says():
         {"@type": "dcat:Distribution", "accessURL": "https://ed.example/api/schools", "format": "API"},
     ]  # fmt: skip
     assert {"access_url_to_distribution", "web_service", "codes_to_lists", "publisher_object"} <= set(used)
-    assert "list_from_text" in repaired and "frequency_term" in repaired
+    assert "list_from_text" in repaired
+    assert "frequency_term" in repaired
     assert errors_of(new) == []
 
 

@@ -9,8 +9,8 @@ import pytest
 
 from civicdata.accounts.tests.factories import make_organization, make_user
 from civicdata.catalog import pod, records, services
-from civicdata.catalog.models import Dataset, DatasetFacet, DatasetRevision, Distribution, RunStatus
 from civicdata.catalog.ingest.repair import repair_dataset
+from civicdata.catalog.models import Dataset, DatasetFacet, DatasetRevision, Distribution, RunStatus
 from civicdata.catalog.services import harvests
 from civicdata.catalog.tests.factories import make_dataset, pod_catalog, pod_dataset
 from civicdata.core.errors import Conflict, InvalidInput

@@ -192,7 +192,8 @@ def test_the_word_null_stays_text_unless_the_column_is_typed(tmp_path: Path) -> 
     schema = build_schema(result)
     assert schema["missingValues"] == [""]
     fields = {f["name"]: f for f in schema["fields"]}
-    assert "missingValues" not in fields["surname"] and "null" in fields["count"]["missingValues"]
+    assert "missingValues" not in fields["surname"]
+    assert "null" in fields["count"]["missingValues"]
 
 
 def test_usual_range_of_a_non_negative_column_never_goes_below_its_smallest_value(tmp_path: Path) -> None:

@@ -45,9 +45,7 @@ def mapping_of(log_import: LogImport) -> dict[int, logs.Role]:
 def preview(log_import: LogImport) -> tuple[logs.RawTable, logs.LogPreview]:
     """The preview staff see before confirming; nothing is written."""
     table = read_table(log_import)
-    return table, logs.build_preview(
-        table, mapping_of(log_import), source=log_import.source, known=stored_fingerprints
-    )
+    return table, logs.build_preview(table, mapping_of(log_import), source=log_import.source, known=stored_fingerprints)
 
 
 def stored_fingerprints(fingerprints: list[str]) -> set[str]:
@@ -117,8 +115,8 @@ def confirm_log_import(log_import: LogImport, *, by: Any) -> LogImport:
     """Store every importable row as a demand item, all in one transaction.
 
     Requests already imported (same tracking number, or same date and description when there is none; any
-    source label) are counted as duplicates and not added again; rows with blocking problems are skipped and counted. Personal columns
-    (requester names) are never stored. The uploaded file is dropped afterwards.
+    source label) are counted as duplicates and not added again; rows with blocking problems are skipped
+    and counted. Personal columns (requester names) are never stored. The uploaded file is dropped afterwards.
     """
     permissions.ensure_can_import_logs(by)
     _ensure_pending(log_import)
