@@ -228,3 +228,36 @@ def test_v10_templates_convert_but_stay_invalid():
     conversion = convert_catalog(read.document)
     problems = validate_datasets(conversion.document["dataset"], profile="federal-v1.1")
     assert sorted(problems) == [0, 1, 2]
+
+
+def test_convert_command_writes_v11_and_says_how_it_went(tmp_path, capsys):
+    """`civicdata catalog convert IN -o OUT`: exit 0 and a valid v1.1 file for the official sample, 1 for the blank
+    template (written, datasets listed as invalid), 3 for a catalog that is already v1.1, 2 for unreadable input."""
+    from django.core.management import call_command
+
+    out = tmp_path / "v11.json"
+    sample = realdata_path("pod-schema/v1.0/examples/catalog-sample.json")
+    with pytest.raises(SystemExit) as done:
+        call_command("catalog_convert", str(sample), "-o", str(out))
+    assert done.value.code == 0
+    report = capsys.readouterr().out
+    assert "publisher_object" in report
+    assert "3 of 3 datasets valid under federal-v1.1" in report
+    converted = json.loads(out.read_text(encoding="utf-8"))
+    assert converted["conformsTo"] == "https://project-open-data.cio.gov/v1.1/schema"
+    assert all(errors_of(record) == [] for record in converted["dataset"])
+
+    template = realdata_path("pod-schema/v1.0/examples/catalog-template.json")
+    with pytest.raises(SystemExit) as done:
+        call_command("catalog_convert", str(template), "-o", str(tmp_path / "t.json"))
+    assert done.value.code == 1
+    assert "INVALID" in capsys.readouterr().out
+
+    with pytest.raises(SystemExit) as done:
+        call_command("catalog_convert", str(out))
+    assert done.value.code == 3
+    broken = tmp_path / "broken.json"
+    broken.write_text("[{", encoding="utf-8")
+    with pytest.raises(SystemExit) as done:
+        call_command("catalog_convert", str(broken))
+    assert done.value.code == 2
