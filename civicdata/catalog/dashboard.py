@@ -31,6 +31,7 @@ class PublisherFigures:
     stale: int = 0
     stale_datasets: list[Dataset] = field(default_factory=list)
     invalid_datasets: list[Dataset] = field(default_factory=list)
+    needs_fixing: int = 0
 
     @property
     def share_valid(self) -> float:
@@ -41,8 +42,11 @@ def publisher_figures(publisher: Organization) -> PublisherFigures:
     """Current figures for a publisher and its sub-organisations (withdrawn datasets excluded)."""
     datasets = Dataset.objects.filter(publisher_id__in=organization_tree_ids(publisher), withdrawn_at__isnull=True)
     figures = PublisherFigures()
-    summary = datasets.aggregate(total=Count("id"), valid=Count("id", filter=Q(is_valid=True)))
+    summary = datasets.aggregate(
+        total=Count("id"), valid=Count("id", filter=Q(is_valid=True)), held=Count("id", filter=Q(needs_fixing=True))
+    )
     figures.total = summary["total"]
+    figures.needs_fixing = summary["held"]
     figures.valid = summary["valid"]
     figures.invalid = figures.total - figures.valid
     figures.by_access_level = {

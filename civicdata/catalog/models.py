@@ -181,6 +181,11 @@ class Dataset(models.Model):
     is_valid = models.BooleanField(null=True, blank=True)
     problem_count = models.PositiveIntegerField(default=0)
     missing_fields = models.JSONField(default=list, blank=True)
+    # "Needs fixing": a dataset that would be published (imported, harvested, or edited while published) but
+    # fails its publisher's profile. It is kept out of every listing until an edit makes it valid, which
+    # publishes it again. `findings` holds the schema problems shown to staff.
+    needs_fixing = models.BooleanField(_("needs fixing"), default=False, db_index=True)
+    findings = models.JSONField(default=list, blank=True)
 
     view_count = models.PositiveIntegerField(default=0)
     download_count = models.PositiveIntegerField(default=0)
@@ -217,8 +222,13 @@ class Dataset(models.Model):
 
     @property
     def is_public_listing(self) -> bool:
-        """In `/data.json`: published, not withdrawn, public or restricted public."""
-        return self.is_published and self.withdrawn_at is None and self.access_level in PUBLIC_LEVELS
+        """In `/data.json`: published, not withdrawn, valid, public or restricted public."""
+        return (
+            self.is_published
+            and self.withdrawn_at is None
+            and self.is_valid is not False
+            and self.access_level in PUBLIC_LEVELS
+        )
 
 
 class LinkStatus(models.TextChoices):
@@ -344,6 +354,10 @@ class HarvestRun(models.Model):
     withdrawn_count = models.PositiveIntegerField(default=0)
     invalid_count = models.PositiveIntegerField(default=0)
     conflict_count = models.PositiveIntegerField(default=0)
+    repaired_count = models.PositiveIntegerField(default=0)
+    held_back_count = models.PositiveIntegerField(default=0)
+    # Repairs per rule and, for a v1.0 catalog, the conversion report (see ingest/repair.py, ingest/convert.py).
+    summary = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True, default="")
     report = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -45,7 +45,9 @@ def organization_tree_ids(publisher: Organization) -> list[int]:
 
 def listing_queryset(listing: str, *, publisher: Organization | None = None) -> QuerySet[Dataset]:
     """Datasets of a listing, in a stable order (by id)."""
-    queryset = Dataset.objects.filter(withdrawn_at__isnull=True)
+    # Neither listing ever carries a dataset that fails its profile: held-back ("needs fixing") datasets and
+    # invalid drafts stay out of the inventory too.
+    queryset = Dataset.objects.filter(withdrawn_at__isnull=True, needs_fixing=False).exclude(is_valid=False)
     if listing == Listing.PUBLIC:
         queryset = queryset.filter(is_published=True, access_level__in=PUBLIC_LEVELS)
     if publisher is not None:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("catalog/inventory.json", public.inventory_json, name="inventory_json"),
     path("publishers/<slug:slug>/data.json", public.publisher_data_json, name="publisher_data_json"),
     path("publishers/<slug:slug>/dashboard/", staff.publisher_dashboard, name="dashboard"),
+    path("publishers/<slug:slug>/needs-fixing/", staff.needs_fixing, name="needs_fixing"),
     path("datasets/", public.dataset_search, name="search"),
     path("datasets/new/", staff.dataset_create, name="dataset_create"),
     path("catalog/datasets/<slug:name>/edit/", staff.dataset_edit, name="dataset_edit"),

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import codecs
 import csv
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass
 
 import charset_normalizer
 
@@ -66,7 +70,43 @@ def guess_encoding(head: bytes) -> str:
         pass
     best = charset_normalizer.from_bytes(head[:GUESS_BYTES]).best()
     name = (best.encoding if best else "cp1252").lower().replace("_", "-")
-    return "cp1252" if name in _WINDOWS_1252_LOOKALIKES else name
+    if name in _WINDOWS_1252_LOOKALIKES or (not name.startswith("utf") and looks_like_windows_1252(head[:GUESS_BYTES])):
+        return "cp1252"
+    return name
+
+
+# Marks Windows-1252 text really carries besides accented letters (curly quotes, dashes, fractions...).
+_TYPOGRAPHIC = frozenset("‘’‚“”„…–—•·×÷½¼¾°±²³©®™«»\u00a0€£¢¿¡")
+# Bytes Windows-1252 leaves undefined: text containing them was not written in it.
+_CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
+
+
+def looks_like_windows_1252(data: bytes) -> bool:
+    """True when single-byte text reads as Latin text with a few accented letters or typographic marks.
+
+    charset-normalizer often names another code page (Mac Central European, Baltic cp775, even Big5) for
+    a short table holding a few names like "Jesús" or "Núñez", and decoding with it turns them into
+    mojibake. In Latin-script text the bytes above 0x7F stand alone or in pairs inside ASCII words; in
+    Cyrillic, Greek, Hebrew or CJK text whole words are such bytes. So: no byte that Windows-1252 leaves
+    undefined, fewer than half of the high bytes in runs of three or more, and at least 80 % of them
+    letters or typographic marks in Windows-1252 (Big5 or Shift-JIS lead bytes read as `¥`, `§`, `¤`…).
+    """
+    high = [index for index, byte in enumerate(data) if byte > 0x7F]
+    if not high or any(data[index] in _CP1252_UNDEFINED for index in high):
+        return False
+    in_runs, run = 0, 1
+    for previous, index in itertools.pairwise(high):
+        if index == previous + 1:
+            run += 1
+        else:
+            in_runs += run if run >= 3 else 0
+            run = 1
+    in_runs += run if run >= 3 else 0
+    if in_runs / len(high) >= 0.5:
+        return False
+    chars = bytes(data[index] for index in high).decode("cp1252")
+    latin = sum(1 for char in chars if unicodedata.category(char).startswith("L") or char in _TYPOGRAPHIC)
+    return latin / len(chars) >= 0.8
 
 
 def decode_table(data: bytes) -> tuple[str, str]:
@@ -82,6 +122,89 @@ def decode_table(data: bytes) -> tuple[str, str]:
         return data.decode(encoding), encoding
     except UnicodeDecodeError:
         return data.decode(encoding, errors="replace"), encoding
+
+
+# UTF-8 text that went through Windows-1252 once leaves these pairs behind ("Ã©" for "é").
+_MOJIBAKE = re.compile(
+    "[\u00c3\u00c2][\u0080-\u00bf\u2018-\u203a\u20ac\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedText:
+    """A table decoded line by line: the text, how, and which lines needed help or could not be read."""
+
+    text: str
+    encoding: str
+    fallback_encoding: str = ""
+    repaired_lines: tuple[int, ...] = ()  # 1-based lines read in `fallback_encoding` or un-mojibaked
+    undecodable_lines: tuple[int, ...] = ()  # 1-based lines no candidate encoding reads
+
+
+def decode_lines(data: bytes) -> DecodedText:
+    """Decode a table whose lines may not all share one encoding (logs pasted together from several exports).
+
+    A file that is valid UTF-8 (or UTF-16 with its BOM) is decoded whole; UTF-8 lines holding mojibake
+    (`Ã©` for `é`, UTF-8 once read as Windows-1252) are repaired when reversing that gives valid UTF-8.
+    Otherwise every line is tried as UTF-8 first and, failing that, in Windows-1252 when any failing line reads
+    as Western text there (see `looks_like_windows_1252`), else in the encoding guessed from the failing lines.
+    When no line is non-ASCII UTF-8 the whole file is simply in that encoding (nothing "repaired"); when both
+    kinds occur the converted lines are listed in `repaired_lines`.
+    Lines that neither encoding reads are listed in `undecodable_lines` (the caller refuses the file, naming
+    them). Raises UndecodableText for binary data.
+    """
+    encoding = guess_encoding(data[:GUESS_BYTES])
+    if b"\x00" in data[:4096] and not encoding.startswith("utf-16"):
+        raise UndecodableText("binary data")
+    if encoding.startswith("utf-16"):
+        return DecodedText(data.decode(encoding, errors="replace"), encoding)
+    body = data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
+    lines = body.split(b"\n")
+    texts: list[str] = []
+    failing: list[int] = []
+    saw_utf8 = False
+    for index, line in enumerate(lines):
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            failing.append(index)
+            texts.append("")
+            continue
+        saw_utf8 = saw_utf8 or not line.isascii()
+        texts.append(text)
+    repaired: list[int] = []
+    bad: list[int] = []
+    fallback = ""
+    if failing:
+        # One Western line settles it: the other failing lines must be Windows-1252 too, or they are refused.
+        if any(looks_like_windows_1252(lines[index]) for index in failing):
+            fallback = "cp1252"
+        else:
+            fallback = guess_encoding(b"\n".join(lines[index] for index in failing))
+            fallback = "cp1252" if fallback.startswith("utf") else fallback
+        for index in failing:
+            try:
+                texts[index] = lines[index].decode(fallback)
+            except UnicodeDecodeError:
+                bad.append(index + 1)
+                continue
+            if saw_utf8:
+                repaired.append(index + 1)
+    for index, text in enumerate(texts):
+        if _MOJIBAKE.search(text):
+            try:
+                texts[index] = text.encode("cp1252").decode("utf-8")
+            except UnicodeError:
+                continue
+            repaired.append(index + 1)
+    name = fallback if failing and not saw_utf8 else "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
+    return DecodedText(
+        "\n".join(texts),
+        name,
+        fallback_encoding=fallback or "Windows-1252",
+        repaired_lines=tuple(sorted(repaired)),
+        undecodable_lines=tuple(bad),
+    )
 
 
 def sniff_delimiter(sample: str) -> str:

@@ -28,15 +28,21 @@ def _outliers(
     if numeric and row_count:
         quart = cur.execute(
             "SELECT "  # noqa: S608
-            + ", ".join(f"quantile_cont({quote_ident(n)}, [0.25, 0.75])" for n in numeric)
+            + ", ".join(f"quantile_cont({quote_ident(n)}, [0.25, 0.75]), min({quote_ident(n)})" for n in numeric)
             + f" FROM {DATA_TABLE}"
         ).fetchone()
         bounds = {}
-        for name, q in zip(numeric, quart, strict=True):
+        for index, name in enumerate(numeric):
+            q, smallest = quart[2 * index], quart[2 * index + 1]
             if not q or q[0] is None:
                 continue
             iqr = q[1] - q[0]
-            bounds[name] = (q[0] - 1.5 * iqr, q[1] + 1.5 * iqr)
+            low = q[0] - 1.5 * iqr
+            # A column with no negative value (an area, a count, a price) cannot have a negative usual range:
+            # the lower bound stops at the smallest value seen (issue 11: "AREA −7,289").
+            if smallest is not None and smallest >= 0 and low < smallest:
+                low = float(smallest)
+            bounds[name] = (low, q[1] + 1.5 * iqr)
         if bounds:
             counts = cur.execute(
                 "SELECT "  # noqa: S608

@@ -32,10 +32,13 @@ def build_schema(result: IngestResult) -> dict[str, Any]:
             # Say why a column that looked typed is text, so staff can fix the source or the type.
             entry["description"] = "Kept as text: later rows hold values that do not fit the sampled type."
         entry["constraints"] = {}
+        if f.type != "string":
+            # Only typed columns read "null", "N/A"... as missing; text columns keep them as text.
+            entry["missingValues"] = list(MISSING_VALUES)
         fields.append(entry)
     schema: dict[str, Any] = {
         "fields": fields,
-        "missingValues": list(MISSING_VALUES),
+        "missingValues": [""],
     }
     if result.geo:
         schema["x-geo"] = {"latitude": result.geo[0], "longitude": result.geo[1]}

@@ -8,6 +8,7 @@ the same log twice adds nothing the second time.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -15,7 +16,7 @@ import re
 import unicodedata
 import zipfile
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -162,6 +163,8 @@ class RawTable:
     row_lines: tuple[int, ...] = ()  # 1-based record number of each data row in the file
     ragged_lines: frozenset[int] = frozenset()  # records with more values than headers
     undecodable_lines: frozenset[int] = frozenset()
+    repaired_lines: tuple[int, ...] = ()  # physical lines converted from another encoding (mixed files)
+    repaired_encoding: str = ""
 
 
 @dataclass(frozen=True)
@@ -207,6 +210,8 @@ class LogPreview:
     problems: list[Problem]  # first problems, capped for display
     dropped_personal_columns: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Rows already stored by an earlier import (any source label); not counted in importable_rows.
+    already_imported_rows: int = 0
 
 
 # ---------------------------------------------------------------- reading
@@ -258,25 +263,39 @@ def read_log(
             set(),
         )
     else:
-        cells, encoding, undecodable = _read_csv(data)
-        fmt = "csv"
+        cells, encoding, undecodable, decoded = _read_csv(data)
+        table = _to_table(cells, encoding=encoding, fmt="csv", max_rows=max_rows, undecodable=undecodable)
+        if decoded.repaired_lines:
+            table = dataclasses.replace(
+                table, repaired_lines=decoded.repaired_lines, repaired_encoding=decoded.fallback_encoding
+            )
+        return table
     return _to_table(cells, encoding=encoding, fmt=fmt, max_rows=max_rows, undecodable=undecodable)
 
 
-def _decode(data: bytes) -> tuple[str, str]:
+def _decode(data: bytes) -> tabular.DecodedText:
     try:
-        text, encoding = tabular.decode_table(data)
+        decoded = tabular.decode_lines(data)
     except tabular.UndecodableText:
         raise LogError("This does not look like a CSV or XLSX file (it contains binary data).") from None
-    return text.removeprefix("\ufeff"), "utf-8" if encoding == "utf-8-sig" else encoding
+    if decoded.undecodable_lines:
+        shown = ", ".join(str(line) for line in decoded.undecodable_lines[:20])
+        more = " and more" if len(decoded.undecodable_lines) > 20 else ""
+        raise LogError(
+            f"Lines {shown}{more} cannot be read as text in UTF-8 or {decoded.fallback_encoding}, the encodings the "
+            "rest of the file uses. Save the file again as UTF-8 and upload it again."
+        )
+    return decoded
 
 
 # UTF-8 read as Latin-1/cp1252 leaves these pairs behind ("Ã©" for "é").
 _MOJIBAKE = re.compile("[\u00c3\u00c2][\u0080-\u00bf\u2018-\u203a]")
 
 
-def _read_csv(data: bytes) -> tuple[list[list[str]], str, set[int]]:
-    text, encoding = _decode(data)
+def _read_csv(data: bytes) -> tuple[list[list[str]], str, set[int], tabular.DecodedText]:
+    decoded = _decode(data)
+    text, encoding = decoded.text.removeprefix("\ufeff"), decoded.encoding
+    encoding = "utf-8" if encoding == "utf-8-sig" else encoding
     delimiter = tabular.sniff_delimiter(text[:65536])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[list[str]] = []
@@ -288,7 +307,7 @@ def _read_csv(data: bytes) -> tuple[list[list[str]], str, set[int]]:
             rows.append(row)
     except csv.Error as exc:
         raise LogError(f"The CSV file is malformed near line {reader.line_num}: {exc}.") from exc
-    return rows, encoding, undecodable
+    return rows, encoding, undecodable, decoded
 
 
 def _read_spreadsheet(data: bytes, max_bytes: int) -> list[list[str]]:
@@ -436,18 +455,21 @@ def normalise_text(text: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text or "")).strip().casefold()
 
 
-def row_fingerprint(*, source: str, tracking_number: str, received: object, description: str) -> str:
-    """Stable identity of a log row: the log's source plus what the row asks for.
+def row_fingerprint(*, tracking_number: str, received: object, description: str, source: str = "") -> str:
+    """Stable identity of a request, whatever label its log was imported under.
 
-    Status and closed date are left out on purpose: a later export of the same log updates
-    them, and re-importing it must not count the same request twice.
+    A row with a tracking number is that request: the number alone identifies it (spaces and case
+    ignored). Without one, the received date and the normalised description do. The source label is
+    not part of it (`source` is accepted and ignored): the same 311 extract imported as "LA 311" and
+    as "MyLA311" holds the same requests. Status and closed date are left out too: a later export of
+    the same log updates them, and re-importing it must not count the same request twice.
     """
-    parts = [
-        normalise_text(source),
-        normalise_text(tracking_number),
-        received.isoformat() if hasattr(received, "isoformat") else "",
-        normalise_text(description),
-    ]
+    del source
+    number = re.sub(r"\s+", "", normalise_text(tracking_number))
+    if number:
+        parts = ["tracking", number]
+    else:
+        parts = ["row", received.isoformat() if hasattr(received, "isoformat") else "", normalise_text(description)]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
@@ -586,12 +608,18 @@ def build_preview(
     source: str,
     sample_size: int = 25,
     max_problems: int = 200,
+    known: Callable[[list[str]], set[str]] | None = None,
 ) -> LogPreview:
-    """Parse all rows and summarise what an import would store; nothing is stored."""
+    """Parse all rows and summarise what an import would store; nothing is stored.
+
+    `known(fingerprints)` returns those already stored (the service passes a database lookup), so the
+    preview of a file imported before says its rows are already imported instead of importable.
+    """
     counts: Counter[str] = Counter()
     problems: list[Problem] = []
     sample: list[ParsedRow] = []
     seen: set[str] = set()
+    fresh: list[str] = []
     total = importable = duplicates = 0
     for row in parse_rows(table, mapping, source=source):
         total += 1
@@ -606,9 +634,19 @@ def build_preview(
         seen.add(row.fingerprint)
         if row.importable:
             importable += 1
+            fresh.append(row.fingerprint)
         if len(sample) < sample_size:
             sample.append(row)
+    already = len(known(fresh)) if known is not None and fresh else 0
+    importable -= already
     warnings = []
+    if table.repaired_lines:
+        shown = ", ".join(str(line) for line in table.repaired_lines[:20])
+        more = "…" if len(table.repaired_lines) > 20 else ""
+        warnings.append(
+            f"{len(table.repaired_lines)} lines were written in another encoding ({table.repaired_encoding}) and "
+            f"were converted: lines {shown}{more}."
+        )
     if total and importable / total < 0.5:
         warnings.append("More than half of the rows cannot be imported; check the column mapping.")
     dropped = [table.header[index] for index, role in sorted(mapping.items()) if role in PERSONAL_ROLES]
@@ -621,6 +659,7 @@ def build_preview(
         problems=problems,
         dropped_personal_columns=dropped,
         warnings=warnings,
+        already_imported_rows=already,
     )
 
 

@@ -9,6 +9,7 @@ Comparison is by canonical content hash (`pod.content_hash`), so unchanged datas
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -18,6 +19,7 @@ import orjson
 from civicdata.catalog import columns as layout
 from civicdata.catalog import pod
 from civicdata.catalog.ckan_mapping import ckan_name
+from civicdata.catalog.ingest.repair import repair_dataset
 from civicdata.catalog.models import Dataset, FacetKind
 from civicdata.catalog.periodicity import parse_modified
 from civicdata.catalog.tools.validation import validate_catalog
@@ -53,7 +55,8 @@ class Item:
     identifier: str | None
     title: str | None
     action: str
-    valid: bool = True
+    # None: not checked (a withdrawn dataset is not in the incoming catalog, so there is nothing to check).
+    valid: bool | None = True
     problems: list[dict[str, Any]] = field(default_factory=list)
     message: str = ""
     content_hash: str = ""
@@ -61,6 +64,12 @@ class Item:
     restore: bool = False
     flat: pod.FlatDataset | None = None
     source: dict[str, Any] | None = None
+    repairs: list[str] = field(default_factory=list)
+
+    @property
+    def held_back(self) -> bool:
+        """Written but kept out of every listing: invalid after the repairs ("needs fixing")."""
+        return self.action in (Action.NEW, Action.CHANGED) and self.valid is False
 
     def report(self) -> dict[str, Any]:
         """The JSON entry of the run report."""
@@ -72,6 +81,8 @@ class Item:
             "valid": self.valid,
             "message": self.message,
             "problems": self.problems[:20],
+            "repairs": self.repairs,
+            "needs_fixing": self.held_back,
         }
 
 
@@ -86,7 +97,23 @@ class Plan:
 
     @property
     def invalid_count(self) -> int:
-        return sum(1 for item in self.items if not item.valid)
+        return sum(1 for item in self.items if item.valid is False)
+
+    @property
+    def held_back_count(self) -> int:
+        """New or changed datasets stored as "needs fixing" (kept out of every listing)."""
+        return sum(1 for item in self.items if item.held_back)
+
+    @property
+    def repaired_count(self) -> int:
+        return sum(1 for item in self.items if item.repairs)
+
+    def repair_counts(self) -> dict[str, int]:
+        """How many datasets each repair rule changed."""
+        counts: Counter[str] = Counter()
+        for item in self.items:
+            counts.update(item.repairs)
+        return dict(sorted(counts.items()))
 
     def report(self) -> list[dict[str, Any]]:
         return [item.report() for item in self.items] + [item.report() for item in self.withdrawn]
@@ -176,7 +203,8 @@ def plan_import(
             item.message = "Another dataset earlier in this catalog has the same identifier; this one was skipped."
             continue
         seen.add(identifier)
-        item.source, item.content_hash = _storable(obj)
+        repaired, item.repairs = repair_dataset(obj)
+        item.source, item.content_hash = _storable(repaired)
         known = existing.get(identifier)
         if known is None:
             continue
@@ -215,7 +243,14 @@ def _validate_planned(plan: Plan, datasets: list[Any], *, profile: str) -> None:
     to_check = [item for item in to_check if isinstance(datasets[item.index], dict)]
     problems = validate_datasets([item.source or datasets[item.index] for item in to_check], profile=profile)
     for position, item in enumerate(to_check):
-        item.problems = problems.get(position, [])
+        # The validator saw only the datasets to check; point into the incoming catalog instead.
+        batch_prefix, absolute_prefix = f"/dataset/{position}", f"/dataset/{item.index}"
+        item.problems = [
+            {**problem, "pointer": absolute_prefix + problem["pointer"][len(batch_prefix) :]}
+            if problem["pointer"] == batch_prefix or problem["pointer"].startswith(batch_prefix + "/")
+            else problem
+            for problem in problems.get(position, [])
+        ]
         item.valid = not item.problems and item.action != Action.SKIPPED
 
 
@@ -231,6 +266,7 @@ def _plan_withdrawals(plan: Plan, *, source_id: int, seen: set[str]) -> None:
                 identifier,
                 title,
                 Action.WITHDRAWN,
+                valid=None,
                 existing_id=pk,
                 message="No longer in the source; withdrawn (kept, not deleted).",
             )

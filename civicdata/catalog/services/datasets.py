@@ -213,6 +213,7 @@ def create_dataset(*, publisher: Organization, data: dict[str, Any], by: Any) ->
         dataset.is_valid = not problems
         dataset.problem_count = len(problems)
         dataset.missing_fields = missing_fields(problems)
+        dataset.findings = problems[:20]
         dataset.created_at = dataset.updated_at = now
         dataset.save()
         _replace_children([(dataset, flat)])
@@ -227,8 +228,9 @@ def update_dataset(
     """Replace a dataset's metadata with a new POD v1.1 object; returns the dataset and its schema errors.
 
     Preconditions: `expected_hash`, when given, equals the stored content hash (else Conflict: someone
-    else saved in between); the identifier stays unique. A published dataset that becomes invalid is
-    kept published but flagged. One transaction, with a revision holding the diff and an audit entry.
+    else saved in between); the identifier stays unique. A published dataset that becomes invalid is held
+    back ("needs fixing": out of every listing); the edit that makes it valid again publishes it again. One
+    transaction, with a revision holding the diff and an audit entry.
     """
     flat = _flat_for_save(data)
     with transaction.atomic():
@@ -252,6 +254,8 @@ def update_dataset(
         locked.is_valid = not problems
         locked.problem_count = len(problems)
         locked.missing_fields = missing_fields(problems)
+        locked.findings = problems[:20]
+        _hold_back_or_release(locked, valid=not problems)
         locked.updated_at = timezone.now()
         locked.save()
         _replace_children([(locked, flat)])
@@ -267,6 +271,17 @@ def update_dataset(
             actor=by, action="catalog.dataset.update", target=locked, before=before, after=_audit_fields(locked)
         )
     return locked, problems
+
+
+def _hold_back_or_release(dataset: Dataset, *, valid: bool) -> None:
+    """Keep invalid metadata out of the listings: a published dataset that fails its profile is held back, and a
+    held-back one that passes again returns to the listings (it had been published before)."""
+    if not valid and dataset.is_published:
+        dataset.is_published, dataset.needs_fixing = False, True
+    elif valid and dataset.needs_fixing:
+        dataset.needs_fixing = False
+        dataset.is_published = dataset.withdrawn_at is None
+        dataset.published_at = dataset.published_at or timezone.now()
 
 
 def set_release_checklist(

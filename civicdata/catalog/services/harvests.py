@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from civicdata.accounts.models import Organization
 from civicdata.catalog import columns as layout
 from civicdata.catalog import pod, records
+from civicdata.catalog.ingest.convert import convert_catalog, is_v10_catalog
 from civicdata.catalog.ingest.planning import (
     Action,
     Plan,
@@ -83,8 +84,11 @@ def _write_new(new_items: list, index_for_search: Any, *, publisher: Organizatio
                 harvest_source_id=source.pk if source else None,
                 content_hash=item.content_hash,
                 upstream_hash=item.content_hash,
-                is_published=True,
-                published_at=now,
+                # Invalid after the repairs: stored, but held back from every listing until fixed.
+                is_published=not item.held_back,
+                published_at=None if item.held_back else now,
+                needs_fixing=item.held_back,
+                findings=item.problems[:20],
                 is_valid=item.valid,
                 problem_count=len(item.problems),
                 missing_fields=missing_fields(item.problems),
@@ -153,12 +157,20 @@ def _write_changed(plan: Plan, *, source: HarvestSource | None, by: Any, now: An
             dataset.is_valid = item.valid
             dataset.problem_count = len(item.problems)
             dataset.missing_fields = missing_fields(item.problems)
+            dataset.findings = item.problems[:20]
             dataset.updated_at = now
             dataset.harvest_source = source or dataset.harvest_source
             if item.restore:
                 dataset.withdrawn_at = None
                 dataset.withdrawn_reason = ""
                 dataset.is_published = True
+            if item.held_back:
+                dataset.needs_fixing, dataset.is_published = True, False
+            elif dataset.needs_fixing:
+                # Fixed upstream: it was held back only for its problems, so it is published again.
+                dataset.needs_fixing = False
+                dataset.is_published = dataset.withdrawn_at is None
+                dataset.published_at = dataset.published_at or now
             pairs.append((dataset, flat))
             revisions.append(
                 _revision(
@@ -177,6 +189,9 @@ def _write_changed(plan: Plan, *, source: HarvestSource | None, by: Any, now: An
             "is_valid",
             "problem_count",
             "missing_fields",
+            "findings",
+            "needs_fixing",
+            "published_at",
             "updated_at",
             "harvest_source",
             "withdrawn_at",
@@ -233,6 +248,9 @@ def _finish_run(run: HarvestRun, plan: Plan | None, *, status: str, error: str =
         run.conflict_count = plan.count(Action.CONFLICT)
         run.withdrawn_count = plan.count(Action.WITHDRAWN)
         run.invalid_count = plan.invalid_count
+        run.repaired_count = plan.repaired_count
+        run.held_back_count = plan.held_back_count
+        run.summary = {**run.summary, "repairs": plan.repair_counts()}
         run.report = plan.report()
     run.save()
     return run
@@ -250,8 +268,10 @@ def import_catalog(
 ) -> HarvestRun:
     """Import the datasets of a parsed v1.1 catalog document for `publisher`, or plan it (`dry_run`).
 
-    Preconditions: `document` is a catalog object with a `dataset` list (or a v1.0 list of datasets),
-    else the run fails with a clear error and nothing is written. Incremental: unchanged datasets are not
+    Preconditions: `document` is a catalog object with a `dataset` list, or a v1.0 list of datasets (converted
+    to v1.1 first, see ingest/convert.py), else the run fails with a clear error and nothing is written. Every
+    dataset goes through the repairs of ingest/repair.py; one still invalid under the publisher's profile is
+    stored as "needs fixing" and kept out of every listing. Incremental: unchanged datasets are not
     rewritten; local edits are kept and listed as conflicts; with `withdraw_missing` (harvests), datasets
     of `source` no longer listed are withdrawn. All writes happen in one transaction: all or nothing.
     Returns the HarvestRun with counts and a per-dataset report.
@@ -265,7 +285,12 @@ def import_catalog(
         triggered_by=by if getattr(by, "is_authenticated", False) else None,
         started_at=timezone.now(),
     )
-    datasets = document.get("dataset") if isinstance(document, dict) else document
+    if is_v10_catalog(document):
+        # A 2013-era v1.0 catalog (array root): converted to v1.1 by the official mapping first.
+        conversion = convert_catalog(document)
+        document = conversion.document
+        run.summary = {"conversion": conversion.report()}
+    datasets = document.get("dataset") if isinstance(document, dict) else None
     if not isinstance(datasets, list):
         return _finish_run(
             run,
@@ -294,6 +319,7 @@ def import_catalog(
                         "changed": plan.count(Action.CHANGED),
                         "withdrawn": plan.count(Action.WITHDRAWN),
                         "conflicts": plan.count(Action.CONFLICT),
+                        "needs_fixing": plan.held_back_count,
                     },
                 )
     except Exception as exc:

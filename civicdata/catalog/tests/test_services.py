@@ -9,6 +9,7 @@ import pytest
 
 from civicdata.accounts.tests.factories import make_organization, make_user
 from civicdata.catalog import pod, records, services
+from civicdata.catalog.ingest.repair import repair_dataset
 from civicdata.catalog.models import Dataset, DatasetFacet, DatasetRevision, Distribution, RunStatus
 from civicdata.catalog.services import harvests
 from civicdata.catalog.tests.factories import make_dataset, pod_catalog, pod_dataset
@@ -193,8 +194,12 @@ def test_import_then_export_is_lossless_on_real_catalogs(relative, publisher, st
     path = realdata_path(relative)
     run = services.import_catalog_from(publisher=publisher, location=str(path), by=staff)
     assert run.status == RunStatus.SUCCEEDED, run.error
-    # Lone surrogates cannot be stored as UTF-8; they are repaired on import (documented normalisation).
-    original = pod.repair_surrogates(json.loads(path.read_bytes().decode("utf-8-sig")))["dataset"]
+    # Lone surrogates cannot be stored as UTF-8, and invalid values the v1.1 mapping makes unambiguous are
+    # repaired on import (both documented); everything else comes back exactly.
+    original = [
+        repair_dataset(obj)[0] if isinstance(obj, dict) else obj
+        for obj in pod.repair_surrogates(json.loads(path.read_bytes().decode("utf-8-sig")))["dataset"]
+    ]
     exported = {obj["identifier"]: obj for obj in records.iter_pod(Dataset.objects.order_by("id"))}
     skipped = {item["index"] for item in run.report if item["action"] == "skipped"}
     kept = [obj for i, obj in enumerate(original) if i not in skipped]
@@ -220,3 +225,31 @@ def test_imported_datasets_are_searchable_and_the_trigger_comes_back(publisher, 
     assert [d.identifier for d in search_datasets(SearchQuery(text="zeppelin")).datasets] == ["i1"]
     make_dataset(publisher, by=staff, identifier="i2", title="Zeppelin hangars")
     assert search_datasets(SearchQuery(text="hangars")).total == 1
+
+
+def test_report_pointers_are_absolute_and_withdrawn_rows_are_not_checked(publisher, staff, tmp_path, settings):
+    """A problem of the 3rd dataset points at /dataset/2 even when the datasets before it were unchanged and not
+    re-checked; a withdrawn dataset's validity is "not checked" (None), not True."""
+    from civicdata.catalog.models import HarvestKind, HarvestSchedule
+
+    settings.CATALOG_HARVEST_FILE_DIRS = [str(tmp_path)]
+    path = tmp_path / "data.json"
+    first = [pod_dataset("a"), pod_dataset("b"), pod_dataset("gone")]
+    path.write_text(json.dumps(pod_catalog(*first)))
+    source = services.register_harvest_source(
+        publisher=publisher, name="Src", kind=HarvestKind.DATAJSON, url=path.as_uri(),
+        schedule=HarvestSchedule.MANUAL, by=staff,
+    )  # fmt: skip
+    services.run_harvest(source, by=staff, dry_run=True)
+    services.approve_harvest_source(source, by=staff)
+    source.refresh_from_db()
+    services.run_harvest(source, by=staff)
+    broken = pod_dataset("c")
+    broken["accessLevel"] = "open to all"
+    path.write_text(json.dumps(pod_catalog(first[0], first[1], broken)))
+    run = services.run_harvest(source, by=staff)
+    by_identifier = {item["identifier"]: item for item in run.report}
+    assert [p["pointer"] for p in by_identifier["c"]["problems"]] == ["/dataset/2/accessLevel"]
+    assert by_identifier["gone"]["action"] == "withdrawn"
+    assert by_identifier["gone"]["valid"] is None
+    assert by_identifier["a"]["valid"] is True

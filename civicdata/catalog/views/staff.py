@@ -4,6 +4,7 @@ usage notes, the publisher dashboard and harvest sources with their runs."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from civicdata.catalog import permissions, records, services, tasks
 from civicdata.catalog.dashboard import publisher_figures, trend
 from civicdata.catalog.forms import DatasetForm, HarvestSourceForm, ReleaseChecklistForm
 from civicdata.catalog.models import AccessLevel, Dataset, HarvestRun, HarvestSource
+from civicdata.catalog.publishing import organization_tree_ids
 from civicdata.core.errors import Conflict, InvalidInput
 from civicdata.core.templatetags.civic import uswds_filter
 
@@ -172,6 +174,21 @@ def note_add(request: HttpRequest, name: str) -> HttpResponse:
     except InvalidInput as exc:
         messages.error(request, exc.message)
     return redirect(dataset.get_absolute_url())
+
+
+def needs_fixing(request: HttpRequest, slug: str) -> HttpResponse:
+    """Datasets of a publisher held back from every listing because they fail its profile, with the findings."""
+    publisher = get_object_or_404(Organization, slug=slug, kind="publisher")
+    permissions.ensure_can_see_dashboard(request.user, publisher)
+    held = (
+        Dataset.objects.filter(
+            publisher_id__in=organization_tree_ids(publisher), needs_fixing=True, withdrawn_at__isnull=True
+        )
+        .only("id", "name", "identifier", "title", "findings", "problem_count", "updated_at")
+        .order_by("title", "pk")
+    )
+    page = Paginator(held, 50).get_page(request.GET.get("page"))
+    return render(request, "catalog/needs_fixing.html", {"publisher": publisher, "page": page})
 
 
 def publisher_dashboard(request: HttpRequest, slug: str) -> HttpResponse:

@@ -167,11 +167,13 @@ class _Loader:
         progress: Progress,
     ) -> tuple[int, dict[str, int]]:
         columns = ", ".join(f"{_lit(h.name)}: 'VARCHAR'" for h in headers)
-        nulls = ", ".join(_lit(v) for v in MISSING_VALUES)
+        # Only an empty cell is missing while reading: a text column keeps the words "null" or "N/A" as the
+        # text they are. In a typed column (number, date...) the declared missing values mean "no value".
+        missing = ", ".join(_lit(v) for v in MISSING_VALUES)
         reader = (
             f"read_csv({_lit(str(csv_path))}, header = false, skip = 1, auto_detect = false, "
             f"delim = {_lit(delimiter)}, quote = '\"', escape = '\"', columns = {{{columns}}}, "
-            f"nullstr = [{nulls}], store_rejects = true, max_line_size = 4194304, "
+            "nullstr = [''], store_rejects = true, max_line_size = 4194304, "
             "strict_mode = true)"
         )
         selects, checks = [], []
@@ -179,10 +181,14 @@ class _Loader:
             col = quote_ident(f.name)
             expr, duck_type = cast_expression(col, f.type, f.format)
             f.duck_type = duck_type
-            selects.append(f"{expr} AS {col}")
             if f.type != "string":
-                # Blank cells (only spaces) count as missing, not as failed casts.
-                checks.append(f"CASE WHEN trim({col}) <> '' AND ({expr}) IS NULL THEN {_lit(f.name)} END")
+                expr = f"CASE WHEN trim({col}) IN ({missing}) THEN NULL ELSE {expr} END"
+                # Blank cells and declared missing values count as missing, not as failed casts.
+                checks.append(
+                    f"CASE WHEN trim({col}) <> '' AND trim({col}) NOT IN ({missing}) AND ({expr}) IS NULL "
+                    f"THEN {_lit(f.name)} END"
+                )
+            selects.append(f"{expr} AS {col}")
         failed = f"list_filter([{', '.join(checks)}], lambda x: x IS NOT NULL)" if checks else "[]::VARCHAR[]"
         sql = (
             f"CREATE TABLE {DATA_TABLE} AS SELECT {', '.join(selects)}, {failed} AS __failed "  # noqa: S608

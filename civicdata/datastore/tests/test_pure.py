@@ -180,6 +180,34 @@ def test_quality_report(tmp_path: Path) -> None:
     assert report["outliers"]["a"]["count"] == 1
 
 
+def test_the_word_null_stays_text_unless_the_column_is_typed(tmp_path: Path) -> None:
+    """A text cell holding "null" or "N/A" keeps that text; in a number column they mean "no value" and are not
+    counted as failed conversions; an empty cell is missing everywhere."""
+    body = "surname,count\nnull,1\nN/A,null\nSmith,N/A\n,3\nLee,4\n"
+    store, result = load_text(tmp_path, body)
+    assert {f.name: f.type for f in result.fields} == {"surname": "string", "count": "integer"}
+    assert result.cast_failures == {}
+    rows = store.cursor("t").execute("SELECT surname, count FROM data").fetchall()
+    assert rows == [("null", 1), ("N/A", None), ("Smith", None), (None, 3), ("Lee", 4)]
+    schema = build_schema(result)
+    assert schema["missingValues"] == [""]
+    fields = {f["name"]: f for f in schema["fields"]}
+    assert "missingValues" not in fields["surname"]
+    assert "null" in fields["count"]["missingValues"]
+
+
+def test_usual_range_of_a_non_negative_column_never_goes_below_its_smallest_value(tmp_path: Path) -> None:
+    """A skewed column that is never negative (an area) gets a usual range starting at its smallest value,
+    not a negative bound; a column with negative values keeps the plain 1.5 IQR bound."""
+    areas = [1, 2, 3, 5, 8, 10, 12, 15, 20, 400, 500, 600, 9000]
+    body = "area,delta\n" + "".join(f"{a},{a - 300}\n" for a in areas)
+    store, result = load_text(tmp_path, body)
+    report = quality.quality_report(store.cursor("t"), build_schema(result))
+    assert report["outliers"]["area"]["low"] == 1
+    assert report["outliers"]["area"]["high"] > 600
+    assert report["outliers"]["delta"]["low"] < -299
+
+
 def test_schema_edits_validate_and_report_retyping(tmp_path: Path) -> None:
     """Edits change titles and types; bad types and constraints are all reported."""
     _store, result = load_text(tmp_path, PEOPLE_CSV)

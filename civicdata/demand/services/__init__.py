@@ -13,6 +13,7 @@ from civicdata.demand.services.log_imports import (
     confirm_log_import,
     import_log_file,
     start_log_import,
+    stored_fingerprints,
     update_log_mapping,
 )
 from civicdata.demand.services.moderation import report_content, resolve_report
@@ -61,6 +62,7 @@ __all__ = [
     "send_notification_emails",
     "set_email_mode",
     "start_log_import",
+    "stored_fingerprints",
     "unfollow",
     "unvote",
     "update_log_mapping",

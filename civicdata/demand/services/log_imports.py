@@ -1,8 +1,8 @@
 """Services that import FOIA, 311 and search logs as demand: upload → mapping → preview → confirm.
 
 The uploaded bytes wait in a pending LogImport between steps; confirming writes every importable
-row in one transaction (or nothing), skips rows already imported from the same source (by
-fingerprint), and then drops the stored file.
+row in one transaction (or nothing), skips requests already imported — by tracking number, else by
+fingerprint, whatever the source label — and then drops the stored file.
 """
 
 from __future__ import annotations
@@ -45,7 +45,16 @@ def mapping_of(log_import: LogImport) -> dict[int, logs.Role]:
 def preview(log_import: LogImport) -> tuple[logs.RawTable, logs.LogPreview]:
     """The preview staff see before confirming; nothing is written."""
     table = read_table(log_import)
-    return table, logs.build_preview(table, mapping_of(log_import), source=log_import.source)
+    return table, logs.build_preview(table, mapping_of(log_import), source=log_import.source, known=stored_fingerprints)
+
+
+def stored_fingerprints(fingerprints: list[str]) -> set[str]:
+    """Which of these request fingerprints are already stored (from any import, under any source label)."""
+    found: set[str] = set()
+    for start in range(0, len(fingerprints), FINGERPRINT_BATCH):
+        chunk = fingerprints[start : start + FINGERPRINT_BATCH]
+        found.update(DemandItem.objects.filter(fingerprint__in=chunk).values_list("fingerprint", flat=True))
+    return found
 
 
 def start_log_import(*, by: Any, kind: str, source: str, filename: str, data: bytes) -> LogImport:
@@ -105,9 +114,9 @@ def _ensure_pending(log_import: LogImport) -> None:
 def confirm_log_import(log_import: LogImport, *, by: Any) -> LogImport:
     """Store every importable row as a demand item, all in one transaction.
 
-    Rows already imported from the same source (same fingerprint) are counted as duplicates and
-    not added again; rows with blocking problems are skipped and counted. Personal columns
-    (requester names) are never stored. The uploaded file is dropped afterwards.
+    Requests already imported (same tracking number, or same date and description when there is none; any
+    source label) are counted as duplicates and not added again; rows with blocking problems are skipped
+    and counted. Personal columns (requester names) are never stored. The uploaded file is dropped afterwards.
     """
     permissions.ensure_can_import_logs(by)
     _ensure_pending(log_import)
@@ -126,11 +135,9 @@ def confirm_log_import(log_import: LogImport, *, by: Any) -> LogImport:
     with transaction.atomic():
         locked = LogImport.objects.select_for_update().get(pk=log_import.pk)
         _ensure_pending(locked)
-        seen: set[str] = set()
-        fingerprints = [row.fingerprint for row in rows if row.importable]
-        for start in range(0, len(fingerprints), FINGERPRINT_BATCH):
-            chunk = fingerprints[start : start + FINGERPRINT_BATCH]
-            seen.update(DemandItem.objects.filter(fingerprint__in=chunk).values_list("fingerprint", flat=True))
+        # Fingerprints leave the source label out (logs.row_fingerprint): the same request imported under
+        # another label is a duplicate too.
+        seen = stored_fingerprints([row.fingerprint for row in rows if row.importable])
         items, duplicates, skipped = [], 0, 0
         for row in rows:
             if not row.importable:

@@ -109,3 +109,36 @@ def test_command_imports_real_la311_log_by_file_name_convention(tmp_path):
     call_command("demand_import_log", str(target), "--source", "LA 311")
     assert DemandItem.objects.count() == 10_000
     assert DemandItem.objects.filter(department="BOS").exists()
+
+
+def test_the_same_requests_under_another_source_label_are_not_counted_twice():
+    """Re-importing the same rows under another source label adds nothing, and the preview says they are
+    already imported instead of importable."""
+    staff = make_user(staff=True)
+    services.import_log_file(by=staff, kind="foia", source="City clerk", filename="log.csv", data=LOG)
+    pending = services.start_log_import(by=staff, kind="foia", source="Clerk's office", filename="b.csv", data=LOG)
+    from civicdata.demand.services import log_imports
+
+    _table, preview = log_imports.preview(pending)
+    assert (preview.importable_rows, preview.already_imported_rows) == (0, 2)
+    again = services.confirm_log_import(pending, by=staff)
+    assert (again.imported_rows, again.duplicate_rows) == (0, 2)
+    assert DemandItem.objects.count() == 2
+
+
+def test_real_311_extract_reimported_under_another_label_adds_nothing():
+    """The LA 311 extract imported as "LA 311" and again as "MyLA311" counts every request once."""
+    data = realdata_file("requests/la311/MyLA311_2020_requests_seed.csv").read_bytes()[:200_000]
+    data = data[: data.rfind(b"\n") + 1]
+    staff = make_user(staff=True)
+    first = services.import_log_file(by=staff, kind="311", source="LA 311", filename="la.csv", data=data)
+    assert first.imported_rows > 100
+    pending = services.start_log_import(by=staff, kind="311", source="MyLA311", filename="la2.csv", data=data)
+    from civicdata.demand.services import log_imports
+
+    _table, preview = log_imports.preview(pending)
+    assert preview.importable_rows == 0
+    assert preview.already_imported_rows == first.imported_rows
+    again = services.confirm_log_import(pending, by=staff)
+    assert again.imported_rows == 0
+    assert DemandItem.objects.count() == first.imported_rows

@@ -106,13 +106,16 @@ def test_ragged_rows_bad_dates_and_empty_descriptions_are_reported():
     assert [row.importable for row in rows] == [True, False, False, True]
 
 
-def test_windows_1252_file_is_decoded_and_mojibake_flagged():
-    """A cp1252 file is decoded; a row whose text was already damaged is flagged as bad encoding."""
+def test_windows_1252_file_is_decoded_and_mojibake_repaired():
+    """A cp1252 file whose one damaged row ("CafÃ©", UTF-8 bytes kept inside it) reads right: that row's bytes
+    are UTF-8, the other rows Windows-1252, and the line converted from Windows-1252 is named."""
     data = "Subject;Date received\nInformación de parques;03/02/2021\nCafÃ© permits;04/02/2021\n".encode("cp1252")
     table = read_log(data, filename="log.csv")
     rows = list(parse_rows(table, propose_mapping(table.header), source="x"))
     assert rows[0].description == "Información de parques"
-    assert [p.code for p in rows[1].problems] == ["bad_encoding"]
+    assert rows[1].description == "Café permits"
+    assert rows[1].problems == ()
+    assert table.repaired_lines == (2,)
 
 
 def test_preamble_rows_before_the_header_are_skipped():
@@ -178,8 +181,9 @@ def test_xlsx_logs_are_read_with_real_dates():
     assert row.count == 3
 
 
-def test_fingerprints_ignore_status_but_not_source():
-    """Re-exported rows with a new status keep their fingerprint; another source gives another one."""
+def test_fingerprints_ignore_status_and_source_label():
+    """Re-exported rows with a new status keep their fingerprint, and so does the same request under another
+    source label; another request gets another fingerprint."""
     before = b"Request ID,Received,Subject,Status\nA-1,2020-01-02,Budget,open\n"
     after = b"Request ID,Received,Subject,Status\nA-1,2020-01-02,Budget ,closed\n"
     first = next(
@@ -203,8 +207,10 @@ def test_fingerprints_ignore_status_but_not_source():
             source="Police",
         )
     )
-    assert first.fingerprint == second.fingerprint
-    assert first.fingerprint != other.fingerprint
+    assert first.fingerprint == second.fingerprint == other.fingerprint
+    different = b"Request ID,Received,Subject,Status\nA-2,2020-01-02,Budget,open\n"
+    third = next(parse_rows(t := read_log(different, filename="a.csv"), propose_mapping(t.header), source="Clerk"))
+    assert third.fingerprint != first.fingerprint
 
 
 def test_preview_counts_duplicates_within_a_file():
@@ -257,3 +263,44 @@ def test_utf16_export_with_bom_is_read():
     [row] = parse_rows(table, propose_mapping(table.header), source="x")
     assert row.description == "Árboles urbanos"
     assert str(row.received_date) == "2021-02-03"
+
+
+def test_mixed_encodings_are_repaired_per_line():
+    """A log pasted together from a UTF-8 and a Windows-1252 export reads right, and the preview names the
+    converted lines; a UTF-8 line that went through Windows-1252 once (mojibake) is repaired too."""
+    data = (
+        "Request ID,Received,Subject\nA-1,2020-01-02,Café permits\n".encode()
+        + "A-2,2020-01-03,Peña street repairs\n".encode("cp1252")
+        + "A-3,2020-01-04,Ã‰cole lunches\n".encode()
+    )
+    table = read_log(data, filename="mixed.csv")
+    subjects = [row[2] for row in table.rows]
+    assert subjects == ["Café permits", "Peña street repairs", "École lunches"]
+    assert table.repaired_lines == (3, 4)
+    preview = build_preview(table, propose_mapping(table.header), source="s")
+    assert any("lines 3, 4" in warning for warning in preview.warnings)
+    assert "bad_encoding" not in preview.problem_counts
+
+
+def test_lines_no_encoding_reads_are_refused_with_their_numbers():
+    """Bytes Windows-1252 leaves undefined, in a Western file, make the log refused, naming the lines."""
+    data = (
+        "Request ID,Received,Subject\nA-1,2020-01-02,Café permits\n".encode()
+        + "A-2,2020-01-03,Peña street repairs\n".encode("cp1252")
+        + b"A-3,2020-01-04,Broken \x81\x8d bytes\n"
+    )
+    with pytest.raises(LogError, match="Lines 4 cannot be read"):
+        read_log(data, filename="mixed.csv")
+
+
+def test_windows_1252_names_are_not_read_as_another_code_page():
+    """A short Windows-1252 table with a few accented names is read as Windows-1252 (charset-normalizer alone
+    guesses Mac Central European or cp775 for some of them, which gave mojibake)."""
+    from civicdata.core.tabular import decode_table, guess_encoding
+
+    text = "permit,contact\nP1,ÁNGEL NÚÑEZ\nP2,Jesús Morin\nP3,LYNDI BLAKEY\nP4,Françoise\n"
+    data = text.encode("cp1252")
+    assert guess_encoding(data) == "cp1252"
+    assert decode_table(data)[0] == text
+    # Other scripts keep their own code page.
+    assert guess_encoding("номер,заявитель\n1,Иван Петров\n2,Мария Иванова\n".encode("cp1251")) == "cp1251"

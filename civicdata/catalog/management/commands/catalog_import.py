@@ -14,7 +14,8 @@ from civicdata.catalog.models import HarvestKind, RunStatus
 class Command(BaseCommand):
     help = (
         "Import a DCAT-US catalog (file path or http(s) URL) for a publisher. Incremental and all-or-nothing; "
-        "prints the run report. Exit status 1 when the import failed."
+        "converts a v1.0 catalog and repairs what the v1.1 mapping makes unambiguous; datasets still invalid are "
+        "held back as needing fixes. Prints the run report. Exit status 1 when the import failed."
     )
 
     def add_arguments(self, parser: Any) -> None:
@@ -35,15 +36,25 @@ class Command(BaseCommand):
         )
         if run.status != RunStatus.SUCCEEDED:
             raise CommandError(run.error or "The import failed.")
+        conversion = run.summary.get("conversion")
+        if conversion:
+            mapped = ", ".join(f"{rule} {count}" for rule, count in conversion["mappings"].items())
+            self.stdout.write(f"Converted a v1.0 catalog to v1.1 ({conversion['datasets']} datasets): {mapped}.")
         for item in run.report:
-            if options["verbose_report"] or item["action"] in ("skipped", "conflict") or not item["valid"]:
+            if options["verbose_report"] or item["action"] in ("skipped", "conflict") or item["valid"] is False:
                 problems = "; ".join(p["message"] for p in item["problems"][:3])
                 label = item["identifier"] or f"#{item['index']}"
-                self.stdout.write(f"{item['action']:9} {'valid  ' if item['valid'] else 'INVALID'} {label} {problems}")
+                verdict = {True: "valid  ", False: "INVALID", None: "-      "}[item["valid"]]
+                held = " (needs fixing, not published)" if item.get("needs_fixing") else ""
+                self.stdout.write(f"{item['action']:9} {verdict} {label}{held} {problems}")
+        repairs = ", ".join(f"{rule} {count}" for rule, count in run.summary.get("repairs", {}).items())
+        if repairs:
+            self.stdout.write(f"Repaired {run.repaired_count} datasets: {repairs}.")
         prefix = "Dry run: " if run.dry_run else ""
         self.stdout.write(
             self.style.SUCCESS(
                 f"{prefix}{run.created_count} new, {run.changed_count} changed, {run.unchanged_count} unchanged, "
-                f"{run.conflict_count} conflicts, {run.invalid_count} invalid (run {run.pk})."
+                f"{run.conflict_count} conflicts, {run.invalid_count} invalid, {run.held_back_count} held back as "
+                f"needing fixes (run {run.pk})."
             )
         )

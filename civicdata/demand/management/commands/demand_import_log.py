@@ -43,11 +43,14 @@ class Command(BaseCommand):
             mapping = logs.propose_mapping(table.header, kind=logs.LogKind(kind))
             for index, role in sorted(mapping.items()):
                 self.stdout.write(f"  {table.header[index]!r:40} → {role.value}")
-            preview = logs.build_preview(table, mapping, source=source)
+            preview = logs.build_preview(table, mapping, source=source, known=services.stored_fingerprints)
             self.stdout.write(
                 f"{preview.total_rows} rows, {preview.importable_rows} importable, "
+                f"{preview.already_imported_rows} already imported, "
                 f"{preview.duplicate_rows} repeated; problems: {preview.problem_counts or 'none'}"
             )
+            for warning in preview.warnings:
+                self.stdout.write(warning)
             return
         try:
             done = services.import_log_file(by=None, kind=str(kind), source=source, filename=path.name, data=data)
