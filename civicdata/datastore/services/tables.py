@@ -23,6 +23,7 @@ from civicdata.datastore import pii, quality, runtime
 from civicdata.datastore.ingest import IngestError, IngestResult, ingest_file
 from civicdata.datastore.ingest.headers import snake
 from civicdata.datastore.ingest.infer import cast_expression, quote_ident
+from civicdata.datastore.ingest.isolated import ingest_isolated
 from civicdata.datastore.models import (
     DataTable,
     IngestJob,
@@ -278,7 +279,7 @@ def run_ingest_job(*, job_id: int) -> IngestJob:
     version = None
     try:
         source, fetched = _job_source(job)
-        result = ingest_file(
+        result = _load_version(
             source,
             store=store,
             relation=table.relation,
@@ -287,7 +288,6 @@ def run_ingest_job(*, job_id: int) -> IngestJob:
             limits=runtime.limits(),
             memory_mb=settings.DATASTORE_INGEST_MEMORY_MB,
             progress=_ProgressWriter(job.pk),
-            swap=False,
         )
         version = result.version
         schema = _merge_schema(build_schema(result), table.schema)
@@ -330,6 +330,17 @@ def run_ingest_job(*, job_id: int) -> IngestJob:
         if job.stored_file:
             Path(job.stored_file).unlink(missing_ok=True)
     return IngestJob.objects.get(pk=job.pk)
+
+
+def _load_version(source: Path, *, store: TableStore, relation: str, progress: Any, **options: Any) -> IngestResult:
+    """A new, not yet current version of `relation` from `source`: read in a child process capped at
+    DATASTORE_INGEST_PROCESS_MB of memory (or in this process when the setting is 0)."""
+    address_space_mb = settings.DATASTORE_INGEST_PROCESS_MB
+    if address_space_mb > 0:
+        return ingest_isolated(
+            source, store=store, relation=relation, address_space_mb=address_space_mb, progress=progress, **options
+        )
+    return ingest_file(source, store=store, relation=relation, progress=progress, swap=False, **options)
 
 
 def _job_source(job: IngestJob) -> tuple[Path, Path | None]:
