@@ -51,6 +51,10 @@ def _child(pipe: Connection, path: str, store_root: str, relation: str, address_
         pipe.send(("refused", exc.as_dict(), _peak_rss_kb()))
     except MemoryError:
         pipe.send(("memory", None, _peak_rss_kb()))
+    except RuntimeError as exc:
+        # Under the address-space cap a thread's stack may not fit either.
+        kind = "memory" if "can't start new thread" in str(exc) else "error"
+        pipe.send((kind, f"{type(exc).__name__}: {exc}", _peak_rss_kb()))
     except Exception as exc:  # every failure must reach the parent as a message
         pipe.send(("error", f"{type(exc).__name__}: {exc}", _peak_rss_kb()))
     else:

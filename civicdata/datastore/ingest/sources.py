@@ -111,13 +111,15 @@ _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 26))
 
 
 def _looks_binary(head: bytes) -> bool:
-    """True for known binary signatures, or when more than 1 % of the first bytes are control
-    characters and the text is not UTF-16 (where every other byte of ASCII is NUL)."""
+    """True for known binary signatures, or when more than 1 % of the first bytes (and at least 16)
+    are control characters and the text is not UTF-16 (where every other byte of ASCII is NUL)."""
     if head.startswith(_BINARY_MAGIC):
         return True
+    if head.startswith(codecs.BOM_UTF8):
+        return False  # declared text; a part in another encoding is reported as a mix, line by line
     sample = head[: 64 << 10]
     controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
-    if controls * 100 <= len(sample):
+    if controls < 16 or controls * 100 <= len(sample):
         return False
     return not tabular.guess_encoding(sample).startswith("utf-16")
 
@@ -198,7 +200,16 @@ def transcode(path: Path, encoding: str, target: Path) -> Path:
                 text = text[1:]
             dst.write(text.encode("utf-8"))
             offset += len(chunk)
-        dst.write(decoder.decode(b"", final=True).encode("utf-8"))
+        try:
+            dst.write(decoder.decode(b"", final=True).encode("utf-8"))
+        except UnicodeDecodeError:
+            line = _line_of(path, offset)
+            raise IngestError(
+                f"The file ends in the middle of a character (line {line}): it is cut short or mixes "
+                f"text encodings with {encoding}. Save it again as UTF-8 and reload.",
+                code="mixed_encoding",
+                row=max(line - 1, 0),
+            ) from None
     return target
 
 
@@ -525,10 +536,15 @@ def _records(path: Path, limits: Limits, *, geojson: bool) -> Iterator[dict]:
                     )
                 yield item
         except ijson.JSONError as exc:
-            raise IngestError(f"The JSON is not valid: {exc}", code="bad_json") from None
-        except ValueError as exc:
-            # Python refuses integers of thousands of digits (int_max_str_digits).
-            raise IngestError(f"The JSON holds a value that cannot be read: {exc}", code="bad_json") from None
+            # yajl's messages point at the spot over several lines; the first says what is wrong.
+            reason = str(exc).strip().splitlines()[0].rstrip(".") if str(exc).strip() else "unreadable"
+            raise IngestError(f"The JSON is not valid: {reason}.", code="bad_json") from None
+        except (ValueError, SystemError):
+            # Python refuses integers of thousands of digits (int_max_str_digits); the C parser
+            # reports that as a SystemError.
+            raise IngestError(
+                "The JSON holds a value that cannot be read (a number with thousands of digits?).", code="bad_json"
+            ) from None
 
 
 def _feature_row(feature: dict) -> dict:
