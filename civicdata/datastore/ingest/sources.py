@@ -8,6 +8,7 @@ import codecs
 import csv
 import datetime as dt
 import decimal
+import json
 import re
 import zipfile
 import zlib
@@ -409,7 +410,10 @@ def _json_text(value: object) -> str:
         return str(value)
     if isinstance(value, (int, str)):
         return str(value)
-    return orjson.dumps(value, default=str).decode()
+    try:
+        return orjson.dumps(value, default=str).decode()
+    except TypeError:  # integers beyond 64 bits inside a list or object
+        return json.dumps(value, default=str, ensure_ascii=False, separators=(",", ":"))
 
 
 def _too_deep(index: int, limits: Limits) -> IngestError:
@@ -592,7 +596,9 @@ def records_to_csv(path: Path, target: Path, limits: Limits, *, geojson: bool = 
     header = list(names)
     with target.open("w", newline="", encoding="utf-8") as out, rows_path.open("rb") as rows:
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(header)
+        # Line breaks inside a name would split the header line for the loader; titles collapse
+        # whitespace anyway (headers.clean_headers).
+        writer.writerow([" ".join(name.split()) for name in header])
         for line in rows:
             cells = orjson.loads(line)
             writer.writerow([cells.get(name, "") for name in header])
