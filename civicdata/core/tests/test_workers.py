@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def database_queue(settings):
+def _database_queue(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend", "QUEUES": ["default", "links"]}}
 
 
@@ -32,7 +32,8 @@ def claimed(worker_id: str, *, started_ago: float = 5) -> DBTaskResult:
     return result
 
 
-def test_a_task_left_running_by_a_dead_worker_is_failed(database_queue):
+@pytest.mark.usefixtures("_database_queue")
+def test_a_task_left_running_by_a_dead_worker_is_failed():
     """Otherwise it stays RUNNING forever, and a periodic task in that state is never queued again."""
     child = subprocess.Popen([sys.executable, "-c", "pass"])
     child.wait()
@@ -48,7 +49,8 @@ def test_a_task_left_running_by_a_dead_worker_is_failed(database_queue):
     assert alive.status == "RUNNING"
 
 
-def test_a_task_of_an_unknown_worker_is_failed_once_stale(database_queue, settings):
+@pytest.mark.usefixtures("_database_queue")
+def test_a_task_of_an_unknown_worker_is_failed_once_stale(settings):
     settings.WORKER_STALE_SECONDS = 60
     recent = claimed("unknown", started_ago=5)
     old = claimed("unknown", started_ago=600)

@@ -80,7 +80,6 @@ class Supervised:
     started: float = 0.0
     quick_deaths: int = 0
     restart_at: float | None = None
-    restarts: int = 0
 
     def start(self) -> subprocess.Popen:
         self.process = subprocess.Popen(self.command)  # noqa: S603
@@ -103,7 +102,6 @@ class Supervised:
             self.restart_at = now + delay
             return f"Worker {self.name} (pid {self.process.pid}) stopped with status {code}; restarting in {delay} s."
         if now >= self.restart_at:
-            self.restarts += 1
             process = self.start()
             return f"Worker {self.name} restarted (pid {process.pid})."
         return None
