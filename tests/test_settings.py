@@ -97,7 +97,7 @@ def test_unknown_profile_is_refused_by_the_wsgi_entry_point_too(monkeypatch):
 
 def test_app_settings_modules_are_found_from_installed_apps():
     installed = ["django.contrib.admin", "allauth.account", "civicdata.core", "civicdata.demand", "civicdata.catalog"]
-    assert app_conf_modules(installed) == ["civicdata.demand.conf", "civicdata.catalog.conf"]
+    assert app_conf_modules(installed) == ["civicdata.core.conf", "civicdata.demand.conf", "civicdata.catalog.conf"]
     names = {declared.name for declared in all_declared(["civicdata.catalog"])}
     assert "CATALOG_MAX_BYTES" in names
     assert not any(name.startswith("DEMAND_") for name in names)

@@ -7,5 +7,7 @@ class CatalogConfig(AppConfig):
 
     def ready(self) -> None:
         from civicdata.core.schedule import register_periodic_task
+        from civicdata.core.workers import register_stopped_work_sweep
 
         register_periodic_task("civicdata.catalog.tasks.catalog_tick")
+        register_stopped_work_sweep("civicdata.catalog.services.fail_stopped_harvest_runs")

@@ -361,6 +361,11 @@ class HarvestRun(models.Model):
     error = models.TextField(blank=True, default="")
     report = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    #: written every WORKER_HEARTBEAT_SECONDS while the run works; a stale one means its worker died
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    worker_id = models.CharField(max_length=64, blank=True, default="")
+    #: set when the sweep failed this run because its worker died (counts towards the retry limit)
+    worker_lost = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at"]

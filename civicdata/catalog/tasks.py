@@ -9,6 +9,8 @@ from typing import Any
 from django.tasks import task
 from django.utils import timezone
 
+from civicdata.core.workers import LINKS_QUEUE
+
 TICK_EVERY = timedelta(hours=1)
 
 
@@ -21,11 +23,12 @@ def harvest_task(source_id: int, user_id: int | None = None) -> dict[str, Any]:
 
     source = HarvestSource.objects.get(pk=source_id)
     user = User.objects.filter(pk=user_id).first() if user_id else None
-    run = services.run_harvest(source, by=user)
+    with services.harvest_heartbeat(source.pk):
+        run = services.run_harvest(source, by=user)
     return {"run": run.pk, "status": run.status, "new": run.created_count, "changed": run.changed_count}
 
 
-@task
+@task(queue_name=LINKS_QUEUE)
 def link_check_task(limit: int = 200) -> int:
     """Check a batch of distribution links (politely, via the SSRF-safe fetcher)."""
     from civicdata.catalog.linkcheck import check_links

@@ -9,3 +9,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from civicdata.core import checks  # noqa: F401  (registers system checks)
+        from civicdata.core.schedule import register_periodic_task
+
+        register_periodic_task("civicdata.core.tasks.sweep_task")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -30,3 +31,25 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor_label} {self.action} {self.target_type}:{self.target_id}"
+
+
+class WorkerHeartbeat(models.Model):
+    """One running `civicdata worker`: which queues it serves and when it last said it was alive.
+
+    The sweep reads these to tell a task whose worker died (no beat for WORKER_STALE_SECONDS, or a
+    process that no longer exists on this host) from one that is merely slow.
+    """
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    queues = models.CharField(max_length=200, blank=True, default="")
+    started_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-seen_at"]
+        verbose_name = _("worker heartbeat")
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ({self.hostname}:{self.pid})"

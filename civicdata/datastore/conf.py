@@ -66,6 +66,20 @@ SETTINGS = (
         as_int,
     ),
     Declared(
+        "DATASTORE_INGEST_PROCESS_MB",
+        "2048",
+        "Address space, in megabytes, of the child process that reads and loads one file; a file that "
+        "needs more is refused and the worker keeps running. 0 loads inside the worker (no child).",
+        as_int,
+    ),
+    Declared(
+        "DATASTORE_ORPHAN_UPLOAD_HOURS",
+        "24",
+        "Uploads waiting in DATA_DIR/datastore-incoming that no waiting or running load uses are "
+        "deleted once they are this many hours old.",
+        as_float,
+    ),
+    Declared(
         "DATASTORE_OFFSET_MAX_ROWS",
         "50000",
         "Tables up to this many rows also accept `offset` paging; larger ones use cursors only.",

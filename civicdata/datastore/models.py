@@ -102,6 +102,11 @@ class IngestJob(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    #: written every WORKER_HEARTBEAT_SECONDS while the job runs; a stale one means its worker died
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    worker_id = models.CharField(max_length=64, blank=True, default="")
+    #: 1 for the first try; a job re-queued after its worker died is a new job with the next number
+    attempt = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
         ordering = ["-created_at", "-id"]

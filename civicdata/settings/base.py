@@ -208,7 +208,8 @@ def email_settings(url: str) -> dict:
 
 globals().update(email_settings(EMAIL_URL))
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+# Link checks have a queue of their own ("links", see civicdata.core.workers) and their own worker.
+TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend", "QUEUES": ["default", "links"]}}
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "civicdata_cache"},

@@ -23,6 +23,11 @@ DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 # validator copes with deep values itself.
 PARSER_MAX_DEPTH = 1024
 DEFAULT_MAX_DEPTH: int | None = None
+# Parsed JSON costs far more memory than its text: 100 MB of "[]," is 33 million lists (about 2 GB).
+# Brackets and commas are counted in the bytes before parsing (those inside strings too, so these are
+# upper bounds); a 300,000-dataset catalog has about 5 million containers and 15 million values.
+DEFAULT_MAX_CONTAINERS = 10_000_000
+DEFAULT_MAX_VALUES = 40_000_000
 
 UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -199,6 +204,20 @@ def _depth_exceeds(doc: Any, limit: int) -> bool:
     return False
 
 
+def _too_many_values(body: bytes) -> ReadProblem | None:
+    """Refuse, before parsing, a document whose lists and objects would take far more memory than any
+    real catalog (counted cheaply on the bytes)."""
+    containers = body.count(b"{") + body.count(b"[")
+    values = containers + body.count(b",")
+    if containers <= DEFAULT_MAX_CONTAINERS and values <= DEFAULT_MAX_VALUES:
+        return None
+    return ReadProblem(
+        "json.too_many_values",
+        f"The JSON holds about {containers:,} lists and objects and {values:,} values, far beyond any real "
+        f"catalog (the limits are {DEFAULT_MAX_CONTAINERS:,} and {DEFAULT_MAX_VALUES:,}). It was not processed.",
+    )
+
+
 def _error_body_problem(doc: dict[str, Any]) -> ReadProblem | None:
     if "dataset" in doc or "error" not in doc or doc.get("error") in (False, None, "", 0):
         return None
@@ -236,6 +255,10 @@ def read_catalog_bytes(
     result = ReadResult(size=len(data))
     body = _readable_body(result, data, max_bytes=max_bytes, content_type=content_type)
     if body is None:
+        return result
+    too_many = _too_many_values(body)
+    if too_many is not None:
+        result.errors.append(too_many)
         return result
     doc = _parse_json(result, body)
     if doc is _NOT_PARSED:

@@ -23,6 +23,7 @@ from civicdata.catalog.services.datasets import (
     validate_dataset_pod,
     withdraw_dataset,
 )
+from civicdata.catalog.services.harvest_runs import fail_stopped_harvest_runs, harvest_heartbeat
 from civicdata.catalog.services.harvests import (
     approve_harvest_source,
     due_harvest_sources,
@@ -42,7 +43,9 @@ __all__ = [
     "create_dataset",
     "delete_usage_note",
     "due_harvest_sources",
+    "fail_stopped_harvest_runs",
     "harvest_file_dirs",
+    "harvest_heartbeat",
     "import_catalog",
     "import_catalog_from",
     "profile_for",

@@ -134,3 +134,10 @@ def test_lone_surrogate_in_real_catalog_is_read_with_warning():
 def test_missing_file(tmp_path):
     """A path that does not exist is reported, not raised."""
     assert codes(read_catalog_file(tmp_path / "nope.json")) == ["input.missing"]
+
+
+def test_a_catalog_of_millions_of_empty_lists_is_refused_before_parsing():
+    """60 MB of "[]," would be 20 million lists (gigabytes once parsed); it is refused from the byte count."""
+    result = read_catalog_bytes(b"[" + b"[]," * 12_000_000 + b"[]]")
+    assert [problem.code for problem in result.errors] == ["json.too_many_values"]
+    assert result.document is None

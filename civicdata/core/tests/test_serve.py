@@ -129,3 +129,72 @@ def test_stopping_serve_stops_gunicorn_and_the_worker(site_environment, stop_sig
         for pid in children:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+
+
+def wait_for(condition, *, timeout: float, message: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, message
+        time.sleep(0.2)
+
+
+def workers_of(pid: int) -> dict[int, str]:
+    """Worker processes below `pid`, by pid, with their command line (zombies included)."""
+    return {child: command_line(child) for child in descendants(pid) if "civicdata.cli worker" in command_line(child)}
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process tree from /proc")
+def test_serve_restarts_a_worker_that_was_killed_and_runs_one_per_queue(site_environment):
+    """kill -9 of a worker: serve reaps it (no zombie) and starts a new one for the same queue."""
+    port = free_port()
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "civicdata.cli", "serve", "--with-worker", "--bind", f"127.0.0.1:{port}",
+         "--workers", "1", "--threads", "1"],
+        env=site_environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    children: set[int] = set()
+    try:
+        wait_for(lambda: len(workers_of(serve.pid)) == 2, timeout=STARTUP_TIMEOUT, message="two workers did not start")
+        before = workers_of(serve.pid)
+        assert sorted(line.split("--queue ")[1].strip() for line in before.values()) == ["default", "links"]
+        victim = next(pid for pid, line in before.items() if "--queue links" in line)
+        os.kill(victim, signal.SIGKILL)
+
+        def replaced() -> bool:
+            now = workers_of(serve.pid)
+            return victim not in now and any("--queue links" in line for line in now.values())
+
+        wait_for(replaced, timeout=STARTUP_TIMEOUT, message="the killed worker was not restarted (or left a zombie)")
+        assert serve.poll() is None
+        children = descendants(serve.pid)
+    finally:
+        children |= descendants(serve.pid) if serve.poll() is None else set()
+        serve.send_signal(signal.SIGTERM)
+        try:
+            serve.wait(timeout=STOP_TIMEOUT + 30)
+        except subprocess.TimeoutExpired:
+            serve.kill()
+            serve.wait()
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_serve_exits_non_zero_when_the_port_is_taken(site_environment):
+    """Another server holds the port: serve says so and exits with a failure status, starting nothing."""
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        finished = subprocess.run(
+            [sys.executable, "-m", "civicdata.cli", "serve", "--with-worker", "--bind", f"127.0.0.1:{port}"],
+            env=site_environment,
+            capture_output=True,
+            text=True,
+            timeout=STARTUP_TIMEOUT,
+        )
+    assert finished.returncode != 0
+    assert f"Cannot listen on 127.0.0.1:{port}" in finished.stderr
+    assert "worker" not in finished.stdout.lower()

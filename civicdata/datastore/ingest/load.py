@@ -12,9 +12,10 @@ import csv
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 import duckdb
 
@@ -65,17 +66,37 @@ def _noop(stage: str, fraction: float) -> None:
     return None
 
 
-def read_sample(path: Path, delimiter: str, rows: int) -> tuple[list[str], list[list[str]]]:
-    """Header and the first `rows` data rows, parsed with Python's csv module."""
-    csv.field_size_limit(64 << 20)
+def _bounded_lines(fh: TextIO, max_bytes: int) -> Iterator[str]:
+    """The file's lines, refusing one longer than `max_bytes` before it is read whole (a file with no
+    line breaks would otherwise be read into memory at once)."""
+    number = 0
+    while line := fh.readline(max_bytes + 1):
+        number += 1
+        if len(line) > max_bytes and not line.endswith("\n"):
+            raise IngestError(
+                f"Line {number} is longer than {max_bytes / 1048576:,.0f} MB; this is not a table the "
+                "Data API can read (is it a text file at all?).",
+                code="line_too_long",
+                row=max(number - 1, 0),
+            )
+        yield line
+
+
+def read_sample(
+    path: Path, delimiter: str, rows: int, *, max_cell_bytes: int = 4 << 20
+) -> tuple[list[str], list[list[str]]]:
+    """Header and the first `rows` data rows, parsed with Python's csv module; lines and cells are
+    bounded by `max_cell_bytes`."""
+    csv.field_size_limit(max_cell_bytes)
     with path.open(newline="", encoding="utf-8-sig", errors="replace") as fh:
-        reader = csv.reader(fh, delimiter=delimiter)
+        reader = csv.reader(_bounded_lines(fh, max_cell_bytes), delimiter=delimiter)
         try:
             header = next(reader)
         except StopIteration:
             raise IngestError("The file is empty.", code="empty_file") from None
         except csv.Error as exc:
-            raise IngestError(f"The header row cannot be read: {exc}", code="bad_csv", row=0) from None
+            message = _csv_message(exc, max_cell_bytes)
+            raise IngestError(f"The header row cannot be read: {message}", code="bad_csv", row=0) from None
         sample = []
         try:
             for row in reader:
@@ -84,9 +105,18 @@ def read_sample(path: Path, delimiter: str, rows: int) -> tuple[list[str], list[
                     break
         except csv.Error as exc:
             raise IngestError(
-                f"Row {reader.line_num - 1} cannot be read: {exc}", code="bad_csv", row=reader.line_num - 1
+                f"Row {reader.line_num - 1} cannot be read: {_csv_message(exc, max_cell_bytes)}",
+                code="bad_csv",
+                row=reader.line_num - 1,
             ) from None
     return header, sample
+
+
+def _csv_message(exc: csv.Error, max_cell_bytes: int) -> str:
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return f"a cell is longer than the {max_cell_bytes / 1048576:,.0f} MB a cell can hold (is a quote left open?)"
+    return text
 
 
 def _poll_progress(conn: duckdb.DuckDBPyConnection, progress: Progress, stop: threading.Event) -> None:
@@ -348,7 +378,7 @@ def ingest_file(
         progress("converting", 0.05)
         text_path, encoding, delimiter = _as_delimited_text(path, fmt, workdir, limits, sheet=sheet)
         progress("sampling", 0.15)
-        raw_header, sample = read_sample(text_path, delimiter, limits.sample_rows)
+        raw_header, sample = read_sample(text_path, delimiter, limits.sample_rows, max_cell_bytes=limits.max_cell_bytes)
         if len(raw_header) > limits.max_columns:
             raise sources.too_many_columns(len(raw_header), limits)
         report = clean_headers(raw_header)

@@ -8,7 +8,10 @@ import codecs
 import csv
 import datetime as dt
 import decimal
+import json
+import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +36,14 @@ class Limits:
     xlsx_max_uncompressed_bytes: int = 512 << 20
     xlsx_max_ratio: int = 200
     sample_rows: int = 20000
+    #: Longest cell (and, for CSV, longest line) in bytes; DuckDB's own line limit is the same 4 MB.
+    max_cell_bytes: int = 4 << 20
+    #: Deepest nesting of lists and objects inside one JSON record or GeoJSON feature.
+    max_json_depth: int = 64
+    #: Most values (numbers, strings, lists, objects) inside one JSON record or GeoJSON feature.
+    max_record_elements: int = 1_000_000
+    #: Most cells of one spreadsheet sheet (rows × columns of the area it uses).
+    xlsx_max_cells: int = 20_000_000
 
 
 def check_size(path: Path, limits: Limits) -> int:
@@ -73,6 +84,12 @@ def detect_format(path: Path, declared: str | None = None) -> str:
         )
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return declared if declared in ("csv", "tsv") else "csv"
+    if _looks_binary(head):
+        raise IngestError(
+            "This file is not text: it holds binary data (an image, an archive or a program, perhaps "
+            "renamed). The Data API loads CSV, TSV, XLSX, JSON and GeoJSON.",
+            code="binary_not_data",
+        )
     if text.startswith(b"["):
         return "json"
     if text.startswith(b"{"):
@@ -86,6 +103,26 @@ def detect_format(path: Path, declared: str | None = None) -> str:
     if declared in ("csv", "tsv"):
         return declared
     return "csv"
+
+
+_BINARY_MAGIC = (b"%PDF", b"\x1f\x8b", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"BZh", b"7z\xbc\xaf", b"Rar!", b"\x7fELF")
+#: Control characters that never appear in a text table (tab, line breaks, form feed and the old
+#: end-of-file mark ^Z do).
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 26))
+
+
+def _looks_binary(head: bytes) -> bool:
+    """True for known binary signatures, or when more than 1 % of the first bytes (and at least 16)
+    are control characters and the text is not UTF-16 (where every other byte of ASCII is NUL)."""
+    if head.startswith(_BINARY_MAGIC):
+        return True
+    if head.startswith(codecs.BOM_UTF8):
+        return False  # declared text; a part in another encoding is reported as a mix, line by line
+    sample = head[: 64 << 10]
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    if controls < 16 or controls * 100 <= len(sample):
+        return False
+    return not tabular.guess_encoding(sample).startswith("utf-16")
 
 
 def detect_format_text(sample: str) -> None:
@@ -164,7 +201,16 @@ def transcode(path: Path, encoding: str, target: Path) -> Path:
                 text = text[1:]
             dst.write(text.encode("utf-8"))
             offset += len(chunk)
-        dst.write(decoder.decode(b"", final=True).encode("utf-8"))
+        try:
+            dst.write(decoder.decode(b"", final=True).encode("utf-8"))
+        except UnicodeDecodeError:
+            line = _line_of(path, offset)
+            raise IngestError(
+                f"The file ends in the middle of a character (line {line}): it is cut short or mixes "
+                f"text encodings with {encoding}. Save it again as UTF-8 and reload.",
+                code="mixed_encoding",
+                row=max(line - 1, 0),
+            ) from None
     return target
 
 
@@ -229,6 +275,78 @@ def check_zip_bomb(path: Path, limits: Limits) -> None:
             )
 
 
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_CELL_REF = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr=\"([A-Z]{1,3})([0-9]{1,9})\"")
+_ROW_REF = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"([0-9]{1,9})\"")
+_SHARED_STRING_TAG = re.compile(rb"<(?:\w+:)?si[\s>/]")
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _scan_part(archive: zipfile.ZipFile, name: str) -> tuple[int, int, int, int]:
+    """(highest row, highest column, cell tags, shared-string tags) of one XML part, streamed."""
+    rows = columns = cells = strings = 0
+    carry = b""
+    with archive.open(name) as part:
+        while chunk := part.read(1 << 20):
+            buffer = carry + chunk
+            cut = buffer.rfind(b">") + 1
+            # Only whole tags are matched; the rest waits for the next chunk (bounded, in case a
+            # text node is enormous).
+            block, carry = buffer[:cut], buffer[cut:][-4096:]
+            cells += len(_CELL_TAG.findall(block))
+            strings += len(_SHARED_STRING_TAG.findall(block))
+            for letters, digits in _CELL_REF.findall(block):
+                rows = max(rows, int(digits))
+                columns = max(columns, _column_number(letters))
+            for digits in _ROW_REF.findall(block):
+                rows = max(rows, int(digits))
+    return rows, columns, cells, strings
+
+
+def check_xlsx_dimensions(path: Path, limits: Limits) -> None:
+    """Refuse a spreadsheet whose sheets would not fit in memory once opened, before opening it.
+
+    The reader allocates every cell of the area a sheet uses, so one value in A1 and one in XFD1048576
+    make a 5 KB file ask for hundreds of gigabytes; the cell references are read from the XML first.
+    """
+    try:
+        _check_parts(path, limits)
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError):
+        raise IngestError("This spreadsheet is damaged (not a valid XLSX file).", code="bad_xlsx") from None
+
+
+def _check_parts(path: Path, limits: Limits) -> None:
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            lowered = name.lower()
+            if lowered.startswith("xl/worksheets/") and lowered.endswith(".xml"):
+                rows, columns, cells, _strings = _scan_part(archive, name)
+                if columns > limits.max_columns:
+                    raise too_many_columns(columns, limits)
+                area = max(rows * max(columns, 1), cells)
+                if area > limits.xlsx_max_cells:
+                    raise IngestError(
+                        f"A sheet of this spreadsheet spans {rows:,} rows × {columns:,} columns "
+                        f"({area:,} cells); the Data API opens at most {limits.xlsx_max_cells:,} cells. "
+                        "Delete stray cells far below or right of the table, or save it as CSV.",
+                        code="xlsx_too_many_cells",
+                    )
+            elif lowered == "xl/sharedstrings.xml":
+                *_dims, strings = _scan_part(archive, name)
+                if strings > limits.xlsx_max_cells:
+                    raise IngestError(
+                        f"This spreadsheet holds {strings:,} distinct texts; the Data API opens at most "
+                        f"{limits.xlsx_max_cells:,}. Save it as CSV instead.",
+                        code="xlsx_too_many_cells",
+                    )
+
+
 def _cell_text(value: object) -> str:
     if value is None:
         return ""
@@ -250,6 +368,7 @@ def xlsx_to_csv(path: Path, target: Path, limits: Limits, *, sheet: str | None =
     from python_calamine import CalamineError, load_workbook
 
     check_zip_bomb(path, limits)
+    check_xlsx_dimensions(path, limits)
     try:
         workbook = load_workbook(str(path))
         worksheet = workbook.get_sheet_by_name(sheet) if sheet else workbook.get_sheet_by_index(0)
@@ -257,8 +376,16 @@ def xlsx_to_csv(path: Path, target: Path, limits: Limits, *, sheet: str | None =
             raise too_many_columns(worksheet.width, limits)
         with target.open("w", newline="", encoding="utf-8") as out:
             writer = csv.writer(out, lineterminator="\n")
-            for row in worksheet.iter_rows():
-                writer.writerow([_cell_text(v) for v in row])
+            for number, row in enumerate(worksheet.iter_rows()):
+                texts = [_cell_text(v) for v in row]
+                if any(too_long(t, limits.max_cell_bytes) for t in texts):
+                    raise IngestError(
+                        f"Row {number} has a cell longer than {limits.max_cell_bytes / 1048576:,.0f} MB; "
+                        "a cell of the Data API holds at most that.",
+                        code="cell_too_large",
+                        row=number,
+                    )
+                writer.writerow(texts)
     except CalamineError as exc:
         raise IngestError(f"This spreadsheet cannot be read: {exc}", code="bad_xlsx") from None
     return target
@@ -283,13 +410,128 @@ def _json_text(value: object) -> str:
         return str(value)
     if isinstance(value, (int, str)):
         return str(value)
-    return orjson.dumps(value, default=str).decode()
+    try:
+        return orjson.dumps(value, default=str).decode()
+    except TypeError:  # integers beyond 64 bits inside a list or object
+        return json.dumps(value, default=str, ensure_ascii=False, separators=(",", ":"))
 
 
-def _records(path: Path, prefix: str) -> Iterator[dict]:
+def _too_deep(index: int, limits: Limits) -> IngestError:
+    return IngestError(
+        f"Record {index} is nested more than {limits.max_json_depth} levels deep (lists inside lists); "
+        "no real table needs that, so the file was not read further.",
+        code="json_too_deep",
+        row=index,
+    )
+
+
+def _build(first: tuple[str, object], events: Iterator[tuple[str, object]], index: int, limits: Limits) -> object:
+    """One JSON value from basic_parse events, refusing it past the depth, element and cell limits.
+
+    ijson's own `items()` keeps a prefix string per nesting level, so a few kilobytes of "[[[[" cost
+    gigabytes; building from prefix-free events with a depth counter keeps memory proportional to the
+    record and stops at the limit.
+    """
+    event, value = first
+    if event not in ("start_map", "start_array"):
+        _check_cell(value, index, limits)
+        return value
+    root: dict | list = {} if event == "start_map" else []
+    stack: list[dict | list] = [root]
+    keys: list[str | None] = [None]
+    elements = 1
+    for event, value in events:
+        elements += 1
+        if elements > limits.max_record_elements:
+            raise IngestError(
+                f"Record {index} holds more than {limits.max_record_elements:,} values; "
+                "split it or simplify its geometry.",
+                code="json_record_too_large",
+                row=index,
+            )
+        if event == "map_key":
+            keys[-1] = value  # type: ignore[assignment]
+            continue
+        if event in ("end_map", "end_array"):
+            stack.pop()
+            keys.pop()
+            if not stack:
+                return root
+            continue
+        if event in ("start_map", "start_array"):
+            if len(stack) >= limits.max_json_depth:
+                raise _too_deep(index, limits)
+            child: object = {} if event == "start_map" else []
+        else:
+            _check_cell(value, index, limits)
+            child = value
+        parent = stack[-1]
+        if isinstance(parent, dict):
+            parent[keys[-1]] = child
+        else:
+            parent.append(child)
+        if event in ("start_map", "start_array"):
+            stack.append(child)  # type: ignore[arg-type]
+            keys.append(None)
+    raise IngestError("The JSON ends in the middle of a record.", code="bad_json", row=index)
+
+
+def too_long(text: str, max_bytes: int) -> bool:
+    """True when `text` takes more than `max_bytes` in UTF-8 (encoded only when it might)."""
+    return len(text) > max_bytes // 4 and len(text.encode("utf-8", "surrogatepass")) > max_bytes
+
+
+def _check_cell(value: object, index: int, limits: Limits) -> None:
+    if isinstance(value, str) and too_long(value, limits.max_cell_bytes):
+        raise _cell_too_large(index, limits)
+
+
+def _cell_too_large(index: int, limits: Limits) -> IngestError:
+    return IngestError(
+        f"Record {index} has a value longer than {limits.max_cell_bytes / 1048576:,.0f} MB; "
+        "a cell of the Data API holds at most that.",
+        code="cell_too_large",
+        row=index,
+    )
+
+
+def _record_events(events: Iterator[tuple[str, object]], *, geojson: bool) -> Iterator[tuple[str, object]]:
+    """Advance `events` to the first item of the record list (the top array, or GeoJSON's
+    `features`); returns the same iterator, positioned inside that array."""
+    event, _value = next(events, ("end", None))
+    if not geojson:
+        if event != "start_array":
+            raise IngestError("The JSON is not an array of records.", code="json_not_records")
+        return events
+    if event != "start_map":
+        raise IngestError("The GeoJSON is not an object with a list of features.", code="json_not_records")
+    depth = 1
+    for event, value in events:
+        if depth == 1 and event == "map_key" and value == "features":
+            start, _ = next(events, ("end", None))
+            if start != "start_array":
+                raise IngestError("The GeoJSON's “features” is not a list.", code="json_not_records")
+            return events
+        if event in ("start_map", "start_array"):
+            depth += 1
+            if depth > 4:
+                raise IngestError(
+                    "The GeoJSON nests other members too deeply before its features.", code="json_too_deep"
+                )
+        elif event in ("end_map", "end_array"):
+            depth -= 1
+    raise IngestError("The GeoJSON has no “features” list.", code="json_not_records")
+
+
+def _records(path: Path, limits: Limits, *, geojson: bool) -> Iterator[dict]:
+    """The records of a JSON array (or a GeoJSON FeatureCollection's features), bounded by `limits`."""
     with path.open("rb") as fh:
         try:
-            for index, item in enumerate(ijson.items(fh, prefix), start=1):
+            events = _record_events(iter(ijson.basic_parse(fh, use_float=False)), geojson=geojson)
+            for index, first in enumerate(events, start=1):
+                if first[0] == "end_array":
+                    return
+                item = _build(first, events, index, limits)
                 if not isinstance(item, dict):
                     raise IngestError(
                         f"Record {index} is not an object with named fields.",
@@ -298,7 +540,15 @@ def _records(path: Path, prefix: str) -> Iterator[dict]:
                     )
                 yield item
         except ijson.JSONError as exc:
-            raise IngestError(f"The JSON is not valid: {exc}", code="bad_json") from None
+            # yajl's messages point at the spot over several lines; the first says what is wrong.
+            reason = str(exc).strip().splitlines()[0].rstrip(".") if str(exc).strip() else "unreadable"
+            raise IngestError(f"The JSON is not valid: {reason}.", code="bad_json") from None
+        except (ValueError, SystemError):
+            # Python refuses integers of thousands of digits (int_max_str_digits); the C parser
+            # reports that as a SystemError.
+            raise IngestError(
+                "The JSON holds a value that cannot be read (a number with thousands of digits?).", code="bad_json"
+            ) from None
 
 
 def _feature_row(feature: dict) -> dict:
@@ -313,25 +563,44 @@ def _feature_row(feature: dict) -> dict:
 
 
 def records_to_csv(path: Path, target: Path, limits: Limits, *, geojson: bool = False) -> Path:
-    """Two streaming passes: collect the union of field names, then write one CSV row per record."""
-    prefix = "features.item" if geojson else "item"
+    """Read the records once (bounded, see `_build`), keeping each as a line of cell texts while the
+    union of field names grows; then write the CSV with that header from the kept lines."""
     names: dict[str, None] = {}
     count = 0
-    for record in _records(path, prefix):
-        row = _feature_row(record) if geojson else record
-        for key in row:
-            if key not in names:
-                names[key] = None
-                if len(names) > limits.max_columns:
-                    raise too_many_columns(len(names), limits)
-        count += 1
+    rows_path = target.with_suffix(".rows")
+    with rows_path.open("wb") as rows:
+        for record in _records(path, limits, geojson=geojson):
+            row = _feature_row(record) if geojson else record
+            cells = {}
+            for key, value in row.items():
+                if key not in names:
+                    names[key] = None
+                    if len(names) > limits.max_columns:
+                        raise too_many_columns(len(names), limits)
+                text = _json_text(value)
+                if too_long(text, limits.max_cell_bytes):
+                    raise _cell_too_large(count + 1, limits)
+                cells[key] = text
+            try:
+                rows.write(orjson.dumps(cells) + b"\n")
+            except orjson.JSONEncodeError:
+                raise IngestError(
+                    f"Record {count + 1} holds text with a broken Unicode escape (half of a character).",
+                    code="bad_json",
+                    row=count + 1,
+                ) from None
+            count += 1
     if count == 0:
+        rows_path.unlink(missing_ok=True)
         raise IngestError("The JSON file holds no records.", code="empty_file")
     header = list(names)
-    with target.open("w", newline="", encoding="utf-8") as out:
+    with target.open("w", newline="", encoding="utf-8") as out, rows_path.open("rb") as rows:
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(header)
-        for record in _records(path, prefix):
-            row = _feature_row(record) if geojson else record
-            writer.writerow([_json_text(row.get(name)) for name in header])
+        # Line breaks inside a name would split the header line for the loader; titles collapse
+        # whitespace anyway (headers.clean_headers).
+        writer.writerow([" ".join(name.split()) for name in header])
+        for line in rows:
+            cells = orjson.loads(line)
+            writer.writerow([cells.get(name, "") for name in header])
+    rows_path.unlink(missing_ok=True)
     return target

@@ -6,7 +6,9 @@ from civicdata.datastore.services.charts import delete_chart, save_chart
 from civicdata.datastore.services.privacy import decide_pii, pii_blockers, unresolved_pii
 from civicdata.datastore.services.tables import (
     create_table,
+    delete_orphan_uploads,
     delete_table,
+    fail_stopped_ingest_jobs,
     incoming_dir,
     publish_table,
     run_ingest_job,
@@ -20,7 +22,9 @@ __all__ = [
     "create_table",
     "decide_pii",
     "delete_chart",
+    "delete_orphan_uploads",
     "delete_table",
+    "fail_stopped_ingest_jobs",
     "incoming_dir",
     "pii_blockers",
     "publish_table",

@@ -8,6 +8,7 @@ import re
 import shutil
 import time
 import uuid
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +18,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civicdata.core import workers
 from civicdata.core.audit import record_write, snapshot
 from civicdata.core.errors import Conflict, InvalidInput
 from civicdata.datastore import pii, quality, runtime
 from civicdata.datastore.ingest import IngestError, IngestResult, ingest_file
 from civicdata.datastore.ingest.headers import snake
 from civicdata.datastore.ingest.infer import cast_expression, quote_ident
+from civicdata.datastore.ingest.isolated import ingest_isolated
 from civicdata.datastore.models import (
     DataTable,
     IngestJob,
@@ -272,13 +275,19 @@ def run_ingest_job(*, job_id: int) -> IngestJob:
     if job.is_finished:
         return job
     IngestJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=timezone.now(), stage="starting")
+    with workers.beating(IngestJob, job.pk, field="heartbeat_at", worker_id=workers.current_worker_id()):
+        _run_started_job(job)
+    return IngestJob.objects.get(pk=job.pk)
+
+
+def _run_started_job(job: IngestJob) -> None:
     table = job.table
     store = runtime.get_store()
     fetched: Path | None = None
     version = None
     try:
         source, fetched = _job_source(job)
-        result = ingest_file(
+        result = _load_version(
             source,
             store=store,
             relation=table.relation,
@@ -287,7 +296,6 @@ def run_ingest_job(*, job_id: int) -> IngestJob:
             limits=runtime.limits(),
             memory_mb=settings.DATASTORE_INGEST_MEMORY_MB,
             progress=_ProgressWriter(job.pk),
-            swap=False,
         )
         version = result.version
         schema = _merge_schema(build_schema(result), table.schema)
@@ -329,7 +337,100 @@ def run_ingest_job(*, job_id: int) -> IngestJob:
             fetched.unlink(missing_ok=True)
         if job.stored_file:
             Path(job.stored_file).unlink(missing_ok=True)
-    return IngestJob.objects.get(pk=job.pk)
+
+
+#: How many times a load is tried in all when its worker keeps dying (the file may be the cause).
+MAX_ATTEMPTS = 2
+
+
+def fail_stopped_ingest_jobs(alive: workers.Liveness) -> int:
+    """Mark failed every running load whose worker is gone, and queue it again (as a new job, so the
+    failed one keeps its reason) when its file is still there and it has attempts left; then delete
+    orphan uploads. Registered with `core.workers.register_stopped_work_sweep`; returns the count failed.
+
+    Each job is failed in its own transaction with a row lock, so two sweeps never retry it twice.
+    """
+    failed = 0
+    for candidate in IngestJob.objects.filter(status=JobStatus.RUNNING).only(
+        "pk", "worker_id", "heartbeat_at", "started_at"
+    ):
+        if not alive.stopped(worker_id=candidate.worker_id, heartbeat=candidate.heartbeat_at or candidate.started_at):
+            continue
+        with transaction.atomic():
+            job = IngestJob.objects.select_for_update().filter(pk=candidate.pk, status=JobStatus.RUNNING).first()
+            if job is None:
+                continue
+            retry = _retry_stopped(job)
+            message = _("The worker stopped while this was running, so the load did not finish.")
+            if retry is not None:
+                message += " " + _("It was queued again as job %(job)s.") % {"job": retry.pk}
+            else:
+                message += " " + _("The table keeps its previous version; start the load again.")
+            IngestJob.objects.filter(pk=job.pk).update(
+                status=JobStatus.FAILED,
+                stage="failed",
+                finished_at=timezone.now(),
+                error={"code": "worker_stopped", "message": message, "retry": retry.pk if retry else None},
+            )
+            failed += 1
+    delete_orphan_uploads()
+    return failed
+
+
+def _retry_stopped(job: IngestJob) -> IngestJob | None:
+    """A new queued copy of `job` (the upload moves to it), or None when retrying is not safe: no
+    attempts left, or the uploaded file is gone. A load is idempotent: nothing is swapped until it ends."""
+    if job.attempt >= MAX_ATTEMPTS:
+        return None
+    if job.source_kind == SourceKind.UPLOAD and not (job.stored_file and Path(job.stored_file).is_file()):
+        return None
+    retry = IngestJob.objects.create(
+        table_id=job.table_id,
+        source_kind=job.source_kind,
+        source=job.source,
+        stored_file=job.stored_file,
+        declared_format=job.declared_format,
+        created_by_id=job.created_by_id,
+        attempt=job.attempt + 1,
+    )
+    IngestJob.objects.filter(pk=job.pk).update(stored_file="")
+    from civicdata.datastore.tasks import ingest_table
+
+    transaction.on_commit(lambda: ingest_table.enqueue(job_id=retry.pk))
+    return retry
+
+
+def delete_orphan_uploads(*, now: datetime | None = None) -> list[Path]:
+    """Delete files in DATA_DIR/datastore-incoming that no waiting or running load uses and that are
+    older than DATASTORE_ORPHAN_UPLOAD_HOURS (a worker killed mid-load leaves its upload behind)."""
+    cutoff = (now or timezone.now()).timestamp() - settings.DATASTORE_ORPHAN_UPLOAD_HOURS * 3600
+    in_use = set(
+        IngestJob.objects.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+        .exclude(stored_file="")
+        .values_list("stored_file", flat=True)
+    )
+    deleted = []
+    for path in incoming_dir().iterdir():
+        try:
+            if path.is_file() and str(path) not in in_use and path.stat().st_mtime < cutoff:
+                path.unlink()
+                deleted.append(path)
+        except FileNotFoundError:
+            continue
+    if deleted:
+        logger.info("deleted %s orphan upload(s) from %s", len(deleted), incoming_dir())
+    return deleted
+
+
+def _load_version(source: Path, *, store: TableStore, relation: str, progress: Any, **options: Any) -> IngestResult:
+    """A new, not yet current version of `relation` from `source`: read in a child process capped at
+    DATASTORE_INGEST_PROCESS_MB of memory (or in this process when the setting is 0)."""
+    address_space_mb = settings.DATASTORE_INGEST_PROCESS_MB
+    if address_space_mb > 0:
+        return ingest_isolated(
+            source, store=store, relation=relation, address_space_mb=address_space_mb, progress=progress, **options
+        )
+    return ingest_file(source, store=store, relation=relation, progress=progress, swap=False, **options)
 
 
 def _job_source(job: IngestJob) -> tuple[Path, Path | None]:
