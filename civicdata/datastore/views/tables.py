@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from civicdata.accounts.permissions import ensure_signed_in
 from civicdata.catalog.models import Dataset
 from civicdata.core.errors import Conflict, InvalidInput
 
@@ -21,7 +22,7 @@ from ..api import get_visible_table
 from ..forms import ChartForm, LoadForm, PiiDecisionForm, SchemaFieldForm
 from ..guard import Busy, QueryFailed, QueryTimeout
 from ..models import Chart, DataTable, IngestJob, PiiFinding
-from ..permissions import can_manage_table, ensure_can_manage_dataset, ensure_can_manage_table
+from ..permissions import can_manage_table, ensure_can_manage_dataset, ensure_can_manage_table, ensure_can_see_job
 from ..preview import table_columns
 from ..query import AGGREGATES, OPERATORS
 from ..table_query import EXPORT_FORMATS, run_table_query
@@ -265,10 +266,11 @@ def load_page(request: HttpRequest, dataset: str) -> HttpResponse:
 @require_safe
 def job_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Progress of a load; htmx refreshes the status box, a meta refresh does it without JavaScript."""
+    ensure_signed_in(request.user)
     job = get_object_or_404(
         IngestJob.objects.select_related("table", "table__dataset", "table__dataset__publisher"), pk=pk
     )
-    ensure_can_manage_table(request.user, job.table)
+    ensure_can_see_job(request.user, job)
     return render(request, "datastore/job.html", {"job": job, "table": job.table})
 
 
