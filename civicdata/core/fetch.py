@@ -61,11 +61,37 @@ def _allowed_networks() -> tuple[set[str], list[ipaddress.IPv4Network | ipaddres
     return names, networks
 
 
+NAT64_NETWORKS = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
+def embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address carries and a gateway would reach: IPv4-mapped (::ffff:a.b.c.d),
+    IPv4-compatible (::a.b.c.d), NAT64 (64:ff9b::a.b.c.d), 6to4 (2002:AABB:CCDD::) and Teredo."""
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if address.teredo is not None:
+        return address.teredo[1]
+    if any(address in network for network in NAT64_NETWORKS) or (
+        address in IPV4_COMPATIBLE and int(address) > 1  # :: and ::1 are not IPv4 carriers
+    ):
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
 def is_public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     """True only for globally routable unicast addresses: loopback, private, link-local (including the
-    169.254.169.254 cloud metadata service), shared, reserved and multicast ranges are all refused."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    169.254.169.254 cloud metadata service), shared, reserved and multicast ranges are all refused. An
+    IPv6 address that carries an IPv4 address (mapped, compatible, NAT64, 6to4, Teredo) is judged by
+    that IPv4 address too, so 64:ff9b::7f00:1 is loopback."""
+    if isinstance(address, ipaddress.IPv6Address):
+        inner = embedded_ipv4(address)
+        if inner is not None and not is_public_address(inner):
+            return False
+        if address.ipv4_mapped is not None:
+            return True
     return address.is_global and not address.is_multicast
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import orjson
 from django.conf import settings
 from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -54,7 +53,7 @@ def get_visible_table(request: HttpRequest, dataset: str, table: str) -> DataTab
 
 def _json(data: Any, status: int = 200) -> HttpResponse:
     return HttpResponse(
-        orjson.dumps(data, default=formats._default, option=orjson.OPT_NON_STR_KEYS),
+        formats.dumps(data),
         status=status,
         content_type="application/json",
     )

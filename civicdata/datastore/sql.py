@@ -8,6 +8,7 @@ guard imposes a time limit, a memory limit and a row cap.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,15 @@ from .guard import Guard
 from .store import DATA_TABLE
 
 MAX_SQL_CHARS = 20_000
+#: Functions and catalogs that describe the server (database files, settings, extensions, secrets, temp
+#: files, environment) rather than the published tables: refused before the statement runs.
+BLOCKED_FUNCTIONS = re.compile(
+    # Catalog functions and views, with or without parentheses (duckdb_databases is also a view) …
+    r"(?<![\w$])((?:duckdb_\w+|pragma_\w+|pg_settings|current_setting|getenv|which_secret)\b"
+    # … and table functions that read files or run a SQL string, only when called.
+    r"|(?:glob|read_\w+|sniff_csv|parquet_\w+|iceberg_\w+|delta_scan|query_table|query)\s*(?=\())",
+    re.IGNORECASE,
+)
 FETCH_BATCH = 256
 
 
@@ -44,6 +54,12 @@ def check_sql(sql: str) -> str:
     if statement.type != duckdb.StatementType.SELECT:
         kind = statement.type.name.replace("_", " ")
         raise SqlRejected(f"Only SELECT statements are allowed (this one is {kind}).")
+    blocked = BLOCKED_FUNCTIONS.search(statement.query)
+    if blocked:
+        raise SqlRejected(
+            f"{blocked.group(1).strip()} describes or reaches the server, not the data, and is not available "
+            "here. Query the published tables by their SQL names."
+        )
     return statement.query
 
 
