@@ -111,21 +111,21 @@ def hit(scope: str, ident: str, rate: str) -> Decision:
 
 
 class FairRateThrottle(BaseThrottle):
-    """The API's limit: signed-in people (session or token) by account, everyone else by client address."""
+    """The API's limit: signed-in people (session or token) by account, everyone else by client address.
 
-    def __init__(self, anonymous: str, signed_in: str) -> None:
-        parse_rate(anonymous)
-        parse_rate(signed_in)
-        self.anonymous = anonymous
-        self.signed_in = signed_in
+    The rates are names of settings, read on each request (so operators and tests can change them)."""
+
+    def __init__(self, anonymous_setting: str, signed_in_setting: str) -> None:
+        self.anonymous_setting = anonymous_setting
+        self.signed_in_setting = signed_in_setting
         self._local = threading.local()  # one throttle object serves every thread
 
     def allow_request(self, request: HttpRequest) -> bool:
         user = getattr(request, "user", None)
         if user is not None and getattr(user, "is_authenticated", False):
-            decision = hit("api-user", str(user.pk), self.signed_in)
+            decision = hit("api-user", str(user.pk), getattr(settings, self.signed_in_setting))
         else:
-            decision = hit("api-anon", client_address(request), self.anonymous)
+            decision = hit("api-anon", client_address(request), getattr(settings, self.anonymous_setting))
         self._local.retry_after = None if decision.allowed else decision.retry_after
         return decision.allowed
 

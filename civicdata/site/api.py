@@ -3,7 +3,6 @@ authentication and throttling. OpenAPI 3 at /api/openapi.json, interactive docs 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
 
@@ -28,7 +27,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
-    throttle=[FairRateThrottle(settings.API_RATE_ANONYMOUS, settings.API_RATE_SIGNED_IN)],
+    throttle=[FairRateThrottle("API_RATE_ANONYMOUS", "API_RATE_SIGNED_IN")],
 )
 api_errors.install(api)
 
