@@ -60,10 +60,6 @@ def ensure_can_see_inventory(user: Any, publisher: Organization | None = None) -
         raise ActionRefused(_("Only staff can read the Enterprise Data Inventory."), code="not_inventory_reader")
 
 
-def can_see_dashboard(user: Any, publisher: Organization) -> bool:
-    return base.can_edit_for(user, publisher)
-
-
 def ensure_can_see_dashboard(user: Any, publisher: Organization) -> None:
     base.ensure_can_edit_for(user, publisher)
 

@@ -123,7 +123,8 @@ def test_hugeint_uhugeint_and_timetz_results_serialise(client: Client) -> None:
     response = sql_get(client, sql)
     assert response.status_code == 200, response.content[:300]
     row = json.loads(response.content)["rows"][0]
-    assert row == ["170141183460469231731687303715884105727", "340282366920938463463374607431768211455", "12:00:00+02:00", 7]
+    hugeint, uhugeint = "170141183460469231731687303715884105727", "340282366920938463463374607431768211455"
+    assert row == [hugeint, uhugeint, "12:00:00+02:00", 7]
 
 
 def test_binary_junk_named_csv_is_not_text(tmp_path: Path) -> None:
