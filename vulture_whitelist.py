@@ -9,6 +9,7 @@ outside Python code reads it; delete dead code instead of listing it.
 # Named by a dotted string in settings or site/urls.py: middleware, the allauth adapter and sign-up
 # form, error handlers, the CSRF failure view, the app settings collector.
 _.AccountAdapter
+_.ApiTokenMiddleware
 _.app_settings
 _.bad_request
 _.csrf_failure
@@ -24,6 +25,12 @@ _.UploadLimitMiddleware
 # Read by a framework under this name: Django's check signature, a widget flag, http.server handler
 # methods of a test server, settings overridden in tests, a pytest fixture requested for its effect.
 _.allow_multiple_selected
+_.allow_request  # ninja's throttle interface
+_._dont_enforce_csrf_checks  # read by Django's CSRF middleware
+_.API_RATE_ANONYMOUS
+_.API_RATE_SIGNED_IN
+_.daemon_threads
+_.protocol_version
 _.app_configs
 _.do_GET
 _.log_message

@@ -12,6 +12,12 @@ SETTINGS = (
         as_int,
     ),
     Declared(
+        "CATALOG_MERGE_MAX_SOURCES",
+        "10",
+        "Most component catalogs one merge (page or API) takes; addresses among them are fetched in parallel.",
+        as_int,
+    ),
+    Declared(
         "CATALOG_HARVEST_FILE_DIRS",
         "",
         "Comma-separated folders from which harvest sources may read `file:` addresses "

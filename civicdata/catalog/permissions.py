@@ -60,10 +60,6 @@ def ensure_can_see_inventory(user: Any, publisher: Organization | None = None) -
         raise ActionRefused(_("Only staff can read the Enterprise Data Inventory."), code="not_inventory_reader")
 
 
-def can_see_dashboard(user: Any, publisher: Organization) -> bool:
-    return base.can_edit_for(user, publisher)
-
-
 def ensure_can_see_dashboard(user: Any, publisher: Organization) -> None:
     base.ensure_can_edit_for(user, publisher)
 
@@ -71,3 +67,11 @@ def ensure_can_see_dashboard(user: Any, publisher: Organization) -> None:
 def editable_publishers(user: Any) -> list[Organization]:
     """Publishers (not partners) the person may create datasets for."""
     return [org for org in base.editable_organizations(user) if org.kind == "publisher"]
+
+
+def ensure_can_see_harvests_of(user: Any, publisher: Organization) -> None:
+    """Harvest sources and runs of a publisher: its editors and site staff. Anyone else gets the same
+    404 as for an id that does not exist, so ids reveal nothing (call `ensure_signed_in` first, before
+    the lookup, so a signed-out editor is sent to sign in whatever the id)."""
+    if not base.can_edit_for(user, publisher):
+        raise Http404(_("No harvest found."))

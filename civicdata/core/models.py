@@ -53,3 +53,22 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} ({self.hostname}:{self.pid})"
+
+
+class RateCount(models.Model):
+    """Requests counted for one client in one fixed window of a rate limit (see core.ratelimit).
+
+    Incremented with one `UPDATE … SET hits = hits + 1`, which the database serialises, so any number of
+    threads, processes or web nodes sharing the database never let more requests through than the limit.
+    """
+
+    key = models.CharField(max_length=200)
+    window = models.BigIntegerField(help_text="Start of the window, in seconds since the epoch.")
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window"], name="ratecount_key_window")]
+        indexes = [models.Index(fields=["window"])]
+
+    def __str__(self) -> str:
+        return f"{self.key}@{self.window}: {self.hits}"

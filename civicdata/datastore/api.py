@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import orjson
 from django.conf import settings
 from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -21,10 +20,10 @@ from . import formats, runtime
 from .guard import Busy, QueryFailed, QueryTimeout
 from .ingest.infer import point_expressions, quote_ident
 from .models import DataTable, TableStatus
-from .permissions import can_view_table
+from .permissions import can_view_table, is_public_table, visible_tables
 from .query import AGGREGATES, OPERATORS, ParsedQuery, QueryError, build_sql, parse_query
 from .schema import point_source
-from .sql import SqlRejected, run_sql
+from .sql import SqlRejected, approximate_json_bytes, run_sql
 from .table_query import EXPORT_FORMATS, QueryProblem, guard_problem, run_table_query
 
 router = Router()
@@ -54,7 +53,7 @@ def get_visible_table(request: HttpRequest, dataset: str, table: str) -> DataTab
 
 def _json(data: Any, status: int = 200) -> HttpResponse:
     return HttpResponse(
-        orjson.dumps(data, default=formats._default, option=orjson.OPT_NON_STR_KEYS),
+        formats.dumps(data),
         status=status,
         content_type="application/json",
     )
@@ -109,7 +108,9 @@ class SqlOut(Schema):
     columns: list[str]
     rows: list[list[Any]]
     truncated: bool
+    truncated_by: str | None = None
     row_cap: int
+    byte_cap: int
 
 
 def problem_response(problem: QueryProblem) -> HttpResponse:
@@ -134,6 +135,15 @@ def query_page(request: HttpRequest, table: DataTable) -> HttpResponse:
     )
     meta = {f["name"]: f for f in columns_meta(table)}
     next_query = result.next_query
+    weight = sum(approximate_json_bytes(tuple(r)) for r in result.rows)
+    if weight > response_byte_cap():
+        return error_response(
+            413,
+            f"This page would be larger than {settings.DATASTORE_RESPONSE_MAX_MB} MB. Ask for fewer rows "
+            "(`limit`) or fewer columns (`fields`), or download the table as a file.",
+            code="response_too_large",
+            details={"limit": len(result.rows), "byte_cap": response_byte_cap()},
+        )
     return _json(
         {
             "dataset": table.dataset.name,
@@ -259,7 +269,7 @@ class LiveTableSchemas(dict):
             )
         except DatabaseError:
             tables = []
-        components = [table_component(t) for t in tables if t.dataset.is_public_listing]
+        components = [table_component(t) for t in tables if is_public_table(t)]
         row_schema: dict[str, Any] = {"oneOf": components} if components else {"type": "object"}
         return {
             200: {
@@ -314,25 +324,29 @@ QUERY_DESCRIPTION = (
 def sql_get(request: HttpRequest, sql: str) -> HttpResponse:
     """Run one SELECT over published tables (named by their SQL name, see each table's `sql_name`).
     Allowed as GET because it can never change anything."""
-    return _run_sql(sql)
+    return _run_sql(request, sql)
 
 
 @router.post("/sql", response=SqlOut, summary="Read-only SQL", url_name="data_sql")
 def sql_post(request: HttpRequest, payload: SqlIn) -> HttpResponse:
     """Run one SELECT statement with a time limit, a row cap and no file, network or extension access."""
-    return _run_sql(payload.sql)
+    return _run_sql(request, payload.sql)
 
 
-def _run_sql(sql: str) -> HttpResponse:
-    tables = {
-        t.relation: runtime.table_path(t)
-        for t in DataTable.objects.select_related("dataset").filter(status=TableStatus.PUBLISHED, version__gt=0)
-        if t.dataset.is_public_listing
-    }
+def _run_sql(request: HttpRequest, sql: str) -> HttpResponse:
+    """Only the tables the person may read are attached; any other name is simply unknown."""
+    candidates = DataTable.objects.select_related("dataset").filter(version__gt=0)
+    tables = {t.relation: runtime.table_path(t) for t in visible_tables(request.user, candidates)}
     cap = settings.DATASTORE_SQL_ROW_CAP
+    byte_cap = response_byte_cap()
     try:
         result = run_sql(
-            sql, tables, guard=runtime.get_guard(), row_cap=cap, memory_mb=settings.DATASTORE_QUERY_MEMORY_MB
+            sql,
+            tables,
+            guard=runtime.get_guard(),
+            row_cap=cap,
+            memory_mb=settings.DATASTORE_QUERY_MEMORY_MB,
+            max_bytes=byte_cap,
         )
     except SqlRejected as exc:
         return error_response(400, str(exc), code="sql_rejected", details={"tables": sorted(tables)})
@@ -343,9 +357,15 @@ def _run_sql(sql: str) -> HttpResponse:
             "columns": result.columns,
             "rows": [list(r) for r in result.rows],
             "truncated": result.truncated,
+            "truncated_by": result.truncated_by or None,
             "row_cap": cap,
+            "byte_cap": byte_cap,
         }
     )
+
+
+def response_byte_cap() -> int:
+    return int(settings.DATASTORE_RESPONSE_MAX_MB) * 1024 * 1024
 
 
 @router.get("/{dataset}", response=list[TableOut], summary="Tables of a dataset", url_name="data_tables")

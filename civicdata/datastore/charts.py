@@ -172,3 +172,36 @@ def make_chart(cur: duckdb.DuckDBPyConnection, request: ChartRequest, schema: di
     """Validate, aggregate and return the Vega-Lite spec for a chart request."""
     validate(request, schema)
     return build_spec(request, schema, chart_data(cur, request, schema))
+
+
+COLUMNS_CHANGED = "This chart's columns changed when the table was reloaded, so it can no longer be drawn."
+
+
+def saved_request(chart: Any) -> ChartRequest:
+    """The request a saved chart stands for."""
+    return ChartRequest(type=chart.chart_type, x=chart.x, y=chart.y, aggregate=chart.aggregate, title=chart.title)
+
+
+def columns_changed(chart: Any, schema: dict[str, Any]) -> bool:
+    """True when a saved chart no longer fits its table (a reload renamed, removed or retyped a column)."""
+    try:
+        validate(saved_request(chart), schema)
+    except ChartError:
+        return True
+    return False
+
+
+def notice_spec(message: str, title: str = "") -> dict[str, Any]:
+    """A chart-sized image that says `message` instead of a chart (for a saved chart that cannot be drawn)."""
+    spec: dict[str, Any] = {
+        "$schema": VEGA_LITE_SCHEMA,
+        "width": 640,
+        "height": 120,
+        "data": {"values": [{"message": message}]},
+        "mark": {"type": "text", "fontSize": 16, "limit": 620},
+        "encoding": {"text": {"field": "message"}},
+        "config": {"font": "sans-serif", "view": {"stroke": None}},
+    }
+    if title:
+        spec["title"] = title
+    return spec

@@ -42,6 +42,13 @@ SETTINGS = (
         as_int,
     ),
     Declared(
+        "DATASTORE_RESPONSE_MAX_MB",
+        "16",
+        "Largest JSON answer built from one query (a SQL result or a page of rows), in megabytes; SQL "
+        "results stop at the last row that fits and say they were cut, pages too large ask for fewer rows.",
+        as_int,
+    ),
+    Declared(
         "DATASTORE_MAX_COLUMNS",
         "2000",
         "Most columns a table may have; wider files are refused at ingest.",

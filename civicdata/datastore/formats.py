@@ -36,8 +36,34 @@ def _default(value: Any) -> Any:
     return str(value)
 
 
-def _dumps(value: Any) -> bytes:
-    return orjson.dumps(value, default=_default, option=orjson.OPT_NON_STR_KEYS)
+_INT64 = (-(2**63), 2**64 - 1)
+
+
+def plain_json(value: Any) -> Any:
+    """`value` with what orjson refuses made plain: integers beyond 64 bits (DuckDB HUGEINT, UHUGEINT)
+    become text so no digit is lost, and times with a zone (TIMETZ) their ISO form."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value if _INT64[0] <= value <= _INT64[1] else str(value)
+    if isinstance(value, dt.time) and value.tzinfo is not None:
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: plain_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain_json(item) for item in value]
+    return value
+
+
+def dumps(value: Any) -> bytes:
+    """JSON for any query result; only results holding exotic values pay for `plain_json`."""
+    try:
+        return orjson.dumps(value, default=_default, option=orjson.OPT_NON_STR_KEYS)
+    except orjson.JSONEncodeError:
+        return orjson.dumps(plain_json(value), default=_default, option=orjson.OPT_NON_STR_KEYS)
+
+
+_dumps = dumps
 
 
 def json_stream(

@@ -3,6 +3,7 @@ thread), a bounded number of concurrent queries (refuse fast when full) and row 
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -25,7 +26,16 @@ class QueryTimeout(Exception):
 
 
 class QueryFailed(Exception):
-    """DuckDB refused or failed the query (message is safe to show)."""
+    """DuckDB refused or failed the query (message is safe to show: server paths are scrubbed)."""
+
+
+#: An absolute file path (POSIX or Windows) inside a DuckDB message, e.g. a table file's location.
+_PATHS = re.compile(r"""(?:[A-Za-z]:\\|/)(?:[^\s'"`]+[/\\])+[^\s'"`]*""")
+
+
+def scrub_paths(message: str) -> str:
+    """DuckDB names files in some errors; the server's folders are nobody's business."""
+    return _PATHS.sub("[server file]", message)
 
 
 @dataclass
@@ -76,7 +86,7 @@ class Guard:
         except duckdb.Error as exc:
             if fired.is_set():
                 raise QueryTimeout(limit) from None
-            raise QueryFailed(str(exc).splitlines()[0]) from None
+            raise QueryFailed(scrub_paths(str(exc).splitlines()[0])) from None
         finally:
             timer.cancel()
         if fired.is_set():

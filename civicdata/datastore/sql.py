@@ -8,6 +8,7 @@ guard imposes a time limit, a memory limit and a row cap.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,16 @@ from .guard import Guard
 from .store import DATA_TABLE
 
 MAX_SQL_CHARS = 20_000
+#: Functions and catalogs that describe the server (database files, settings, extensions, secrets, temp
+#: files, environment) rather than the published tables: refused before the statement runs.
+BLOCKED_FUNCTIONS = re.compile(
+    # Catalog functions and views, with or without parentheses (duckdb_databases is also a view) …
+    r"(?<![\w$])((?:duckdb_\w+|pragma_\w+|pg_settings|current_setting|getenv|which_secret)\b"
+    # … and table functions that read files or run a SQL string, only when called.
+    r"|(?:glob|read_\w+|sniff_csv|parquet_\w+|iceberg_\w+|delta_scan|query_table|query)\s*(?=\())",
+    re.IGNORECASE,
+)
+FETCH_BATCH = 256
 
 
 class SqlRejected(ValueError):
@@ -43,6 +54,12 @@ def check_sql(sql: str) -> str:
     if statement.type != duckdb.StatementType.SELECT:
         kind = statement.type.name.replace("_", " ")
         raise SqlRejected(f"Only SELECT statements are allowed (this one is {kind}).")
+    blocked = BLOCKED_FUNCTIONS.search(statement.query)
+    if blocked:
+        raise SqlRejected(
+            f"{blocked.group(1).strip()} describes or reaches the server, not the data, and is not available "
+            "here. Query the published tables by their SQL names."
+        )
     return statement.query
 
 
@@ -51,6 +68,8 @@ class SqlResult:
     columns: list[str]
     rows: list[tuple]
     truncated: bool
+    #: "rows" when the row cap cut the result, "bytes" when the byte cap did, "" when complete
+    truncated_by: str = ""
 
 
 def open_sandbox(tables: Mapping[str, Path], *, memory_mb: int = 256, threads: int = 1) -> duckdb.DuckDBPyConnection:
@@ -86,8 +105,11 @@ def run_sql(
     guard: Guard,
     row_cap: int = 10_000,
     memory_mb: int = 256,
+    max_bytes: int = 16 * 1024 * 1024,
 ) -> SqlResult:
-    """Check, sandbox and run one SELECT; at most `row_cap` rows come back (`truncated` says so)."""
+    """Check, sandbox and run one SELECT; at most `row_cap` rows and about `max_bytes` of JSON come back
+    (`truncated` and `truncated_by` say so). Rows are fetched in batches inside the time limit, so a
+    result of huge cells stops at the cap instead of being built whole after the deadline."""
     statement = check_sql(sql)
     with guard.slot():
         conn = open_sandbox(referenced_tables(statement, tables), memory_mb=memory_mb)
@@ -96,7 +118,30 @@ def run_sql(
             with guard.deadline(cur):
                 result = cur.execute(statement)
                 columns = [d[0] for d in result.description or []]
-                rows = result.fetchmany(row_cap + 1)
+                rows, truncated_by = _fetch_capped(result, row_cap, max_bytes)
         finally:
             conn.close()
-    return SqlResult(columns=columns, rows=rows[:row_cap], truncated=len(rows) > row_cap)
+    return SqlResult(columns=columns, rows=rows, truncated=bool(truncated_by), truncated_by=truncated_by)
+
+
+def _fetch_capped(result: duckdb.DuckDBPyConnection, row_cap: int, max_bytes: int) -> tuple[list[tuple], str]:
+    rows: list[tuple] = []
+    size = 0
+    while len(rows) <= row_cap:
+        batch = result.fetchmany(min(FETCH_BATCH, row_cap + 1 - len(rows)))
+        if not batch:
+            return rows, ""
+        for row in batch:
+            size += approximate_json_bytes(row)
+            if size > max_bytes:
+                return rows, "bytes"
+            rows.append(row)
+    return rows[:row_cap], "rows"
+
+
+def approximate_json_bytes(row: tuple) -> int:
+    """About what one row weighs as JSON (text by length, anything else by its printed form)."""
+    total = 2
+    for value in row:
+        total += (len(value) if isinstance(value, (str, bytes)) else len(str(value))) + 3
+    return total

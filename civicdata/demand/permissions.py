@@ -12,6 +12,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from civicdata.accounts.models import OrganizationKind
 from civicdata.accounts.permissions import can_edit_for, editable_organizations, is_signed_in, is_site_staff
 from civicdata.core.errors import ActionRefused, NotSignedIn
 
@@ -84,8 +85,12 @@ def ensure_can_triage(user: Any, request: Any) -> None:
 
 
 def can_use_staff_pages(user: Any) -> bool:
-    """Triage lists, metrics, log imports and priorities: site staff and publisher editors."""
-    return is_site_staff(user) or (is_signed_in(user) and bool(editable_organizations(user)))
+    """Triage lists, metrics, log imports and topics: site staff and editors of a publisher (an agency,
+    department or bureau). Community partners' editors and administrators are not demand staff: the
+    request-log imports feed public analytics and topics span every publisher."""
+    if is_site_staff(user):
+        return True
+    return is_signed_in(user) and any(org.kind == OrganizationKind.PUBLISHER for org in editable_organizations(user))
 
 
 def ensure_can_use_staff_pages(user: Any) -> None:

@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "civicdata.accounts.middleware.ApiTokenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -171,6 +172,12 @@ FILE_UPLOAD_TEMP_DIR = None
 
 FETCH_ALLOWED_HOSTS = value("FETCH_ALLOWED_HOSTS")
 FETCH_TIMEOUT = value("FETCH_TIMEOUT")
+FETCH_DEADLINE = value("FETCH_DEADLINE")
+FETCH_BACKGROUND_DEADLINE = value("FETCH_BACKGROUND_DEADLINE")
+TRUST_PROXY_HEADERS = value("TRUST_PROXY_HEADERS")
+PROXY_HOPS = value("PROXY_HOPS")
+API_RATE_ANONYMOUS = value("API_RATE_ANONYMOUS")
+API_RATE_SIGNED_IN = value("API_RATE_SIGNED_IN")
 FETCH_MAX_BYTES = value("FETCH_MAX_MB") * 1024 * 1024
 
 EMAIL_URL = value("EMAIL_URL")
@@ -214,6 +221,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend", "QUEU
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "civicdata_cache"},
 }
+if value("REDIS_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": value("REDIS_URL")}}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -255,3 +264,6 @@ CSRF_FAILURE_VIEW = "civicdata.core.views.csrf_failure"
 SHOW_DEMO_ACCOUNTS = value("DEMO_ACCOUNTS")
 
 globals().update(declared.app_settings(INSTALLED_APPS))
+
+# The sign-in throttles (allauth) read the client address the same way as the API limits (core.ratelimit).
+ALLAUTH_TRUSTED_PROXY_COUNT = PROXY_HOPS if TRUST_PROXY_HEADERS else 0

@@ -109,8 +109,34 @@ SETTINGS: tuple[Declared, ...] = (
     Declared(
         "TRUST_PROXY_HEADERS",
         "false",
-        "Trust X-Forwarded-Proto from the reverse proxy to detect HTTPS.",
+        "Trust the reverse proxy's headers: X-Forwarded-Proto to detect HTTPS, and X-Forwarded-For for the "
+        "client address that rate limits count (read PROXY_HOPS entries from the right). Leave false when "
+        "clients reach the server directly, or anyone can pick their own address.",
         as_bool,
+    ),
+    Declared(
+        "PROXY_HOPS",
+        "1",
+        "How many trusted proxies append to X-Forwarded-For in front of civicdata (only with "
+        "TRUST_PROXY_HEADERS): 1 for one nginx or load balancer, 2 for a CDN in front of it.",
+        as_int,
+    ),
+    Declared(
+        "API_RATE_ANONYMOUS",
+        "600/m",
+        "Requests one client address may make to /api/ without signing in, per s, m, h or d.",
+    ),
+    Declared(
+        "API_RATE_SIGNED_IN",
+        "3000/m",
+        "Requests one signed-in person (session or API token) may make to /api/, per s, m, h or d.",
+    ),
+    Declared(
+        "REDIS_URL",
+        "",
+        "Optional redis://host:6379/0 for the shared cache and rate-limit counts (needs the redis package); "
+        "empty means the database holds them, which is enough for several web nodes on one PostgreSQL.",
+        secret=True,
     ),
     Declared(
         "MAX_UPLOAD_MB",
@@ -125,7 +151,26 @@ SETTINGS: tuple[Declared, ...] = (
         "private or loopback (for an intranet harvest source).",
         as_list,
     ),
-    Declared("FETCH_TIMEOUT", "20", "Seconds before an outbound fetch gives up.", as_float),
+    Declared(
+        "FETCH_TIMEOUT",
+        "20",
+        "Seconds an outbound fetch waits to connect or for the next bytes before it gives up.",
+        as_float,
+    ),
+    Declared(
+        "FETCH_DEADLINE",
+        "30",
+        "Seconds a whole outbound fetch made while someone waits (validate or merge a catalog by address) "
+        "may take — connect, redirects, headers and body — however slowly the other server trickles data; "
+        "then it stops with a clear message.",
+        as_float,
+    ),
+    Declared(
+        "FETCH_BACKGROUND_DEADLINE",
+        "1800",
+        "The same overall deadline for fetches of the background worker (harvests, table loads by address).",
+        as_float,
+    ),
     Declared("FETCH_MAX_MB", "200", "Largest body an outbound fetch will read, in megabytes.", as_int),
     Declared(
         "LOG_LEVEL",

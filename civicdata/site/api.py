@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
-from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from civicdata.accounts.api import router as accounts_router
 from civicdata.catalog.api import router as catalog_router
 from civicdata.core import api_errors
+from civicdata.core.ratelimit import FairRateThrottle
 from civicdata.datastore.api import router as datastore_router
 from civicdata.demand.api import router as demand_router
 from civicdata.projects.api import router as projects_router
@@ -27,7 +27,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
-    throttle=[AnonRateThrottle("600/m"), AuthRateThrottle("3000/m")],
+    throttle=[FairRateThrottle("API_RATE_ANONYMOUS", "API_RATE_SIGNED_IN")],
 )
 api_errors.install(api)
 

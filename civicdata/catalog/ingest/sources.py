@@ -86,7 +86,7 @@ def _parse(data: bytes, *, content_type: str | None = None) -> Any:
     raise SourceError(first.code, first.message)
 
 
-def _read_bytes(location: str, *, allow_any_file: bool) -> tuple[bytes, str | None]:
+def _read_bytes(location: str, *, allow_any_file: bool, deadline: float | None = None) -> tuple[bytes, str | None]:
     check_location(location, allow_any_file=allow_any_file)
     path = _file_path(location)
     if path is not None:
@@ -94,11 +94,16 @@ def _read_bytes(location: str, *, allow_any_file: bool) -> tuple[bytes, str | No
             size = path.stat().st_size
         except OSError:
             raise SourceError("source.missing", _("The file %(path)s cannot be opened.") % {"path": path}) from None
+        if not path.is_file():
+            raise SourceError(
+                "source.not_a_file",
+                _("%(path)s is a folder, not a file. Give the address of the catalog file itself.") % {"path": path},
+            )
         if size > _max_bytes():
             raise SourceError("input.too_large", _("The file is larger than the catalog size limit."))
         return path.read_bytes(), None
     try:
-        response = fetch(location, max_bytes=_max_bytes())
+        response = fetch(location, max_bytes=_max_bytes(), deadline=deadline)
     except FetchError as exc:
         raise SourceError(exc.code, exc.message) from None
     if response.status >= 400:
@@ -107,7 +112,7 @@ def _read_bytes(location: str, *, allow_any_file: bool) -> tuple[bytes, str | No
     return response.body, response.content_type
 
 
-def _ckan_catalog(base: str) -> dict[str, Any]:
+def _ckan_catalog(base: str, *, deadline: float | None = None) -> dict[str, Any]:
     """Page through a CKAN portal's package_search and convert every package to a v1.1 dataset."""
     base = base.rstrip("/")
     api = base if base.endswith("/api/3/action") else f"{base}/api/3/action"
@@ -116,7 +121,7 @@ def _ckan_catalog(base: str) -> dict[str, Any]:
     for page in range(CKAN_MAX_PAGES):
         url = f"{api}/package_search?{urlencode({'rows': CKAN_PAGE_SIZE, 'start': page * CKAN_PAGE_SIZE})}"
         try:
-            response = fetch(url, max_bytes=_max_bytes())
+            response = fetch(url, max_bytes=_max_bytes(), deadline=deadline)
         except FetchError as exc:
             raise SourceError(exc.code, exc.message) from None
         try:
@@ -132,13 +137,16 @@ def _ckan_catalog(base: str) -> dict[str, Any]:
     return {"conformsTo": "https://project-open-data.cio.gov/v1.1/schema", "dataset": datasets}
 
 
-def load_document(location: str, *, kind: str = "datajson", allow_any_file: bool = False) -> Any:
-    """The v1.1 catalog document at `location` (kind: datajson, ckan or dcat-us3)."""
+def load_document(
+    location: str, *, kind: str = "datajson", allow_any_file: bool = False, deadline: float | None = None
+) -> Any:
+    """The v1.1 catalog document at `location` (kind: datajson, ckan or dcat-us3). `deadline` bounds each
+    fetch (default FETCH_DEADLINE, for someone waiting; the worker passes FETCH_BACKGROUND_DEADLINE)."""
     if kind == "ckan":
         if _file_path(location) is not None:
             raise SourceError("source.scheme", _("A CKAN source must be an http(s) address."))
-        return _ckan_catalog(location)
-    data, content_type = _read_bytes(location, allow_any_file=allow_any_file)
+        return _ckan_catalog(location, deadline=deadline)
+    data, content_type = _read_bytes(location, allow_any_file=allow_any_file, deadline=deadline)
     document = _parse(data, content_type=content_type)
     if kind == "dcat-us3" or dcat3.looks_like_dcat3(document):
         return dcat3.catalog_to_v11(document)

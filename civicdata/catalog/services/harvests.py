@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -432,7 +433,9 @@ def run_harvest(source: HarvestSource, *, by: Any = None, dry_run: bool = False)
     if not dry_run and not (source.is_active and source.approved_at):
         raise InvalidInput(_("This source has not been approved yet."), code="source_not_approved")
     try:
-        document = load_document(source.url, kind=source.kind)
+        # A dry run answers a person waiting on the page; a real run is the worker's.
+        deadline = None if dry_run else settings.FETCH_BACKGROUND_DEADLINE
+        document = load_document(source.url, kind=source.kind, deadline=deadline)
     except SourceError as exc:
         return _failed_run(
             publisher=source.publisher, by=by, origin=source.url, source=source, dry_run=dry_run, error=exc.message

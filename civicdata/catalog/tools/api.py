@@ -15,7 +15,7 @@ from ninja import Router, Schema
 from civicdata.catalog.ingest.reading import CatalogTooLarge, ReadResult, read_catalog_bytes, read_limited
 from civicdata.core.errors import InvalidInput
 
-from .inputs import max_catalog_bytes, read_from_upload, read_from_url, too_large
+from .inputs import max_catalog_bytes, read_from_upload, read_from_url, read_from_urls, too_large, too_many_sources
 from .merging import MergeError, RenameStyle, merge_catalogs
 from .validation import PROFILES, validate_catalog
 
@@ -98,15 +98,20 @@ def merge(request: HttpRequest, payload: MergeIn) -> dict[str, Any]:
         raise InvalidInput("rename must be “suffix” or “prefix”.", code="invalid_rename")
     if not payload.sources:
         raise InvalidInput("Give at least one source.", code="no_input")
+    refusal = too_many_sources(len(payload.sources))
+    if refusal:
+        raise InvalidInput(refusal, code="too_many_sources")
+    for source in payload.sources:
+        if source.catalog is None and not source.url:
+            raise InvalidInput(f"Source “{source.name}” needs a catalog or a url.", code="no_input")
+    fetched = iter(read_from_urls([s.url for s in payload.sources if s.catalog is None and s.url]))
     components = []
     unreadable = []
     for source in payload.sources:
         if source.catalog is not None:
             components.append((source.name, source.catalog))
             continue
-        if not source.url:
-            raise InvalidInput(f"Source “{source.name}” needs a catalog or a url.", code="no_input")
-        read = read_from_url(source.url)
+        read = next(fetched)
         if read.ok:
             components.append((source.name, read.document))
         else:

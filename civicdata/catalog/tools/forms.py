@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicdata.catalog.ingest.reading import ReadResult
 
-from .inputs import read_from_text, read_from_upload, read_from_url
+from .inputs import read_from_text, read_from_upload, read_from_url, read_from_urls, too_many_sources
 from .merging import RenameStyle
 from .validation import PROFILES
 
@@ -98,12 +98,17 @@ class MergeForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if len(data.get("uploads") or []) + len(data.get("urls") or []) < 1:
+        count = len(data.get("uploads") or []) + len(data.get("urls") or [])
+        if count < 1:
             raise forms.ValidationError(_("Give at least one catalog to merge."))
+        refusal = too_many_sources(count)
+        if refusal:
+            raise forms.ValidationError(refusal)
         return data
 
     def read_all(self) -> list[tuple[str, ReadResult]]:
         """Read every component; names are the file names and addresses."""
         out = [(upload.name, read_from_upload(upload)) for upload in self.cleaned_data.get("uploads") or []]
-        out += [(url, read_from_url(url)) for url in self.cleaned_data.get("urls") or []]
+        urls = self.cleaned_data.get("urls") or []
+        out += list(zip(urls, read_from_urls(urls), strict=True))
         return out

@@ -6,9 +6,11 @@ Shared by the CLI, the web pages and the API so that all three enforce the same 
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import IO
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from civicdata.catalog.ingest.reading import (
     DEFAULT_MAX_BYTES,
@@ -21,6 +23,9 @@ from civicdata.catalog.ingest.reading import (
     read_limited,
 )
 from civicdata.core.fetch import FetchError, fetch
+
+#: Component catalogs of one merge fetched at the same time.
+PARALLEL_FETCHES = 4
 
 
 def max_catalog_bytes() -> int:
@@ -52,6 +57,27 @@ def read_from_url(url: str) -> ReadResult:
             ),
         )
     return result
+
+
+def max_merge_sources() -> int:
+    return int(getattr(settings, "CATALOG_MERGE_MAX_SOURCES", 10))
+
+
+def too_many_sources(count: int) -> str | None:
+    """The refusal for a merge of `count` components, or None when it is within CATALOG_MERGE_MAX_SOURCES."""
+    limit = max_merge_sources()
+    if count <= limit:
+        return None
+    return _("A merge takes at most %(limit)s catalogs; this one has %(count)s.") % {"limit": limit, "count": count}
+
+
+def read_from_urls(urls: list[str]) -> list[ReadResult]:
+    """Fetch several catalogs at once (each under the overall fetch deadline), results in the given order:
+    a merge of slow sources takes as long as the slowest one, not their sum."""
+    if len(urls) <= 1:
+        return [read_from_url(url) for url in urls]
+    with ThreadPoolExecutor(max_workers=min(len(urls), PARALLEL_FETCHES), thread_name_prefix="merge-fetch") as pool:
+        return list(pool.map(read_from_url, urls))
 
 
 def read_from_path(path: str) -> ReadResult:

@@ -231,8 +231,9 @@ def harvest_sources(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def harvest_source(request: HttpRequest, slug: str) -> HttpResponse:
     """One source: its runs, dry run, approval and manual run."""
+    base_permissions.ensure_signed_in(request.user)
     source = get_object_or_404(HarvestSource.objects.select_related("publisher"), slug=slug)
-    permissions.ensure_can_edit_for(request.user, source.publisher)
+    permissions.ensure_can_see_harvests_of(request.user, source.publisher)
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -254,8 +255,7 @@ def harvest_source(request: HttpRequest, slug: str) -> HttpResponse:
 
 def harvest_run(request: HttpRequest, pk: int) -> HttpResponse:
     """The report of one run: counts and every dataset's outcome."""
+    base_permissions.ensure_signed_in(request.user)
     run = get_object_or_404(HarvestRun.objects.select_related("source", "publisher"), pk=pk)
-    if not permissions.can_see_dashboard(request.user, run.publisher):
-        base_permissions.ensure_can_edit_for(request.user, run.publisher)
-        raise Http404
+    permissions.ensure_can_see_harvests_of(request.user, run.publisher)
     return render(request, "catalog/harvest_run.html", {"run": run})

@@ -80,3 +80,75 @@ def test_each_redirect_is_checked_again(settings, local_server):
     with pytest.raises(fetch.FetchError) as caught:
         fetch.fetch(local_server + "/redirect-inward")
     assert caught.value.code == "fetch.blocked_address"
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["64:ff9b::7f00:1", "64:ff9b::a9fe:a9fe", "2002:7f00:1::", "2002:a00:1::", "::127.0.0.1", "::10.0.0.5"],
+)
+def test_ipv6_addresses_carrying_an_internal_ipv4_address_are_refused(address):
+    """NAT64, 6to4 and IPv4-compatible addresses reach the IPv4 address inside them: judge that one."""
+    with pytest.raises(fetch.FetchError) as caught:
+        fetch.fetch(f"http://[{address}]/")
+    assert caught.value.code == "fetch.blocked_address"
+
+
+@pytest.mark.parametrize("address", ["64:ff9b::808:808", "2002:808:808::", "::ffff:8.8.8.8"])
+def test_ipv6_addresses_carrying_a_public_ipv4_address_stay_public(address):
+    import ipaddress
+
+    assert fetch.is_public_address(ipaddress.ip_address(address))
+
+
+class _Trickle(http.server.BaseHTTPRequestHandler):
+    """Sends one byte at a time, each well inside the per-read timeout: only an overall deadline stops it."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):
+        import time
+
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", "400")
+        self.end_headers()
+        try:
+            for _ in range(400):
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                time.sleep(0.05)
+        except OSError:
+            pass  # the fetcher hung up: what the deadline is for
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def trickle_server():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Trickle)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.mark.parametrize("how", ["fetch", "fetch_to_file"])
+def test_a_trickling_server_is_cut_off_at_the_overall_deadline(settings, trickle_server, how):
+    """400 bytes at 20 bytes a second would take 20 s; each byte arrives within FETCH_TIMEOUT, so only the
+    whole-fetch deadline can stop it, and a cut-off body is never taken for a whole file."""
+    settings.FETCH_ALLOWED_HOSTS = ["127.0.0.0/8"]
+    settings.FETCH_TIMEOUT = 5
+    with pytest.raises(fetch.FetchError) as caught:
+        getattr(fetch, how)(trickle_server + "/slow", deadline=0.5)
+    assert caught.value.code == "fetch.deadline"
+    assert "0.5 s" in caught.value.message
+
+
+def test_the_deadline_defaults_to_the_setting(settings, trickle_server):
+    settings.FETCH_ALLOWED_HOSTS = ["127.0.0.0/8"]
+    settings.FETCH_DEADLINE = 0.5
+    with pytest.raises(fetch.FetchError) as caught:
+        fetch.fetch(trickle_server + "/slow")
+    assert caught.value.code == "fetch.deadline"

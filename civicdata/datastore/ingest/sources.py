@@ -144,6 +144,21 @@ def detect_encoding(path: Path) -> str:
     return tabular.guess_encoding(_head(path))
 
 
+#: Control bytes that text tables do contain: tab, line feed, form feed, carriage return, escape.
+_TEXT_CONTROLS = frozenset(b"\t\n\x0c\r\x1b")
+
+
+def looks_binary(head: bytes) -> bool:
+    """True when the first bytes are not text in any 8-bit or UTF-8 encoding: a NUL byte (UTF-16 is
+    recognised before this is asked), or more than one byte in ten a control character."""
+    if not head:
+        return False
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for byte in head if byte < 0x20 and byte not in _TEXT_CONTROLS)
+    return controls * 10 > len(head)
+
+
 def _line_of(path: Path, offset: int) -> int:
     """1-based line number of a byte offset (counting newlines up to it, streaming)."""
     line = 1
@@ -220,6 +235,12 @@ def to_utf8(path: Path, workdir: Path) -> tuple[Path, str]:
     encoding = detect_encoding(path)
     if encoding.startswith("utf-16"):
         return transcode(path, encoding, workdir / "source.utf8.csv"), encoding
+    if looks_binary(_head(path)):
+        raise IngestError(
+            "This file is not text, so it cannot be read as a table (it may be a program, an image or a damaged "
+            "file with a .csv name). Export the data again as CSV and reload.",
+            code="not_text",
+        )
     bad = validate_utf8(path)
     if bad is None:
         return path, "utf-8-sig" if encoding == "utf-8-sig" else "utf-8"

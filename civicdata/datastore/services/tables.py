@@ -439,7 +439,9 @@ def _job_source(job: IngestJob) -> tuple[Path, Path | None]:
         from civicdata.core.fetch import FetchError, fetch_to_file
 
         try:
-            fetched, _response = fetch_to_file(job.source, max_bytes=settings.DATASTORE_MAX_FILE_MB << 20)
+            fetched, _response = fetch_to_file(
+                job.source, max_bytes=settings.DATASTORE_MAX_FILE_MB << 20, deadline=settings.FETCH_BACKGROUND_DEADLINE
+            )
         except FetchError as exc:
             raise IngestError(exc.message, code=exc.code) from None
         return fetched, fetched

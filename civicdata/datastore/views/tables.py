@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from civicdata.accounts.permissions import ensure_signed_in
 from civicdata.catalog.models import Dataset
 from civicdata.core.errors import Conflict, InvalidInput
 
@@ -21,7 +22,7 @@ from ..api import get_visible_table
 from ..forms import ChartForm, LoadForm, PiiDecisionForm, SchemaFieldForm
 from ..guard import Busy, QueryFailed, QueryTimeout
 from ..models import Chart, DataTable, IngestJob, PiiFinding
-from ..permissions import can_manage_table, ensure_can_manage_dataset, ensure_can_manage_table
+from ..permissions import can_manage_table, ensure_can_manage_dataset, ensure_can_manage_table, ensure_can_see_job
 from ..preview import table_columns
 from ..query import AGGREGATES, OPERATORS
 from ..table_query import EXPORT_FORMATS, run_table_query
@@ -48,6 +49,11 @@ def _query_string(params: list[tuple[str, str]]) -> str:
 
 def _without(request: HttpRequest, *names: str) -> list[tuple[str, str]]:
     return [(k, v) for k, values in request.GET.lists() for v in values if k not in names]
+
+
+def _with_state(chart: Chart, table: DataTable) -> Chart:
+    chart.columns_changed = charts.columns_changed(chart, table.schema)
+    return chart
 
 
 @require_safe
@@ -112,7 +118,7 @@ def table_page(request: HttpRequest, dataset: str, table: str) -> HttpResponse:
         "api_link": result.json_url,
         "chart_form": chart_form,
         "chart_url": chart_url,
-        "saved_charts": list(found.charts.all()),
+        "saved_charts": [_with_state(chart, found) for chart in found.charts.all()],
         "can_manage": can_manage_table(request.user, found),
         "pending_pii": services.unresolved_pii(found) if can_manage_table(request.user, found) else [],
         "grouped": result.grouped,
@@ -173,6 +179,22 @@ def _chart_response(table: DataTable, request_obj: charts.ChartRequest, ext: str
     return response
 
 
+def _columns_changed_response(chart: Chart, ext: str) -> HttpResponse:
+    """A saved chart whose columns a reload changed: an image that says so (embeds stay readable), or a
+    409 for the JSON spec."""
+    if ext == "json":
+        return HttpResponse(charts.COLUMNS_CHANGED, status=409, content_type="text/plain; charset=utf-8")
+    spec = charts.notice_spec(charts.COLUMNS_CHANGED, chart.title)
+    if ext == "png":
+        response = HttpResponse(charts.render_png(spec), content_type="image/png")
+    else:
+        response = HttpResponse(charts.render_svg(spec), content_type="image/svg+xml")
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["X-Chart-State"] = "columns-changed"
+    return response
+
+
 def _dumps(data: Any) -> bytes:
     import orjson
 
@@ -191,10 +213,10 @@ def chart_image(request: HttpRequest, dataset: str, table: str, pk: int, ext: st
     """A saved chart as SVG or PNG, embeddable in other pages."""
     found = get_visible_table(request, dataset, table)
     chart = get_object_or_404(Chart, pk=pk, table=found)
-    request_obj = charts.ChartRequest(
-        type=chart.chart_type, x=chart.x, y=chart.y, aggregate=chart.aggregate, title=chart.title
-    )
-    response = _chart_response(found, request_obj, ext)
+    if charts.columns_changed(chart, found.schema):
+        response = _columns_changed_response(chart, ext)
+    else:
+        response = _chart_response(found, charts.saved_request(chart), ext)
     if ext in ("svg", "png") and request.GET.get("download"):
         response["Content-Disposition"] = f'attachment; filename="chart-{chart.pk}.{ext}"'
     return response
@@ -265,10 +287,11 @@ def load_page(request: HttpRequest, dataset: str) -> HttpResponse:
 @require_safe
 def job_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Progress of a load; htmx refreshes the status box, a meta refresh does it without JavaScript."""
+    ensure_signed_in(request.user)
     job = get_object_or_404(
         IngestJob.objects.select_related("table", "table__dataset", "table__dataset__publisher"), pk=pk
     )
-    ensure_can_manage_table(request.user, job.table)
+    ensure_can_see_job(request.user, job)
     return render(request, "datastore/job.html", {"job": job, "table": job.table})
 
 

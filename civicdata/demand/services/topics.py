@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q, Sum
 
 from civicdata.core.audit import record_write
+from civicdata.demand import permissions
 from civicdata.demand.clustering import cluster_texts
 from civicdata.demand.models import DataRequest, DemandItem, DemandKind, Topic, TopicSnapshot
 
@@ -37,7 +38,10 @@ def compute_topics(*, by: Any = None) -> TopicSnapshot:
     Each request and each vote is one item (votes carry the request's text and their day); log
     rows and searches weigh their counts. Matching
     public datasets are found by text similarity to each topic; topics without any are unmet.
+    `by` None is the scheduler or the command line; a person must be demand staff.
     """
+    if by is not None:
+        permissions.ensure_can_use_staff_pages(by)
     started = time.perf_counter()
     keep, texts, weights = _counted_items()
     result = cluster_texts(texts, weights=weights)

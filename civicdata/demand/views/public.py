@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -324,7 +325,8 @@ def feed(request: HttpRequest) -> HttpResponse:
         atom.add_item(
             title=f"{req.title} — {change.get_to_status_display()}",
             link=site + req.get_absolute_url(),
-            description=plain_text(change.message or req.description, limit=500),
+            # Atom's summary is typed html: escape the plain text so readers show it, never run it.
+            description=escape(plain_text(change.message or req.description, limit=500)),
             pubdate=change.created_at,
             updateddate=change.created_at,
             unique_id=f"{site}{req.get_absolute_url()}#status-{change.pk}",
