@@ -23,6 +23,7 @@ from civicdata.catalog.services.datasets import (
     validate_dataset_pod,
     withdraw_dataset,
 )
+from civicdata.catalog.services.files import add_distribution_file, check_upload, upload_limit_mb
 from civicdata.catalog.services.harvests import (
     approve_harvest_source,
     due_harvest_sources,
@@ -36,9 +37,11 @@ from civicdata.core.errors import Conflict, InvalidInput
 __all__ = [
     "Conflict",
     "InvalidInput",
+    "add_distribution_file",
     "add_usage_note",
     "approve_harvest_source",
     "catalog_settings",
+    "check_upload",
     "create_dataset",
     "delete_usage_note",
     "due_harvest_sources",
@@ -58,6 +61,7 @@ __all__ = [
     "take_snapshot",
     "update_catalog_settings",
     "update_dataset",
+    "upload_limit_mb",
     "validate_dataset_pod",
     "withdraw_dataset",
 ]
