@@ -369,6 +369,9 @@ class HarvestRun(models.Model):
     conflict_count = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True, default="")
     report = models.JSONField(default=list, blank=True)
+    # A dry run of an uploaded data.json keeps the file (DATA_DIR/catalog-imports/<key>.json) until it is
+    # imported; the key is cleared then.
+    upload_key = models.CharField(max_length=32, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

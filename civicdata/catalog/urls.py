@@ -24,7 +24,9 @@ urlpatterns = [
     path("datasets/<slug:name>/files/<str:key>/<str:filename>", files.distribution_file, name="distribution_file"),
     path("catalog/distributions/<int:pk>/download/", public.distribution_download, name="download"),
     path("catalog/harvest/", staff.harvest_sources, name="harvest_sources"),
+    path("catalog/harvest/import/", staff.harvest_import, name="harvest_import"),
     path("catalog/harvest/runs/<int:pk>/", staff.harvest_run, name="harvest_run"),
+    path("catalog/harvest/runs/<int:pk>/import/", staff.harvest_import_confirm, name="harvest_import_confirm"),
     path("catalog/harvest/<slug:slug>/", staff.harvest_source, name="harvest_source"),
     path("api/3/action/<str:action>", ckan_api.dispatch, name="ckan_action"),
     # CKAN answers without the version too, and the ckanapi client uses that form.

@@ -29,6 +29,8 @@ from civicdata.catalog.services.harvests import (
     due_harvest_sources,
     import_catalog,
     import_catalog_from,
+    import_uploaded_catalog,
+    preview_uploaded_catalog,
     register_harvest_source,
     run_harvest,
 )
@@ -48,6 +50,8 @@ __all__ = [
     "harvest_file_dirs",
     "import_catalog",
     "import_catalog_from",
+    "import_uploaded_catalog",
+    "preview_uploaded_catalog",
     "profile_for",
     "publish_dataset",
     "record_dataset_view",
