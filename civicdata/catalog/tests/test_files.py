@@ -49,7 +49,10 @@ def test_an_uploaded_file_becomes_a_distribution_with_our_download_address(parks
     assert stored.name == "Bike_racks.csv"
     assert stored.size == len(CSV)
     assert files.stored_path(stored.key).read_bytes() == CSV
-    assert distribution.download_url == f"https://data.example.org/datasets/{dataset.name}/files/{stored.key}/Bike_racks.csv"
+    assert (
+        distribution.download_url
+        == f"https://data.example.org/datasets/{dataset.name}/files/{stored.key}/Bike_racks.csv"
+    )
     pod = records.dataset_pod(Dataset.objects.get(pk=dataset.pk))
     added = pod["distribution"][-1]
     assert added == {
@@ -103,7 +106,8 @@ def test_the_upload_page_keeps_the_problem_at_the_field(client, parks, editor):
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert "notes.pdf" in html and "is none of these" in html
+    assert "notes.pdf" in html
+    assert "is none of these" in html
     assert 'value="Notes"' in html
 
 
@@ -231,9 +235,7 @@ def test_distributions_beyond_the_form_rows_are_kept_on_save(parks, editor):
     ]
     dataset = make_dataset(parks, published=False, distribution=many)
     existing = records.dataset_pod(dataset)
-    form = DatasetForm(
-        {**DatasetForm.initial_from_pod(existing, parks), "publisher": parks.pk}, publishers=[parks]
-    )
+    form = DatasetForm({**DatasetForm.initial_from_pod(existing, parks), "publisher": parks.pk}, publishers=[parks])
     assert form.is_valid(), form.errors
     assert len(form.to_pod(existing, parks)["distribution"]) == 12
 
@@ -255,7 +257,9 @@ def test_an_uploaded_data_json_is_previewed_then_imported(client, parks, editor)
     )
     preview = HarvestRun.objects.get()
     assert response["Location"] == f"/catalog/harvest/runs/{preview.pk}/"
-    assert preview.dry_run and preview.created_count == 2 and preview.upload_key
+    assert preview.dry_run
+    assert preview.created_count == 2
+    assert preview.upload_key
     assert not Dataset.objects.exists()
     report = client.get(response["Location"]).content.decode()
     assert "Import these datasets" in report
@@ -263,7 +267,8 @@ def test_an_uploaded_data_json_is_previewed_then_imported(client, parks, editor)
     confirmed = client.post(f"/catalog/harvest/runs/{preview.pk}/import/")
     run = HarvestRun.objects.exclude(pk=preview.pk).get()
     assert confirmed["Location"] == f"/catalog/harvest/runs/{run.pk}/"
-    assert not run.dry_run and run.created_count == 2
+    assert not run.dry_run
+    assert run.created_count == 2
     assert set(Dataset.objects.values_list("identifier", flat=True)) == {"a", "b"}
     # A second confirmation imports nothing more.
     again = client.post(f"/catalog/harvest/runs/{preview.pk}/import/", follow=True)
@@ -276,10 +281,12 @@ def test_an_unreadable_upload_gives_a_failed_preview_that_names_no_server_folder
     bad = SimpleUploadedFile("broken.json", b'{"dataset": [', content_type="application/json")
     client.post("/catalog/harvest/import/", {"publisher": parks.pk, "file": bad})
     run = HarvestRun.objects.get()
-    assert run.status == "failed" and not run.upload_key
+    assert run.status == "failed"
+    assert not run.upload_key
     html = client.get(f"/catalog/harvest/runs/{run.pk}/").content.decode()
     assert "Import these datasets" not in html
-    assert str(settings.DATA_DIR) not in html and "CATALOG_HARVEST_FILE_DIRS" not in html
+    assert str(settings.DATA_DIR) not in html
+    assert "CATALOG_HARVEST_FILE_DIRS" not in html
 
 
 def test_an_upload_over_the_catalog_limit_is_refused(parks, editor, settings):

@@ -89,6 +89,7 @@ def test_an_editor_publishes_a_csv_from_the_laptop_to_data_json(
         assert dist["describedBy"] == dist["accessURL"] + "/schema"
         assert dist["describedByType"] == "application/json"
         download = page.request.get(dist["downloadURL"])
-        assert download.status == 200 and download.text() == CSV
+        assert download.status == 200
+        assert download.text() == CSV
     finally:
         context.close()

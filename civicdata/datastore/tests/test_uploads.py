@@ -50,7 +50,8 @@ def test_an_upload_queues_a_table_load_and_lands_on_its_progress_page(
     assert job.source == "bike_racks.csv"
     table = DataTable.objects.get()
     assert table.distribution.stored_file.name == "bike_racks.csv"
-    assert table.row_count == 3 and table.status == TableStatus.READY
+    assert table.row_count == 3
+    assert table.status == TableStatus.READY
     page = client.get(job.get_absolute_url()).content.decode()
     assert "3 rows are now served" in page
     # The upload's copy for the worker is gone; the download stays.
@@ -113,7 +114,8 @@ def test_an_unpublished_table_adds_no_links_and_changes_the_etag_back(
     after = client.get("/data.json")
     assert after["ETag"] != published["ETag"]
     dist = json.loads(b"".join(after.streaming_content))["dataset"][0]["distribution"][-1]
-    assert "accessURL" not in dist and "describedBy" not in dist
+    assert "accessURL" not in dist
+    assert "describedBy" not in dist
 
 
 def test_the_load_page_lists_the_distributions_and_takes_a_new_file(
@@ -165,4 +167,5 @@ def test_an_uploaded_distribution_is_reloaded_from_its_stored_file(
         client.post(f"/data/{dataset.name}/load/", {"distribution": stored.distribution_id})
     jobs = list(IngestJob.objects.order_by("id"))
     assert len(jobs) == 2
-    assert jobs[1].source == "bike_racks.csv" and jobs[1].table_id == jobs[0].table_id
+    assert jobs[1].source == "bike_racks.csv"
+    assert jobs[1].table_id == jobs[0].table_id
