@@ -135,6 +135,7 @@ _.WORKSHOP
 
 # Model fields and properties: columns services write and the ORM, admin, templates, API or exports read.
 _.approved_by
+_.uploaded_by
 _.bbox_east
 _.bbox_north
 _.bbox_south

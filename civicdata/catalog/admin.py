@@ -10,6 +10,7 @@ from civicdata.catalog.models import (
     CatalogSettings,
     Dataset,
     DatasetRevision,
+    DistributionFile,
     HarvestRun,
     HarvestSource,
     PublisherSettings,
@@ -24,6 +25,12 @@ class DatasetAdmin(ServiceGuardedAdmin):
     list_filter = ["access_level", "is_published", "is_valid", "publisher"]
     search_fields = ["title", "identifier"]
     list_select_related = ["publisher"]
+
+
+@admin.register(DistributionFile)
+class DistributionFileAdmin(ServiceGuardedAdmin):
+    list_display = ["name", "dataset", "size", "media_type", "uploaded_at"]
+    list_select_related = ["dataset"]
 
 
 @admin.register(DatasetRevision)

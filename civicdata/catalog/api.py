@@ -143,7 +143,7 @@ def dataset_detail(request: HttpRequest, identifier: str) -> dict[str, Any]:
         "is_valid": dataset.is_valid,
         "view_count": dataset.view_count,
         "download_count": dataset.download_count,
-        "pod": records.dataset_pod(dataset),
+        "pod": records.published_pod(dataset, links_base=request.build_absolute_uri("/").rstrip("/")),
     }
 
 

@@ -80,10 +80,27 @@ class DatasetForm(forms.Form):
                 label=_("File %(n)s: format") % {"n": index + 1}, required=False, max_length=100
             )
 
-    # The form only shows a few empty distribution rows beyond the existing ones.
+    # The form only shows a few empty distribution rows beyond the existing ones (and every row with input).
     def visible_distribution_count(self) -> int:
-        filled = sum(1 for i in range(MAX_DISTRIBUTIONS) if self[f"dist_{i}_url"].value())
-        return min(MAX_DISTRIBUTIONS, filled + 2)
+        filled = [i for i in range(MAX_DISTRIBUTIONS) if any(self[f"dist_{i}_{s}"].value() for s in _DIST_TEXT)]
+        return min(MAX_DISTRIBUTIONS, (max(filled) + 1 if filled else 0) + 2)
+
+    def clean(self) -> dict[str, Any]:
+        """A file row with a title, media type or format but no link is an error, never dropped silently."""
+        cleaned = super().clean()
+        for index in range(MAX_DISTRIBUTIONS):
+            if f"dist_{index}_url" in self.errors:
+                continue
+            described = any((cleaned.get(f"dist_{index}_{suffix}") or "").strip() for suffix in _DIST_TEXT[1:])
+            if described and not (cleaned.get(f"dist_{index}_url") or "").strip():
+                self.add_error(
+                    f"dist_{index}_url",
+                    _(
+                        "Give the link to this file, or clear its other boxes. To publish a file from your "
+                        "computer, save first and use “Upload a file”."
+                    ),
+                )
+        return cleaned
 
     @classmethod
     def initial_from_pod(cls, data: dict[str, Any], publisher: Organization | None) -> dict[str, Any]:
@@ -172,6 +189,8 @@ class DatasetForm(forms.Form):
                 else:
                     dist.pop(key, None)
             dists.append(dist)
+        # Distributions beyond the form's rows (added by an upload or an import) are kept as they are.
+        dists.extend(old_dists[MAX_DISTRIBUTIONS:])
         if dists:
             data["distribution"] = dists
         else:
@@ -179,6 +198,7 @@ class DatasetForm(forms.Form):
         return data
 
 
+_DIST_TEXT = ("url", "title", "media_type", "format")
 _TEXT_FIELDS = {
     "identifier": "identifier",
     "title": "title",
@@ -234,6 +254,37 @@ class HarvestSourceForm(forms.Form):
         label=_("Address"), max_length=2000, help_text=_("https:// address of the data.json, CKAN site or 3.0 catalog.")
     )
     schedule = forms.ChoiceField(label=_("Schedule"), choices=HarvestSchedule.choices)
+
+    def __init__(self, *args: Any, publishers: list[Organization], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["publisher"].queryset = Organization.objects.filter(pk__in=[p.pk for p in publishers])
+
+
+class DistributionFileForm(forms.Form):
+    """Upload a data file from the editor's computer as a new distribution of a dataset."""
+
+    title = forms.CharField(
+        label=_("Title of the file"),
+        max_length=500,
+        required=False,
+        help_text=_("What residents see, e.g. “Bike racks, 2024”. Left blank, the file name is used."),
+    )
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("CSV, TSV, Excel (XLSX), JSON or GeoJSON."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.tsv,.tab,.xlsx,.json,.geojson"}),
+    )
+
+
+class CatalogUploadForm(forms.Form):
+    """A one-off import of a data.json file from the coordinator's computer (dry run first)."""
+
+    publisher = forms.ModelChoiceField(queryset=Organization.objects.none(), label=_("Publisher"))
+    file = forms.FileField(
+        label=_("data.json file"),
+        help_text=_("A Project Open Data catalog (v1.1) saved on your computer."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+    )
 
     def __init__(self, *args: Any, publishers: list[Organization], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -276,6 +276,35 @@ class Distribution(models.Model):
         return self.download_url or self.access_url
 
 
+class DistributionFile(models.Model):
+    """A file an editor uploaded as a distribution. The bytes live under DATA_DIR/catalog-files/ (named by
+    `key`); the catalog serves them at a stable address, which is the distribution's downloadURL."""
+
+    distribution = models.OneToOneField(Distribution, on_delete=models.CASCADE, related_name="stored_file")
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="stored_files")
+    key = models.CharField(max_length=32, unique=True)
+    name = models.CharField(_("file name"), max_length=200)
+    media_type = models.CharField(_("media type"), max_length=200)
+    size = models.BigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("uploaded file")
+        constraints = [models.CheckConstraint(condition=models.Q(size__gte=0), name="distribution_file_size_positive")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "catalog:distribution_file", kwargs={"name": self.dataset.name, "key": self.key, "filename": self.name}
+        )
+
+
 class RevisionSource(models.TextChoices):
     CREATE = "create", _("Created")
     EDIT = "edit", _("Edited")
@@ -360,6 +389,9 @@ class HarvestRun(models.Model):
     summary = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True, default="")
     report = models.JSONField(default=list, blank=True)
+    # A dry run of an uploaded data.json keeps the file (DATA_DIR/catalog-imports/<key>.json) until it is
+    # imported; the key is cleared then.
+    upload_key = models.CharField(max_length=32, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     #: written every WORKER_HEARTBEAT_SECONDS while the run works; a stale one means its worker died
     heartbeat_at = models.DateTimeField(null=True, blank=True)

@@ -75,3 +75,20 @@ def ensure_can_see_harvests_of(user: Any, publisher: Organization) -> None:
     the lookup, so a signed-out editor is sent to sign in whatever the id)."""
     if not base.can_edit_for(user, publisher):
         raise Http404(_("No harvest found."))
+
+
+def is_public_file(dataset: Dataset) -> bool:
+    """Uploaded files of a published, not withdrawn dataset with access level "public" are for everyone."""
+    return dataset.is_published and dataset.withdrawn_at is None and dataset.access_level == "public"
+
+
+def can_download_file(user: Any, dataset: Dataset) -> bool:
+    """An uploaded file follows its dataset: everyone once it is public (`is_public_file`); otherwise
+    (drafts, restricted public, non-public, withdrawn) only the dataset's editors."""
+    return is_public_file(dataset) or base.can_edit_for(user, dataset.publisher)
+
+
+def ensure_can_download_file(user: Any, dataset: Dataset) -> None:
+    """Raise 404 (not 403) so that the existence of files of non-public datasets is not revealed."""
+    if not can_download_file(user, dataset):
+        raise Http404(_("No file found."))

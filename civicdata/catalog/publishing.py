@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import orjson
 from django.db.models import Count, Max, QuerySet
@@ -21,6 +22,7 @@ from django.db.models import Count, Max, QuerySet
 from civicdata.accounts.models import Organization
 from civicdata.catalog import pod, records
 from civicdata.catalog.models import PUBLIC_LEVELS, Dataset
+from civicdata.catalog.registry import listing_stamp
 
 STREAM_CHUNK = 1000
 
@@ -68,7 +70,9 @@ def listing_state(queryset: QuerySet[Dataset], *, variant: str) -> ListingState:
     """Count and newest change of a listing, and an ETag that changes whenever either does."""
     figures = queryset.order_by().aggregate(count=Count("id"), last=Max("updated_at"), top=Max("id"))
     stamp = figures["last"].isoformat() if figures["last"] else "-"
-    digest = hashlib.sha256(f"{variant}|{figures['count']}|{stamp}|{figures['top']}".encode()).hexdigest()[:32]
+    # Links registered by the apps above (the Data API's) are part of the listing too.
+    extra = listing_stamp()
+    digest = hashlib.sha256(f"{variant}|{figures['count']}|{stamp}|{figures['top']}|{extra}".encode()).hexdigest()[:32]
     return ListingState(count=figures["count"], last_modified=figures["last"], etag=f'"{digest}"')
 
 
@@ -83,13 +87,20 @@ def catalog_header(*, catalog_url: str) -> dict[str, Any]:
     }
 
 
-def stream_catalog(queryset: QuerySet[Dataset], *, catalog_url: str) -> Iterator[bytes]:
-    """The v1.1 catalog document for `queryset`, as chunks of bytes, reading the database in chunks."""
+def stream_catalog(queryset: QuerySet[Dataset], *, catalog_url: str, links_base: str = "") -> Iterator[bytes]:
+    """The v1.1 catalog document for `queryset`, as chunks of bytes, reading the database in chunks.
+
+    Distributions carry the links registered by the apps above (see `registry.py`), made absolute with
+    `links_base` (the site's address; by default the catalog's own).
+    """
+    if not links_base:
+        parts = urlsplit(catalog_url)
+        links_base = f"{parts.scheme}://{parts.netloc}"
     header = orjson.dumps(catalog_header(catalog_url=catalog_url))
     yield header[:-1] + b',"dataset":['
     first = True
     buffer: list[bytes] = []
-    for obj in records.iter_pod(queryset, chunk_size=STREAM_CHUNK):
+    for obj in records.iter_pod(queryset, chunk_size=STREAM_CHUNK, links_base=links_base):
         buffer.append(pod.dumps_json(obj) if first else b"," + pod.dumps_json(obj))
         first = False
         if len(buffer) >= 200:

@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from civicdata.catalog import columns as layout
 from civicdata.catalog import pod
 from civicdata.catalog.models import Dataset, Distribution
+from civicdata.catalog.registry import distribution_links_for, with_distribution_links
 
 DATASET_VALUE_FIELDS: tuple[str, ...] = (
     "id",
@@ -47,22 +48,34 @@ def _distributions_by_dataset(ids: list[int]) -> dict[int, list[dict[str, Any]]]
     return grouped
 
 
-def iter_pod_rows(queryset: QuerySet[Dataset], *, chunk_size: int = DEFAULT_CHUNK) -> Iterator[tuple[int, dict]]:
-    """(dataset id, POD object) for every dataset of `queryset`, reading `chunk_size` rows at a time."""
+def iter_pod_rows(
+    queryset: QuerySet[Dataset], *, chunk_size: int = DEFAULT_CHUNK, links_base: str | None = None
+) -> Iterator[tuple[int, dict]]:
+    """(dataset id, POD object) for every dataset of `queryset`, reading `chunk_size` rows at a time.
+
+    With `links_base` (the site's address), distributions get the links the apps above the catalog
+    registered (the Data API's `accessURL` and `describedBy`), for output only.
+    """
     rows = queryset.values(*DATASET_VALUE_FIELDS).iterator(chunk_size=chunk_size)
     while True:
         chunk = list(islice(rows, chunk_size))
         if not chunk:
             return
-        dists = _distributions_by_dataset([row["id"] for row in chunk if row["has_distribution_list"]])
+        listed = [row["id"] for row in chunk if row["has_distribution_list"]]
+        dists = _distributions_by_dataset(listed)
+        links = distribution_links_for(listed) if links_base is not None else {}
         for row in chunk:
-            flat = layout.flat_from_columns(row, dists.get(row["id"], []))
-            yield row["id"], pod.to_pod(flat)
+            obj = pod.to_pod(layout.flat_from_columns(row, dists.get(row["id"], [])))
+            if links:
+                obj = with_distribution_links(row["id"], obj, links, base_url=links_base or "")
+            yield row["id"], obj
 
 
-def iter_pod(queryset: QuerySet[Dataset], *, chunk_size: int = DEFAULT_CHUNK) -> Iterator[dict[str, Any]]:
-    """The POD objects of `queryset`, in its order, streamed in chunks."""
-    for _, obj in iter_pod_rows(queryset, chunk_size=chunk_size):
+def iter_pod(
+    queryset: QuerySet[Dataset], *, chunk_size: int = DEFAULT_CHUNK, links_base: str | None = None
+) -> Iterator[dict[str, Any]]:
+    """The POD objects of `queryset`, in its order, streamed in chunks (see `iter_pod_rows`)."""
+    for _, obj in iter_pod_rows(queryset, chunk_size=chunk_size, links_base=links_base):
         yield obj
 
 
@@ -71,6 +84,14 @@ def dataset_pod(dataset: Dataset) -> dict[str, Any]:
     row = {name: getattr(dataset, name) for name in DATASET_VALUE_FIELDS if name != "id"}
     dists = list(Distribution.objects.filter(dataset=dataset).order_by("position").values(*DISTRIBUTION_VALUE_FIELDS))
     return pod.to_pod(layout.flat_from_columns(row, dists if dataset.has_distribution_list else []))
+
+
+def published_pod(dataset: Dataset, *, links_base: str) -> dict[str, Any]:
+    """The POD object of one dataset as the listings publish it: stored metadata plus registered links."""
+    obj = dataset_pod(dataset)
+    if not dataset.has_distribution_list:
+        return obj
+    return with_distribution_links(dataset.pk, obj, distribution_links_for([dataset.pk]), base_url=links_base)
 
 
 def pods_for(datasets: Iterable[Dataset]) -> dict[int, dict[str, Any]]:

@@ -5,7 +5,7 @@ from django.urls import path, re_path
 
 from civicdata.catalog import ckan_api
 from civicdata.catalog.tools.urls import urlpatterns as tool_patterns
-from civicdata.catalog.views import exports, public, staff
+from civicdata.catalog.views import exports, files, public, staff
 
 app_name = "catalog"
 
@@ -21,9 +21,13 @@ urlpatterns = [
     path("catalog/datasets/<slug:name>/release/", staff.dataset_release, name="dataset_release"),
     path("catalog/datasets/<slug:name>/history/", staff.dataset_history, name="dataset_history"),
     path("catalog/datasets/<slug:name>/notes/", staff.note_add, name="note_add"),
+    path("catalog/datasets/<slug:name>/files/new/", files.file_upload, name="file_upload"),
+    path("datasets/<slug:name>/files/<str:key>/<str:filename>", files.distribution_file, name="distribution_file"),
     path("catalog/distributions/<int:pk>/download/", public.distribution_download, name="download"),
     path("catalog/harvest/", staff.harvest_sources, name="harvest_sources"),
+    path("catalog/harvest/import/", staff.harvest_import, name="harvest_import"),
     path("catalog/harvest/runs/<int:pk>/", staff.harvest_run, name="harvest_run"),
+    path("catalog/harvest/runs/<int:pk>/import/", staff.harvest_import_confirm, name="harvest_import_confirm"),
     path("catalog/harvest/<slug:slug>/", staff.harvest_source, name="harvest_source"),
     path("api/3", ckan_api.version, name="ckan_version"),
     path("api/3/", ckan_api.version),

@@ -13,7 +13,22 @@ from .schema import TYPES
 
 
 class LoadForm(forms.Form):
-    distribution = forms.ModelChoiceField(queryset=None, label=_("Distribution"), empty_label=None)
+    """Load a table from a file or web address. Without a distribution, the file is first added to the
+    dataset as a new distribution (stored and served by the catalog)."""
+
+    distribution = forms.ModelChoiceField(
+        queryset=None,
+        label=_("Distribution"),
+        required=False,
+        empty_label=_("A new file from your computer"),
+        help_text=_("Which of the dataset's files or links the table is made from."),
+    )
+    title = forms.CharField(
+        label=_("Title of the new file"),
+        required=False,
+        max_length=500,
+        help_text=_("Only for a new file; left blank, the file name is used."),
+    )
     name = forms.SlugField(
         label=_("Table name"),
         required=False,
@@ -25,25 +40,49 @@ class LoadForm(forms.Form):
         label=_("Or a web address to fetch"),
         required=False,
         assume_scheme="https",
-        help_text=_("Leave blank to use the distribution's download URL."),
+        help_text=_("Leave blank to use the distribution's own file or download URL."),
     )
 
     def __init__(self, *args: Any, dataset: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["distribution"].queryset = dataset.distributions.all()
-        self.fields["distribution"].label_from_instance = lambda d: str(d)
+        self.fields["distribution"].queryset = dataset.distributions.select_related("stored_file").order_by("position")
+        self.fields["distribution"].label_from_instance = _distribution_label
+        if not self.is_bound and dataset.distributions.exists():
+            self.initial.setdefault("distribution", dataset.distributions.order_by("position").first().pk)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("file") and data.get("url"):
             raise forms.ValidationError(_("Give a file or a web address, not both."))
         distribution = data.get("distribution")
+        if distribution is None:
+            if "distribution" not in self.errors and not data.get("file"):
+                self.add_error(
+                    "file", _("Choose the file to add from your computer, or pick one of the dataset's files.")
+                )
+            if data.get("url"):
+                self.add_error("url", _("A web address needs a distribution: add it as a link on the dataset first."))
+            return data
+        data["use_stored_file"] = False
         if not data.get("file") and not data.get("url"):
-            if distribution is not None and distribution.download_url:
+            if getattr(distribution, "stored_file", None) is not None:
+                data["use_stored_file"] = True
+            elif distribution.download_url:
                 data["url"] = distribution.download_url
             else:
                 raise forms.ValidationError(_("Choose a file or give a web address."))
         return data
+
+
+def _distribution_label(distribution: Any) -> str:
+    kind = distribution.format or distribution.media_type or ""
+    uploaded = getattr(distribution, "stored_file", None) is not None
+    parts = [str(distribution.title or distribution.format or _("File %(n)s") % {"n": distribution.position + 1})]
+    if kind and kind != parts[0]:
+        parts.append(kind)
+    if uploaded:
+        parts.append(str(_("uploaded file")))
+    return " · ".join(parts)
 
 
 class ChartForm(forms.Form):

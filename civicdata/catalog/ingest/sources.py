@@ -66,7 +66,10 @@ def check_location(location: str, *, allow_any_file: bool = False) -> None:
     if not any(resolved.is_relative_to(folder) for folder in _allowed_dirs()):
         raise SourceError(
             "source.file_not_allowed",
-            _("Files can only be harvested from the folders listed in CATALOG_HARVEST_FILE_DIRS."),
+            _(
+                "This file is not in a folder the site may harvest from. To import a data.json from your "
+                "computer, use “Import a data.json file” instead."
+            ),
         )
 
 
@@ -135,6 +138,20 @@ def _ckan_catalog(base: str, *, deadline: float | None = None) -> dict[str, Any]
         if len(results) < CKAN_PAGE_SIZE:
             break
     return {"conformsTo": "https://project-open-data.cio.gov/v1.1/schema", "dataset": datasets}
+
+
+def document_from_bytes(data: bytes) -> Any:
+    """The v1.1 catalog document in the bytes of an uploaded data.json (3.0 catalogs are converted);
+    SourceError explains what is wrong with it."""
+    document = _parse(data)
+    if dcat3.looks_like_dcat3(document):
+        return dcat3.catalog_to_v11(document)
+    return document
+
+
+def max_bytes() -> int:
+    """The largest catalog the site reads (CATALOG_MAX_BYTES)."""
+    return _max_bytes()
 
 
 def load_document(

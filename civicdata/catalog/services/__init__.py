@@ -24,11 +24,14 @@ from civicdata.catalog.services.datasets import (
     withdraw_dataset,
 )
 from civicdata.catalog.services.harvest_runs import fail_stopped_harvest_runs, harvest_heartbeat
+from civicdata.catalog.services.files import add_distribution_file, check_upload, upload_limit_mb
 from civicdata.catalog.services.harvests import (
     approve_harvest_source,
     due_harvest_sources,
     import_catalog,
     import_catalog_from,
+    import_uploaded_catalog,
+    preview_uploaded_catalog,
     register_harvest_source,
     run_harvest,
 )
@@ -37,9 +40,11 @@ from civicdata.core.errors import Conflict, InvalidInput
 __all__ = [
     "Conflict",
     "InvalidInput",
+    "add_distribution_file",
     "add_usage_note",
     "approve_harvest_source",
     "catalog_settings",
+    "check_upload",
     "create_dataset",
     "delete_usage_note",
     "due_harvest_sources",
@@ -48,6 +53,8 @@ __all__ = [
     "harvest_heartbeat",
     "import_catalog",
     "import_catalog_from",
+    "import_uploaded_catalog",
+    "preview_uploaded_catalog",
     "profile_for",
     "publish_dataset",
     "record_dataset_view",
@@ -61,6 +68,7 @@ __all__ = [
     "take_snapshot",
     "update_catalog_settings",
     "update_dataset",
+    "upload_limit_mb",
     "validate_dataset_pod",
     "withdraw_dataset",
 ]

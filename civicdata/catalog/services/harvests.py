@@ -4,9 +4,11 @@ schedule) and the run reports. Writes happen in one transaction per run: all or 
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -366,6 +368,80 @@ def import_catalog_from(
     except SourceError as exc:
         return _failed_run(publisher=publisher, by=by, origin=location, source=None, dry_run=dry_run, error=exc.message)
     return import_catalog(publisher=publisher, document=document, by=by, origin=location, dry_run=dry_run)
+
+
+def _imports_dir() -> Path:
+    return Path(settings.DATA_DIR) / "catalog-imports"
+
+
+def preview_uploaded_catalog(*, publisher: Organization, upload: Any, by: Any) -> HarvestRun:
+    """A dry run of a data.json uploaded from someone's computer: the same plan and report as a harvest.
+
+    The file is read up to CATALOG_MAX_BYTES (an unreadable or too large file gives a failed run that
+    explains it, naming nothing on the server). A readable file is kept under DATA_DIR until it is
+    imported with `import_uploaded_catalog`. Preconditions: the caller checked that `by` may edit for
+    `publisher`.
+    """
+    from civicdata.catalog.ingest.reading import CatalogTooLarge, read_limited
+    from civicdata.catalog.ingest.sources import SourceError, document_from_bytes, max_bytes
+
+    name = Path(str(getattr(upload, "name", "") or "data.json").replace("\\", "/")).name[:200]
+    origin = _("Uploaded file %(name)s") % {"name": name}
+    try:
+        if getattr(upload, "size", None) and upload.size > max_bytes():
+            raise CatalogTooLarge(max_bytes())
+        upload.seek(0)
+        data = read_limited(upload, max_bytes=max_bytes())
+        document = document_from_bytes(data)
+    except CatalogTooLarge:
+        error = _("The file is larger than the %(mb)s MB the site reads; split the catalog.") % {
+            "mb": max_bytes() >> 20
+        }
+        return _failed_run(publisher=publisher, by=by, origin=origin, source=None, dry_run=True, error=error)
+    except SourceError as exc:
+        return _failed_run(publisher=publisher, by=by, origin=origin, source=None, dry_run=True, error=exc.message)
+    run = import_catalog(publisher=publisher, document=document, by=by, origin=origin, dry_run=True)
+    if run.status == RunStatus.SUCCEEDED:
+        key = uuid.uuid4().hex
+        folder = _imports_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{key}.json").write_bytes(data)
+        HarvestRun.objects.filter(pk=run.pk).update(upload_key=key)
+        run.upload_key = key
+    return run
+
+
+def import_uploaded_catalog(preview: HarvestRun, *, by: Any) -> HarvestRun:
+    """Import the data.json behind a successful dry run of an upload (see `preview_uploaded_catalog`).
+
+    Preconditions: the caller checked that `by` may edit for the run's publisher; `preview` is a dry run
+    whose file is still kept (InvalidInput otherwise: it was imported already, or never readable). The
+    import is one transaction (all or nothing); the kept file is removed afterwards.
+    """
+    from civicdata.catalog.ingest.sources import SourceError, document_from_bytes
+
+    with transaction.atomic():
+        locked = HarvestRun.objects.select_for_update().get(pk=preview.pk)
+        key = locked.upload_key
+        if not (locked.dry_run and key and locked.status == RunStatus.SUCCEEDED):
+            raise InvalidInput(
+                _("This preview cannot be imported (it was imported already). Upload the file again."),
+                code="preview_used",
+            )
+        locked.upload_key = ""
+        locked.save(update_fields=["upload_key"])
+    path = _imports_dir() / f"{key}.json"
+    try:
+        document = document_from_bytes(path.read_bytes())
+    except (OSError, SourceError):
+        raise InvalidInput(_("The uploaded file is no longer kept. Upload it again."), code="upload_gone") from None
+    run = import_catalog(publisher=locked.publisher, document=document, by=by, origin=locked.origin)
+    if run.status != RunStatus.SUCCEEDED:
+        # Nothing was written: the preview stays importable once the problem is solved.
+        HarvestRun.objects.filter(pk=locked.pk).update(upload_key=key)
+        return run
+    path.unlink(missing_ok=True)
+    return run
 
 
 def register_harvest_source(

@@ -15,7 +15,8 @@ from civicdata.catalog.services import catalog_settings
 
 
 def _datasets(request: HttpRequest):
-    return records.iter_pod(listing_queryset(Listing.PUBLIC))
+    # Distributions carry the Data API links (accessURL, describedBy) as in /data.json.
+    return records.iter_pod(listing_queryset(Listing.PUBLIC), links_base=request.build_absolute_uri("/").rstrip("/"))
 
 
 def _dataset_iri(request: HttpRequest):

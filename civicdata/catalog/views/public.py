@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from civicdata.accounts.models import Organization
 from civicdata.catalog import permissions, records, services, signals
-from civicdata.catalog.models import AccessLevel, Dataset, Distribution
+from civicdata.catalog.models import AccessLevel, Dataset, Distribution, DistributionFile
 from civicdata.catalog.publishing import Listing, listing_queryset, listing_state, stream_catalog
 from civicdata.catalog.registry import render_dataset_panels
 from civicdata.catalog.schemaorg import schema_org_dataset
@@ -157,6 +157,10 @@ def distribution_download(request: HttpRequest, pk: int) -> HttpResponse:
     """Count a download (nothing about the visitor is kept) and send the browser to the file."""
     distribution = get_object_or_404(Distribution.objects.select_related("dataset__publisher"), pk=pk)
     permissions.ensure_can_view_dataset(request.user, distribution.dataset)
+    stored = DistributionFile.objects.filter(distribution=distribution).select_related("dataset").first()
+    if stored is not None:
+        # The file's own address counts the download (and also serves links from data.json).
+        return HttpResponseRedirect(stored.get_absolute_url())
     target = distribution.url or ""
     if not target.startswith(("https://", "http://")):
         return HttpResponseRedirect(distribution.dataset.get_absolute_url())

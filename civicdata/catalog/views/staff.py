@@ -14,7 +14,7 @@ from civicdata.accounts import permissions as base_permissions
 from civicdata.accounts.models import Organization
 from civicdata.catalog import permissions, records, services, tasks
 from civicdata.catalog.dashboard import publisher_figures, trend
-from civicdata.catalog.forms import DatasetForm, HarvestSourceForm, ReleaseChecklistForm
+from civicdata.catalog.forms import CatalogUploadForm, DatasetForm, HarvestSourceForm, ReleaseChecklistForm
 from civicdata.catalog.models import AccessLevel, Dataset, HarvestRun, HarvestSource
 from civicdata.catalog.publishing import organization_tree_ids
 from civicdata.core.errors import Conflict, InvalidInput
@@ -229,6 +229,38 @@ def harvest_sources(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+def harvest_import(request: HttpRequest) -> HttpResponse:
+    """A one-off import of a data.json uploaded from the person's computer: a dry run first, whose report
+    offers to import (editors of a publisher, coordinators, site staff)."""
+    base_permissions.ensure_signed_in(request.user)
+    publishers = permissions.editable_publishers(request.user)
+    if not publishers:
+        raise base_permissions.ActionRefused(_("Only editors of a publisher can import catalogs."), code="not_editor")
+    form = CatalogUploadForm(request.POST or None, request.FILES or None, publishers=publishers)
+    if request.method == "POST" and form.is_valid():
+        publisher = form.cleaned_data["publisher"]
+        permissions.ensure_can_edit_for(request.user, publisher)
+        run = services.preview_uploaded_catalog(publisher=publisher, upload=form.cleaned_data["file"], by=request.user)
+        return redirect("catalog:harvest_run", pk=run.pk)
+    return render(request, "catalog/harvest_import.html", {"form": form})
+
+
+@require_POST
+def harvest_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Import the uploaded data.json whose dry run the person has just reviewed."""
+    preview = get_object_or_404(HarvestRun.objects.select_related("publisher"), pk=pk)
+    permissions.ensure_can_edit_for(request.user, preview.publisher)
+    try:
+        run = services.import_uploaded_catalog(preview, by=request.user)
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
+        return redirect("catalog:harvest_run", pk=preview.pk)
+    if run.status == "succeeded":
+        messages.success(request, _("The catalog was imported."))
+    return redirect("catalog:harvest_run", pk=run.pk)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 def harvest_source(request: HttpRequest, slug: str) -> HttpResponse:
     """One source: its runs, dry run, approval and manual run."""
     base_permissions.ensure_signed_in(request.user)
@@ -258,4 +290,7 @@ def harvest_run(request: HttpRequest, pk: int) -> HttpResponse:
     base_permissions.ensure_signed_in(request.user)
     run = get_object_or_404(HarvestRun.objects.select_related("source", "publisher"), pk=pk)
     permissions.ensure_can_see_harvests_of(request.user, run.publisher)
-    return render(request, "catalog/harvest_run.html", {"run": run})
+    can_import = bool(run.dry_run and run.upload_key and run.status == "succeeded") and permissions.can_see_dashboard(
+        request.user, run.publisher
+    )
+    return render(request, "catalog/harvest_run.html", {"run": run, "can_import": can_import})

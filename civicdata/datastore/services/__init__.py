@@ -1,6 +1,6 @@
 """Every write of the Data API, one module per aggregate: tables and their versions (`tables.py`:
-create, load, schema edits, publish, delete), personal-data decisions (`privacy.py`) and saved charts
-(`charts.py`). Import them from here."""
+create, load, schema edits, publish, delete), tables made from files uploaded to the catalog
+(`uploads.py`), personal-data decisions (`privacy.py`) and saved charts (`charts.py`). Import them from here."""
 
 from civicdata.datastore.services.charts import delete_chart, save_chart
 from civicdata.datastore.services.privacy import decide_pii, pii_blockers, unresolved_pii
@@ -17,6 +17,7 @@ from civicdata.datastore.services.tables import (
     unpublish_table,
     update_schema,
 )
+from civicdata.datastore.services.uploads import load_distribution_file, publish_uploaded_tables
 
 __all__ = [
     "create_table",
@@ -26,8 +27,10 @@ __all__ = [
     "delete_table",
     "fail_stopped_ingest_jobs",
     "incoming_dir",
+    "load_distribution_file",
     "pii_blockers",
     "publish_table",
+    "publish_uploaded_tables",
     "run_ingest_job",
     "save_chart",
     "start_ingest",

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from civicdata.accounts.permissions import ensure_signed_in
+from civicdata.catalog import services as catalog_services
 from civicdata.catalog.models import Dataset
 from civicdata.core.errors import Conflict, InvalidInput
 
@@ -259,29 +260,60 @@ def chart_delete(request: HttpRequest, dataset: str, table: str, pk: int) -> Htt
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def load_page(request: HttpRequest, dataset: str) -> HttpResponse:
-    """Load a file (upload or web address) into a table of the dataset (editors)."""
+    """Load a file (upload or web address) into a table of the dataset (editors). A file uploaded without
+    choosing a distribution is first added to the dataset as a new distribution by the catalog."""
     found = get_object_or_404(Dataset.objects.select_related("publisher"), name=dataset)
     ensure_can_manage_dataset(request.user, found)
     form = LoadForm(request.POST or None, request.FILES or None, dataset=found)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        distribution = data["distribution"]
-        name = data.get("name") or services.table_name_for(distribution)
         try:
-            table = DataTable.objects.filter(dataset=found, name=name).first() or services.create_table(
-                distribution=distribution, name=name, by=request.user
-            )
-            job = services.start_ingest(table, by=request.user, upload=data.get("file"), url=data.get("url") or "")
+            job = _start_load(request, found, form.cleaned_data)
         except (InvalidInput, Conflict) as exc:
             form.add_error(None, exc.message)
         else:
             return redirect(job.get_absolute_url())
+    chosen = request.FILES.get("file")
+    if chosen is not None and not form.is_valid():
+        # A browser cannot refill a file box: say so at the field rather than lose the choice quietly.
+        form.add_error(
+            "file", _("“%(name)s” was not loaded: choose it again after fixing the problems.") % {"name": chosen.name}
+        )
     tables = DataTable.objects.filter(dataset=found).select_related("distribution")
     return render(
         request,
         "datastore/load.html",
-        {"dataset": found, "form": form, "tables": tables, "max_mb": settings.DATASTORE_MAX_FILE_MB},
+        {
+            "dataset": found,
+            "form": form,
+            "tables": tables,
+            "max_mb": min(settings.DATASTORE_MAX_FILE_MB, catalog_services.upload_limit_mb()),
+        },
     )
+
+
+def _start_load(request: HttpRequest, dataset: Dataset, data: dict[str, Any]) -> IngestJob:
+    distribution = data.get("distribution")
+    if distribution is None:
+        distribution = catalog_services.add_distribution_file(
+            dataset,
+            upload=data["file"],
+            title=data.get("title") or "",
+            by=request.user,
+            site_url=request.build_absolute_uri("/"),
+        )
+        job = services.load_distribution_file(distribution, by=request.user)
+        if job is None:
+            raise InvalidInput(_("This kind of file cannot be loaded into a table."))
+        return job
+    name = data.get("name") or services.table_name_for(distribution)
+    table = DataTable.objects.filter(dataset=dataset, name=name).first() or services.create_table(
+        distribution=distribution, name=name, by=request.user
+    )
+    if data.get("use_stored_file"):
+        job = services.load_distribution_file(distribution, by=request.user, table=table)
+        if job is not None:
+            return job
+    return services.start_ingest(table, by=request.user, upload=data.get("file"), url=data.get("url") or "")
 
 
 @require_safe

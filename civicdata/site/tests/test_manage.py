@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 CITY_PUBLISHERS = ("city", "transportation", "traffic-ops", "police", "public-works", "housing", "health", "budget")
 DEMAND_PAGES = {"/requests/triage/", "/requests/metrics/", "/requests/imports/", "/requests/release-queue/"}
 PROJECT_PAGES = {"/projects/new/", "/projects/champions/manage/"}
-CATALOG_PAGES = {"/datasets/new/", "/catalog/harvest/", "/catalog/validate/", "/catalog/merge/"}
+CATALOG_PAGES = {
+    "/datasets/new/", "/catalog/harvest/", "/catalog/harvest/import/", "/catalog/validate/", "/catalog/merge/",
+}  # fmt: skip
 TOOLS = {"/catalog/validate/", "/catalog/merge/"}
 
 

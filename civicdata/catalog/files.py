@@ -1,0 +1,99 @@
+"""Files uploaded as distributions: which kinds are accepted, where their bytes live under DATA_DIR, and
+how a download request's Range header is read. Writes are in `services/files.py`, the download page in
+`views/files.py`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+
+@dataclass(frozen=True, slots=True)
+class FileKind:
+    """A kind of data file: its POD `mediaType` and human-readable `format`."""
+
+    media_type: str
+    format: str
+
+
+#: The tabular and geographic files the Data API can read, by file name suffix.
+FILE_KINDS: dict[str, FileKind] = {
+    ".csv": FileKind("text/csv", "CSV"),
+    ".tsv": FileKind("text/tab-separated-values", "TSV"),
+    ".tab": FileKind("text/tab-separated-values", "TSV"),
+    ".xlsx": FileKind("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX"),
+    ".json": FileKind("application/json", "JSON"),
+    ".geojson": FileKind("application/geo+json", "GeoJSON"),
+}
+MAX_NAME_LENGTH = 150
+
+
+def kind_for(filename: str) -> FileKind | None:
+    """The kind of file a name says it is, or None when it is not one the catalog accepts."""
+    return FILE_KINDS.get(Path(filename).suffix.lower())
+
+
+def safe_name(filename: str) -> str:
+    """A download name made of ASCII letters, digits, `-` and `_`, with the original suffix."""
+    path = Path(filename.replace("\\", "/").rsplit("/", 1)[-1])
+    suffix = re.sub(r"[^a-z0-9.]", "", path.suffix.lower())
+    stem = re.sub(r"[^-\w]+", "_", path.stem, flags=re.ASCII).strip("_-") or "data"
+    return f"{stem[: MAX_NAME_LENGTH - len(suffix)]}{suffix}"
+
+
+def files_root() -> Path:
+    """DATA_DIR/catalog-files, where uploaded distribution files are kept (one file per key)."""
+    return Path(settings.DATA_DIR) / "catalog-files"
+
+
+def stored_path(key: str) -> Path:
+    """Where the bytes of the file with this key are (two-character subfolders keep folders small)."""
+    return files_root() / key[:2] / key
+
+
+@dataclass(frozen=True, slots=True)
+class ByteRange:
+    """An inclusive byte range of a file: `start` to `end`."""
+
+    start: int
+    end: int
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start + 1
+
+
+class RangeNotSatisfiable(Exception):
+    """The Range header asks only for bytes beyond the end of the file (answer 416)."""
+
+
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def parse_range(header: str, size: int) -> ByteRange | None:
+    """The single byte range a `Range` header asks for, or None to send the whole file.
+
+    Several ranges, other units or malformed headers are ignored (the whole file is a valid answer);
+    a well-formed range that starts past the end raises RangeNotSatisfiable.
+    """
+    match = _RANGE.match(header.strip().replace(" ", ""))
+    if not match:
+        return None
+    first, last = match.groups()
+    if not first and not last:
+        return None
+    if not first:
+        suffix = int(last)
+        if suffix == 0 or size == 0:
+            raise RangeNotSatisfiable
+        return ByteRange(max(0, size - suffix), size - 1)
+    start = int(first)
+    if start >= size:
+        raise RangeNotSatisfiable
+    end = int(last) if last else size - 1
+    if end < start:
+        return None
+    return ByteRange(start, min(end, size - 1))
