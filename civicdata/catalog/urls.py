@@ -16,6 +16,7 @@ urlpatterns = [
     path("publishers/<slug:slug>/dashboard/", staff.publisher_dashboard, name="dashboard"),
     path("datasets/", public.dataset_search, name="search"),
     path("datasets/new/", staff.dataset_create, name="dataset_create"),
+    path("catalog/datasets/check-field/", staff.dataset_field_check, name="dataset_field_check"),
     path("catalog/datasets/<slug:name>/edit/", staff.dataset_edit, name="dataset_edit"),
     path("catalog/datasets/<slug:name>/release/", staff.dataset_release, name="dataset_release"),
     path("catalog/datasets/<slug:name>/history/", staff.dataset_history, name="dataset_history"),

@@ -265,7 +265,7 @@ def test_planned_request_closes_when_its_dataset_is_published():
     req.refresh_from_db()
     assert req.status == "planned"
     catalog_services.set_release_checklist(
-        draft, by=staff, license_chosen=True, contact_reachable=True, privacy_reviewed=True, quality_reviewed=True
+        draft, by=staff, contact_reachable=True, privacy_reviewed=True, quality_reviewed=True
     )
     published = catalog_services.publish_dataset(draft, by=staff)
     services.dataset_published(dataset=published)
