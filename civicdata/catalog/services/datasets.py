@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from civicdata.accounts.models import Organization
 from civicdata.catalog import columns as layout
 from civicdata.catalog import pod, records, signals
+from civicdata.catalog.ckan_mapping import ckan_name
 from civicdata.catalog.diffing import json_diff
 from civicdata.catalog.ingest.planning import (
     dataset_name,
@@ -59,6 +60,17 @@ def profile_for(publisher: Organization) -> str:
     """The validation profile of a publisher: its own setting, else the catalog's."""
     own = getattr(getattr(publisher, "catalog_settings", None), "profile", "")
     return own or catalog_settings().profile or Profile.NON_FEDERAL
+
+
+def suggested_identifier(title: str) -> str:
+    """An identifier made from a title ("park-benches"), with a number added when it is taken."""
+    stem = ckan_name(title or "dataset", max_length=80)
+    taken = set(Dataset.objects.filter(identifier__startswith=stem).values_list("identifier", flat=True))
+    candidate, number = stem, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{stem}-{number}"
+    return candidate
 
 
 def validate_dataset_pod(data: dict[str, Any], *, publisher: Organization) -> list[dict[str, Any]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -179,7 +179,7 @@ def dataset_field_check(request: HttpRequest) -> HttpResponse:
             raise base_permissions.ActionRefused(_("Only editors of a publisher can add datasets."), code="not_editor")
         form = DatasetForm(request.POST, publishers=publishers, profile=_create_profile(publishers))
     if name not in form.fields or name not in (*MAIN_FIELDS, *MORE_FIELDS):
-        raise InvalidInput(_("Unknown field."), code="field")
+        return HttpResponseBadRequest(_("Unknown field."))
     uswds_filter(form)
     _add_inline_checks(form, dataset=form.dataset)
     return render(request, "catalog/_dataset_field.html", {"field": form[name]})
