@@ -92,7 +92,7 @@ def computed_items(dataset: Dataset) -> list[ChecklistItem]:
         reason = _("The dataset was withdrawn; restore it as a draft first.")
         items.append(ChecklistItem("withdrawn", _("The dataset is not withdrawn"), False, (reason,)))
     for index, (label, reasons) in enumerate(registered_release_checks(dataset)):
-        items.append(ChecklistItem(f"registered-{index}", label or _("Other checks"), not reasons, tuple(reasons)))
+        items.append(ChecklistItem(f"registered-{index}", str(label or _("Other checks")), not reasons, tuple(reasons)))
     return items
 
 
