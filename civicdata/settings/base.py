@@ -27,7 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "civicdata.core.staticfiles.CivicStaticFilesConfig",
     "django.contrib.humanize",
     "ninja",
     "allauth",
