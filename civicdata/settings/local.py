@@ -27,10 +27,9 @@ if not SECRET_KEY:
 
 (DATA_DIR / "static").mkdir(parents=True, exist_ok=True)
 
-# The demo serves collected, compressed (gzip and brotli) files as production does: `civicdata serve`
-# collects them before it starts. Until they are collected, and with DJANGO_DEBUG=1 (so edits show at
-# once), whitenoise reads straight from the finders instead.
+# The demo serves collected, compressed (gzip and brotli) files as production does: `make demo` runs
+# `civicdata collectstatic` before serving. Until they are collected, and with DJANGO_DEBUG=1 (so edits
+# show at once), whitenoise reads straight from the finders instead.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"}}
-COLLECT_STATIC_ON_SERVE = True
 WHITENOISE_USE_FINDERS = DEBUG or not (DATA_DIR / "static" / "uswds").is_dir()
 WHITENOISE_AUTOREFRESH = DEBUG

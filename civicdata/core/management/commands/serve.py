@@ -10,12 +10,9 @@ import os
 import signal
 import subprocess
 import sys
-from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 # gunicorn finishes the requests in flight within this many seconds; the worker finishes its task.
@@ -43,21 +40,6 @@ def stop_children(children: list[subprocess.Popen], *, timeout: float = STOP_TIM
             child.wait()
 
 
-def static_files_stale() -> bool:
-    """True when the collected static files are missing or older than a source file in the project's own
-    static folders or the npm lock file (compressing everything again takes about a minute)."""
-    collected = Path(settings.STATIC_ROOT) / "civicdata" / "site.css"
-    if not collected.exists():
-        return True
-    sources = [Path(settings.BASE_DIR) / "package-lock.json"]
-    for folder in settings.STATICFILES_DIRS:
-        path = Path(folder[1] if isinstance(folder, tuple) else folder)
-        if not path.is_relative_to(Path(settings.BASE_DIR) / "node_modules"):
-            sources += [p for p in path.rglob("*") if p.is_file()]
-    newest = max((p.stat().st_mtime for p in sources if p.exists()), default=0)
-    return newest > collected.stat().st_mtime
-
-
 class Command(BaseCommand):
     help = "Serve the site with gunicorn; --with-worker also runs the background task worker (the demo does)."
 
@@ -68,10 +50,6 @@ class Command(BaseCommand):
         parser.add_argument("--with-worker", action="store_true", help="Also start `civicdata worker`.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if getattr(settings, "COLLECT_STATIC_ON_SERVE", False) and static_files_stale():
-            # The demo serves precompressed static files (a page weighs a fraction of the raw CSS).
-            self.stdout.write("Collecting and compressing static files (once, about a minute)…")
-            call_command("collectstatic", interactive=False, verbosity=0)
         children: list[subprocess.Popen] = []
         previous = signal.signal(signal.SIGTERM, _raise_stop)
         try:
