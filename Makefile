@@ -21,6 +21,7 @@ REPEATED_TESTS := civicdata/accounts/tests/test_pages.py tests/test_journey_brow
 demo: install  ## Set up, load the demo city and serve it with a worker at http://127.0.0.1:8000
 	$(BIN)/civicdata migrate --noinput
 	DEMO_ACCOUNTS=true $(BIN)/civicdata demo
+	$(BIN)/civicdata collectstatic --noinput --verbosity 0
 	DEMO_ACCOUNTS=true $(BIN)/civicdata serve --with-worker
 
 test: install lint check-migrations test-twice  ## Install, lint, check migrations, run the whole suite

@@ -221,3 +221,12 @@ _.story_form
 _.system_of_records
 _.uploads
 _.user_stories
+
+# Read by allauth (an adapter hook and the e-mail templates' `current_site.domain`), a django-ninja
+# response field, and dataset-form fields read through cleaned_data by name (issue 10, items 4 and 14).
+_.format_email_subject
+_.domain
+_.can_publish
+_.license_other
+_.temporal_start
+_.temporal_end

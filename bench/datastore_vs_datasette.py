@@ -182,7 +182,7 @@ for identifier in ("bench-boston", "bench-big"):
     }
     ds = catalog.create_dataset(publisher=org, data=data, by=None)
     catalog.set_release_checklist(
-        ds, by=None, license_chosen=True, contact_reachable=True, privacy_reviewed=True, quality_reviewed=True
+        ds, by=None, contact_reachable=True, privacy_reviewed=True, quality_reviewed=True
     )
     catalog.publish_dataset(ds, by=None)
 """

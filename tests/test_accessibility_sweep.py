@@ -41,6 +41,9 @@ CONTROLS_OUTSIDE_PAGE = """() => {
   const found = [];
   for (const el of document.querySelectorAll(selector)) {
     if (el.disabled || el.getAttribute('tabindex') === '-1' || el.getClientRects().length === 0) continue;
+    // Chromium keeps boxes for the content of a closed <details> (below the page); Tab skips it all the same.
+    const closed = el.closest('details:not([open])');
+    if (closed && el !== closed.querySelector(':scope > summary')) continue;
     if (!outside(el)) continue;
     const drawnBy = [...(el.labels || [])].find((label) => !label.contains(el) && !outside(label)
       && !['none', 'normal'].includes(getComputedStyle(label, '::before').content));

@@ -41,7 +41,7 @@ def test_personal_data_in_a_table_blocks_publishing_until_decided():
     flagged = datastore_services.unresolved_pii(table)
     assert "email" in flagged
     catalog_services.set_release_checklist(
-        dataset, by=staff, license_chosen=True, contact_reachable=True, privacy_reviewed=True, quality_reviewed=True
+        dataset, by=staff, contact_reachable=True, privacy_reviewed=True, quality_reviewed=True
     )
     with pytest.raises(InvalidInput) as refused:
         catalog_services.publish_dataset(dataset, by=staff)
@@ -64,7 +64,7 @@ def test_publishing_a_planned_dataset_fulfils_the_request_and_tells_voters():
         datasets=[dataset],
     )
     catalog_services.set_release_checklist(
-        dataset, by=staff, license_chosen=True, contact_reachable=True, privacy_reviewed=True, quality_reviewed=True
+        dataset, by=staff, contact_reachable=True, privacy_reviewed=True, quality_reviewed=True
     )
     catalog_services.publish_dataset(dataset, by=staff)
     data_request.refresh_from_db()

@@ -1,5 +1,6 @@
 """Native JSON API of the catalog, mounted at /api/catalog/: dataset search and listing (cursor
-pagination), dataset detail as POD v1.1 plus catalog fields, and publishers."""
+pagination), dataset detail as POD v1.1 plus catalog fields, publishers, and for editors the release
+checklist and publishing."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 
+from civicdata.accounts.auth import signed_in
 from civicdata.accounts.models import Organization
-from civicdata.catalog import permissions, records
+from civicdata.catalog import permissions, records, release, services
 from civicdata.catalog.models import PUBLIC_LEVELS, Dataset
 from civicdata.catalog.search import FACETS, Sort, query_for_user, search_datasets
 from civicdata.catalog.spatial import parse_bbox_text
@@ -124,6 +126,57 @@ def list_datasets(request: HttpRequest, params: Query[SearchParams]) -> dict[str
         "total": result.total,
         "facets": result.facets,
     }
+
+
+class ChecklistItemOut(Schema):
+    key: str
+    label: str
+    met: bool
+    manual: bool
+    reasons: list[str]
+
+
+class ReleaseOut(Schema):
+    name: str
+    is_published: bool
+    can_publish: bool
+    items: list[ChecklistItemOut]
+
+
+def _release_out(dataset: Dataset) -> dict[str, Any]:
+    items = release.release_checklist(dataset)
+    return {
+        "name": dataset.name,
+        "is_published": dataset.is_published,
+        "can_publish": all(item.met for item in items),
+        "items": [
+            {"key": i.key, "label": i.label, "met": i.met, "manual": i.manual, "reasons": list(i.reasons)}
+            for i in items
+        ],
+    }
+
+
+def _editable_dataset(user: Any, name: str) -> Dataset:
+    dataset = Dataset.objects.select_related("publisher").filter(name=name).first()
+    if dataset is None:
+        raise Http404("No such dataset.")
+    permissions.ensure_can_edit_dataset(user, dataset)
+    return dataset
+
+
+@router.get("/releases/{name}", response=ReleaseOut, auth=signed_in, summary="Release checklist of a dataset")
+def release_checklist(request: HttpRequest, name: str) -> dict[str, Any]:
+    """Editors of the dataset's publisher: every checklist item (computed or confirmed by a person),
+    whether it is met, and what to do when it is not."""
+    return _release_out(_editable_dataset(request.auth, name))
+
+
+@router.post("/releases/{name}/publish", response=ReleaseOut, auth=signed_in, summary="Publish a dataset")
+def publish(request: HttpRequest, name: str) -> dict[str, Any]:
+    """Editors of the dataset's publisher. Refused with 400 (`release_checklist_incomplete`) and the
+    list of unmet items in `details` while the checklist is not complete, as on the page."""
+    dataset = services.publish_dataset(_editable_dataset(request.auth, name), by=request.auth)
+    return _release_out(dataset)
 
 
 @router.get("/datasets/{path:identifier}", response=DatasetDetail, summary="One dataset")

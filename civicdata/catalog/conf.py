@@ -30,4 +30,10 @@ SETTINGS = (
         "Seconds the background link checker waits between two requests to the same host (politeness).",
         as_int,
     ),
+    Declared(
+        "CATALOG_DESCRIPTION_MIN_LENGTH",
+        "50",
+        "Fewest characters a dataset's description needs before the release checklist lets it be published.",
+        as_int,
+    ),
 )

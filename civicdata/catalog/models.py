@@ -168,8 +168,7 @@ class Dataset(models.Model):
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     withdrawn_reason = models.TextField(blank=True, default="")
 
-    # Release checklist: all four must be true before the dataset may be published.
-    checklist_license = models.BooleanField(_("license chosen"), default=False)
+    # Release checklist: the items only a person can confirm (civicdata.catalog.release computes the rest).
     checklist_contact = models.BooleanField(_("contact reachable"), default=False)
     checklist_privacy = models.BooleanField(_("privacy / PII review signed off"), default=False)
     checklist_quality = models.BooleanField(_("data quality reviewed"), default=False)

@@ -1,7 +1,8 @@
 """Places where the apps above the catalog add to what it does, without the catalog importing them.
 
-- Release checks: `register_release_check(fn)` with `fn(dataset) -> list of reasons`; any reason blocks
-  publishing (e.g. the datastore's "personal data pending review").
+- Release checks: `register_release_check(fn, label=...)` with `fn(dataset) -> list of reasons`; any
+  reason blocks publishing (e.g. the datastore's "personal data pending review"). The release checklist
+  shows each check as one computed item, met when it gives no reason, under its label.
 - Dataset panels: `register_dataset_panel(fn)` with `fn(request, dataset) -> HTML`: a safe string from
   `render_to_string(..., request=request)` or `format_html` (a plain string is escaped as text; an empty
   one shows nothing). The dataset page shows each panel below the distributions, in registration order
@@ -64,21 +65,25 @@ dataset_panels: Registry[DatasetPanel] = Registry()
 distribution_links: Registry[DistributionLinks] = Registry()
 listing_stamps: Registry[ListingStamp] = Registry()
 file_handlers: Registry[FileHandler] = Registry()
+_release_check_labels: dict[str, str] = {}
 
 
-def register_release_check(fn: ReleaseCheck) -> ReleaseCheck:
-    """Add a release check: `fn(dataset)` returns plain-language reasons it cannot be published yet."""
+def register_release_check(fn: ReleaseCheck, *, label: str = "") -> ReleaseCheck:
+    """Add a release check: `fn(dataset)` returns plain-language reasons it cannot be published yet;
+    `label` (a lazy translation) names what it checks on the release checklist."""
+    if label:
+        _release_check_labels[Registry._key(fn)] = label
     return release_checks.register(fn)
+
+
+def registered_release_checks(dataset: Dataset) -> list[tuple[str, list[str]]]:
+    """(label, reasons) of every registered check, in registration order; no reasons means met."""
+    return [(_release_check_labels.get(Registry._key(check), ""), list(check(dataset))) for check in release_checks]
 
 
 def register_dataset_panel(fn: DatasetPanel) -> DatasetPanel:
     """Add a panel to the dataset page: `fn(request, dataset)` returns its HTML ("" for nothing)."""
     return dataset_panels.register(fn)
-
-
-def registered_release_blockers(dataset: Dataset) -> list[str]:
-    """The reasons every registered release check gives, in registration order."""
-    return [reason for check in release_checks for reason in check(dataset)]
 
 
 def render_dataset_panels(request: HttpRequest, dataset: Dataset) -> list[str]:

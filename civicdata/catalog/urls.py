@@ -17,6 +17,7 @@ urlpatterns = [
     path("publishers/<slug:slug>/needs-fixing/", staff.needs_fixing, name="needs_fixing"),
     path("datasets/", public.dataset_search, name="search"),
     path("datasets/new/", staff.dataset_create, name="dataset_create"),
+    path("catalog/datasets/check-field/", staff.dataset_field_check, name="dataset_field_check"),
     path("catalog/datasets/<slug:name>/edit/", staff.dataset_edit, name="dataset_edit"),
     path("catalog/datasets/<slug:name>/release/", staff.dataset_release, name="dataset_release"),
     path("catalog/datasets/<slug:name>/history/", staff.dataset_history, name="dataset_history"),

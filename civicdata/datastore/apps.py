@@ -7,6 +7,8 @@ class DatastoreConfig(AppConfig):
 
     def ready(self) -> None:
         # The catalog sits below the datastore and never imports it: the datastore registers with it.
+        from django.utils.translation import gettext_lazy as _
+
         from civicdata.catalog import signals
         from civicdata.catalog.registry import (
             register_dataset_panel,
@@ -18,7 +20,9 @@ class DatastoreConfig(AppConfig):
         from civicdata.core.workers import register_stopped_work_sweep
         from civicdata.datastore import receivers
 
-        register_release_check(receivers.personal_data_release_check)
+        register_release_check(
+            receivers.personal_data_release_check, label=_("Personal data decided for every table of the Data API")
+        )
         register_dataset_panel(receivers.data_api_panel)
         register_stopped_work_sweep("civicdata.datastore.services.fail_stopped_ingest_jobs")
         register_distribution_links(receivers.data_api_links)

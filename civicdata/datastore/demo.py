@@ -78,7 +78,7 @@ def _dataset(spec: dict[str, Any]) -> Dataset:
     }
     dataset = catalog.create_dataset(publisher=publisher, data=data, by=None)
     catalog.set_release_checklist(
-        dataset, by=None, license_chosen=True, contact_reachable=True, privacy_reviewed=True, quality_reviewed=True
+        dataset, by=None, contact_reachable=True, privacy_reviewed=True, quality_reviewed=True
     )
     return catalog.publish_dataset(dataset, by=None)
 

@@ -8,12 +8,13 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TableStatus(models.TextChoices):
     EMPTY = "empty", _("Not loaded yet")
     READY = "ready", _("Loaded, not public")
-    PUBLISHED = "published", _("Published")
+    PUBLISHED = "published", pgettext_lazy("table status", "Published")
 
 
 class DataTable(models.Model):

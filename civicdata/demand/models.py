@@ -13,15 +13,17 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from civicdata.accounts.models import Affiliation
 
 
 class RequestStatus(models.TextChoices):
-    NEW = "new", _("New")
+    # A context where another app uses the same English word for a noun of another gender or number.
+    NEW = "new", pgettext_lazy("request status", "New")
     UNDER_REVIEW = "under_review", _("Under review")
     PLANNED = "planned", _("Planned")
-    PUBLISHED = "published", _("Published")
+    PUBLISHED = "published", pgettext_lazy("request status", "Published")
     DECLINED = "declined", _("Declined")
 
 
@@ -309,7 +311,7 @@ class LogKindChoice(models.TextChoices):
 
 class LogImportStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for confirmation")
-    IMPORTED = "imported", _("Imported")
+    IMPORTED = "imported", pgettext_lazy("log import status", "Imported")
     CANCELLED = "cancelled", _("Cancelled")
 
 

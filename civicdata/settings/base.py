@@ -19,6 +19,7 @@ SECRET_KEY = value("SECRET_KEY")
 ALLOWED_HOSTS = value("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = value("CSRF_TRUSTED_ORIGINS")
 SITE_URL = value("SITE_URL").rstrip("/")
+SITE_NAME = value("SITE_NAME")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -26,7 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    "django.contrib.staticfiles",
+    "civicdata.core.staticfiles.CivicStaticFilesConfig",
     "django.contrib.humanize",
     "ninja",
     "allauth",

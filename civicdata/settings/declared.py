@@ -93,6 +93,11 @@ SETTINGS: tuple[Declared, ...] = (
         "Public base URL, used in e-mails, feeds and absolute links.",
     ),
     Declared(
+        "SITE_NAME",
+        "civicdata",
+        "Name of the site as people know it, used in e-mail subjects and signatures instead of the host name.",
+    ),
+    Declared(
         "EMAIL_URL",
         "console:",
         "Where e-mail goes: console: (printed), smtp://user:pass@host:587?tls=1, or memory: (tests).",

@@ -6,7 +6,7 @@ import os
 import secrets
 
 from civicdata.settings.base import *  # noqa: F403
-from civicdata.settings.base import DATA_DIR, SECRET_KEY
+from civicdata.settings.base import DATA_DIR, SECRET_KEY, STORAGES
 
 # The demo behaves like production; DJANGO_DEBUG=1 shows tracebacks in the browser.
 DEBUG = os.environ.get("DJANGO_DEBUG", "") == "1"
@@ -27,6 +27,9 @@ if not SECRET_KEY:
 
 (DATA_DIR / "static").mkdir(parents=True, exist_ok=True)
 
-# whitenoise serves straight from the finders so the demo needs no collectstatic step.
-WHITENOISE_USE_FINDERS = True
+# The demo serves collected, compressed (gzip and brotli) files as production does: `make demo` runs
+# `civicdata collectstatic` before serving. Until they are collected, and with DJANGO_DEBUG=1 (so edits
+# show at once), whitenoise reads straight from the finders instead.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"}}
+WHITENOISE_USE_FINDERS = DEBUG or not (DATA_DIR / "static" / "uswds").is_dir()
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from civicdata.accounts.models import Organization
 from civicdata.catalog import columns as layout
 from civicdata.catalog import pod, records, signals
+from civicdata.catalog.ckan_mapping import ckan_name
 from civicdata.catalog.diffing import json_diff
 from civicdata.catalog.ingest.planning import (
     dataset_name,
@@ -39,7 +40,7 @@ from civicdata.catalog.models import (
     RevisionSource,
     UsageNote,
 )
-from civicdata.catalog.registry import registered_release_blockers
+from civicdata.catalog.release import unmet_reasons
 from civicdata.core.audit import record_write
 from civicdata.core.errors import Conflict, InvalidInput
 
@@ -59,6 +60,17 @@ def profile_for(publisher: Organization) -> str:
     """The validation profile of a publisher: its own setting, else the catalog's."""
     own = getattr(getattr(publisher, "catalog_settings", None), "profile", "")
     return own or catalog_settings().profile or Profile.NON_FEDERAL
+
+
+def suggested_identifier(title: str) -> str:
+    """An identifier made from a title ("park-benches"), with a number added when it is taken."""
+    stem = ckan_name(title or "dataset", max_length=80)
+    taken = set(Dataset.objects.filter(identifier__startswith=stem).values_list("identifier", flat=True))
+    candidate, number = stem, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{stem}-{number}"
+    return candidate
 
 
 def validate_dataset_pod(data: dict[str, Any], *, publisher: Organization) -> list[dict[str, Any]]:
@@ -285,19 +297,20 @@ def _hold_back_or_release(dataset: Dataset, *, valid: bool) -> None:
 
 
 def set_release_checklist(
-    dataset: Dataset, *, by: Any, license_chosen: bool, contact_reachable: bool, privacy_reviewed: bool,
-    quality_reviewed: bool,
-) -> Dataset:  # fmt: skip
-    """Record the release checklist answers (who signed, when). One transaction with an audit entry."""
+    dataset: Dataset, *, by: Any, contact_reachable: bool, privacy_reviewed: bool, quality_reviewed: bool
+) -> Dataset:
+    """Record the answers to the checklist items only a person can know (who signed, when).
+
+    The other items (license, contact point, description, valid metadata, personal data of every table)
+    are computed from the record by `civicdata.catalog.release`. One transaction with an audit entry.
+    """
     with transaction.atomic():
         locked = Dataset.objects.select_for_update().get(pk=dataset.pk)
         before = {
-            "license": locked.checklist_license,
             "contact": locked.checklist_contact,
             "privacy": locked.checklist_privacy,
             "quality": locked.checklist_quality,
         }
-        locked.checklist_license = license_chosen
         locked.checklist_contact = contact_reachable
         locked.checklist_privacy = privacy_reviewed
         locked.checklist_quality = quality_reviewed
@@ -309,41 +322,23 @@ def set_release_checklist(
             action="catalog.dataset.checklist",
             target=locked,
             before=before,
-            after={
-                "license": license_chosen,
-                "contact": contact_reachable,
-                "privacy": privacy_reviewed,
-                "quality": quality_reviewed,
-            },
+            after={"contact": contact_reachable, "privacy": privacy_reviewed, "quality": quality_reviewed},
         )
     return locked
 
 
 def release_blockers(dataset: Dataset) -> list[str]:
-    """Plain-language reasons the dataset cannot be published yet (empty when it can)."""
-    reasons: list[str] = []
-    if not dataset.checklist_license:
-        reasons.append(_("Choose a license and tick “license chosen” in the release checklist."))
-    if not dataset.checklist_contact:
-        reasons.append(_("Confirm that the contact point is reachable."))
-    if not dataset.checklist_privacy:
-        reasons.append(_("The privacy / personal data review must be signed off."))
-    if not dataset.checklist_quality:
-        reasons.append(_("The data quality review must be done."))
-    if dataset.is_valid is False:
-        reasons.append(_("Fix the metadata problems listed on the edit page first."))
-    if dataset.withdrawn_at is not None:
-        reasons.append(_("The dataset was withdrawn; restore it by editing it first."))
-    # Apps above the catalog add their own checks, e.g. the datastore's personal data pending review.
-    reasons.extend(registered_release_blockers(dataset))
-    return reasons
+    """Plain-language reasons the dataset cannot be published yet (empty when it can): every unmet item
+    of the release checklist, computed or ticked by hand, including the checks other apps register."""
+    return unmet_reasons(dataset)
 
 
 def publish_dataset(dataset: Dataset, *, by: Any) -> Dataset:
     """Make a dataset part of the catalog (in `/data.json` when its access level is public or restricted).
 
-    Preconditions: the release checklist is complete, the metadata is valid and the dataset is not
-    withdrawn (InvalidInput lists what is missing). One transaction, revision and audit entry.
+    Preconditions: every item of the release checklist is met (computed from the record or ticked by
+    a person; InvalidInput lists what is missing, so the page and the API refuse alike).
+    One transaction, revision and audit entry.
     """
     with transaction.atomic():
         locked = Dataset.objects.select_for_update().get(pk=dataset.pk)

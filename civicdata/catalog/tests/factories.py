@@ -49,7 +49,7 @@ def make_dataset(publisher: Organization, *, by: Any = None, published: bool = T
     dataset = services.create_dataset(publisher=publisher, data=pod_dataset(**overrides), by=by)
     if published:
         services.set_release_checklist(
-            dataset, by=by, license_chosen=True, contact_reachable=True, privacy_reviewed=True, quality_reviewed=True
+            dataset, by=by, contact_reachable=True, privacy_reviewed=True, quality_reviewed=True
         )
         dataset = services.publish_dataset(dataset, by=by)
     return dataset

@@ -130,13 +130,16 @@ def test_release_checklist_gates_publishing(client, parks, editor):
     assert "cannot be published yet" in page
     client.post(
         url,
-        {"action": "checklist", "license_chosen": "on", "contact_reachable": "on", "privacy_reviewed": "on",
-         "quality_reviewed": "on"},
-    )  # fmt: skip
+        {"action": "checklist", "contact_reachable": "on", "privacy_reviewed": "on", "quality_reviewed": "on"},
+    )
     client.post(url, {"action": "publish"})
     dataset.refresh_from_db()
     assert dataset.is_published
-    client.post(url, {"action": "withdraw", "reason": "superseded"})
+    confirm = client.post(url, {"action": "withdraw", "reason": "superseded"})
+    assert "Withdraw this dataset?" in confirm.content.decode()
+    dataset.refresh_from_db()
+    assert dataset.withdrawn_at is None, "the first press only asks for confirmation"
+    client.post(url, {"action": "withdraw", "reason": "superseded", "confirm": "yes"})
     dataset.refresh_from_db()
     assert dataset.withdrawn_at is not None
 

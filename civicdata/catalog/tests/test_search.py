@@ -22,7 +22,8 @@ def catalog():
             spatial="-75.3,39.8,-74.9,40.1",
         ),
         "benches": make_dataset(
-            parks, identifier="benches", title="Park benches", description="Every bench in every park.",
+            parks, identifier="benches", title="Park benches",
+            description="Every bench in every park, with its material and condition.",
             keyword=["furniture"], license="https://opendatacommons.org/licenses/odbl/",
         ),
         "crime": make_dataset(
@@ -123,8 +124,10 @@ def test_staff_see_drafts_on_the_page(client, catalog):
 def test_relevance_puts_title_matches_first(catalog):
     """A word in the title outranks the same word only in the description."""
     parks = catalog["trees"].publisher
-    make_dataset(parks, identifier="desc", title="Harbour data", description="Mentions canal once.")
-    make_dataset(parks, identifier="title", title="Canal locks", description="Opening times.")
+    harbour = "Mentions canal once, among harbour tides and moorings."
+    make_dataset(parks, identifier="desc", title="Harbour data", description=harbour)
+    locks = "Opening times of the locks, listed for every day of the year."
+    make_dataset(parks, identifier="title", title="Canal locks", description=locks)
     result = search_datasets(SearchQuery(text="canal"))
     assert [d.identifier for d in result.datasets] == ["title", "desc"]
     assert result.total == 2

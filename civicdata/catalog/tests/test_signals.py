@@ -39,7 +39,7 @@ def ready_to_publish(**overrides) -> tuple[Dataset, object]:
     staff = make_user(staff=True)
     dataset = make_dataset(make_organization(), by=staff, published=False, **overrides)
     dataset = services.set_release_checklist(
-        dataset, by=staff, license_chosen=True, contact_reachable=True, privacy_reviewed=True, quality_reviewed=True
+        dataset, by=staff, contact_reachable=True, privacy_reviewed=True, quality_reviewed=True
     )
     return dataset, staff
 

@@ -3,50 +3,86 @@ usage notes, the publisher dashboard and harvest sources with their runs."""
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from civicdata.accounts import permissions as base_permissions
 from civicdata.accounts.models import Organization
-from civicdata.catalog import permissions, records, services, tasks
+from civicdata.catalog import permissions, records, release, services, tasks
 from civicdata.catalog.dashboard import publisher_figures, trend
-from civicdata.catalog.forms import CatalogUploadForm, DatasetForm, HarvestSourceForm, ReleaseChecklistForm
+from civicdata.catalog.forms import (
+    MAIN_FIELDS,
+    MORE_FIELDS,
+    CatalogUploadForm,
+    DatasetForm,
+    HarvestSourceForm,
+    ReleaseChecklistForm,
+)
 from civicdata.catalog.models import AccessLevel, Dataset, HarvestRun, HarvestSource
 from civicdata.catalog.publishing import organization_tree_ids
+from civicdata.catalog.tools.validation.profiles import PROFILES
 from civicdata.core.errors import Conflict, InvalidInput
 from civicdata.core.templatetags.civic import uswds_filter
 
-_MAIN_FIELDS = (
-    "publisher", "identifier", "title", "description", "keyword", "modified", "access_level", "license", "rights",
-    "contact_name", "contact_email",
-)  # fmt: skip
-_MORE_FIELDS = (
-    "spatial", "temporal", "accrual_periodicity", "theme", "landing_page", "issued", "language", "bureau_code",
-    "program_code", "data_quality", "conforms_to", "described_by", "described_by_type", "is_part_of", "references",
-    "system_of_records", "primary_it_investment_uii",
-)  # fmt: skip
 _DIST_FIELDS = ("title", "url", "kind", "media_type", "format")
 
 
-def _form_sections(form: DatasetForm, rows: range) -> list[dict]:
-    """Bound fields grouped for the template, with USWDS classes applied."""
+def _add_inline_checks(form: DatasetForm, *, dataset: Dataset | None) -> None:
+    """Make each dataset-level field check itself when the person leaves it: htmx posts the whole form
+    to `dataset_field_check` and swaps in the field with its message."""
+    check_url = reverse("catalog:dataset_field_check")
+    extra = {"_dataset": dataset.name} if dataset is not None else {}
+    for name in (*MAIN_FIELDS, *MORE_FIELDS):
+        if name in form.fields:
+            form.fields[name].widget.attrs.update({
+                "hx-post": check_url,
+                "hx-trigger": "change" if name == "language" else "blur changed",
+                "hx-target": f"#field-{name}",
+                "hx-swap": "outerHTML",
+                "hx-include": "closest form",
+                "hx-vals": json.dumps({"_field": name, **extra}),
+            })  # fmt: skip
+
+
+def _form_sections(form: DatasetForm, rows: range, *, dataset: Dataset | None) -> list[dict]:
+    """Bound fields grouped for the template, with USWDS classes and the inline checks applied."""
     uswds_filter(form)
+    _add_inline_checks(form, dataset=dataset)
+
+    def present(names: tuple[str, ...]) -> list:
+        return [form[name] for name in names if name in form.fields]
+
+    more = present(MORE_FIELDS)
     return [
-        {"legend": _("Description"), "fields": [form[name] for name in _MAIN_FIELDS]},
+        {"legend": _("What every dataset needs"), "fields": present(MAIN_FIELDS)},
         {
             "legend": _("Files and services"),
             "fields": [form[f"dist_{i}_{suffix}"] for i in rows for suffix in _DIST_FIELDS],
         },
-        {"legend": _("More details"), "fields": [form[name] for name in _MORE_FIELDS]},
+        {
+            "legend": _("More details"),
+            "fields": more,
+            "collapsible": True,
+            "open": form.is_bound and any(field.errors for field in more),
+        },
     ]
 
 
 def _dataset_by_name(name: str) -> Dataset:
     return get_object_or_404(Dataset.objects.select_related("publisher"), name=name)
+
+
+def _create_profile(publishers: list[Organization]) -> str:
+    """The profile the new-dataset form asks for: federal when any of the person's publishers is federal."""
+    profiles = [services.profile_for(publisher) for publisher in publishers]
+    return next((profile for profile in profiles if PROFILES[profile].federal), profiles[0])
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -56,21 +92,43 @@ def dataset_create(request: HttpRequest) -> HttpResponse:
     publishers = permissions.editable_publishers(request.user)
     if not publishers:
         raise base_permissions.ActionRefused(_("Only editors of a publisher can add datasets."), code="not_editor")
-    form = DatasetForm(request.POST or None, publishers=publishers, initial={"access_level": AccessLevel.PUBLIC})
+    form = DatasetForm(
+        request.POST or None,
+        publishers=publishers,
+        profile=_create_profile(publishers),
+        initial={"access_level": AccessLevel.PUBLIC, "publisher": publishers[0].pk if len(publishers) == 1 else None},
+    )
     problems: list[dict] = []
     if request.method == "POST" and form.is_valid():
         publisher = form.cleaned_data["publisher"]
         permissions.ensure_can_edit_for(request.user, publisher)
+        data = form.to_pod(None, publisher)
+        data["identifier"] = data.get("identifier") or services.suggested_identifier(data.get("title", ""))
         try:
-            dataset = services.create_dataset(publisher=publisher, data=form.to_pod(None, publisher), by=request.user)
+            dataset = services.create_dataset(publisher=publisher, data=data, by=request.user)
         except (Conflict, InvalidInput) as exc:
             form.add_error("identifier", exc.message)
         else:
             messages.success(request, _("The dataset was saved as a draft."))
             return redirect("catalog:dataset_edit", name=dataset.name)
     rows = range(form.visible_distribution_count()) if form.is_bound else range(3)
-    context = {"form": form, "dataset": None, "problems": problems, "sections": _form_sections(form, rows)}
+    context = {
+        "form": form, "dataset": None, "problems": problems, "sections": _form_sections(form, rows, dataset=None),
+    }  # fmt: skip
     return render(request, "catalog/dataset_form.html", context)
+
+
+def _edit_form(request: HttpRequest, dataset: Dataset, existing: dict) -> DatasetForm:
+    publishers = permissions.editable_publishers(request.user)
+    if dataset.publisher not in publishers:
+        publishers.append(dataset.publisher)
+    return DatasetForm(
+        request.POST or None,
+        publishers=publishers,
+        profile=services.profile_for(dataset.publisher),
+        dataset=dataset,
+        initial=DatasetForm.initial_from_pod(existing, dataset.publisher),
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -79,11 +137,7 @@ def dataset_edit(request: HttpRequest, name: str) -> HttpResponse:
     dataset = _dataset_by_name(name)
     permissions.ensure_can_edit_dataset(request.user, dataset)
     existing = records.dataset_pod(dataset)
-    publishers = permissions.editable_publishers(request.user)
-    if dataset.publisher not in publishers:
-        publishers.append(dataset.publisher)
-    initial = DatasetForm.initial_from_pod(existing, dataset.publisher)
-    form = DatasetForm(request.POST or None, publishers=publishers, initial=initial)
+    form = _edit_form(request, dataset, existing)
     problems = services.validate_dataset_pod(existing, publisher=dataset.publisher)
     if request.method == "POST" and form.is_valid():
         publisher = form.cleaned_data["publisher"]
@@ -109,26 +163,46 @@ def dataset_edit(request: HttpRequest, name: str) -> HttpResponse:
         if form.is_bound
         else range(min(10, len(existing.get("distribution") or []) + 2))
     )
-    return render(
-        request,
-        "catalog/dataset_form.html",
-        {"form": form, "dataset": dataset, "problems": problems, "sections": _form_sections(form, rows)},
-    )
+    context = {
+        "form": form, "dataset": dataset, "problems": problems,
+        "sections": _form_sections(form, rows, dataset=dataset),
+    }  # fmt: skip
+    return render(request, "catalog/dataset_form.html", context)
+
+
+@require_POST
+def dataset_field_check(request: HttpRequest) -> HttpResponse:
+    """One field of the dataset form checked by the form itself, for the inline check when a person
+    leaves it (htmx). The whole form is posted, so fields that depend on others are checked alike;
+    nothing is saved. Without JavaScript the same checks run when the form is saved."""
+    base_permissions.ensure_signed_in(request.user)
+    name = request.POST.get("_field", "")
+    dataset_name = request.POST.get("_dataset", "")
+    if dataset_name:
+        dataset = _dataset_by_name(dataset_name)
+        permissions.ensure_can_edit_dataset(request.user, dataset)
+        form = _edit_form(request, dataset, records.dataset_pod(dataset))
+    else:
+        publishers = permissions.editable_publishers(request.user)
+        if not publishers:
+            raise base_permissions.ActionRefused(_("Only editors of a publisher can add datasets."), code="not_editor")
+        form = DatasetForm(request.POST, publishers=publishers, profile=_create_profile(publishers))
+    if name not in form.fields or name not in (*MAIN_FIELDS, *MORE_FIELDS):
+        return HttpResponseBadRequest(_("Unknown field."))
+    uswds_filter(form)
+    _add_inline_checks(form, dataset=form.dataset)
+    return render(request, "catalog/_dataset_field.html", {"field": form[name]})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def dataset_release(request: HttpRequest, name: str) -> HttpResponse:
-    """Release checklist, publish and withdraw."""
+    """Release checklist (computed items shown as met or not, the rest ticked by hand), publish,
+    withdraw (after a confirmation step) and restore."""
     dataset = _dataset_by_name(name)
     permissions.ensure_can_edit_dataset(request.user, dataset)
     form = ReleaseChecklistForm(
         request.POST or None,
-        initial={
-            "license_chosen": dataset.checklist_license,
-            "contact_reachable": dataset.checklist_contact,
-            "privacy_reviewed": dataset.checklist_privacy,
-            "quality_reviewed": dataset.checklist_quality,
-        },
+        initial={key: getattr(dataset, attr) for key, attr in release.MANUAL_ITEMS.items()},
     )
     if request.method == "POST":
         action = request.POST.get("action")
@@ -139,9 +213,13 @@ def dataset_release(request: HttpRequest, name: str) -> HttpResponse:
             elif action == "publish":
                 services.publish_dataset(dataset, by=request.user)
                 messages.success(request, _("The dataset is published."))
-            elif action == "withdraw":
+            elif action == "withdraw" and request.POST.get("confirm") == "yes":
                 services.withdraw_dataset(dataset, by=request.user, reason=request.POST.get("reason", ""))
                 messages.success(request, _("The dataset was withdrawn."))
+            elif action == "withdraw":
+                # The first press asks again on its own page; nothing changes until the person confirms.
+                context = {"dataset": dataset, "reason": request.POST.get("reason", "")[:1000]}
+                return render(request, "catalog/dataset_withdraw_confirm.html", context)
             elif action == "restore":
                 services.restore_dataset(dataset, by=request.user)
                 messages.success(request, _("The dataset was restored as a draft."))
@@ -150,7 +228,13 @@ def dataset_release(request: HttpRequest, name: str) -> HttpResponse:
             for detail in exc.details or []:
                 messages.error(request, detail)
         return redirect("catalog:dataset_release", name=dataset.name)
-    context = {"dataset": dataset, "form": form, "blockers": services.release_blockers(dataset)}
+    items = release.computed_items(dataset)
+    context = {
+        "dataset": dataset,
+        "form": form,
+        "computed": items,
+        "blockers": services.release_blockers(dataset),
+    }
     return render(request, "catalog/dataset_release.html", context)
 
 

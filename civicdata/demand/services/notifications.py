@@ -135,12 +135,13 @@ def _email_body(notices: list[Notification]) -> str:
         lines += [f"- {link['title']}: {_site_url(link['url'])}" for link in notice.links if link.get("url")]
         parts.append("\n".join(lines))
     footer = _("You get these e-mails because you asked for, voted for or follow these requests.")
-    return "\n\n".join(parts) + "\n\n--\n" + footer + "\n" + _site_url("/requests/notifications/")
+    signature = f"--\n{settings.SITE_NAME}\n{footer}\n{_site_url('/requests/notifications/')}"
+    return "\n\n".join([*parts, signature])
 
 
 def _send(address: str, subject: str, body: str) -> bool:
     try:
-        send_mail(subject, body, None, [address])
+        send_mail(f"[{settings.SITE_NAME}] {subject}", body, None, [address])
     except Exception:  # a mail outage must not lose the notice: it stays pending for the next run
         logger.exception("demand: e-mail to recipient failed")
         return False

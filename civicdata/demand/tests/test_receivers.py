@@ -41,7 +41,7 @@ def test_publishing_in_the_catalog_fulfils_the_planned_request(django_capture_on
     request = services.create_request(by=make_user(), title="Bike counts", description="Per street")
     services.change_status(request, by=staff, to_status="planned", target_date=dt.date(2031, 1, 1), datasets=[draft])
     catalog_services.set_release_checklist(
-        draft, by=staff, license_chosen=True, contact_reachable=True, privacy_reviewed=True, quality_reviewed=True
+        draft, by=staff, contact_reachable=True, privacy_reviewed=True, quality_reviewed=True
     )
     with django_capture_on_commit_callbacks(execute=True):
         catalog_services.publish_dataset(draft, by=staff)

@@ -265,7 +265,7 @@ def test_planned_request_closes_when_its_dataset_is_published():
     req.refresh_from_db()
     assert req.status == "planned"
     catalog_services.set_release_checklist(
-        draft, by=staff, license_chosen=True, contact_reachable=True, privacy_reviewed=True, quality_reviewed=True
+        draft, by=staff, contact_reachable=True, privacy_reviewed=True, quality_reviewed=True
     )
     published = catalog_services.publish_dataset(draft, by=staff)
     services.dataset_published(dataset=published)
@@ -273,3 +273,19 @@ def test_planned_request_closes_when_its_dataset_is_published():
     assert req.status == "published"
     notice = Notification.objects.filter(recipient=requester).order_by("-pk").first()
     assert notice.links[0]["title"] == "Bike counts 2025"
+
+
+def test_notification_emails_carry_the_site_name(settings):
+    """The subject starts with the site's name and the signature names the site."""
+    settings.SITE_NAME = "Port Alder Open Data"
+    requester = make_user()
+    req = services.create_request(by=requester, title="Bike lanes", description="Where")
+    services.set_email_mode(user=requester, mode=EmailMode.IMMEDIATE)
+    mail.outbox.clear()
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.change_status(req, by=make_user(staff=True), to_status="under_review")
+    message = mail.outbox[0]
+    assert message.subject.startswith("[Port Alder Open Data] ")
+    assert "\n--\nPort Alder Open Data\n" in message.body
