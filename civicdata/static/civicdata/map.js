@@ -73,11 +73,22 @@
       },
     });
     map.addLayer(clusters);
-    fetch(figure.getAttribute("data-points"), { headers: { Accept: "application/geo+json" } })
-      .then(function (response) {
+    // The page's charts may hold every query slot for a moment: a 503 is retried after Retry-After.
+    function load(attempt) {
+      return fetch(figure.getAttribute("data-points"), { headers: { Accept: "application/geo+json" } }).then(function (response) {
+        if (response.status === 503 && attempt < 10) {
+          var wait = 1000 * (Number(response.headers.get("Retry-After")) || 1);
+          return new Promise(function (resolve) {
+            setTimeout(resolve, wait);
+          }).then(function () {
+            return load(attempt + 1);
+          });
+        }
         if (!response.ok) throw new Error(response.status);
         return response.json();
-      })
+      });
+    }
+    load(0)
       .then(function (data) {
         var markers = data.features.map(function (feature) {
           var c = feature.geometry.coordinates;
