@@ -64,6 +64,11 @@ def test_staff_pages_are_accessible(live_page, assert_no_axe_violations):
         assert_no_axe_violations(live_page)
 
 
+def _count(sentence: str) -> int:
+    """The number a "N rows where …" sentence starts with (1,500 in English, 1.500 in Spanish)."""
+    return int(re.sub(r"[.,]", "", re.match(r"[\d.,]+", sentence)[0]))
+
+
 def _offline(context) -> None:
     """No internet in tests: every request off the test server (map tiles) fails at once."""
     context.route(re.compile(r"^https?://(?!127\.0\.0\.1|localhost)"), lambda route: route.abort())
@@ -92,11 +97,13 @@ def test_resident_finds_filters_maps_and_downloads(browser, live_server, assert_
     clusters = page.locator("[data-civic-map] .marker-cluster")
     expect(clusters.first).to_be_visible(timeout=30_000)
     assert_no_axe_violations(page)
-    page.get_by_role("link", name="Explorar, filtrar y descargar" if spanish else "Explore, filter and download").click()
+    page.get_by_role(
+        "link", name="Explorar, filtrar y descargar" if spanish else "Explore, filter and download"
+    ).click()
 
     results = page.locator("#results")
     expect(page.locator("[data-civic-map] .marker-cluster").first).to_be_visible(timeout=30_000)
-    total = int(re.match(r"[\d,]+", results.inner_text())[0].replace(",", ""))
+    total = _count(results.inner_text())
     assert total == 1500
     assert_no_axe_violations(page)
 
@@ -104,10 +111,10 @@ def test_resident_finds_filters_maps_and_downloads(browser, live_server, assert_
     district = facet.inner_text()
     facet.click()
     where = "filas donde" if spanish else "rows where"
-    expect(results).to_contain_text(re.compile(rf"^[\d,]+ {where} .*“{re.escape(district)}”"))
+    expect(results).to_contain_text(re.compile(rf"^[\d.,]+ {where} .*“{re.escape(district)}”"))
     expect(results).to_be_focused()
     expect(results).to_be_in_viewport()
-    matching = int(re.match(r"[\d,]+", results.inner_text())[0].replace(",", ""))
+    matching = _count(results.inner_text())
     assert 0 < matching < total
     figure = page.locator("[data-civic-map]")
     expect(figure).to_have_attribute("data-points-shown", str(matching), timeout=30_000)
@@ -116,7 +123,7 @@ def test_resident_finds_filters_maps_and_downloads(browser, live_server, assert_
     page.get_by_role("button", name="Filtrar a esta zona" if spanish else "Filter to this area").click()
     expect(results).to_contain_text("zona elegida en el mapa" if spanish else "inside the chosen map area")
     expect(results).to_be_focused()
-    in_area = int(re.match(r"[\d,]+", results.inner_text())[0].replace(",", ""))
+    in_area = _count(results.inner_text())
     assert 0 < in_area <= matching
     expect(page.locator("#area-west")).not_to_have_value("")
     assert_no_axe_violations(page)
