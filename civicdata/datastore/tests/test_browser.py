@@ -65,8 +65,9 @@ def test_staff_pages_are_accessible(live_page, assert_no_axe_violations):
 
 
 def _count(sentence: str) -> int:
-    """The number a "N rows where …" sentence starts with (1,500 in English, 1.500 in Spanish)."""
-    return int(re.sub(r"[.,]", "", re.match(r"[\d.,]+", sentence)[0]))
+    """The number a "N rows where …" sentence starts with (1,500 in English; Spanish groups digits with
+    a non-breaking space)."""
+    return int(re.sub(r"\D", "", re.match(r"\d[\d.,\u00a0\u202f]*", sentence)[0]))
 
 
 def _offline(context) -> None:
@@ -111,7 +112,7 @@ def test_resident_finds_filters_maps_and_downloads(browser, live_server, assert_
     district = facet.inner_text()
     facet.click()
     where = "filas donde" if spanish else "rows where"
-    expect(results).to_contain_text(re.compile(rf"^[\d.,]+ {where} .*“{re.escape(district)}”"))
+    expect(results).to_contain_text(re.compile(rf"^\d[\d.,\u00a0\u202f]* {where} .*“{re.escape(district)}”"))
     expect(results).to_be_focused()
     expect(results).to_be_in_viewport()
     matching = _count(results.inner_text())
