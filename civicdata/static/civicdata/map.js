@@ -16,6 +16,12 @@
     });
   }
 
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
   function round(x) {
     return Math.round(x * 100000) / 100000;
   }
@@ -60,15 +66,10 @@
       iconCreateFunction: function (cluster) {
         var count = cluster.getChildCount();
         var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
-        var html = document.createElement("div");
-        var number = document.createElement("span");
-        number.setAttribute("aria-hidden", "true");
-        number.textContent = count;
-        var words = document.createElement("span");
-        words.className = "usa-sr-only";
-        words.textContent = fill(label("cluster"), { count: count });
-        html.appendChild(number);
-        html.appendChild(words);
+        // An HTML string (not an element): markercluster may create an icon more than once.
+        var html =
+          '<div><span aria-hidden="true">' + count + '</span><span class="usa-sr-only">' +
+          escapeHtml(fill(label("cluster"), { count: count })) + "</span></div>";
         return L.divIcon({ html: html, className: "marker-cluster marker-cluster-" + size, iconSize: L.point(40, 40) });
       },
     });
