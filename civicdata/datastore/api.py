@@ -18,7 +18,8 @@ from civicdata.core.api_errors import error_response
 
 from . import formats, runtime
 from .guard import Busy, QueryFailed, QueryTimeout
-from .ingest.infer import point_expressions, quote_ident
+from .ingest.infer import quote_ident
+from .maps import map_points
 from .models import DataTable, TableStatus
 from .permissions import can_view_table, is_public_table, visible_tables
 from .query import AGGREGATES, OPERATORS, ParsedQuery, QueryError, build_sql, parse_query
@@ -80,6 +81,17 @@ class ColumnOut(Schema):
     type: str
 
 
+class FacetValueOut(Schema):
+    value: Any
+    count: int
+
+
+class FacetOut(Schema):
+    column: str
+    values: list[FacetValueOut]
+    truncated: bool
+
+
 class PageOut(Schema):
     dataset: str
     table: str
@@ -90,6 +102,7 @@ class PageOut(Schema):
     next: str | None = None
     row_count: int
     matching_count: int
+    facets: list[FacetOut] = []
 
 
 class TableOut(Schema):
@@ -155,6 +168,7 @@ def query_page(request: HttpRequest, table: DataTable) -> HttpResponse:
             "next": request.build_absolute_uri(request.path) + next_query if next_query else None,
             "row_count": table.row_count,
             "matching_count": result.matching_count,
+            "facets": [facet.as_dict() for facet in result.facets],
         }
     )
 
@@ -221,13 +235,9 @@ def _export_sql(parsed: ParsedQuery, table: DataTable, fmt: str) -> tuple[str | 
     if fmt != "geojson":
         sql, params = build_sql(parsed, extra=0, with_rowid=False)
         return sql, params, columns
-    source = point_source(table.schema)
-    if source is None:
+    if parsed.table.point is None:
         return None, [], []
-    if "latitude" in source:
-        lon, lat = quote_ident(source["longitude"]), quote_ident(source["latitude"])
-    else:
-        lon, lat = point_expressions(source.get("format", "wkt"), source["point"])
+    lon, lat = parsed.table.point
     sql, params = build_sql(parsed, extra=0, with_rowid=False, extra_select=[f"{lon} AS _lon", f"{lat} AS _lat"])
     return sql, params, [*columns, "_lon", "_lat"]
 
@@ -313,7 +323,10 @@ QUERY_DESCRIPTION = (
     "picks columns, `sort` orders (`-column` for descending, comma-separated), `limit` (default 100, "
     "max 10,000), `cursor` follows `next_cursor`, `offset` pages small tables. `group_by` with "
     "`count`, `sum`, `avg`, `min`, `max` (column names) aggregates. `_shape=arrays` returns rows as "
-    "arrays. Bad parameters answer 400 listing the valid columns and operators."
+    "arrays. `_bbox=west,south,east,north` keeps rows located inside the box (tables with points). "
+    "`_facet=column` (repeatable) adds the column's most common values with their counts among the "
+    "matching rows (`facets`). `matching_count` is the number of rows matching the filters. "
+    "Bad parameters answer 400 listing the valid columns and operators."
 )
 
 
@@ -405,6 +418,26 @@ def table_schema(request: HttpRequest, dataset: str, table: str) -> HttpResponse
     found = get_visible_table(request, dataset, table)
     response = _json(found.schema)
     response["Content-Type"] = "application/schema+json"
+    return response
+
+
+@router.get(
+    "/{dataset}/{table}/points",
+    summary="Points of a table for a map (bounded GeoJSON)",
+    description=(
+        "The located rows matching the filters (same parameters as the query, including "
+        "`_bbox=west,south,east,north`), as a GeoJSON FeatureCollection of at most DATASTORE_MAP_MAX_POINTS "
+        "features. `located_count` is how many located rows match; `capped` is true when not all are drawn."
+    ),
+    url_name="data_table_points",
+)
+def table_points(request: HttpRequest, dataset: str, table: str) -> HttpResponse:
+    """Bounded GeoJSON for the table page's and dataset page's maps."""
+    result = map_points(get_visible_table(request, dataset, table), request.GET, cap=settings.DATASTORE_MAP_MAX_POINTS)
+    if result.error is not None:
+        return problem_response(result.error)
+    response = _json(result.as_geojson())
+    response["Content-Type"] = "application/geo+json"
     return response
 
 

@@ -92,4 +92,10 @@ SETTINGS = (
         "Tables up to this many rows also accept `offset` paging; larger ones use cursors only.",
         as_int,
     ),
+    Declared(
+        "DATASTORE_MAP_MAX_POINTS",
+        "5000",
+        "Most points a table's map shows at once; the map says so when more rows match.",
+        as_int,
+    ),
 )

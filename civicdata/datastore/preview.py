@@ -3,7 +3,9 @@ charts. `receivers.data_api_panel` renders `datastore/_preview.html` with the co
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 
@@ -12,6 +14,7 @@ from .guard import Busy, QueryFailed, QueryTimeout
 from .ingest.infer import quote_ident
 from .models import DataTable
 from .permissions import can_manage_table, can_view_table
+from .schema import point_source
 from .store import DATA_TABLE, StoreError
 
 PREVIEW_ROWS = 10
@@ -28,6 +31,22 @@ def table_columns(table: DataTable) -> list[dict[str, Any]]:
         }
         for f in table.schema.get("fields", [])
     ]
+
+
+def map_context(
+    table: DataTable, params: Sequence[tuple[str, str]] = (), *, area_form: str = "area-form", area_url: str = ""
+) -> dict[str, Any]:
+    """What `datastore/_map.html` needs: the bounded GeoJSON address for these filters, the tiles, and
+    where "Filter to this area" goes (the table page's area form, or an address taking `_bbox`)."""
+    query = "?" + urlencode(list(params)) if params else ""
+    return {
+        "id": f"map-{table.pk}",
+        "points_url": f"{table.api_path}/points{query}",
+        "tile_url": settings.MAP_TILE_URL,
+        "attribution": settings.MAP_TILE_ATTRIBUTION,
+        "area_form": area_form,
+        "area_url": area_url,
+    }
 
 
 def column_summaries(table: DataTable) -> list[dict[str, Any]]:
@@ -91,6 +110,11 @@ def preview_context(dataset: Any, user: Any = None) -> dict[str, Any]:
             "charts": list(table.charts.all()),
             "can_manage": can_manage_table(user, table),
             "error": None,
+            "map": (
+                map_context(table, area_form="", area_url=table.get_absolute_url())
+                if point_source(table.schema) is not None
+                else None
+            ),
         }
         try:
             entry["rows"] = first_rows(table)
@@ -98,4 +122,9 @@ def preview_context(dataset: Any, user: Any = None) -> dict[str, Any]:
         except (Busy, QueryTimeout, QueryFailed, StoreError) as exc:
             entry["rows"], entry["summaries"], entry["error"] = [], [], str(exc)
         previews.append(entry)
-    return {"datastore_previews": previews, "datastore_preview_rows": PREVIEW_ROWS, "datastore_settings": settings}
+    return {
+        "datastore_previews": previews,
+        "datastore_preview_rows": PREVIEW_ROWS,
+        "datastore_settings": settings,
+        "datastore_has_map": any(p["map"] for p in previews),
+    }

@@ -22,6 +22,8 @@ AGGREGATES = ("count", "sum", "avg", "min", "max")
 RESERVED = frozenset(
     {"q", "fields", "sort", "limit", "cursor", "offset", "group_by", *AGGREGATES, "_shape", "format", "_format"}
 )
+#: `_bbox=west,south,east,north` keeps rows whose point lies inside the box (tables with points only).
+BBOX_PARAM = "_bbox"
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
 MAX_IN_VALUES = 200
@@ -56,13 +58,17 @@ class TableInfo:
     types: dict[str, str]
     row_count: int = 0
     offset_max_rows: int = 50_000
+    point: tuple[str, str] | None = None  # SQL for (longitude, latitude), when rows have a location
 
     @classmethod
     def from_schema(cls, schema: Mapping[str, Any], *, row_count: int = 0, offset_max_rows: int = 50_000) -> TableInfo:
+        from .schema import point_sql
+
         return cls(
             types={f["name"]: f.get("type", "string") for f in schema.get("fields", [])},
             row_count=row_count,
             offset_max_rows=offset_max_rows,
+            point=point_sql(dict(schema)),
         )
 
     @property
@@ -82,6 +88,7 @@ class ParsedQuery:
     cursor: list[Any] | None = None
     group_by: list[str] = field(default_factory=list)
     aggregates: list[tuple[str, str]] = field(default_factory=list)  # (function, column or *)
+    bbox: tuple[float, float, float, float] | None = None  # west, south, east, north
 
     @property
     def grouped(self) -> bool:
@@ -187,6 +194,7 @@ def parse_query(
     query = ParsedQuery(table=table, fields=fields)
     _add_filters(query, p, set(ignore))
     _add_search(query, p)
+    _add_bbox(query, p)
     _add_grouping(query, p)
     _add_sort(query, p)
     _add_paging(query, p, default_limit=default_limit, max_limit=max_limit, export=export)
@@ -257,6 +265,42 @@ def _add_search(query: ParsedQuery, p: _Params) -> None:
         ors = [f"CAST({quote_ident(c)} AS VARCHAR) ILIKE ? ESCAPE '\\'" for c in text_cols]
         query.where.append("(" + " OR ".join(ors) + ")")
         query.params.extend([pattern] * len(ors))
+
+
+def parse_bbox(raw: str) -> tuple[float, float, float, float] | None:
+    """`west,south,east,north` in degrees, or None when the text is not such a box."""
+    parts = raw.split(",")
+    if len(parts) != 4:
+        return None
+    try:
+        west, south, east, north = (float(part) for part in parts)
+    except ValueError:
+        return None
+    in_range = all(-180 <= x <= 180 for x in (west, east)) and all(-90 <= y <= 90 for y in (south, north))
+    if not in_range or west > east or south > north:
+        return None
+    return west, south, east, north
+
+
+def _add_bbox(query: ParsedQuery, p: _Params) -> None:
+    """`_bbox`: rows whose point lies inside the box (edges included)."""
+    raw = (p.get(BBOX_PARAM) or "").strip()
+    if not raw:
+        return
+    table = query.table
+    if table.point is None:
+        raise _fail(table, "This table has no locations, so it cannot be filtered by area.", BBOX_PARAM)
+    box = parse_bbox(raw)
+    if box is None:
+        raise _fail(
+            table,
+            f"{BBOX_PARAM} must be west,south,east,north in degrees (west ≤ east, south ≤ north), not {raw!r}.",
+            BBOX_PARAM,
+        )
+    lon, lat = table.point
+    query.where.append(f"({lon} BETWEEN ? AND ? AND {lat} BETWEEN ? AND ?)")
+    query.params.extend([box[0], box[2], box[1], box[3]])
+    query.bbox = box
 
 
 def _add_grouping(query: ParsedQuery, p: _Params) -> None:

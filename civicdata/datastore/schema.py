@@ -8,7 +8,7 @@ import re
 from collections.abc import Collection
 from typing import Any
 
-from .ingest.infer import MISSING_VALUES
+from .ingest.infer import MISSING_VALUES, point_expressions, quote_ident
 from .ingest.load import IngestResult
 
 TYPES = ("string", "integer", "number", "boolean", "date", "datetime", "geopoint")
@@ -58,6 +58,16 @@ def point_source(schema: dict[str, Any]) -> dict[str, str] | None:
         if f.get("type") == "geopoint":
             return {"point": f["name"], "format": f.get("format", "wkt")}
     return None
+
+
+def point_sql(schema: dict[str, Any]) -> tuple[str, str] | None:
+    """SQL expressions for (longitude, latitude) of a row, or None when the table has no points."""
+    source = point_source(schema)
+    if source is None:
+        return None
+    if "latitude" in source:
+        return quote_ident(source["longitude"]), quote_ident(source["latitude"])
+    return point_expressions(source.get("format", "wkt"), source["point"])
 
 
 def _check_constraints(name: str, ftype: str, constraints: dict[str, Any]) -> list[str]:

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from django.http import QueryDict
 
 from . import runtime
+from .facets import Facet, compute_facets, requested_columns, suggest_columns
 from .guard import Busy, QueryFailed, QueryTimeout
 from .models import DataTable
 from .query import DEFAULT_LIMIT, ParsedQuery, QueryError, build_count_sql, build_sql, fetch_page, parse_query
@@ -58,6 +59,7 @@ class TableResult:
     next_offset: int | None
     error: QueryProblem | None
     params: Params
+    facets: list[Facet] = dataclasses.field(default_factory=list)
 
     @property
     def grouped(self) -> bool:
@@ -132,20 +134,31 @@ def run_table_query(
     *,
     default_limit: int = DEFAULT_LIMIT,
     ignore: Iterable[str] = (),
+    auto_facets: bool = False,
 ) -> TableResult:
-    """Validate `query` against the table, then fetch one page and the matching count.
+    """Validate `query` against the table, then fetch one page, the matching count and the facets.
 
-    `ignore` names parameters that are controls of the calling page, not filters. Never raises for
-    a bad query or a busy server: the result's `error` says what went wrong.
+    Facets are the columns named by `_facet` parameters, plus with `auto_facets` the low-cardinality
+    columns among the matching rows (ungrouped queries only). `ignore` names parameters that are
+    controls of the calling page, not filters. Never raises for a bad query or a busy server: the
+    result's `error` says what went wrong.
     """
     params = _params(query, ignore)
+    facets: list[Facet] = []
     try:
         parsed = parse_query(query, runtime.table_info(table), default_limit=default_limit, ignore=ignore)
+        asked = requested_columns(query.getlist("_facet"), parsed)
         guard = runtime.get_guard()
         cur = runtime.open_cursor(table)
         with guard.slot(), guard.deadline(cur):
             page = fetch_page(cur, parsed)
             matching = count_matching(cur, parsed)
+            if asked:
+                facets = compute_facets(cur, parsed, asked)
+            if auto_facets and not parsed.grouped:
+                filtered = {k.partition("__")[0] for k, _v in params}
+                suggested = [c for c in suggest_columns(cur, parsed, keep=filtered) if c not in asked]
+                facets += compute_facets(cur, parsed, suggested, drop_truncated=True)
     except QueryError as exc:
         return _failed(table, params, QueryProblem(400, "bad_parameter", exc.message, exc.as_dict()))
     except (Busy, QueryTimeout, QueryFailed) as exc:
@@ -160,6 +173,7 @@ def run_table_query(
         next_offset=page.next_offset,
         error=None,
         params=params,
+        facets=facets,
     )
 
 

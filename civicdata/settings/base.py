@@ -157,6 +157,8 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [
     ("uswds", BASE_DIR / "node_modules" / "@uswds" / "uswds" / "dist"),
     ("htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
+    ("leaflet-markercluster", BASE_DIR / "node_modules" / "leaflet.markercluster" / "dist"),
     PACKAGE_DIR / "static",
 ]
 STORAGES = {
@@ -170,6 +172,20 @@ MAX_UPLOAD_BYTES = value("MAX_UPLOAD_MB") * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_TEMP_DIR = None
+
+MAP_TILE_URL = value("MAP_TILE_URL")
+MAP_TILE_ATTRIBUTION = value("MAP_TILE_ATTRIBUTION")
+
+
+def tile_origin(url: str) -> str | None:
+    """scheme://host of the tile URL template (with `{s}` subdomains as a wildcard), for the CSP."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"
+
 
 FETCH_ALLOWED_HOSTS = value("FETCH_ALLOWED_HOSTS")
 FETCH_TIMEOUT = value("FETCH_TIMEOUT")
@@ -241,7 +257,8 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
-    "img-src": [CSP.SELF, "data:"],
+    # Map tiles are images from the tile server named by MAP_TILE_URL.
+    "img-src": [CSP.SELF, "data:", *filter(None, [tile_origin(MAP_TILE_URL)])],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],

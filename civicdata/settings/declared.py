@@ -178,6 +178,17 @@ SETTINGS: tuple[Declared, ...] = (
     ),
     Declared("FETCH_MAX_MB", "200", "Largest body an outbound fetch will read, in megabytes.", as_int),
     Declared(
+        "MAP_TILE_URL",
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "Background tiles of the maps (Leaflet URL template with {z}/{x}/{y}); its host is added to the "
+        "Content-Security-Policy. Empty draws the maps without a background.",
+    ),
+    Declared(
+        "MAP_TILE_ATTRIBUTION",
+        "© OpenStreetMap contributors",
+        "Credit shown on the maps for the background tiles (required by most tile providers).",
+    ),
+    Declared(
         "LOG_LEVEL",
         "INFO",
         "Level of the application log written to standard error.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import http_date, parse_http_date_safe
@@ -98,6 +99,8 @@ def dataset_search(request: HttpRequest) -> HttpResponse:
             (Sort.TITLE, _("Title")),
         ],
         "bbox": request.GET.get("bbox", ""),
+        "map_tile_url": settings.MAP_TILE_URL,
+        "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
     }
     return render(request, "catalog/search.html", context)
 

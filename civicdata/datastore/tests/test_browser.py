@@ -3,8 +3,10 @@ sorting and paging work with JavaScript turned off."""
 
 from __future__ import annotations
 
+import csv
 import io
 import random
+import re
 
 import pytest
 
@@ -60,3 +62,76 @@ def test_staff_pages_are_accessible(live_page, assert_no_axe_violations):
     for url in (f"{base}schema/", f"{base}quality/", f"{base}privacy/", f"/data/{table.dataset.name}/load/"):
         live_page.goto(url)
         assert_no_axe_violations(live_page)
+
+
+def _count(sentence: str) -> int:
+    """The number a "N rows where …" sentence starts with (1,500 in English; Spanish groups digits with
+    a non-breaking space)."""
+    return int(re.sub(r"\D", "", re.match(r"\d[\d.,\u00a0\u202f]*", sentence)[0]))
+
+
+def _offline(context) -> None:
+    """No internet in tests: every request off the test server (map tiles) fails at once."""
+    context.route(re.compile(r"^https?://(?!127\.0\.0\.1|localhost)"), lambda route: route.abort())
+
+
+@pytest.mark.parametrize(("width", "language"), [(1280, "en"), (375, "en"), (1280, "es")])
+def test_resident_finds_filters_maps_and_downloads(browser, live_server, assert_no_axe_violations, width, language):
+    """A resident goes from the home page to the incidents table, filters by a facet, reads how many rows
+    match with the results in view, sees the clustered map, filters to the map's area and downloads the
+    matching rows as CSV — with axe clean on the dataset and table pages."""
+    from playwright.sync_api import expect
+
+    _demo()
+    spanish = language == "es"
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": width, "height": 900}, locale="en-US", accept_downloads=True
+    )
+    _offline(context)
+    page = context.new_page()
+    page.goto("/")
+    if spanish:
+        page.get_by_role("button", name="Español").click()
+    page.locator("#home-search").fill("crime incidents")
+    page.locator("#home-search").press("Enter")
+    page.get_by_role("link", name="Crime incident reports, 2021 (real Boston sample)").click()
+    clusters = page.locator("[data-civic-map] .marker-cluster")
+    expect(clusters.first).to_be_visible(timeout=30_000)
+    assert_no_axe_violations(page)
+    page.get_by_role(
+        "link", name="Explorar, filtrar y descargar" if spanish else "Explore, filter and download"
+    ).click()
+
+    results = page.locator("#results")
+    expect(page.locator("[data-civic-map] .marker-cluster").first).to_be_visible(timeout=30_000)
+    total = _count(results.inner_text())
+    assert total == 1500
+    assert_no_axe_violations(page)
+
+    facet = page.locator("section[aria-labelledby='facet-district'] a").first
+    district = facet.inner_text()
+    facet.click()
+    where = "filas donde" if spanish else "rows where"
+    expect(results).to_contain_text(re.compile(rf"^\d[\d.,\u00a0\u202f]* {where} .*“{re.escape(district)}”"))
+    expect(results).to_be_focused()
+    expect(results).to_be_in_viewport()
+    matching = _count(results.inner_text())
+    assert 0 < matching < total
+    figure = page.locator("[data-civic-map]")
+    expect(figure).to_have_attribute("data-points-shown", str(matching), timeout=30_000)
+    expect(page.locator("[data-civic-map] .marker-cluster").first).to_be_visible()
+
+    page.get_by_role("button", name="Filtrar a esta zona" if spanish else "Filter to this area").click()
+    expect(results).to_contain_text("zona elegida en el mapa" if spanish else "inside the chosen map area")
+    expect(results).to_be_focused()
+    in_area = _count(results.inner_text())
+    assert 0 < in_area <= matching
+    expect(page.locator("#area-west")).not_to_have_value("")
+    assert_no_axe_violations(page)
+
+    with page.expect_download() as download:
+        page.locator("a[download]", has_text="CSV").click()
+    rows = list(csv.reader(io.StringIO(download.value.path().read_text(encoding="utf-8"))))
+    assert len(rows) == in_area + 1  # the header, then every matching row
+    assert {row[rows[0].index("district")] for row in rows[1:]} == {district}
+    context.close()

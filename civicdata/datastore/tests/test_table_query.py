@@ -27,7 +27,7 @@ def _page_cells(html: str) -> list[list[str]]:
 
 
 def _api_link(html: str) -> str:
-    return unescape(re.search(r'API address for this view: <a class="usa-link" href="([^"]+)"', html)[1])
+    return unescape(re.search(r'API address for this view: <a class="usa-link civic-break" href="([^"]+)"', html)[1])
 
 
 def test_page_json_and_csv_agree_on_a_filtered_sorted_query(client: Client) -> None:
@@ -38,7 +38,7 @@ def test_page_json_and_csv_agree_on_a_filtered_sorted_query(client: Client) -> N
     assert page.status_code == 200
     html = page.content.decode()
     assert _page_cells(html) == [["I-1", "South End"], ["I-3", "Roxbury"]]
-    assert "3 rows match" in html
+    assert '<h2 id="results" tabindex="-1">3 rows where' in html
 
     body = json.loads(client.get(table.api_path + QUERY).content)
     assert [[r["incident"], r["district"]] for r in body["rows"]] == _page_cells(html)
@@ -71,7 +71,7 @@ def test_grouped_query_counts_groups_alike(client: Client) -> None:
     assert body["matching_count"] == 3
     assert [r["district"] for r in body["rows"]] == ["Dorchester", "Roxbury", "South End"]
     html = client.get(table.get_absolute_url() + query).content.decode()
-    assert "3 rows match" in html
+    assert '<h2 id="results" tabindex="-1">3 groups of rows, sorted by' in html
     assert [cells[0] for cells in _page_cells(html)] == ["Dorchester", "Roxbury", "South End"]
 
 

@@ -24,24 +24,29 @@ from ..forms import ChartForm, LoadForm, PiiDecisionForm, SchemaFieldForm
 from ..guard import Busy, QueryFailed, QueryTimeout
 from ..models import Chart, DataTable, IngestJob, PiiFinding
 from ..permissions import can_manage_table, ensure_can_manage_dataset, ensure_can_manage_table, ensure_can_see_job
-from ..preview import table_columns
-from ..query import AGGREGATES, OPERATORS
+from ..preview import map_context, table_columns
+from ..query import AGGREGATES, BBOX_PARAM, OPERATORS
+from ..schema import point_source
+from ..sentence import OPERATOR_WORDS, describe_condition, describe_rows
 from ..table_query import EXPORT_FORMATS, run_table_query
 
+#: The area form's typed box (no JavaScript); the map's "Filter to this area" fills the same fields.
+AREA_FIELDS = ("west", "south", "east", "north")
+
 #: Parameters of the table page that are page controls, not filters.
-PAGE_CONTROLS = ("add_col", "add_op", "add_value", "chart_type", "x", "y", "aggregate", "title")
-OPERATOR_LABELS = {
-    "exact": "=",
-    "ne": "≠",
-    "gt": ">",
-    "gte": "≥",
-    "lt": "<",
-    "lte": "≤",
-    "in": "in",
-    "contains": "contains",
-    "startswith": "starts with",
-    "isnull": "is empty",
-}
+PAGE_CONTROLS = (
+    "add_col",
+    "add_op",
+    "add_value",
+    "chart_type",
+    "x",
+    "y",
+    "aggregate",
+    "title",
+    *AREA_FIELDS,
+)
+#: Where the page lands after a filter change: the sentence saying how many rows match.
+RESULTS = "#results"
 
 
 def _query_string(params: list[tuple[str, str]]) -> str:
@@ -57,50 +62,101 @@ def _with_state(chart: Chart, table: DataTable) -> Chart:
     return chart
 
 
-@require_safe
-def table_page(request: HttpRequest, dataset: str, table: str) -> HttpResponse:
-    """Readable table with filter/sort controls and paging links that work without JavaScript."""
-    found = get_visible_table(request, dataset, table)
+def _canonical_redirect(request: HttpRequest) -> HttpResponse | None:
+    """The "add a filter" and "area" forms send their parts; turn them into canonical filter
+    parameters (`col__op=value`, `_bbox=w,s,e,n`) and land on the results."""
     if request.GET.get("add_col"):
-        # The "add a filter" form posts its parts; turn them into a canonical `col__op=value` link.
-        params = _without(request, "add_col", "add_op", "add_value", "cursor", "offset")
+        params = _without(request, *PAGE_CONTROLS, "cursor", "offset")
         op = request.GET.get("add_op", "exact")
         key = request.GET["add_col"] if op == "exact" else f"{request.GET['add_col']}__{op}"
         params.append((key, request.GET.get("add_value", "")))
-        return HttpResponseRedirect(request.path + _query_string(params))
+        return HttpResponseRedirect(request.path + _query_string(params) + RESULTS)
+    if any(name in request.GET for name in AREA_FIELDS):
+        params = _without(request, *PAGE_CONTROLS, BBOX_PARAM, "cursor", "offset")
+        box = ",".join(request.GET.get(name, "").strip() for name in AREA_FIELDS)
+        if box.strip(","):
+            params.append((BBOX_PARAM, box))
+        return HttpResponseRedirect(request.path + _query_string(params) + RESULTS)
+    return None
+
+
+def _area_labels() -> list[str]:
+    return [
+        _("West edge (longitude)"),
+        _("South edge (latitude)"),
+        _("East edge (longitude)"),
+        _("North edge (latitude)"),
+    ]
+
+
+def _facet_links(request: HttpRequest, facets: list, titles: dict[str, str]) -> list[dict[str, Any]]:
+    """Each facet value as a link that adds its filter, or removes it when it is already applied."""
+    current = _without(request, "cursor", "offset")
+    out = []
+    for facet in facets:
+        values = []
+        for item in facet.values:
+            param = item.filter_param(facet.column)
+            selected = param in current
+            params = [p for p in current if p != param] if selected else [*current, param]
+            values.append(
+                {
+                    "label": _("(empty)") if item.value is None else item.value,
+                    "count": item.count,
+                    "selected": selected,
+                    "href": _query_string(params) + RESULTS,
+                }
+            )
+        out.append({"column": facet.column, "title": titles.get(facet.column, facet.column), "values": values})
+    return out
+
+
+@require_safe
+def table_page(request: HttpRequest, dataset: str, table: str) -> HttpResponse:
+    """Readable table with filter/sort controls and paging links that work without JavaScript: the
+    sentence saying which rows match, facets of the low-cardinality columns, and a map for points."""
+    found = get_visible_table(request, dataset, table)
+    redirect_to = _canonical_redirect(request)
+    if redirect_to is not None:
+        return redirect_to
     columns = table_columns(found)
-    names = [c["name"] for c in columns]
+    titles = {c["name"]: c["title"] for c in columns}
+    types = {c["name"]: c["type"] for c in columns}
     # The same query path as the JSON and CSV endpoints: same rows, count and errors.
-    result = run_table_query(found, request.GET, default_limit=50, ignore=PAGE_CONTROLS)
+    result = run_table_query(found, request.GET, default_limit=50, ignore=PAGE_CONTROLS, auto_facets=True)
     filters = []
-    for key, values in request.GET.lists():
-        column, _sep, op = key.partition("__")
-        if column in names and (op or "exact") in OPERATORS:
-            for value in values:
-                remaining = [(k, v) for k, v in _without(request, "cursor", "offset") if not (k == key and v == value)]
-                filters.append(
-                    {
-                        "column": column,
-                        "op": OPERATOR_LABELS[op or "exact"],
-                        "value": value,
-                        "remove": _query_string(remaining),
-                    }
-                )
+    for key, value in _without(request, *PAGE_CONTROLS, "cursor", "offset", "sort"):
+        text = describe_condition(key, value, titles=titles, types=types)
+        if text:
+            remaining = [p for p in _without(request, "cursor", "offset") if p != (key, value)]
+            filters.append({"text": text, "remove": _query_string(remaining) + RESULTS})
     current_sort = request.GET.get("sort", "")
     for c in columns:
         base = _without(request, "sort", "cursor", "offset")
-        c["sort_asc"] = _query_string([*base, ("sort", c["name"])])
-        c["sort_desc"] = _query_string([*base, ("sort", f"-{c['name']}")])
+        c["sort_asc"] = _query_string([*base, ("sort", c["name"])]) + RESULTS
+        c["sort_desc"] = _query_string([*base, ("sort", f"-{c['name']}")]) + RESULTS
         c["sorted"] = (
             "ascending" if current_sort == c["name"] else "descending" if current_sort == f"-{c['name']}" else ""
         )
-    has_points = found.schema.get("x-geo") or any(c["type"] == "geopoint" for c in columns)
+    has_points = point_source(found.schema) is not None
     downloads = [
         {"format": fmt.upper(), "url": result.download_url(fmt)}
         for fmt in EXPORT_FORMATS
         if fmt != "geojson" or has_points
     ]
     chart_form, chart_url = _chart_from_request(request, found, columns)
+    sentence = (
+        describe_rows(
+            result.matching_count,
+            _without(request, *PAGE_CONTROLS, "cursor", "offset"),
+            titles=titles,
+            types=types,
+            grouped=result.grouped,
+        )
+        if result.matching_count is not None
+        else None
+    )
+    box = result.query.bbox if result.query is not None else None
     context = {
         "table": found,
         "dataset": found.dataset,
@@ -108,12 +164,15 @@ def table_page(request: HttpRequest, dataset: str, table: str) -> HttpResponse:
         "output_columns": result.columns,
         "rows": result.rows,
         "matching_count": result.matching_count,
+        "sentence": sentence,
+        "facets": _facet_links(request, result.facets, titles),
         "error": result.error.as_dict() if result.error else None,
         "filters": filters,
+        "clear_link": (_query_string([("sort", current_sort)]) if current_sort else "?") + RESULTS,
         "q": request.GET.get("q", ""),
         "next_link": result.next_query,
         "first_link": result.first_query,
-        "operators": [(o, OPERATOR_LABELS[o]) for o in OPERATORS],
+        "operators": [(o, OPERATOR_WORDS[o]) for o in OPERATORS],
         "aggregates": AGGREGATES,
         "downloads": downloads,
         "api_link": result.json_url,
@@ -124,6 +183,14 @@ def table_page(request: HttpRequest, dataset: str, table: str) -> HttpResponse:
         "pending_pii": services.unresolved_pii(found) if can_manage_table(request.user, found) else [],
         "grouped": result.grouped,
         "hidden_params": _without(request, "q", "cursor", "offset", *PAGE_CONTROLS),
+        "area_params": _without(request, BBOX_PARAM, "cursor", "offset", *PAGE_CONTROLS),
+        "map": map_context(found, _without(request, "cursor", "offset", "sort", *PAGE_CONTROLS))
+        if has_points
+        else None,
+        "area_fields": [
+            {"name": name, "label": label, "value": box[i] if box else None}
+            for i, (name, label) in enumerate(zip(AREA_FIELDS, _area_labels(), strict=True))
+        ],
     }
     return render(request, "datastore/table.html", context, status=result.error.status if result.error else 200)
 
