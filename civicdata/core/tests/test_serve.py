@@ -129,3 +129,16 @@ def test_stopping_serve_stops_gunicorn_and_the_worker(site_environment, stop_sig
         for pid in children:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+
+
+def test_serve_sets_site_url_from_its_bind_address_unless_configured():
+    """E-mail links point to the address the demo is served at; a configured SITE_URL wins."""
+    from civicdata.core.management.commands.serve import child_environment, site_url_for
+
+    assert site_url_for("127.0.0.1:8123") == "http://127.0.0.1:8123"
+    assert site_url_for("[::1]:8000") == "http://[::1]:8000"
+    assert site_url_for("0.0.0.0:8000") == f"http://{socket.getfqdn()}:8000"
+    assert site_url_for("unix:/run/civicdata.sock") == ""
+    assert child_environment("127.0.0.1:8123", {})["SITE_URL"] == "http://127.0.0.1:8123"
+    configured = {"SITE_URL": "https://data.example.gov"}
+    assert child_environment("127.0.0.1:8123", configured)["SITE_URL"] == "https://data.example.gov"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 from types import FrameType
@@ -40,6 +41,32 @@ def stop_children(children: list[subprocess.Popen], *, timeout: float = STOP_TIM
             child.wait()
 
 
+def site_url_for(bind: str) -> str:
+    """The address e-mails should link to when SITE_URL is not set: the one the site is served at.
+    A wildcard bind (0.0.0.0, ::) is reached through this machine's name; a unix socket gives ""."""
+    if bind.startswith(("unix:", "fd://")):
+        return ""
+    host, _, port = bind.rpartition(":")
+    if not host:
+        host, port = port, ""
+    host = host.strip("[]")
+    if host in {"0.0.0.0", "::", ""}:  # noqa: S104 (read, not bound, here)
+        host = socket.getfqdn()
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}" if port else f"http://{host}"
+
+
+def child_environment(bind: str, environ: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of gunicorn and the worker: SITE_URL set from the bind address unless configured."""
+    env = dict(os.environ if environ is None else environ)
+    if not env.get("SITE_URL"):
+        url = site_url_for(bind)
+        if url:
+            env["SITE_URL"] = url
+    return env
+
+
 class Command(BaseCommand):
     help = "Serve the site with gunicorn; --with-worker also runs the background task worker (the demo does)."
 
@@ -53,8 +80,11 @@ class Command(BaseCommand):
         children: list[subprocess.Popen] = []
         previous = signal.signal(signal.SIGTERM, _raise_stop)
         try:
+            env = child_environment(options["bind"])
+            if env.get("SITE_URL") != os.environ.get("SITE_URL"):
+                self.stdout.write(f"Links in e-mails point to {env['SITE_URL']} (set SITE_URL to change it).")
             if options["with_worker"]:
-                worker = subprocess.Popen([sys.executable, "-m", "civicdata.cli", "worker"])
+                worker = subprocess.Popen([sys.executable, "-m", "civicdata.cli", "worker"], env=env)  # noqa: S603
                 children.append(worker)
                 self.stdout.write(f"Background worker started (pid {worker.pid}).")
             self.stdout.write(f"Serving on http://{options['bind']}/ — press Ctrl+C to stop.")
@@ -70,7 +100,7 @@ class Command(BaseCommand):
                 # (or a benchmark beside the demo) would stop each other through it.
                 "--no-control-socket",
             ]  # fmt: skip
-            web = subprocess.Popen(command)  # noqa: S603
+            web = subprocess.Popen(command, env=env)  # noqa: S603
             children.append(web)
             web.wait()
         except (KeyboardInterrupt, Stop):
