@@ -78,8 +78,8 @@ NAMELESS_CONTROLS = """() => {
     const images = [...el.querySelectorAll('img[alt], svg[aria-label], [role=img][aria-label]')]
       .filter((img) => img.getClientRects().length > 0)
       .map((img) => img.getAttribute('alt') || img.getAttribute('aria-label') || '').join(' ');
-    const name = [el.getAttribute('aria-label') || '', byIds, el.innerText || '', images, el.getAttribute('title') || '']
-      .join(' ').trim();
+    const title = el.getAttribute('title') || '';
+    const name = [el.getAttribute('aria-label') || '', byIds, el.innerText || '', images, title].join(' ').trim();
     if (!name) found.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} ${el.outerHTML.slice(0, 120)}`);
   }
   return found;
@@ -93,7 +93,8 @@ WIDER_THAN_SCREEN = """() => {
     const clipped = (node) => { for (let up = node.parentElement; up && up !== document.body; up = up.parentElement) {
       if (['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(up).overflowX)) return true; } return false; };
     if (box.right > width + 0.5 && el.getClientRects().length && !clipped(el)) {
-      found.push(`${el.tagName.toLowerCase()}.${String(el.className).split(' ').join('.')} right=${Math.round(box.right)}`);
+      const classes = String(el.className).split(' ').join('.');
+      found.push(`${el.tagName.toLowerCase()}.${classes} right=${Math.round(box.right)}`);
     }
   }
   return [document.documentElement.scrollWidth, found.slice(0, 8)];

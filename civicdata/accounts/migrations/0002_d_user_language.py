@@ -4,15 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='language',
-            field=models.CharField(blank=True, choices=[('en', 'English'), ('es', 'Español')], help_text="Set from the language you used to sign up; empty means the site's language.", max_length=10, verbose_name='language for e-mails and notifications'),
+            model_name="user",
+            name="language",
+            field=models.CharField(
+                blank=True,
+                choices=[("en", "English"), ("es", "Español")],
+                help_text="Set from the language you used to sign up; empty means the site's language.",
+                max_length=10,
+                verbose_name="language for e-mails and notifications",
+            ),
         ),
     ]

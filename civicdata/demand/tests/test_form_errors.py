@@ -28,14 +28,17 @@ def test_an_invalid_triage_change_keeps_the_message_and_names_the_field():
     assert response.status_code == 400
     html = response.content.decode()
     assert typed in html, "the message typed to residents was thrown away"
-    summary = re.search(r'<div class="usa-alert usa-alert--error civic-error-summary"[^>]*>.*?</div>\s*</div>', html, re.S)
+    summary = re.search(
+        r'<div class="usa-alert usa-alert--error civic-error-summary"[^>]*>.*?</div>\s*</div>', html, re.S
+    )
     assert summary, "no error summary"
-    assert 'role="alert"' in summary.group(0) and 'tabindex="-1"' in summary.group(0)
+    assert 'role="alert"' in summary.group(0)
+    assert 'tabindex="-1"' in summary.group(0)
     assert 'href="#id_status_target_date"' in summary.group(0)
     assert 'id="id_status_target_date"' in html
-    assert re.search(r'id="id_status_target_date"[^>]*aria-describedby="[^"]*id_status_target_date_error', html) or re.search(
-        r'aria-describedby="[^"]*id_status_target_date_error[^"]*"[^>]*id="id_status_target_date"', html
-    )
+    assert re.search(
+        r'id="id_status_target_date"[^>]*aria-describedby="[^"]*id_status_target_date_error', html
+    ) or re.search(r'aria-describedby="[^"]*id_status_target_date_error[^"]*"[^>]*id="id_status_target_date"', html)
     assert 'id="id_status_target_date_error"' in html
     assert "A planned request needs a target date." in html
     assert DataRequest.objects.get(pk=req.pk).status == "new"

@@ -35,7 +35,7 @@ def _coordinators() -> list[User]:
 
 
 def test_every_request_in_every_state_is_in_some_coordinators_queue(city):
-    root, department, _ = city
+    _, department, _ = city
     requests = [
         make_request(title="Tree inventory", publisher=department),
         make_request(title="Bus stop locations"),

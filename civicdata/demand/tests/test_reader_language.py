@@ -62,7 +62,11 @@ def test_sign_up_remembers_the_language_used():
     client.cookies["django_language"] = "es"
     response = client.post(
         "/accounts/signup/",
-        {"email": "lucia@example.org", "password1": "a-long-enough-passphrase", "password2": "a-long-enough-passphrase"},
+        {
+            "email": "lucia@example.org",
+            "password1": "a-long-enough-passphrase",
+            "password2": "a-long-enough-passphrase",
+        },
         HTTP_ACCEPT_LANGUAGE="es",
     )
     assert response.status_code in (200, 302)

@@ -52,4 +52,6 @@ class Command(BaseCommand):
         except (InvalidInput, Conflict) as exc:
             raise CommandError(exc.message) from None
         under = f" under {parent.slug}" if parent else ""
-        self.stdout.write(self.style.SUCCESS(f"Created {organization.slug} ({organization.get_org_type_display()}){under}."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Created {organization.slug} ({organization.get_org_type_display()}){under}.")
+        )

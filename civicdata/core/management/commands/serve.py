@@ -84,7 +84,7 @@ class Command(BaseCommand):
             if env.get("SITE_URL") != os.environ.get("SITE_URL"):
                 self.stdout.write(f"Links in e-mails point to {env['SITE_URL']} (set SITE_URL to change it).")
             if options["with_worker"]:
-                worker = subprocess.Popen([sys.executable, "-m", "civicdata.cli", "worker"], env=env)  # noqa: S603
+                worker = subprocess.Popen([sys.executable, "-m", "civicdata.cli", "worker"], env=env)
                 children.append(worker)
                 self.stdout.write(f"Background worker started (pid {worker.pid}).")
             self.stdout.write(f"Serving on http://{options['bind']}/ — press Ctrl+C to stop.")
