@@ -69,8 +69,59 @@ def assert_controls_on_page(page) -> None:
     assert outside == [], f"controls outside the visible page on {page.url}:\n" + "\n".join(outside)
 
 
+# Buttons, links and disclosure summaries with no name a screen reader could read: no text (innerText skips
+# what is not displayed, such as a USWDS search button's label hidden on phones), no aria-label(ledby), no
+# title, and no image with alternative text inside.
+NAMELESS_CONTROLS = """() => {
+  const found = [];
+  for (const el of document.querySelectorAll('button, a[href], summary, [role=button]')) {
+    if (!el.checkVisibility({visibilityProperty: true})) continue;  // also skips a closed <details>' content
+    const byIds = (el.getAttribute('aria-labelledby') || '').split(/\\s+/).filter(Boolean)
+      .map((id) => (document.getElementById(id) || {}).textContent || '').join(' ');
+    const images = [...el.querySelectorAll('img[alt], svg[aria-label], [role=img][aria-label]')]
+      .filter((img) => img.getClientRects().length > 0)
+      .map((img) => img.getAttribute('alt') || img.getAttribute('aria-label') || '').join(' ');
+    const title = el.getAttribute('title') || '';
+    const name = [el.getAttribute('aria-label') || '', byIds, el.innerText || '', images, title].join(' ').trim();
+    if (!name) found.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} ${el.outerHTML.slice(0, 120)}`);
+  }
+  return found;
+}"""
+
+# What sticks out past the right edge of the viewport, for the failure message of the phone pass.
+WIDER_THAN_SCREEN = """() => {
+  const width = document.documentElement.clientWidth, found = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const box = el.getBoundingClientRect();
+    const clipped = (node) => { for (let up = node.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(up).overflowX)) return true; } return false; };
+    if (box.right > width + 0.5 && el.getClientRects().length && !clipped(el)) {
+      const classes = String(el.className).split(' ').join('.');
+      found.push(`${el.tagName.toLowerCase()}.${classes} right=${Math.round(box.right)}`);
+    }
+  }
+  return [document.documentElement.scrollWidth, found.slice(0, 8)];
+}"""
+PHONE = {"width": 375, "height": 812}
+
+
+def assert_every_control_named(page) -> None:
+    """Fails listing every visible button, link or summary without an accessible name."""
+    nameless = page.evaluate(NAMELESS_CONTROLS)
+    assert nameless == [], f"controls without a name on {page.url}:\n" + "\n".join(nameless)
+
+
+def assert_no_sideways_scroll(page) -> None:
+    """Fails when the page is wider than the viewport (a phone would scroll it sideways)."""
+    width, wider = page.evaluate(WIDER_THAN_SCREEN)
+    viewport = page.viewport_size["width"]
+    assert width <= viewport, f"{page.url} is {width} px wide at {viewport} px:\n" + "\n".join(wider)
+
+
 def crawl(page, start: str, assert_no_axe_violations, limit: int = PAGE_LIMIT) -> list[str]:
-    """Breadth-first over same-site links; every HTML page must pass axe-core and keep its controls on it."""
+    """Breadth-first over same-site links; every HTML page must pass axe-core, keep its controls on it, name
+    every button and link, and never be wider than the viewport (checked at every width; the phone passes
+    below run at 375 px)."""
     base = page.base_url
     queue, seen, visited = deque([start]), {start}, []
     shapes: dict[tuple[str, int, str], int] = {}
@@ -82,6 +133,8 @@ def crawl(page, start: str, assert_no_axe_violations, limit: int = PAGE_LIMIT) -
         assert response.status < 500, f"{path} answered {response.status}"
         assert_no_axe_violations(page)
         assert_controls_on_page(page)
+        assert_every_control_named(page)
+        assert_no_sideways_scroll(page)
         visited.append(path)
         for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
             href = urldefrag(href)[0]
@@ -164,3 +217,24 @@ def test_spanish_pages_have_no_axe_violations(demo_city, live_page, assert_no_ax
     page.wait_for_load_state()
     visited = crawl(page, "/", assert_no_axe_violations, limit=25)
     assert len(visited) >= 10, visited
+
+
+def test_public_pages_fit_a_phone(demo_city, live_page, assert_no_axe_violations):
+    """At 375 px no page scrolls sideways (wide tables scroll inside their own region), every button is named
+    and axe-core finds nothing, including the table page, whose wide table must not widen the page."""
+    from civicdata.datastore.models import DataTable
+
+    live_page.set_viewport_size(PHONE)
+    table = DataTable.objects.filter(version__gt=0).order_by("pk").first()
+    live_page.goto(table.get_absolute_url())
+    assert_no_sideways_scroll(live_page)
+    assert_every_control_named(live_page)
+    visited = crawl(live_page, "/", assert_no_axe_violations, limit=40)
+    assert len(visited) >= 15, visited
+
+
+def test_staff_pages_fit_a_phone(demo_city, live_page, assert_no_axe_violations):
+    live_page.set_viewport_size(PHONE)
+    sign_in(live_page, "coordinator@example.org")
+    visited = crawl(live_page, "/", assert_no_axe_violations, limit=40)
+    assert len(visited) >= 15, visited

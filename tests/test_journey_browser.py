@@ -68,3 +68,20 @@ def test_pages_work_without_javascript(browser, live_server):
     expect(page.locator("html")).to_have_attribute("lang", "es")
     assert page.get_by_role("link", name="Conjuntos de datos").first.is_visible()
     context.close()
+
+
+def test_phone_menu_works_without_javascript(browser, live_server):
+    """On a phone with JavaScript off the USWDS menu button cannot open anything, so the navigation is
+    shown in place (civicdata/nojs.css) and its links are visible and followed by a tap."""
+    context = browser.new_context(
+        base_url=live_server.url, java_script_enabled=False, viewport={"width": 375, "height": 812}
+    )
+    page = context.new_page()
+    page.goto("/")
+    expect(page.get_by_role("button", name="Menu")).to_be_hidden()
+    link = page.get_by_role("navigation", name="Primary navigation").get_by_role("link", name="Requests")
+    expect(link).to_be_visible()
+    link.click()
+    page.wait_for_load_state()
+    assert "/requests/" in page.url
+    context.close()

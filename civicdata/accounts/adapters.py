@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import get_language_from_request
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,8 @@ class AccountAdapter(DefaultAccountAdapter):
         user = super().save_user(request, user, form, commit=False)
         user.display_name = form.cleaned_data.get("display_name", "")
         user.affiliation = form.cleaned_data.get("affiliation", "")
+        # E-mails and notifications are written in the language the person signed up in.
+        user.language = get_language_from_request(request) or ""
         if commit:
             user.save()
         return user

@@ -25,7 +25,7 @@ class SignupForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["display_name", "affiliation", "show_name_publicly"]
+        fields = ["display_name", "affiliation", "show_name_publicly", "language"]
 
 
 class TokenForm(forms.Form):

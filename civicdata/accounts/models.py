@@ -58,6 +58,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("show my display name publicly"), default=False,
         help_text=_("When off, your requests and comments show as “A resident”."),
     )  # fmt: skip
+    language = models.CharField(
+        _("language for e-mails and notifications"), max_length=10, blank=True,
+        choices=[("en", "English"), ("es", "Español")],
+        help_text=_("Set from the language you used to sign up; empty means the site's language."),
+    )  # fmt: skip
     is_staff = models.BooleanField(_("site staff"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
@@ -74,6 +79,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.display_name or self.email
+
+    @property
+    def preferred_language(self) -> str:
+        """The language to write to this person in: their choice, else the site's."""
+        from django.conf import settings
+
+        return self.language or settings.LANGUAGE_CODE
 
     @property
     def public_name(self) -> str:

@@ -49,6 +49,12 @@ def can_edit_for(user: Any, organization: Organization) -> bool:
     return has_role(user, organization, Role.EDITOR)
 
 
+def coordinated_roots(user: Any) -> list[Organization]:
+    """The root publishers (no parent) whose coordinators include the person: editors and administrators
+    of the city or agency at the top of a tree. Requests that name no department go to them."""
+    return [org for org in editable_organizations(user) if org.parent_id is None and org.kind == "publisher"]
+
+
 def can_manage_members(user: Any, organization: Organization) -> bool:
     return has_role(user, organization, Role.ADMIN)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 
 
@@ -44,3 +46,17 @@ class InvalidInput(Exception):
         self.message = str(message)
         self.code = code
         self.details = details
+
+
+def add_to_form(form: Any, exc: InvalidInput | Conflict) -> None:
+    """Show a service's refusal on the form it came from: at each field named in `details`
+    (`[{"field": …, "message": …}]`), else once for the whole form."""
+    details = getattr(exc, "details", None)
+    placed = False
+    if isinstance(details, list):
+        for item in details:
+            if isinstance(item, dict) and item.get("field") in form.fields:
+                form.add_error(item["field"], item["message"])
+                placed = True
+    if not placed:
+        form.add_error(None, exc.message)

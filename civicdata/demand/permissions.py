@@ -13,7 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicdata.accounts.models import OrganizationKind
-from civicdata.accounts.permissions import can_edit_for, editable_organizations, is_signed_in, is_site_staff
+from civicdata.accounts.permissions import (
+    can_edit_for,
+    coordinated_roots,
+    editable_organizations,
+    is_signed_in,
+    is_site_staff,
+)
 from civicdata.core.errors import ActionRefused, NotSignedIn
 
 MODERATE_PERMISSION = "demand.moderate_demand"
@@ -67,11 +73,14 @@ def ensure_can_comment(user: Any, request: Any) -> None:
 
 
 def can_triage(user: Any, request: Any = None) -> bool:
-    """Site staff, and editors of the request's department or assigned publisher."""
+    """Site staff, and editors of the request's department or assigned publisher; a request that names
+    neither goes to the coordinators of the root organisation (so no request is outside every queue)."""
     if is_site_staff(user):
         return True
     if not is_signed_in(user) or request is None:
         return False
+    if getattr(request, "publisher_id", None) is None and getattr(request, "assigned_publisher_id", None) is None:
+        return bool(coordinated_roots(user))
     for organization in (getattr(request, "assigned_publisher", None), getattr(request, "publisher", None)):
         if organization is not None and can_edit_for(user, organization):
             return True

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from civicdata.accounts.permissions import editable_organizations, is_site_staff
+from civicdata.accounts.permissions import coordinated_roots, editable_organizations, is_site_staff
 from civicdata.demand.clustering import stop_words
 from civicdata.demand.models import OPEN_STATUSES, DataRequest, RequestStatus
 
@@ -20,11 +20,15 @@ SORTS = {
 
 
 def triage_queue(user: Any) -> QuerySet[DataRequest]:
-    """Open requests the person triages: every one for site staff, else those of the organisations they edit."""
+    """Open requests the person triages: every one for site staff, else those of the organisations they edit,
+    plus, for coordinators of a root organisation, the requests that name no department."""
     queue = DataRequest.objects.filter(status__in=OPEN_STATUSES, merged_into__isnull=True)
     if not is_site_staff(user):
         orgs = [org.pk for org in editable_organizations(user)]
-        queue = queue.filter(Q(publisher_id__in=orgs) | Q(assigned_publisher_id__in=orgs))
+        mine = Q(publisher_id__in=orgs) | Q(assigned_publisher_id__in=orgs)
+        if coordinated_roots(user):
+            mine |= Q(publisher__isnull=True, assigned_publisher__isnull=True)
+        queue = queue.filter(mine)
     return queue
 
 

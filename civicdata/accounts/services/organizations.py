@@ -27,17 +27,24 @@ def create_organization(
     contact_email: str = "",
 ) -> Organization:
     """Create a publisher or community partner (its kind follows from its type). Precondition: site
-    staff, or an administrator of `parent` for a sub-organisation."""
-    if parent is not None:
+    staff, or an administrator of `parent` for a sub-organisation; `by=None` is an operator at the
+    command line (`civicdata accounts create-org`)."""
+    if by is None:
+        pass
+    elif parent is not None:
         permissions.ensure_can_manage_members(by, parent)
     else:
         permissions.ensure_site_staff(by)
+    if not name.strip():
+        raise InvalidInput(_("Give the organisation a name."), code="invalid_name")
     kind = OrganizationKind.PUBLISHER if org_type in PUBLISHER_TYPES else OrganizationKind.PARTNER
     if org_type not in OrganizationType.values:
         raise InvalidInput(_("Unknown organisation type."), code="invalid_org_type")
     if parent is not None and parent.kind != kind:
         raise InvalidInput(_("A publisher can only be part of another publisher."), code="invalid_parent")
     slug = slug or slugify(name)[:80]
+    if not slug:
+        raise InvalidInput(_("Give a short name of letters, digits and hyphens."), code="invalid_slug")
     if Organization.objects.filter(slug=slug).exists():
         raise Conflict(_("An organisation with the short name %(slug)s already exists.") % {"slug": slug})
     organization = Organization.objects.create(

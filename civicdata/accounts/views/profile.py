@@ -24,6 +24,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             display_name=form.cleaned_data["display_name"],
             affiliation=form.cleaned_data["affiliation"],
             show_name_publicly=form.cleaned_data["show_name_publicly"],
+            language=form.cleaned_data["language"],
         )
         messages.success(request, _("Your profile was saved."))
         return redirect("accounts:profile")

@@ -36,6 +36,7 @@ from civicdata.catalog.services.harvests import (
     register_harvest_source,
     run_harvest,
 )
+from civicdata.catalog.services.publishers import import_catalog_per_publisher
 from civicdata.core.errors import Conflict, InvalidInput
 
 __all__ = [
@@ -56,6 +57,7 @@ __all__ = [
     "import_catalog_from",
     "import_uploaded_catalog",
     "preview_uploaded_catalog",
+    "import_catalog_per_publisher",
     "profile_for",
     "publish_dataset",
     "record_dataset_view",

@@ -8,6 +8,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from civicdata.accounts.models import Organization
 from civicdata.accounts.tests.factories import make_organization
 from civicdata.catalog import linkcheck, services, tasks
 from civicdata.catalog.demo import DEMO_FILE
@@ -158,3 +159,47 @@ def test_the_tick_is_a_periodic_task():
     from civicdata.core.schedule import periodic_tasks
 
     assert "civicdata.catalog.tasks.catalog_tick" in periodic_tasks()
+
+
+def test_import_can_create_the_publishers_the_catalog_names(tmp_path, capsys):
+    """With --create-publishers each dataset is filed under the publisher it names: existing ones are found by
+    name, missing ones are created under --publisher; a dry run creates nothing and says what it would."""
+    city = make_organization("City of Testville", org_type="agency", slug="city")
+    health = make_organization("Public Health Department", parent=city, slug="health")
+    path = tmp_path / "data.json"
+    path.write_text(
+        json.dumps(
+            pod_catalog(
+                pod_dataset("a", publisher={"name": "public health department"}),
+                pod_dataset("b", publisher={"name": "Parks and Recreation"}),
+                pod_dataset("c", publisher={"name": "Parks and Recreation"}),
+                pod_dataset("d", publisher={}),
+            )
+        )
+    )
+    call_command("catalog_import", str(path), "--publisher", "city", "--create-publishers", "--dry-run")
+    assert "Would create publisher 'Parks and Recreation' under city." in capsys.readouterr().out
+    assert not Dataset.objects.exists()
+    assert not Organization.objects.filter(name="Parks and Recreation").exists()
+
+    call_command("catalog_import", str(path), "--publisher", "city", "--create-publishers")
+    assert "Created publisher 'Parks and Recreation' under city." in capsys.readouterr().out
+    parks = Organization.objects.get(name="Parks and Recreation")
+    assert (parks.parent, parks.kind) == (city, "publisher")
+    by_identifier = dict(Dataset.objects.values_list("identifier", "publisher_id"))
+    assert by_identifier == {"a": health.pk, "b": parks.pk, "c": parks.pk, "d": city.pk}
+
+    # Without the flag every dataset goes to --publisher, as before.
+    other = tmp_path / "other.json"
+    other.write_text(json.dumps(pod_catalog(pod_dataset("e", publisher={"name": "Fire Department"}))))
+    call_command("catalog_import", str(other), "--publisher", "city")
+    assert Dataset.objects.get(identifier="e").publisher == city
+    assert not Organization.objects.filter(name="Fire Department").exists()
+
+
+def test_create_publishers_refuses_a_partner_parent(tmp_path):
+    make_organization("Library", org_type="library", slug="library")
+    path = tmp_path / "data.json"
+    path.write_text(json.dumps(pod_catalog(pod_dataset("a", publisher={"name": "Roads"}))))
+    with pytest.raises(CommandError, match="publisher can only be part of another publisher"):
+        call_command("catalog_import", str(path), "--publisher", "library", "--create-publishers")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -292,3 +293,24 @@ def test_cli_validate_reads_stdin(monkeypatch):
     code, out, _ = run("catalog_validate", "-", "--profile", "non-federal-v1.1")
     assert code == 0
     assert "Result: VALID" in out
+
+
+@pytest.mark.django_db
+def test_validator_results_come_first_and_keep_what_was_given(client: Client):
+    """After sending, the result is first on the page and takes focus; the form follows with the pasted text
+    kept, and an uploaded file is named (a browser cannot refill a file input)."""
+    doc = {"conformsTo": V11, "dataset": [dataset("a"), dataset("b", title="")]}
+    pasted = json.dumps(doc)
+    html = client.post("/catalog/validate/", {"text": pasted}).content.decode()
+    result, form = html.index('id="result-heading"'), html.index('name="text"')
+    assert result < form, "the result is below the form"
+    heading = html[html.rindex("<h2", 0, result) : html.index(">", result)]
+    assert "autofocus" in heading
+    assert 'tabindex="-1"' in heading
+    assert escape(pasted) in html[form:]
+
+    upload = io.BytesIO(json.dumps(doc).encode())
+    upload.name = "offices.json"
+    html = client.post("/catalog/validate/", {"upload": upload}).content.decode()
+    assert html.index('id="result-heading"') < html.index('name="upload"')
+    assert "You checked the file offices.json" in html

@@ -28,7 +28,7 @@ def validate_tool(request: HttpRequest) -> HttpResponse:
     context: dict = {"form": form}
     if request.method == "POST" and form.is_valid():
         read = form.read()
-        context["read"] = read
+        context.update(read=read, **_what_was_checked(form.cleaned_data))
         if read.ok:
             report = validate_catalog(read.document, profile=form.cleaned_data["profile"] or None)
             if request.POST.get("action") == "download":
@@ -46,6 +46,16 @@ def validate_tool(request: HttpRequest) -> HttpResponse:
                 codes=CODES,
             )
     return render(request, "catalog/tools/validate.html", context)
+
+
+def _what_was_checked(data: dict) -> dict[str, str]:
+    """Names the catalog in the result heading; an uploaded file is named again under the form, whose
+    file input a browser cannot refill."""
+    if data.get("upload"):
+        return {"checked": data["upload"].name, "checked_file": data["upload"].name}
+    if data.get("url"):
+        return {"checked": data["url"]}
+    return {}
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms, template
 from django.utils.safestring import SafeString
 
@@ -52,6 +54,36 @@ def apply_uswds_classes(form: forms.BaseForm) -> None:
         # A choice group is described once, on its fieldset (core/_field.html), not on every choice.
         if described and not isinstance(widget, forms.RadioSelect):
             widget.attrs["aria-describedby"] = " ".join(described)
+
+
+@register.simple_tag
+def error_summary(form: forms.BaseForm | None) -> dict[str, Any]:
+    """What the error summary lists: each error of a bound form, linked to the control it is about.
+
+    `{% error_summary form as summary %}` gives `summary.id` (unique per form on the page, from its
+    `auto_id`) and `summary.items`, each with `href` (empty for an error about the whole form or a hidden
+    field), `label` and `text`. A choice group links to its first choice, the first thing Tab reaches.
+    """
+    items: list[dict[str, str]] = []
+    auto_id = getattr(form, "auto_id", "") or "id_%s"
+    summary_id = (auto_id % "error_summary") if "%s" in str(auto_id) else f"{auto_id}error_summary"
+    if form is None or not form.is_bound:
+        return {"id": summary_id, "items": items}
+    for error in form.non_field_errors():
+        items.append({"href": "", "label": "", "text": str(error)})
+    for name, errors in form.errors.items():
+        if name not in form.fields:
+            continue
+        bound = form[name]
+        if bound.is_hidden:
+            target = ""
+        elif isinstance(bound.field.widget, forms.RadioSelect):
+            target = f"{bound.auto_id}_0"
+        else:
+            target = bound.id_for_label
+        for error in errors:
+            items.append({"href": f"#{target}" if target else "", "label": str(bound.label or ""), "text": str(error)})
+    return {"id": summary_id, "items": items}
 
 
 @register.filter(name="uswds")

@@ -198,3 +198,16 @@ def test_serve_exits_non_zero_when_the_port_is_taken(site_environment):
     assert finished.returncode != 0
     assert f"Cannot listen on 127.0.0.1:{port}" in finished.stderr
     assert "worker" not in finished.stdout.lower()
+
+
+def test_serve_sets_site_url_from_its_bind_address_unless_configured():
+    """E-mail links point to the address the demo is served at; a configured SITE_URL wins."""
+    from civicdata.core.management.commands.serve import child_environment, site_url_for
+
+    assert site_url_for("127.0.0.1:8123") == "http://127.0.0.1:8123"
+    assert site_url_for("[::1]:8000") == "http://[::1]:8000"
+    assert site_url_for("0.0.0.0:8000") == f"http://{socket.getfqdn()}:8000"
+    assert site_url_for("unix:/run/civicdata.sock") == ""
+    assert child_environment("127.0.0.1:8123", {})["SITE_URL"] == "http://127.0.0.1:8123"
+    configured = {"SITE_URL": "https://data.example.gov"}
+    assert child_environment("127.0.0.1:8123", configured)["SITE_URL"] == "https://data.example.gov"

@@ -236,3 +236,27 @@ def test_demo_loads_real_tables_with_charts() -> None:
     assert all(t.status == "published" for t in tables)
     assert tables[0].row_count == 1500
     assert Chart.objects.count() >= 1
+
+
+def test_a_new_chart_is_landed_on(client: Client) -> None:
+    """The chart builder sends the person to the chart it draws (below the form), and saving a chart lands on
+    the saved chart, instead of the top of the page or the section heading above the form."""
+    import re
+
+    table = published_table()
+    html = client.get(table.get_absolute_url() + "?chart_type=bar&x=district&aggregate=count").content.decode()
+    builder = re.search(r'<form method="get" action="#([\w-]+)"[^>]*>(?:(?!</form>).)*name="chart_type"', html, re.S)
+    assert builder, "no chart builder form with an anchor"
+    target = builder.group(1)
+    anchor = html.index(f'id="{target}"')
+    assert anchor > builder.end(), "the anchor is above the builder, not on the new chart"
+    assert "chart.svg?" in html[anchor : anchor + 600]
+
+    client.force_login(make_member(table.dataset.publisher))
+    response = client.post(
+        reverse("datastore:chart_save", kwargs={"dataset": table.dataset.name, "table": table.name}),
+        {"chart_type": "bar", "x": "district", "aggregate": "count", "title": "By district"},
+    )
+    chart = Chart.objects.get(table=table)
+    assert response["Location"].endswith(f"#chart-{chart.pk}")
+    assert f'id="chart-{chart.pk}"' in client.get(table.get_absolute_url()).content.decode()

@@ -299,7 +299,7 @@ def chart_save(request: HttpRequest, dataset: str, table: str) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.save_chart(
+            chart = services.save_chart(
                 found,
                 title=data.get("title") or "",
                 chart_type=data["chart_type"],
@@ -308,9 +308,12 @@ def chart_save(request: HttpRequest, dataset: str, table: str) -> HttpResponse:
                 aggregate=data["aggregate"],
                 by=request.user,
             )
-            messages.success(request, _("Chart saved."))
         except InvalidInput as exc:
             messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Chart saved."))
+            # Land on the saved chart, not at the top of a long table page.
+            return redirect(f"{found.get_absolute_url()}#chart-{chart.pk}")
     else:
         messages.error(request, _("The chart could not be saved."))
     return redirect(found.get_absolute_url())

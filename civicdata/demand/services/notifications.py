@@ -45,16 +45,23 @@ def notify_status_change(request: DataRequest, change: StatusChange, datasets: l
     links = [{"title": str(d), "url": _dataset_url(d)} for d in datasets]
     recipients = _recipients(request)
     preferences = dict(NotificationPreference.objects.filter(user__in=recipients).values_list("user_id", "email_mode"))
-    with override(settings.LANGUAGE_CODE):
-        text = _("“%(title)s” is now %(status)s.") % {"title": request.title, "status": request.get_status_display()}
-    if change.message:
-        text = f"{text}\n\n{change.message}"
+    texts: dict[str, str] = {}
+    for user in recipients:
+        # Each person reads the notice in their own language (the staff member's message stays as written).
+        language = _language_of(user)
+        if language not in texts:
+            with override(language):
+                text = _("“%(title)s” is now %(status)s.") % {
+                    "title": request.title,
+                    "status": request.get_status_display(),
+                }
+            texts[language] = f"{text}\n\n{change.message}" if change.message else text
     notices = Notification.objects.bulk_create(
         [
             Notification(
                 recipient=user,
                 request=request,
-                message=text,
+                message=texts[_language_of(user)],
                 links=links,
                 email_skipped=preferences.get(user.pk, EmailMode.DAILY) == EmailMode.NONE,
             )
@@ -65,6 +72,10 @@ def notify_status_change(request: DataRequest, change: StatusChange, datasets: l
     if immediate:
         ids = [n.pk for n in immediate if n.pk]
         transaction.on_commit(lambda: _enqueue_emails(ids))
+
+
+def _language_of(user: Any) -> str:
+    return getattr(user, "language", "") or settings.LANGUAGE_CODE
 
 
 def _enqueue_emails(ids: list[int]) -> None:
@@ -95,8 +106,11 @@ def send_notification_emails(*, notification_ids: Iterable[int]) -> int:
     for notice in Notification.objects.filter(pk__in=list(notification_ids), emailed_at__isnull=True).select_related(
         "recipient", "request"
     ):
-        body = _email_body([notice])
-        subject = _("Update on your data request: %(title)s") % {"title": plain_text(notice.request.title, limit=80)}
+        with override(_language_of(notice.recipient)):
+            body = _email_body([notice])
+            subject = _("Update on your data request: %(title)s") % {
+                "title": plain_text(notice.request.title, limit=80)
+            }
         if _send(notice.recipient.email, subject, body):
             Notification.objects.filter(pk=notice.pk).update(emailed_at=timezone.now())
             sent += 1
@@ -121,8 +135,10 @@ def send_daily_digests(*, now: dt.datetime | None = None) -> int:
         by_user.setdefault(notice.recipient_id, []).append(notice)
     sent = 0
     for notices in by_user.values():
-        subject = _("Your data requests: %(count)s updates") % {"count": len(notices)}
-        if _send(notices[0].recipient.email, subject, _email_body(notices)):
+        with override(_language_of(notices[0].recipient)):
+            subject = _("Your data requests: %(count)s updates") % {"count": len(notices)}
+            body = _email_body(notices)
+        if _send(notices[0].recipient.email, subject, body):
             Notification.objects.filter(pk__in=[n.pk for n in notices]).update(emailed_at=now)
             sent += 1
     return sent

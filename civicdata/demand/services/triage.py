@@ -113,7 +113,7 @@ def _apply_status_change(
         request, to_status, target_date, decline_reason, decline_note, duplicate_of, available_url, datasets
     )
     if errors:
-        raise InvalidInput(" ".join(errors), code="invalid_status_change", details=errors)
+        raise InvalidInput(" ".join(e["message"] for e in errors), code="invalid_status_change", details=errors)
     now = timezone.now()
     with transaction.atomic():
         locked = DataRequest.objects.select_for_update().get(pk=request.pk)
@@ -155,26 +155,27 @@ def _status_errors(
     duplicate_of: DataRequest | None,
     available_url: str,
     datasets: Sequence[Any],
-) -> list[str]:
-    errors: list[str] = []
+) -> list[dict[str, str]]:
+    """Each problem with the field it is about (`details` of the InvalidInput, so a form can show it there)."""
+    errors: list[tuple[str, str]] = []
     if to_status == RequestStatus.PLANNED and target_date is None:
-        errors.append(_("A planned request needs a target date."))
+        errors.append(("target_date", _("A planned request needs a target date.")))
     if to_status == RequestStatus.PUBLISHED and not datasets:
-        errors.append(_("Link the dataset or datasets that fulfil the request."))
+        errors.append(("datasets", _("Link the dataset or datasets that fulfil the request.")))
     elif to_status == RequestStatus.PUBLISHED and not any(getattr(d, "is_public_listing", True) for d in datasets):
-        errors.append(_("None of these datasets is public yet: plan the request with them instead."))
+        errors.append(("datasets", _("None of these datasets is public yet: plan the request with them instead.")))
     if to_status == RequestStatus.DECLINED:
         if reason not in DeclineReason.values:
-            errors.append(_("Choose why the request is declined."))
+            errors.append(("decline_reason", _("Choose why the request is declined.")))
         elif reason == DeclineReason.DUPLICATE and (duplicate_of is None or duplicate_of.pk == request.pk):
-            errors.append(_("Choose the request this one duplicates."))
+            errors.append(("duplicate_of", _("Choose the request this one duplicates.")))
         elif reason == DeclineReason.ALREADY_AVAILABLE and not available_url.strip().startswith(
             ("https://", "http://")
         ):
-            errors.append(_("Give the link (http or https) where the data is already available."))
+            errors.append(("available_url", _("Give the link (http or https) where the data is already available.")))
         elif reason == DeclineReason.OTHER and not note.strip():
-            errors.append(_("Explain the reason."))
-    return errors
+            errors.append(("decline_note", _("Explain the reason.")))
+    return [{"field": field, "message": str(message)} for field, message in errors]
 
 
 def dataset_published(*, dataset: Any) -> list[DataRequest]:

@@ -26,8 +26,9 @@ def test_list_page_queries_are_bounded(client, django_assert_max_num_queries):
         services.vote(req, by=staff)
     viewer = make_user()
     client.force_login(viewer)
-    # 11: one is the header's question whether the person has a "Manage" menu (civicdata/site/manage.py).
-    with django_assert_max_num_queries(11):
+    # 12: two are the header's: whether the person has a "Manage" menu (civicdata/site/manage.py) and how many
+    # of their notifications are unread (civicdata/site/templatetags/unread.py).
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("demand:list"), {"sort": "votes", "status": "open", "publisher": "parks"})
     assert response.status_code == 200
     assert response.context["page"].paginator.count == 40
@@ -211,7 +212,8 @@ def test_priorities_page_shows_requests_and_datasets_with_bounded_queries(client
         make_request(by=staff, title=f"Transit request {number}")
     make_public_dataset("Transit stops")
     client.force_login(make_user())
-    with django_assert_max_num_queries(8):
+    # 9: one is the header's count of unread notifications.
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("demand:priorities"), {"q": "transit"})
     assert len(response.context["requests"]) == 20
     assert [str(d) for d in response.context["datasets"]] == ["Transit stops"]

@@ -89,9 +89,29 @@ def _visible_request(request: HttpRequest, pk: int) -> DataRequest:
     return data_request
 
 
+# Each form of the request page gets its own ids, so an error summary links to the right field.
+FORM_IDS = {
+    "comment_form": "id_comment_%s",
+    "report_form": "id_report_%s",
+    "status_form": "id_status_%s",
+    "assign_form": "id_assign_%s",
+    "note_form": "id_note_%s",
+    "merge_form": "id_merge_%s",
+}
+
+
 @require_safe
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    data_request = _visible_request(request, pk)
+    return render_request_detail(request, _visible_request(request, pk))
+
+
+def render_request_detail(
+    request: HttpRequest, data_request: DataRequest, *, status: int = 200, **bound: Any
+) -> HttpResponse:
+    """The request page. A form posted with errors comes back in `bound` (e.g. `status_form=`) and is shown
+    with its error summary and everything the person typed, instead of a fresh one."""
+    from civicdata.demand.forms import AssignForm, MergeForm, NoteForm, StatusForm
+
     user = request.user
     staff = permissions.can_triage(user, data_request)
     comments = data_request.comments.select_related("author")
@@ -106,26 +126,28 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_following": user.is_authenticated and Follow.objects.filter(request=data_request, user=user).exists(),
         "can_vote": permissions.can_vote(user, data_request),
         "is_staff": staff,
-        "comment_form": CommentForm(),
-        "report_form": ReportForm(),
+        "comment_form": bound.get("comment_form") or CommentForm(auto_id=FORM_IDS["comment_form"]),
+        "report_form": bound.get("report_form") or ReportForm(auto_id=FORM_IDS["report_form"]),
         "similar": queries.similar_open_requests(data_request.title, exclude=data_request.pk, limit=3),
     }
     if staff:
-        from civicdata.demand.forms import AssignForm, MergeForm, NoteForm, StatusForm
-
         context.update(
             notes=list(data_request.internal_notes.select_related("author")),
-            status_form=StatusForm(
+            status_form=bound.get("status_form")
+            or StatusForm(
                 request_obj=data_request,
                 initial={"to_status": data_request.status, "target_date": data_request.target_date},
+                auto_id=FORM_IDS["status_form"],
             ),
-            assign_form=AssignForm(
-                initial={"assigned_publisher": data_request.assigned_publisher, "owner": data_request.owner}
+            assign_form=bound.get("assign_form")
+            or AssignForm(
+                initial={"assigned_publisher": data_request.assigned_publisher, "owner": data_request.owner},
+                auto_id=FORM_IDS["assign_form"],
             ),
-            note_form=NoteForm(),
-            merge_form=MergeForm(request_obj=data_request),
+            note_form=bound.get("note_form") or NoteForm(auto_id=FORM_IDS["note_form"]),
+            merge_form=bound.get("merge_form") or MergeForm(request_obj=data_request, auto_id=FORM_IDS["merge_form"]),
         )
-    return render(request, "demand/request_detail.html", context)
+    return render(request, "demand/request_detail.html", context, status=status)
 
 
 @login_required
@@ -212,23 +234,23 @@ def request_follow(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_comment(request: HttpRequest, pk: int) -> HttpResponse:
     data_request = _visible_request(request, pk)
-    form = CommentForm(request.POST)
+    form = CommentForm(request.POST, auto_id=FORM_IDS["comment_form"])
     if form.is_valid():
         try:
             services.add_comment(data_request, by=request.user, body=form.cleaned_data["body"])
-            messages.success(request, _("Your comment was added."))
         except InvalidInput as exc:
-            messages.error(request, exc.message)
-    else:
-        messages.error(request, _("The comment could not be added: it is empty or too long."))
-    return HttpResponseRedirect(data_request.get_absolute_url() + "#comments")
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Your comment was added."))
+            return HttpResponseRedirect(data_request.get_absolute_url() + "#comments")
+    return render_request_detail(request, data_request, status=400, comment_form=form)
 
 
 @login_required
 @require_POST
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     data_request = _visible_request(request, pk)
-    form = ReportForm(request.POST)
+    form = ReportForm(request.POST, auto_id=FORM_IDS["report_form"])
     comment = None
     if request.POST.get("comment"):
         comment = get_object_or_404(Comment, pk=request.POST["comment"], request=data_request)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from civicdata.core.errors import Conflict, InvalidInput
+from civicdata.core.errors import Conflict, InvalidInput, add_to_form
 from civicdata.demand import analytics, permissions, services
 from civicdata.demand.forms import (
     AssignForm,
@@ -37,7 +37,7 @@ from civicdata.demand.models import (
 )
 from civicdata.demand.queries import triage_queue
 from civicdata.demand.services import log_imports
-from civicdata.demand.views.public import csv_response
+from civicdata.demand.views.public import FORM_IDS, csv_response, render_request_detail
 
 # ---------------------------------------------------------------- triage
 
@@ -61,10 +61,6 @@ def triage(request: HttpRequest) -> HttpResponse:
     return render(request, "demand/staff_triage.html", {"page": page, "view": view, "today": today})
 
 
-def _errors(form: object) -> str:
-    return " ".join(str(error) for errors in form.errors.values() for error in errors)
-
-
 def _triage_target(request: HttpRequest, pk: int) -> DataRequest:
     return get_object_or_404(DataRequest.objects.select_related("publisher", "assigned_publisher"), pk=pk)
 
@@ -72,37 +68,40 @@ def _triage_target(request: HttpRequest, pk: int) -> DataRequest:
 @login_required
 @require_POST
 def triage_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the status. A change that cannot be made shows the page again with the error summary and
+    every value typed (the message to residents included), not a redirect that loses them."""
     data_request = _triage_target(request, pk)
     permissions.ensure_can_triage(request.user, data_request)
-    form = StatusForm(request.POST, request_obj=data_request)
-    if not form.is_valid():
-        messages.error(request, _("The status could not be changed: check the fields.") + " " + _errors(form))
-        return HttpResponseRedirect(data_request.get_absolute_url() + "#triage")
-    data = form.cleaned_data
-    try:
-        services.change_status(
-            data_request,
-            by=request.user,
-            to_status=data["to_status"],
-            message=data["message"],
-            target_date=data["target_date"],
-            decline_reason=data["decline_reason"],
-            decline_note=data["decline_note"],
-            duplicate_of=data["duplicate_of"],
-            available_url=data["available_url"],
-            datasets=data["all_datasets"],
-        )
-        messages.success(request, _("Status changed; the requester, voters and followers are told."))
-    except (InvalidInput, Conflict) as exc:
-        messages.error(request, exc.message)
-    return HttpResponseRedirect(data_request.get_absolute_url() + "#triage")
+    form = StatusForm(request.POST, request_obj=data_request, auto_id=FORM_IDS["status_form"])
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.change_status(
+                data_request,
+                by=request.user,
+                to_status=data["to_status"],
+                message=data["message"],
+                target_date=data["target_date"],
+                decline_reason=data["decline_reason"],
+                decline_note=data["decline_note"],
+                duplicate_of=data["duplicate_of"],
+                available_url=data["available_url"],
+                datasets=data["all_datasets"],
+            )
+        except (InvalidInput, Conflict) as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, _("Status changed; the requester, voters and followers are told."))
+            return HttpResponseRedirect(data_request.get_absolute_url() + "#triage")
+    return render_request_detail(request, data_request, status=400, status_form=form)
 
 
 @login_required
 @require_POST
 def triage_assign(request: HttpRequest, pk: int) -> HttpResponse:
     data_request = _triage_target(request, pk)
-    form = AssignForm(request.POST)
+    permissions.ensure_can_triage(request.user, data_request)
+    form = AssignForm(request.POST, auto_id=FORM_IDS["assign_form"])
     if form.is_valid():
         services.assign_request(
             data_request,
@@ -111,22 +110,21 @@ def triage_assign(request: HttpRequest, pk: int) -> HttpResponse:
             owner=form.cleaned_data["owner"],
         )
         messages.success(request, _("Assignment saved."))
-    else:
-        messages.error(request, _("The assignment could not be saved."))
-    return HttpResponseRedirect(data_request.get_absolute_url() + "#triage")
+        return HttpResponseRedirect(data_request.get_absolute_url() + "#triage")
+    return render_request_detail(request, data_request, status=400, assign_form=form)
 
 
 @login_required
 @require_POST
 def triage_note(request: HttpRequest, pk: int) -> HttpResponse:
     data_request = _triage_target(request, pk)
-    form = NoteForm(request.POST)
+    permissions.ensure_can_triage(request.user, data_request)
+    form = NoteForm(request.POST, auto_id=FORM_IDS["note_form"])
     if form.is_valid():
         services.add_internal_note(data_request, by=request.user, body=form.cleaned_data["body"])
         messages.success(request, _("Note added."))
-    else:
-        messages.error(request, _("The note is empty."))
-    return HttpResponseRedirect(data_request.get_absolute_url() + "#notes")
+        return HttpResponseRedirect(data_request.get_absolute_url() + "#notes")
+    return render_request_detail(request, data_request, status=400, note_form=form)
 
 
 @login_required
@@ -134,19 +132,18 @@ def triage_note(request: HttpRequest, pk: int) -> HttpResponse:
 def triage_merge(request: HttpRequest, pk: int) -> HttpResponse:
     data_request = _triage_target(request, pk)
     permissions.ensure_can_triage(request.user, data_request)
-    form = MergeForm(request.POST, request_obj=data_request)
-    if not form.is_valid():
-        messages.error(request, _("Choose the request to merge into.") + " " + _errors(form))
-        return HttpResponseRedirect(data_request.get_absolute_url() + "#triage")
-    try:
-        survivor = services.merge_requests(
-            data_request, into=form.cleaned_data["into"], by=request.user, message=form.cleaned_data["message"]
-        )
-    except (InvalidInput, Conflict) as exc:
-        messages.error(request, exc.message)
-        return HttpResponseRedirect(data_request.get_absolute_url() + "#triage")
-    messages.success(request, _("Merged. Votes and followers were carried over."))
-    return HttpResponseRedirect(survivor.get_absolute_url())
+    form = MergeForm(request.POST, request_obj=data_request, auto_id=FORM_IDS["merge_form"])
+    if form.is_valid():
+        try:
+            survivor = services.merge_requests(
+                data_request, into=form.cleaned_data["into"], by=request.user, message=form.cleaned_data["message"]
+            )
+        except (InvalidInput, Conflict) as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Merged. Votes and followers were carried over."))
+            return HttpResponseRedirect(survivor.get_absolute_url())
+    return render_request_detail(request, data_request, status=400, merge_form=form)
 
 
 @login_required

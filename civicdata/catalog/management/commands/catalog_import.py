@@ -1,4 +1,5 @@
-"""`civicdata catalog import FILE|URL --publisher SLUG`: one-off load of a data.json into the catalog."""
+"""`civicdata catalog import FILE|URL --publisher SLUG [--create-publishers]`: one-off load of a data.json into
+the catalog, for one publisher or (with --create-publishers) for each publisher the catalog names."""
 
 from __future__ import annotations
 
@@ -26,16 +27,51 @@ class Command(BaseCommand):
             "--kind", choices=HarvestKind.values, default=HarvestKind.DATAJSON, help="Format of the source."
         )
         parser.add_argument("--verbose-report", action="store_true", help="List every dataset, not only problems.")
+        parser.add_argument(
+            "--create-publishers",
+            action="store_true",
+            help="File each dataset under the publisher it names, creating missing publishers as departments "
+            "under --publisher (datasets naming none go to --publisher). Without it every dataset goes to "
+            "--publisher.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         publisher = Organization.objects.filter(slug=options["publisher"]).first()
         if publisher is None:
             raise CommandError(f"No organisation with the short name {options['publisher']!r}.")
+        if options["create_publishers"]:
+            self._per_publisher(publisher, options)
+            return
         run = services.import_catalog_from(
             publisher=publisher, location=options["location"], by=None, dry_run=options["dry_run"], kind=options["kind"]
         )
         if run.status != RunStatus.SUCCEEDED:
             raise CommandError(run.error or "The import failed.")
+        self._report(run, options)
+
+    def _per_publisher(self, parent: Organization, options: dict[str, Any]) -> None:
+        try:
+            result = services.import_catalog_per_publisher(
+                parent=parent, location=options["location"], by=None, dry_run=options["dry_run"], kind=options["kind"]
+            )
+        except (services.InvalidInput, services.Conflict) as exc:
+            raise CommandError(exc.message) from None
+        if result.error:
+            raise CommandError(result.error)
+        verb = "Would create" if options["dry_run"] else "Created"
+        for name in result.created:
+            self.stdout.write(f"{verb} publisher {name!r} under {parent.slug}.")
+        failed = []
+        for name, run in result.runs:
+            self.stdout.write(f"— {name}")
+            if run.status != RunStatus.SUCCEEDED:
+                failed.append(f"{name}: {run.error or 'the import failed'}")
+                continue
+            self._report(run, options)
+        if failed:
+            raise CommandError("; ".join(failed))
+
+    def _report(self, run: Any, options: dict[str, Any]) -> None:
         conversion = run.summary.get("conversion")
         if conversion:
             mapped = ", ".join(f"{rule} {count}" for rule, count in conversion["mappings"].items())

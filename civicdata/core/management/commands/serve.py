@@ -80,9 +80,10 @@ class Supervised:
     started: float = 0.0
     quick_deaths: int = 0
     restart_at: float | None = None
+    env: dict[str, str] | None = None
 
     def start(self) -> subprocess.Popen:
-        self.process = subprocess.Popen(self.command)  # noqa: S603
+        self.process = subprocess.Popen(self.command, env=self.env)  # noqa: S603
         self.started = time.monotonic()
         self.restart_at = None
         return self.process
@@ -107,6 +108,32 @@ class Supervised:
         return None
 
 
+def site_url_for(bind: str) -> str:
+    """The address e-mails should link to when SITE_URL is not set: the one the site is served at.
+    A wildcard bind (0.0.0.0, ::) is reached through this machine's name; a unix socket gives ""."""
+    if bind.startswith(("unix:", "fd://")):
+        return ""
+    host, _, port = bind.rpartition(":")
+    if not host:
+        host, port = port, ""
+    host = host.strip("[]")
+    if host in {"0.0.0.0", "::", ""}:  # noqa: S104 (read, not bound, here)
+        host = socket.getfqdn()
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}" if port else f"http://{host}"
+
+
+def child_environment(bind: str, environ: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of gunicorn and the worker: SITE_URL set from the bind address unless configured."""
+    env = dict(os.environ if environ is None else environ)
+    if not env.get("SITE_URL"):
+        url = site_url_for(bind)
+        if url:
+            env["SITE_URL"] = url
+    return env
+
+
 class Command(BaseCommand):
     help = "Serve the site with gunicorn; --with-worker also runs the background task worker (the demo does)."
 
@@ -122,9 +149,12 @@ class Command(BaseCommand):
         workers: list[Supervised] = []
         previous = signal.signal(signal.SIGTERM, _raise_stop)
         try:
+            env = child_environment(options["bind"])
+            if env.get("SITE_URL") != os.environ.get("SITE_URL"):
+                self.stdout.write(f"Links in e-mails point to {env['SITE_URL']} (set SITE_URL to change it).")
             if options["with_worker"]:
                 for queue in QUEUES:
-                    worker = Supervised(queue, [sys.executable, "-m", "civicdata.cli", "worker", "--queue", queue])
+                    worker = Supervised(queue, [sys.executable, "-m", "civicdata.cli", "worker", "--queue", queue], env=env)
                     process = worker.start()
                     workers.append(worker)
                     self.stdout.write(f"Background worker for the {queue} queue started (pid {process.pid}).")
@@ -141,7 +171,7 @@ class Command(BaseCommand):
                 # (or a benchmark beside the demo) would stop each other through it.
                 "--no-control-socket",
             ]  # fmt: skip
-            web = subprocess.Popen(command)  # noqa: S603
+            web = subprocess.Popen(command, env=env)  # noqa: S603
             code = self.supervise(web, workers)
             if code != 0:
                 raise CommandError(f"The web server stopped with status {code}.", returncode=code if code > 0 else 1)
