@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0004_facet_index"),
+        ("catalog", "0009_a_distribution_files"),
     ]
 
     operations = [

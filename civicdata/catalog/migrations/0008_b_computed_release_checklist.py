@@ -5,7 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0004_facet_index"),
+        ("catalog", "0007_h_uuid_unique"),
     ]
 
     operations = [

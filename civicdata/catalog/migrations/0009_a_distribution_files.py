@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0004_facet_index"),
+        ("catalog", "0008_b_computed_release_checklist"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

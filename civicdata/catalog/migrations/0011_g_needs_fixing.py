@@ -37,7 +37,7 @@ def hold_back_invalid_published(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0004_facet_index"),
+        ("catalog", "0010_f_run_heartbeat"),
     ]
 
     operations = [
