@@ -23,7 +23,6 @@ from .maps import map_points
 from .models import DataTable, TableStatus
 from .permissions import can_view_table, is_public_table, visible_tables
 from .query import AGGREGATES, OPERATORS, ParsedQuery, QueryError, build_sql, parse_query
-from .schema import point_source
 from .sql import SqlRejected, approximate_json_bytes, run_sql
 from .table_query import EXPORT_FORMATS, QueryProblem, guard_problem, run_table_query
 

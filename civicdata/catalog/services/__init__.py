@@ -24,8 +24,8 @@ from civicdata.catalog.services.datasets import (
     validate_dataset_pod,
     withdraw_dataset,
 )
-from civicdata.catalog.services.harvest_runs import fail_stopped_harvest_runs, harvest_heartbeat
 from civicdata.catalog.services.files import add_distribution_file, check_upload, upload_limit_mb
+from civicdata.catalog.services.harvest_runs import fail_stopped_harvest_runs, harvest_heartbeat
 from civicdata.catalog.services.harvests import (
     approve_harvest_source,
     due_harvest_sources,
@@ -55,9 +55,9 @@ __all__ = [
     "harvest_heartbeat",
     "import_catalog",
     "import_catalog_from",
+    "import_catalog_per_publisher",
     "import_uploaded_catalog",
     "preview_uploaded_catalog",
-    "import_catalog_per_publisher",
     "profile_for",
     "publish_dataset",
     "record_dataset_view",

@@ -154,7 +154,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"Links in e-mails point to {env['SITE_URL']} (set SITE_URL to change it).")
             if options["with_worker"]:
                 for queue in QUEUES:
-                    worker = Supervised(queue, [sys.executable, "-m", "civicdata.cli", "worker", "--queue", queue], env=env)
+                    worker = Supervised(
+                        queue, [sys.executable, "-m", "civicdata.cli", "worker", "--queue", queue], env=env
+                    )
                     process = worker.start()
                     workers.append(worker)
                     self.stdout.write(f"Background worker for the {queue} queue started (pid {process.pid}).")
