@@ -172,7 +172,8 @@ from civicdata.catalog import services as catalog
 org = Organization.objects.create(slug="bench", name="Bench", kind=OrganizationKind.PUBLISHER, org_type="department")
 for identifier in ("bench-boston", "bench-big"):
     data = {
-        "@type": "dcat:Dataset", "title": identifier, "description": "Benchmark table.", "keyword": ["crime"],
+        "@type": "dcat:Dataset", "title": identifier, "keyword": ["crime"],
+        "description": "Benchmark table: a sample of reported incidents with their place and time.",
         "modified": "2026-01-01", "publisher": {"@type": "org:Organization", "name": "Bench"},
         "contactPoint": {"@type": "vcard:Contact", "fn": "Bench", "hasEmail": "mailto:bench@example.org"},
         "identifier": identifier, "accessLevel": "public",

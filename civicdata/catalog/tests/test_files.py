@@ -235,7 +235,9 @@ def test_distributions_beyond_the_form_rows_are_kept_on_save(parks, editor):
     ]
     dataset = make_dataset(parks, published=False, distribution=many)
     existing = records.dataset_pod(dataset)
-    form = DatasetForm({**DatasetForm.initial_from_pod(existing, parks), "publisher": parks.pk}, publishers=[parks])
+    form = DatasetForm(
+        {**DatasetForm.initial_from_pod(existing, parks), "publisher": parks.pk}, publishers=[parks], dataset=dataset
+    )
     assert form.is_valid(), form.errors
     assert len(form.to_pod(existing, parks)["distribution"]) == 12
 

@@ -374,7 +374,6 @@ def harvest_run(request: HttpRequest, pk: int) -> HttpResponse:
     base_permissions.ensure_signed_in(request.user)
     run = get_object_or_404(HarvestRun.objects.select_related("source", "publisher"), pk=pk)
     permissions.ensure_can_see_harvests_of(request.user, run.publisher)
-    can_import = bool(run.dry_run and run.upload_key and run.status == "succeeded") and permissions.can_see_dashboard(
-        request.user, run.publisher
-    )
+    # Whoever may see the run (its publisher's editors, site staff) may confirm an uploaded dry run.
+    can_import = bool(run.dry_run and run.upload_key and run.status == "succeeded")
     return render(request, "catalog/harvest_run.html", {"run": run, "can_import": can_import})

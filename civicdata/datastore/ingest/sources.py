@@ -235,7 +235,9 @@ def to_utf8(path: Path, workdir: Path) -> tuple[Path, str]:
     encoding = detect_encoding(path)
     if encoding.startswith("utf-16"):
         return transcode(path, encoding, workdir / "source.utf8.csv"), encoding
-    if looks_binary(_head(path)):
+    head = _head(path)
+    # A UTF-8 BOM says the file meant to be text: bytes that break it are reported as mixed encodings.
+    if not head.startswith(b"\xef\xbb\xbf") and looks_binary(head):
         raise IngestError(
             "This file is not text, so it cannot be read as a table (it may be a program, an image or a damaged "
             "file with a .csv name). Export the data again as CSV and reload.",

@@ -132,7 +132,7 @@ def test_binary_junk_named_csv_is_not_text(tmp_path: Path) -> None:
     junk.write_bytes(bytes(range(256)) * 64)
     with pytest.raises(IngestError) as caught:
         ingest_file(junk, store=TableStore(tmp_path / "store"), relation="t")
-    assert caught.value.code == "not_text"
+    assert caught.value.code == "binary_not_data"
     assert "not text" in str(caught.value)
     assert "encoding" not in str(caught.value)
 

@@ -68,7 +68,7 @@ def test_publishing_the_dataset_publishes_its_uploaded_table_and_data_json_links
     upload_csv(client, dataset, django_capture_on_commit_callbacks)
     before = client.get("/data.json")["ETag"]
     catalog_services.set_release_checklist(
-        dataset, by=editor, license_chosen=True, contact_reachable=True, privacy_reviewed=True, quality_reviewed=True
+        dataset, by=editor, contact_reachable=True, privacy_reviewed=True, quality_reviewed=True
     )
     with django_capture_on_commit_callbacks(execute=True):
         catalog_services.publish_dataset(dataset, by=editor)

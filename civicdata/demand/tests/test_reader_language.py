@@ -28,9 +28,9 @@ def test_a_spanish_readers_notification_and_email_are_spanish(settings):
     assert "is now Under review" in Notification.objects.get(recipient=bob).message
     by_address = {message.to[0]: message for message in mail.outbox}
     spanish, english = by_address[ana.email], by_address[bob.email]
-    assert spanish.subject.startswith("Novedades de su solicitud de datos")
+    assert spanish.subject.removeprefix("[civicdata] ").startswith("Novedades de su solicitud de datos")
     assert "Recibe estos correos porque" in spanish.body
-    assert english.subject.startswith("Update on your data request")
+    assert english.subject.removeprefix("[civicdata] ").startswith("Update on your data request")
     assert f"http://192.0.2.10:8123{req.get_absolute_url()}" in spanish.body
 
 
@@ -40,7 +40,7 @@ def test_the_daily_digest_is_in_the_readers_language():
     services.change_status(req, by=make_user(staff=True), to_status="under_review")
     mail.outbox.clear()
     assert services.send_daily_digests() == 1
-    assert mail.outbox[0].subject.startswith("Sus solicitudes de datos")
+    assert mail.outbox[0].subject.removeprefix("[civicdata] ").startswith("Sus solicitudes de datos")
 
 
 def test_the_header_shows_unread_notifications():

@@ -53,8 +53,9 @@ EXPECTED = {
     | dashboards(*CITY_PUBLISHERS),
     # Site staff: everything but the audit log, which is for site administrators.
     "staff@example.org": STAFF_PAGES - {"/staff/audit/"},
-    # Administrator of the library, a partner: no datasets to publish, but requests and projects.
-    "librarian@example.org": {"/manage/"} | TOOLS | DEMAND_PAGES | PROJECT_PAGES,
+    # Administrator of the library, a partner: no datasets to publish and no demand staff pages (those
+    # are for publishers' staff, issue 12), but the tools and projects.
+    "librarian@example.org": {"/manage/"} | TOOLS | PROJECT_PAGES,
 }
 
 
