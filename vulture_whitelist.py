@@ -230,3 +230,24 @@ _.can_publish
 _.license_other
 _.temporal_start
 _.temporal_end
+
+# Events: choices and fields read by the ORM, forms and templates.
+_.DATAPALOOZA
+_.HACKATHON
+_.DATA_DAY
+_.DATA_WALK
+_.TRAINING
+_.USER_GROUP
+_.OFFICE_HOURS
+_.partners
+_.series
+_.event_type
+_.capacity
+_.registration_open
+_.cancelled_at
+_.WAITLISTED
+_.OFFERED
+_.Registration
+_.walk_in
+_.checked_in_at
+_.check_in_code

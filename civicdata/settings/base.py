@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "civicdata.datastore",
     "civicdata.demand",
     "civicdata.projects",
+    "civicdata.events",
+    "civicdata.community",
     "civicdata.site",
 ]
 

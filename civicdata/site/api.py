@@ -8,10 +8,12 @@ from ninja import NinjaAPI, Schema
 
 from civicdata.accounts.api import router as accounts_router
 from civicdata.catalog.api import router as catalog_router
+from civicdata.community.api import ROUTERS as community_routers
 from civicdata.core import api_errors
 from civicdata.core.ratelimit import FairRateThrottle
 from civicdata.datastore.api import router as datastore_router
 from civicdata.demand.api import router as demand_router
+from civicdata.events.api import router as events_router
 from civicdata.projects.api import router as projects_router
 
 api = NinjaAPI(
@@ -50,6 +52,9 @@ def mount_app_routers() -> None:
     api.add_router("/data/", datastore_router, tags=["data"])
     api.add_router("/demand/", demand_router, tags=["demand"])
     api.add_router("/projects/", projects_router, tags=["projects"])
+    api.add_router("/events/", events_router, tags=["events"])
+    for prefix, router, tag in community_routers:
+        api.add_router(prefix, router, tags=[tag])
 
 
 mount_app_routers()

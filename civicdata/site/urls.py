@@ -27,6 +27,8 @@ urlpatterns = [
     path("", include("civicdata.datastore.urls")),
     path("", include("civicdata.demand.urls")),
     path("", include("civicdata.projects.urls")),
+    path("", include("civicdata.events.urls")),
+    path("", include("civicdata.community.urls")),
     path("api/", api.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

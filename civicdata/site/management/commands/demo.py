@@ -12,8 +12,10 @@ from django.db import transaction
 from civicdata.accounts import demo as accounts_demo
 from civicdata.accounts.models import User
 from civicdata.catalog import demo as catalog_demo
+from civicdata.community import demo as community_demo
 from civicdata.datastore import demo as datastore_demo
 from civicdata.demand import demo as demand_demo
+from civicdata.events import demo as events_demo
 from civicdata.projects import demo as projects_demo
 
 # Lower layers first: each app's demo builds on the people and datasets the ones before it created.
@@ -23,6 +25,8 @@ DEMO_MODULES: tuple[tuple[str, ModuleType], ...] = (
     ("datastore", datastore_demo),
     ("demand", demand_demo),
     ("projects", projects_demo),
+    ("events", events_demo),
+    ("community", community_demo),
 )
 SEED = 42
 

@@ -1,0 +1,8 @@
+"""API of the events app, mounted at /api/events/: events, series, goals against actuals and aggregated
+attendance. Personal data never leaves the organisers' pages."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router()

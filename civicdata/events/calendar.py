@@ -1,0 +1,80 @@
+"""Calendar entries (RFC 5545) for events, written with the `icalendar` library: one VEVENT per event
+with a UID that never changes, SEQUENCE raised on every material change, STATUS:CANCELLED instead of
+vanishing, times in the event's own time zone and the event's page in DESCRIPTION and URL."""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Timezone, vText
+from icalendar import Event as VEvent
+
+from civicdata.events.models import Event, EventStatus
+
+PRODID = "-//civicdata//events//EN"
+
+
+def _site_url() -> str:
+    return getattr(settings, "SITE_URL", "").rstrip("/")
+
+
+def event_uid(event: Event) -> str:
+    return f"{event.uid}@civicdata"
+
+
+def _zone(event: Event) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(event.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def build_vevent(event: Event, *, site_url: str | None = None) -> VEvent:
+    """The VEVENT of one public event. Text goes through icalendar's escaping, so line breaks,
+    commas and semicolons in titles cannot break the entry."""
+    base = _site_url() if site_url is None else site_url.rstrip("/")
+    zone = _zone(event)
+    url = f"{base}{event.get_absolute_url()}"
+    entry = VEvent()
+    entry.add("uid", event_uid(event))
+    entry.add("sequence", event.sequence)
+    entry.add("dtstamp", timezone.now())
+    entry.add("last-modified", event.updated_at)
+    entry.add("created", event.created_at)
+    entry.add("dtstart", event.starts_at.astimezone(zone))
+    entry.add("dtend", event.ends_at.astimezone(zone))
+    entry.add("summary", vText(event.title))
+    description = "\n\n".join(part for part in (event.purpose, event.description, url) if part)
+    entry.add("description", vText(description))
+    entry.add("url", url)
+    place = ", ".join(part for part in (event.venue_name, event.address) if part) or event.online_url
+    if place:
+        entry.add("location", vText(place))
+    entry.add("status", "CANCELLED" if event.status == EventStatus.CANCELLED else "CONFIRMED")
+    entry.add("organizer", f"{base}{event.organization.get_absolute_url()}", parameters={"CN": event.organization.name})
+    return entry
+
+
+def build_calendar(events: Iterable[Event], *, name: str, site_url: str | None = None) -> bytes:
+    """A calendar of the given events (drafts are left out) with the VTIMEZONE of every zone used."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", vText(name))
+    zones: set[str] = set()
+    entries = []
+    for event in events:
+        if event.status == EventStatus.DRAFT:
+            continue
+        zones.add(_zone(event).key)
+        entries.append(build_vevent(event, site_url=site_url))
+    for key in sorted(zones):
+        cal.add_component(Timezone.from_tzid(key))
+    for entry in entries:
+        cal.add_component(entry)
+    return cal.to_ical()

@@ -1,0 +1,1 @@
+"""Every write to events goes through these services (one module per aggregate)."""
