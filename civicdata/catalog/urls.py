@@ -5,12 +5,13 @@ from django.urls import path, re_path
 
 from civicdata.catalog import ckan_api
 from civicdata.catalog.tools.urls import urlpatterns as tool_patterns
-from civicdata.catalog.views import exports, files, public, staff
+from civicdata.catalog.views import exports, files, protocols, public, staff
 
 app_name = "catalog"
 
 urlpatterns = [
     path("data.json", public.data_json, name="data_json"),
+    path("oai", protocols.oai_pmh, name="oai"),
     path("catalog/inventory.json", public.inventory_json, name="inventory_json"),
     path("publishers/<slug:slug>/data.json", public.publisher_data_json, name="publisher_data_json"),
     path("publishers/<slug:slug>/dashboard/", staff.publisher_dashboard, name="dashboard"),
