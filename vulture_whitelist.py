@@ -251,3 +251,8 @@ _.Registration
 _.walk_in
 _.checked_in_at
 _.check_in_code
+
+# Catalog completeness crawl: schema and model fields read by ninja, templates and the ORM.
+_.draft_dataset
+_.bytes_read
+_.normalised_url

@@ -31,6 +31,24 @@ SETTINGS = (
         as_int,
     ),
     Declared(
+        "CATALOG_CRAWL_MAX_PAGES",
+        "200",
+        "Most web pages one catalog completeness crawl reads before it stops.",
+        as_int,
+    ),
+    Declared(
+        "CATALOG_CRAWL_MAX_MB",
+        "20",
+        "Most megabytes of web pages one completeness crawl reads before it stops (one page at most 2 MB).",
+        as_int,
+    ),
+    Declared(
+        "CATALOG_CRAWL_DELAY_SECONDS",
+        "1",
+        "Seconds a completeness crawl waits between two pages (longer when the site's robots.txt asks).",
+        as_int,
+    ),
+    Declared(
         "CATALOG_DESCRIPTION_MIN_LENGTH",
         "50",
         "Fewest characters a dataset's description needs before the release checklist lets it be published.",

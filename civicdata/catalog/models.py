@@ -454,3 +454,60 @@ class DatasetFacet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.facet}={self.value}"
+
+
+class CrawlStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Finished")
+    FAILED = "failed", _("Failed")
+
+
+class CatalogCrawl(models.Model):
+    """One completeness crawl of a publisher's web pages (see `catalog/crawl.py`)."""
+
+    publisher = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="catalog_crawls", verbose_name=_("publisher")
+    )
+    start_urls = models.JSONField(_("web pages to start from"), default=list)
+    status = models.CharField(max_length=20, choices=CrawlStatus.choices, default=CrawlStatus.QUEUED)
+    pages_read = models.PositiveIntegerField(default=0)
+    bytes_read = models.PositiveBigIntegerField(default=0)
+    #: "" when every reachable page was read; "pages" or "bytes" when a budget ran out
+    stopped_by = models.CharField(max_length=20, blank=True, default="")
+    skipped = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("completeness crawl")
+
+    def __str__(self) -> str:
+        return ", ".join(self.start_urls)
+
+
+class CrawlFinding(models.Model):
+    """A data file a crawled page links to; `in_catalog` says a distribution already points at it."""
+
+    crawl = models.ForeignKey(CatalogCrawl, on_delete=models.CASCADE, related_name="findings")
+    url = models.TextField()
+    normalised_url = models.TextField()
+    found_on = models.TextField()
+    link_text = models.CharField(max_length=200, blank=True, default="")
+    kind = models.CharField(max_length=40)
+    in_catalog = models.BooleanField(default=False, db_index=True)
+    dataset = models.ForeignKey(Dataset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["in_catalog", "id"]
+        verbose_name = _("crawl finding")
+        constraints = [models.UniqueConstraint(fields=["crawl", "normalised_url"], name="crawl_finding_unique")]
+
+    def __str__(self) -> str:
+        return self.url

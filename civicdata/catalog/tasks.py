@@ -36,6 +36,16 @@ def link_check_task(limit: int = 200) -> int:
     return check_links(limit=limit)
 
 
+@task(queue_name=LINKS_QUEUE)
+def crawl_task(crawl_id: int) -> dict[str, Any]:
+    """Run one completeness crawl (on the links queue: it waits on other sites, never on table loads)."""
+    from civicdata.catalog.models import CatalogCrawl
+    from civicdata.catalog.services.crawls import run_crawl
+
+    run = run_crawl(CatalogCrawl.objects.get(pk=crawl_id))
+    return {"crawl": run.pk, "status": run.status, "pages": run.pages_read}
+
+
 @task
 def snapshot_task() -> int:
     """Store today's dashboard figures for every publisher that has datasets."""

@@ -5,7 +5,7 @@ from django.urls import path, re_path
 
 from civicdata.catalog import ckan_api
 from civicdata.catalog.tools.urls import urlpatterns as tool_patterns
-from civicdata.catalog.views import exports, files, protocols, public, staff
+from civicdata.catalog.views import crawls, exports, files, protocols, public, staff
 
 app_name = "catalog"
 
@@ -27,6 +27,9 @@ urlpatterns = [
     path("datasets/<slug:name>/files/<str:key>/<str:filename>", files.distribution_file, name="distribution_file"),
     path("catalog/distributions/<int:pk>/download/", public.distribution_download, name="download"),
     path("catalog/harvest/", staff.harvest_sources, name="harvest_sources"),
+    path("catalog/tools/crawl/", crawls.crawl_list, name="crawls"),
+    path("catalog/tools/crawl/<int:pk>/", crawls.crawl_detail, name="crawl"),
+    path("catalog/tools/crawl/<int:pk>/findings/<int:finding_pk>/draft/", crawls.crawl_draft, name="crawl_draft"),
     path("catalog/harvest/import/", staff.harvest_import, name="harvest_import"),
     path("catalog/harvest/runs/<int:pk>/", staff.harvest_run, name="harvest_run"),
     path("catalog/harvest/runs/<int:pk>/import/", staff.harvest_import_confirm, name="harvest_import_confirm"),

@@ -205,11 +205,19 @@ def open_url(
 
 @contextmanager
 def _opened(
-    url: str, *, timeout: float | None, headers: dict[str, str] | None, deadline: float | None
+    url: str,
+    *,
+    timeout: float | None,
+    headers: dict[str, str] | None,
+    deadline: float | None,
+    stay_on: frozenset[str] | None = None,
 ) -> Iterator[tuple[str, urllib3.BaseHTTPResponse, Watchdog]]:
     watchdog = Watchdog(deadline if deadline is not None else settings.FETCH_DEADLINE)
     try:
-        with _follow(url, timeout=timeout, headers=headers, watchdog=watchdog) as (final_url, response):
+        with _follow(url, timeout=timeout, headers=headers, watchdog=watchdog, stay_on=stay_on) as (
+            final_url,
+            response,
+        ):
             yield final_url, response, watchdog
         watchdog.check()
     finally:
@@ -218,7 +226,12 @@ def _opened(
 
 @contextmanager
 def _follow(
-    url: str, *, timeout: float | None, headers: dict[str, str] | None, watchdog: Watchdog
+    url: str,
+    *,
+    timeout: float | None,
+    headers: dict[str, str] | None,
+    watchdog: Watchdog,
+    stay_on: frozenset[str] | None = None,
 ) -> Iterator[tuple[str, urllib3.BaseHTTPResponse]]:
     timeout = timeout if timeout is not None else settings.FETCH_TIMEOUT
     current = url
@@ -250,6 +263,8 @@ def _follow(
             if not location:
                 raise FetchError("fetch.redirect", "The server sent a redirect without a destination.")
             current = urljoin(current, location)
+            if stay_on is not None and (urlsplit(current).netloc or "").lower() not in stay_on:
+                raise FetchError("fetch.left_site", f"The server redirected to another site: {current}.")
             continue
         try:
             yield current, response
@@ -287,11 +302,17 @@ def fetch(
     timeout: float | None = None,
     headers: dict[str, str] | None = None,
     deadline: float | None = None,
+    stay_on: frozenset[str] | None = None,
 ) -> FetchResponse:
     """Fetch a URL into memory (for catalogs and API pages). Raises FetchError on refusal or failure;
-    non-2xx statuses are returned, not raised, so callers can report them."""
+    non-2xx statuses are returned, not raised, so callers can report them. With `stay_on` (lower-case
+    `host[:port]` names), a redirect to any other site is refused (`fetch.left_site`)."""
     limit = max_bytes if max_bytes is not None else settings.FETCH_MAX_BYTES
-    with _opened(url, timeout=timeout, headers=headers, deadline=deadline) as (final_url, response, watchdog):
+    with _opened(url, timeout=timeout, headers=headers, deadline=deadline, stay_on=stay_on) as (
+        final_url,
+        response,
+        watchdog,
+    ):
         body = b"".join(_read_capped(response, limit, watchdog))
         return FetchResponse(
             url=final_url,

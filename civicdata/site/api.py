@@ -8,6 +8,7 @@ from ninja import NinjaAPI, Schema
 
 from civicdata.accounts.api import router as accounts_router
 from civicdata.catalog.api import router as catalog_router
+from civicdata.catalog.crawl_api import router as tools_router
 from civicdata.community.api import ROUTERS as community_routers
 from civicdata.core import api_errors
 from civicdata.core.ratelimit import FairRateThrottle
@@ -49,6 +50,7 @@ def mount_app_routers() -> None:
     """Attach each app's router (its `api.router`) under /api/<app>/."""
     api.add_router("/accounts/", accounts_router, tags=["accounts"])
     api.add_router("/catalog/", catalog_router, tags=["catalog"])
+    api.add_router("/tools/", tools_router, tags=["tools"])
     api.add_router("/data/", datastore_router, tags=["data"])
     api.add_router("/demand/", demand_router, tags=["demand"])
     api.add_router("/projects/", projects_router, tags=["projects"])

@@ -3,6 +3,7 @@
 Typed, keyword-explicit and verb-first; each names its preconditions and runs in one transaction.
 """
 
+from civicdata.catalog.services.crawls import run_crawl, start_crawl, start_draft_from_finding
 from civicdata.catalog.services.datasets import (
     add_usage_note,
     catalog_settings,
@@ -66,8 +67,11 @@ __all__ = [
     "register_harvest_source",
     "release_blockers",
     "restore_dataset",
+    "run_crawl",
     "run_harvest",
     "set_release_checklist",
+    "start_crawl",
+    "start_draft_from_finding",
     "suggested_identifier",
     "take_snapshot",
     "update_catalog_settings",

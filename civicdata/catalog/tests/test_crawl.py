@@ -1,0 +1,214 @@
+"""The catalog completeness crawl against a small department web site served on loopback."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from civicdata.accounts.tests.factories import make_member, make_organization, make_user
+from civicdata.catalog import crawl as crawling
+from civicdata.catalog import services
+from civicdata.catalog.models import CatalogCrawl, CrawlFinding, Dataset
+from civicdata.catalog.tests.factories import make_dataset
+
+PAGES = {
+    "/robots.txt": ("text/plain", "User-agent: *\nDisallow: /private/\n"),
+    "/": (
+        "text/html; charset=utf-8",
+        """<html><body><h1>Public Works</h1>
+        <a href="/reports/">Reports and data</a>
+        <a href="/private/">Staff only</a>
+        <a href="http://elsewhere.invalid/page.html">A partner site</a>
+        <a href="http://elsewhere.invalid/files/partner.csv">Partner data</a>
+        <a href="/moved">Moved page</a>
+        <a href="/logo.png">Logo</a>
+        </body></html>""",
+    ),
+    "/reports/": (
+        "text/html; charset=utf-8",
+        """<html><body>
+        <a href="potholes-2026.csv">Pothole repairs 2026</a>
+        <a href="/reports/budget.xlsx"><b>Street budget</b> (Excel)</a>
+        <a href="/reports/plan.pdf#page=2">Paving plan</a>
+        <a href="/reports/potholes-2026.csv">Same file again</a>
+        <a href="/reports/older/">Older reports</a>
+        </body></html>""",
+    ),
+    "/reports/older/": ("text/html", '<a href="/files/trees.geojson">Street trees</a>'),
+    "/private/": ("text/html", '<a href="/private/salaries.csv">Salaries</a>'),
+}
+
+
+class _Site(http.server.BaseHTTPRequestHandler):
+    requested: list[str] = []
+
+    def do_GET(self):
+        type(self).requested.append(self.path)
+        if self.path == "/moved":
+            self.send_response(302)
+            self.send_header("Location", "http://elsewhere.invalid/landing")
+            self.end_headers()
+            return
+        if self.path not in PAGES:
+            self.send_response(404)
+            self.end_headers()
+            return
+        content_type, body = PAGES[self.path]
+        data = body.encode()
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def site(settings) -> Iterator[str]:
+    settings.FETCH_ALLOWED_HOSTS = ["127.0.0.0/8"]
+    settings.CATALOG_CRAWL_DELAY_SECONDS = 0
+    _Site.requested = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Site)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _quick(**kwargs) -> crawling.Budget:
+    return crawling.Budget(delay=0, **kwargs)
+
+
+def test_finds_data_files_on_every_reachable_page_and_reads_nothing_it_should_not(site):
+    result = crawling.crawl([f"{site}/"], budget=_quick())
+    found = {f.url.removeprefix(site): f for f in result.files}
+    assert set(found) == {
+        "http://elsewhere.invalid/files/partner.csv",
+        "/reports/potholes-2026.csv",
+        "/reports/budget.xlsx",
+        "/reports/plan.pdf",
+        "/files/trees.geojson",
+    }
+    assert found["/reports/budget.xlsx"].text == "Street budget (Excel)"
+    assert found["/reports/budget.xlsx"].kind == "Excel"
+    assert found["/files/trees.geojson"].found_on == f"{site}/reports/older/"
+    # robots.txt keeps it out of /private/, it never leaves the host, and data files are not downloaded.
+    assert "/private/" not in _Site.requested
+    assert not any(path.endswith((".csv", ".xlsx", ".pdf", ".geojson", ".png")) for path in _Site.requested)
+    assert (f"{site}/private/", "robots") in result.skipped
+    assert (f"{site}/moved", "fetch.left_site") in result.skipped
+    assert result.pages == 3
+    assert result.stopped == ""
+
+
+def test_stops_at_the_page_budget_and_waits_between_pages(site):
+    waits: list[float] = []
+    result = crawling.crawl([f"{site}/"], budget=crawling.Budget(max_pages=2, delay=0.5), sleep=waits.append)
+    assert result.pages == 2
+    assert result.stopped == "pages"
+    assert waits == [0.5]
+
+
+def test_links_are_bounded_and_only_http_links_count():
+    html = '<a href="mailto:x@example.org">mail</a><a href="javascript:alert(1)">js</a><a href="data.csv">ok</a>'
+    html += '<a href="/p.csv">' + "x" * 5000 + "</a>"
+    links = crawling.page_links(html, page_url="https://city.example.org/data/")
+    assert [url for url, _ in links] == ["https://city.example.org/data/data.csv", "https://city.example.org/p.csv"]
+    assert len(links[1][1]) == crawling.MAX_LINK_TEXT
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_crawl_lists_what_the_catalog_misses_and_starts_a_draft_from_a_finding(site):
+    publisher = make_organization()
+    editor = make_member(publisher)
+    make_dataset(
+        publisher,
+        distribution=[
+            {
+                "@type": "dcat:Distribution",
+                "downloadURL": f"{site.upper()}/reports/budget.xlsx",
+                "mediaType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "format": "XLSX",
+                "title": "Street budget",
+            }
+        ],
+    )
+    run = services.start_crawl(publisher=publisher, start_urls=[f"{site}/"], by=editor)
+    run.refresh_from_db()
+    assert run.status == "done"
+    missing = {f.url.removeprefix(site) for f in run.findings.filter(in_catalog=False)}
+    assert "/reports/budget.xlsx" not in missing
+    assert "/reports/potholes-2026.csv" in missing
+    assert run.findings.get(url=f"{site}/reports/budget.xlsx").in_catalog
+
+    finding = run.findings.get(url=f"{site}/reports/potholes-2026.csv")
+    dataset = services.start_draft_from_finding(finding, by=editor)
+    assert not dataset.is_published
+    assert dataset.title == "Pothole repairs 2026"
+    assert dataset.distributions.get().download_url == finding.url
+    assert services.start_draft_from_finding(finding, by=editor).pk == dataset.pk
+    assert Dataset.objects.filter(title="Pothole repairs 2026").count() == 1
+
+
+@pytest.mark.django_db
+def test_addresses_the_fetcher_refuses_are_refused_before_the_crawl_starts():
+    publisher = make_organization()
+    with pytest.raises(services.InvalidInput):
+        services.start_crawl(publisher=publisher, start_urls=["http://169.254.169.254/latest/"], by=None)
+    with pytest.raises(services.InvalidInput):
+        services.start_crawl(publisher=publisher, start_urls=["  "], by=None)
+    assert not CatalogCrawl.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pages_for_the_editor_and_nobody_else(client, site):
+    publisher = make_organization()
+    editor = make_member(publisher)
+    client.force_login(editor)
+    page = client.get("/catalog/tools/crawl/")
+    assert page.status_code == 200
+    started = client.post("/catalog/tools/crawl/", {"publisher": publisher.pk, "start_urls": f"{site}/\n"})
+    run = CatalogCrawl.objects.get()
+    assert started["Location"] == f"/catalog/tools/crawl/{run.pk}/"
+    detail = client.get(started["Location"]).content.decode()
+    assert "Pothole repairs 2026" in detail
+    assert "robots.txt" in detail
+    finding = CrawlFinding.objects.get(url=f"{site}/reports/potholes-2026.csv")
+    drafted = client.post(f"/catalog/tools/crawl/{run.pk}/findings/{finding.pk}/draft/")
+    assert drafted["Location"].startswith("/catalog/datasets/")
+    assert client.get(f"/catalog/tools/crawl/{run.pk}/findings/{finding.pk}/draft/").status_code == 405
+
+    client.force_login(make_member(make_organization()))
+    assert client.get(f"/catalog/tools/crawl/{run.pk}/").status_code == 404
+    client.force_login(make_user())
+    assert client.get("/catalog/tools/crawl/").status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_api_starts_a_crawl_lists_findings_and_drafts(client, site):
+    publisher = make_organization()
+    client.force_login(make_member(publisher))
+    started = client.post(
+        "/api/tools/crawls",
+        {"publisher": publisher.slug, "start_urls": [f"{site}/"]},
+        content_type="application/json",
+    )
+    assert started.status_code == 201, started.content
+    crawl_id = started.json()["id"]
+    body = client.get(f"/api/tools/crawls/{crawl_id}").json()
+    assert body["status"] == "done"
+    urls = {f["url"].removeprefix(site) for f in body["findings"]}
+    assert "/files/trees.geojson" in urls
+    finding = next(f for f in body["findings"] if f["url"].endswith("trees.geojson"))
+    draft = client.post(f"/api/tools/crawls/{crawl_id}/findings/{finding['id']}/draft")
+    assert draft.status_code == 201
+    assert draft.json()["edit_url"] == f"/catalog/datasets/{draft.json()['name']}/edit/"
+    client.force_login(make_member(make_organization()))
+    assert client.get(f"/api/tools/crawls/{crawl_id}").status_code == 404
