@@ -16,6 +16,8 @@ from typing import IO, Any
 
 import orjson
 
+from civicdata.core.gcpause import gc_paused
+
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 # The JSON parser refuses anything nested deeper than 1024 levels. A stricter limit can be asked
 # for (`max_depth`), at the cost of one walk over every object and list of the document: on a
@@ -240,7 +242,8 @@ def read_catalog_bytes(
     try:
         # The common case first: well-formed UTF-8 JSON, where none of the checks below could fire
         # (orjson refuses invalid UTF-8, and neither an empty file nor markup is JSON).
-        doc = orjson.loads(body)
+        with gc_paused():
+            doc = orjson.loads(body)
     except orjson.JSONDecodeError:
         if not _readable_body(result, body, content_type=content_type):
             return result

@@ -9,8 +9,11 @@ re-validated. A dataset's error verdict is therefore always jsonschema's.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
+
+from civicdata.core.gcpause import gc_paused
 
 from .messages import describe, expand
 from .messages import field_path as dotted
@@ -125,12 +128,15 @@ def validate_catalog(
     profile: str | None = None,
     now: dt.datetime | None = None,
     checks: bool = True,
+    processes: int = 1,
 ) -> ValidationReport:
     """Validate a parsed catalog and return every finding.
 
     ``profile`` is one of ``PROFILES`` (``federal-v1.1``, ``federal-v1.1-edi``,
     ``non-federal-v1.1``, ``v1.0``, ``dcat-us-3``); when omitted it is detected from
     ``conformsTo`` and the root type.  ``checks=False`` skips the beyond-schema warnings.
+    ``processes`` > 1 checks a large catalog in that many forked processes (the report is the same);
+    only a single-threaded program such as the CLI may ask for it, as forking a threaded one is unsafe.
     Pure function: no database, no network, no mutation of ``doc``.
     """
     if profile is None:
@@ -161,8 +167,58 @@ def validate_catalog(
         return report
 
     ctx = build_context(datasets, cp.spec, now) if checks else None
-    _check_datasets(report.findings, cp, datasets, prefix, ctx)
+    with gc_paused():  # a findings list of 100k+ objects would otherwise set the collector off again and again
+        if processes > 1 and len(datasets) >= PARALLEL_MIN_DATASETS and hasattr(os, "fork"):
+            _check_datasets_forked(report.findings, cp, datasets, prefix, ctx, processes)
+        else:
+            _check_datasets(report.findings, cp, datasets, prefix, ctx, range(len(datasets)))
     return report
+
+
+# Below this many datasets, starting a process costs more than it saves.
+PARALLEL_MIN_DATASETS = 5_000
+# What a forked worker reads: set just before the fork, so nothing large is ever pickled to it.
+_FORK_INPUT: tuple[CompiledProfile, list[Any], str, CatalogContext | None] | None = None
+_SEVERITIES = {s.value: s for s in Severity}
+
+
+def _check_slice(start: int, stop: int) -> list[tuple[Any, ...]]:
+    """In a forked worker: the findings of datasets start..stop as plain tuples (quick to send back)."""
+    assert _FORK_INPUT is not None  # noqa: S101 - set by _check_datasets_forked before the fork
+    cp, datasets, prefix, ctx = _FORK_INPUT
+    found: list[Finding] = []
+    with gc_paused():
+        _check_datasets(found, cp, datasets, prefix, ctx, range(start, stop))
+    return [
+        (f.code, f.severity.value, f.message, f.pointer, f.field, f.dataset_index, f.identifier, f.title) for f in found
+    ]
+
+
+def _check_datasets_forked(
+    findings: list[Finding],
+    cp: CompiledProfile,
+    datasets: list[Any],
+    prefix: str,
+    ctx: CatalogContext | None,
+    processes: int,
+) -> None:
+    """``_check_datasets`` split in contiguous slices: this process takes the first, forked workers the
+    others (they share the parsed catalog copy-on-write); findings stay in dataset order."""
+    import multiprocessing
+
+    global _FORK_INPUT
+    bounds = [len(datasets) * k // processes for k in range(processes + 1)]
+    _FORK_INPUT = (cp, datasets, prefix, ctx)
+    try:
+        with multiprocessing.get_context("fork").Pool(processes - 1) as pool:
+            pending = [pool.apply_async(_check_slice, bounds[k : k + 2]) for k in range(1, processes)]
+            _check_datasets(findings, cp, datasets, prefix, ctx, range(bounds[0], bounds[1]))
+            for result in pending:
+                findings.extend(
+                    Finding(code, _SEVERITIES[severity], *rest) for code, severity, *rest in result.get()
+                )
+    finally:
+        _FORK_INPUT = None
 
 
 def _dataset_list(doc: Any, spec: ProfileSpec) -> tuple[list[Any] | None, str]:
@@ -174,12 +230,18 @@ def _dataset_list(doc: Any, spec: ProfileSpec) -> tuple[list[Any] | None, str]:
 
 
 def _check_datasets(
-    findings: list[Finding], cp: CompiledProfile, datasets: list[Any], prefix: str, ctx: CatalogContext | None
+    findings: list[Finding],
+    cp: CompiledProfile,
+    datasets: list[Any],
+    prefix: str,
+    ctx: CatalogContext | None,
+    indexes: range,
 ) -> None:
-    """Schema errors, then warnings, of every dataset, appended to ``findings`` in dataset order."""
+    """Schema errors, then warnings, of the datasets at ``indexes``, appended to ``findings`` in order."""
     item_valid, too_deep = cp.item_valid, cp.too_deep
     # The hot loop: one compiled check per dataset, everything else only when something is found.
-    for index, ds in enumerate(datasets):
+    for index in indexes:
+        ds = datasets[index]
         try:
             failed = not item_valid(ds) or too_deep(ds)
         except Exception:  # a value jsonschema-rs cannot read means "look closer" (see dataset_schema_errors)
