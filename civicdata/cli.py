@@ -19,6 +19,7 @@ APPS = ("accounts", "catalog", "datastore", "demand", "projects", "core")
 
 # Management commands that read files and print reports: no app registry, models, URLs or system checks.
 STANDALONE = {
+    "catalog_merge": "civicdata.catalog.management.commands.catalog_merge",
     "catalog_validate": "civicdata.catalog.management.commands.catalog_validate",
 }
 
@@ -39,16 +40,15 @@ def _command_names(package_dir: str) -> list[str]:
 def help_text(prog: str) -> str | None:
     """Django's list of subcommands, found without importing any app (None when an installed app is
     named by its AppConfig class, which only Django itself can resolve)."""
+    import django
     from django.conf import settings
 
-    import django
-
-    commands: dict[str, str] = {name: "django" for name in _command_names(os.path.dirname(django.__file__) + "/core")}
+    commands: dict[str, str] = dict.fromkeys(_command_names(os.path.dirname(django.__file__) + "/core"), "django")
     for entry in reversed(settings.INSTALLED_APPS):
         spec = importlib.util.find_spec(entry)
         if spec is None or not spec.submodule_search_locations:
             return None
-        for name in _command_names(list(spec.submodule_search_locations)[0]):
+        for name in _command_names(next(iter(spec.submodule_search_locations))):
             commands[name] = entry.rpartition(".")[-1]
     by_app: defaultdict[str, list[str]] = defaultdict(list)
     for name, app in commands.items():

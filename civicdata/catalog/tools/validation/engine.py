@@ -214,9 +214,7 @@ def _check_datasets_forked(
             pending = [pool.apply_async(_check_slice, bounds[k : k + 2]) for k in range(1, processes)]
             _check_datasets(findings, cp, datasets, prefix, ctx, range(bounds[0], bounds[1]))
             for result in pending:
-                findings.extend(
-                    Finding(code, _SEVERITIES[severity], *rest) for code, severity, *rest in result.get()
-                )
+                findings.extend(Finding(code, _SEVERITIES[severity], *rest) for code, severity, *rest in result.get())
     finally:
         _FORK_INPUT = None
 
