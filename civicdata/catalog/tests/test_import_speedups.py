@@ -47,11 +47,14 @@ def test_real_catalog_import_then_unchanged_reimport_writes_nothing_new():
     first = services.import_catalog_from(publisher=publisher, location=str(path), by=staff)
     assert first.status == RunStatus.SUCCEEDED, first.error
     listed = len(json.loads(path.read_bytes())["dataset"])
-    assert first.created_count == Dataset.objects.count() == listed - len(
-        [i for i in first.report if i["action"] == "skipped"]
+    assert (
+        first.created_count
+        == Dataset.objects.count()
+        == listed - len([i for i in first.report if i["action"] == "skipped"])
     )
     before = _rows()
-    assert before["revisions"] and all(number == 1 for _, number, _ in before["revisions"])
+    assert before["revisions"]
+    assert all(number == 1 for _, number, _ in before["revisions"])
     again = services.import_catalog_from(publisher=publisher, location=str(path), by=staff)
     assert (again.created_count, again.changed_count, again.unchanged_count) == (0, 0, first.created_count)
     assert _rows() == before
