@@ -1,12 +1,27 @@
 """The `civicdata` console command: Django's management commands, plus `civicdata <app> <verb>` for
-each app's own commands (management command `<app>_<verb>`), e.g. `civicdata catalog validate FILE`."""
+each app's own commands (management command `<app>_<verb>`), e.g. `civicdata catalog validate FILE`.
+
+Two things run without `django.setup()`, which imports every installed app and its models (about a
+second before any work): the list of commands (`civicdata help`), found by looking at the folders, and
+the file tools in `STANDALONE`, which need the settings but no database, model or URL map.
+"""
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import os
+import pkgutil
 import sys
+from collections import defaultdict
 
 APPS = ("accounts", "catalog", "datastore", "demand", "projects", "core")
+
+# Management commands that read files and print reports: no app registry, models, URLs or system checks.
+STANDALONE = {
+    "catalog_merge": "civicdata.catalog.management.commands.catalog_merge",
+    "catalog_validate": "civicdata.catalog.management.commands.catalog_validate",
+}
 
 
 def translate_argv(argv: list[str]) -> list[str]:
@@ -17,6 +32,49 @@ def translate_argv(argv: list[str]) -> list[str]:
     return argv
 
 
+def _command_names(package_dir: str) -> list[str]:
+    folder = os.path.join(package_dir, "management", "commands")
+    return [name for _, name, is_pkg in pkgutil.iter_modules([folder]) if not is_pkg and not name.startswith("_")]
+
+
+def help_text(prog: str) -> str | None:
+    """Django's list of subcommands, found without importing any app (None when an installed app is
+    named by its AppConfig class, which only Django itself can resolve)."""
+    import django
+    from django.conf import settings
+
+    commands: dict[str, str] = dict.fromkeys(_command_names(os.path.dirname(django.__file__) + "/core"), "django")
+    for entry in reversed(settings.INSTALLED_APPS):
+        spec = importlib.util.find_spec(entry)
+        if spec is None or not spec.submodule_search_locations:
+            return None
+        for name in _command_names(next(iter(spec.submodule_search_locations))):
+            commands[name] = entry.rpartition(".")[-1]
+    by_app: defaultdict[str, list[str]] = defaultdict(list)
+    for name, app in commands.items():
+        by_app[app].append(name)
+    lines = ["", f"Type '{prog} help <subcommand>' for help on a specific subcommand.", "", "Available subcommands:"]
+    for app in sorted(by_app):
+        lines += ["", f"[{app}]", *(f"    {name}" for name in sorted(by_app[app]))]
+    return "\n".join(lines) + "\n"
+
+
+def _run_fast(args: list[str]) -> bool:
+    """Run `help` or a standalone command without setting Django up; False when Django must do it."""
+    prog = os.path.basename(args[0])
+    if args[1:] in (["help"], ["--help"], ["-h"]):
+        text = help_text(prog)
+        if text is None:
+            return False
+        sys.stdout.write(text)
+        return True
+    if len(args) > 1 and args[1] in STANDALONE:
+        command = importlib.import_module(STANDALONE[args[1]]).Command()
+        command.run_from_argv(args)
+        return True
+    return False
+
+
 def main(argv: list[str] | None = None) -> None:
     from civicdata.settings import select
     from civicdata.settings.declared import ConfigurationError
@@ -25,6 +83,8 @@ def main(argv: list[str] | None = None) -> None:
     try:
         if not os.environ.get("DJANGO_SETTINGS_MODULE"):
             os.environ["DJANGO_SETTINGS_MODULE"] = select()
+        if _run_fast(args):
+            return
         from django.core.management import execute_from_command_line
 
         execute_from_command_line(args)

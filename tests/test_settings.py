@@ -114,3 +114,42 @@ def test_every_civicdata_app_with_a_conf_file_is_found(settings):
     ]
     assert with_conf, "no app conf.py found: the discovery test is looking in the wrong place"
     assert app_conf_modules(settings.INSTALLED_APPS) == with_conf
+
+
+def test_fast_help_lists_what_django_lists():
+    """`civicdata help` finds the commands without setting Django up, and lists exactly Django's own list."""
+    from django.core.management import ManagementUtility
+
+    from civicdata.cli import help_text
+
+    assert help_text("civicdata") == ManagementUtility(["civicdata", "help"]).main_help_text() + "\n"
+    result = _run_cli("help")
+    assert result.returncode == 0, result.stderr
+    assert "[catalog]\n    catalog_harvest\n    catalog_import\n" in result.stdout
+
+
+def test_validate_command_runs_without_the_app_registry_and_says_the_same(tmp_path):
+    """`civicdata catalog validate` skips django.setup() and still prints what the management command prints."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from civicdata.core.testing import realdata_path
+
+    path = realdata_path("datajson/federal_agencies_2025-02/fcc.data.json")
+    expected = StringIO()
+    with pytest.raises(SystemExit) as exited:
+        call_command("catalog_validate", str(path), "--format", "json", stdout=expected)
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        "import sys\nfrom django.apps import apps\nfrom civicdata.cli import main\n"
+        "try:\n    main(['civicdata', 'catalog', 'validate', sys.argv[1], '--format', 'json'])\n"
+        "finally:\n    sys.stderr.write('apps ready: %s' % apps.ready)\n"
+    )
+    environ = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    result = subprocess.run([sys.executable, str(probe), str(path)], env=environ, capture_output=True, text=True)
+    assert result.returncode == exited.value.code == 1
+    assert result.stderr.endswith("apps ready: False")
+    import json
+
+    assert json.loads(result.stdout)["report"] == json.loads(expected.getvalue())["report"]

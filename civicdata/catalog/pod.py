@@ -216,6 +216,10 @@ def _fits(value: Any, kind: str) -> bool:
     return True
 
 
+# {key: (attribute, kind)} per field table (the tables are module constants, so their ids are stable).
+_KNOWN: dict[int, dict[str, tuple[str, str]]] = {}
+
+
 def _split(
     obj: dict[str, Any],
     specs: tuple[tuple[str, str, str], ...],
@@ -223,8 +227,9 @@ def _split(
     target: Any,
 ) -> None:
     """Fill `target`'s typed attributes and fidelity buckets from the JSON object `obj`."""
-    known = {key: (attr, kind) for key, attr, kind in specs}
-    nested = set(nested)
+    known = _KNOWN.get(id(specs))
+    if known is None:
+        known = _KNOWN[id(specs)] = {key: (attr, kind) for key, attr, kind in specs}
     for key, value in obj.items():
         if key in nested:
             continue

@@ -16,6 +16,8 @@ from typing import IO, Any
 
 import orjson
 
+from civicdata.core.gcpause import gc_paused
+
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 # The JSON parser refuses anything nested deeper than 1024 levels. A stricter limit can be asked
 # for (`max_depth`), at the cost of one walk over every object and list of the document: on a
@@ -253,16 +255,24 @@ def read_catalog_bytes(
     with a warning. The root must be an object (v1.1, DCAT-US 3) or an array (v1.0).
     """
     result = ReadResult(size=len(data))
-    body = _readable_body(result, data, max_bytes=max_bytes, content_type=content_type)
+    body = _without_bom(result, data, max_bytes=max_bytes)
     if body is None:
         return result
     too_many = _too_many_values(body)
     if too_many is not None:
         result.errors.append(too_many)
         return result
-    doc = _parse_json(result, body)
-    if doc is _NOT_PARSED:
-        return result
+    try:
+        # The common case first: well-formed UTF-8 JSON, where none of the checks below could fire
+        # (orjson refuses invalid UTF-8, and neither an empty file nor markup is JSON).
+        with gc_paused():
+            doc = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        if not _readable_body(result, body, content_type=content_type):
+            return result
+        doc = _parse_json(result, body)
+        if doc is _NOT_PARSED:
+            return result
     problem = _root_problem(doc)
     if problem is None and max_depth is not None and _depth_exceeds(doc, max_depth):
         problem = _too_deep(max_depth)
@@ -273,9 +283,8 @@ def read_catalog_bytes(
     return result
 
 
-def _readable_body(result: ReadResult, data: bytes, *, max_bytes: int, content_type: str | None) -> bytes | None:
-    """The bytes to parse, without a BOM; None (with the error in ``result``) when they are not worth parsing:
-    too large, empty, not UTF-8, or a web page."""
+def _without_bom(result: ReadResult, data: bytes, *, max_bytes: int) -> bytes | None:
+    """The bytes to parse, without a BOM; None (with the error in ``result``) when they are too large."""
     if len(data) > max_bytes:
         result.errors.append(_too_large(len(data), max_bytes))
         return None
@@ -291,20 +300,26 @@ def _readable_body(result: ReadResult, data: bytes, *, max_bytes: int, content_t
                 1,
             )
         )
+    return body
+
+
+def _readable_body(result: ReadResult, body: bytes, *, content_type: str | None) -> bool:
+    """False (with the error in ``result``) when bytes that failed to parse are not worth a JSON syntax
+    error: empty, not UTF-8, or a web page."""
     stripped = body.lstrip()
     if not stripped:
         result.errors.append(ReadProblem("input.empty", "The file is empty."))
-        return None
+        return False
     encoding_problem = _sniff_encoding_problem(body)
     if encoding_problem is not None:
         result.encoding = "unknown"
         result.errors.append(encoding_problem)
-        return None
+        return False
     html = _html_problem(stripped, body)
     if html is not None or (content_type and "html" in content_type.lower() and stripped[:1] == b"<"):
         result.errors.append(html or ReadProblem("input.html", "This is a web page, not a JSON catalog."))
-        return None
-    return body
+        return False
+    return True
 
 
 def _parse_json(result: ReadResult, body: bytes) -> Any:

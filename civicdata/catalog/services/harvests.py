@@ -32,6 +32,7 @@ from civicdata.catalog.ingest.planning import (
 )
 from civicdata.catalog.models import (
     Dataset,
+    DatasetFacet,
     DatasetRevision,
     Distribution,
     HarvestKind,
@@ -42,7 +43,7 @@ from civicdata.catalog.models import (
     RunStatus,
 )
 from civicdata.catalog.search import bulk_index_mode
-from civicdata.catalog.services._bulkwrite import insert_rows
+from civicdata.catalog.services._bulkwrite import deferred_indexes, insert_rows
 from civicdata.catalog.services.datasets import (
     _apply_flat,
     _insert_facets,
@@ -65,15 +66,17 @@ def _write_plan(plan: Plan, *, publisher: Organization, source: HarvestSource | 
     # New datasets: plain multi-row inserts (see _bulkwrite.py), then their ids by identifier.
     new_items = [item for item in plan.items if item.action == Action.NEW]
     author_id = by.pk if getattr(by, "is_authenticated", False) else None
-    with bulk_index_mode() as index_for_search:
+    tables = (Dataset, Distribution, DatasetFacet, DatasetRevision)
+    with bulk_index_mode() as index_for_search, deferred_indexes(tables, incoming=len(new_items)) as deferred:
         _write_new(new_items, index_for_search, publisher=publisher, source=source, now=now,
-                   revision_source=revision_source, author_id=author_id)  # fmt: skip
+                   revision_source=revision_source, author_id=author_id, indexes_deferred=deferred)  # fmt: skip
     _write_changed(plan, source=source, by=by, now=now, revision_source=revision_source)
     _write_withdrawn(plan, now=now, origin=origin)
 
 
 def _write_new(new_items: list, index_for_search: Any, *, publisher: Organization, source: HarvestSource | None,
-               now: Any, revision_source: str, author_id: int | None) -> None:  # fmt: skip
+               now: Any, revision_source: str, author_id: int | None, indexes_deferred: bool) -> None:  # fmt: skip
+    indexed: list[int] = []
     for start in range(0, len(new_items), 5000):
         batch = new_items[start : start + 5000]
         flats = [pod.to_flat(item.source) for item in batch]
@@ -103,7 +106,7 @@ def _write_new(new_items: list, index_for_search: Any, *, publisher: Organizatio
         ids = dict(
             Dataset.objects.filter(identifier__in=[item.identifier for item in batch]).values_list("identifier", "id")
         )
-        index_for_search(list(ids.values()))
+        indexed.extend(ids.values())
         insert_rows(
             Distribution,
             (
@@ -112,17 +115,15 @@ def _write_new(new_items: list, index_for_search: Any, *, publisher: Organizatio
                 for position, dist in enumerate(flat.distribution or [])
             ),
         )
-        # Sorted by (facet, value) so the facet index grows in order instead of by random inserts.
-        _insert_facets(
-            sorted(
-                (
-                    (ids[item.identifier], kind, value)
-                    for item, flat in zip(batch, flats, strict=True)
-                    for kind, value in facet_values(flat, publisher.slug)
-                ),
-                key=lambda row: (row[1], row[2]),
-            )
-        )
+        # Sorted so that the indexes grow in order instead of by random inserts: by (facet, value) for the
+        # facet index, or, when that index is rebuilt at the end, in the order of the table's unique key.
+        facet_rows = [
+            (ids[item.identifier], str(kind), value)  # str(): the plain value of the choice, bound faster
+            for item, flat in zip(batch, flats, strict=True)
+            for kind, value in facet_values(flat, publisher.slug)
+        ]
+        facet_rows.sort() if indexes_deferred else facet_rows.sort(key=lambda row: (row[1], row[2]))
+        _insert_facets(facet_rows)
         insert_rows(
             DatasetRevision,
             (
@@ -140,6 +141,9 @@ def _write_new(new_items: list, index_for_search: Any, *, publisher: Organizatio
                 for item in batch
             ),
         )
+
+    # The full-text index in one pass over every new dataset, once their rows are all written.
+    index_for_search(indexed)
 
 
 def _write_changed(plan: Plan, *, source: HarvestSource | None, by: Any, now: Any, revision_source: str) -> None:

@@ -216,40 +216,6 @@ def test_dcat_us_3_fixtures():
     assert not validate_catalog(bad, now=NOW).valid
 
 
-def test_dcat_us_3_schema_uses_only_draft7_compatible_keywords():
-    """The fast path compiles the 2020-12 DCAT-US 3.0 files as draft 7: no keyword whose meaning differs."""
-    risky = {
-        "$dynamicRef",
-        "$dynamicAnchor",
-        "prefixItems",
-        "unevaluatedProperties",
-        "unevaluatedItems",
-        "dependentSchemas",
-        "dependentRequired",
-        "$anchor",
-    }
-    found: set[str] = set()
-
-    def walk(node):
-        if isinstance(node, dict):
-            found.update(k for k in node if k in risky)
-            if "$ref" in node:
-                found.update(
-                    k
-                    for k in node
-                    if k not in ("$ref", "description", "title", "_oldDocs", "requirementLevel", "examples")
-                )
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    for path in (SCHEMA_DIR / "dcat-us-3").glob("*.json"):
-        walk(json.loads(path.read_text()))
-    assert found == set()
-
-
 def test_unknown_profile_is_refused():
     """A profile name that is not shipped raises a clear error."""
     with pytest.raises(UnknownProfile, match=r"federal-v1\.1"):
@@ -273,7 +239,7 @@ def test_odd_dataset_entries_do_not_crash():
 
 
 def test_validation_does_not_mutate_input():
-    """Validation never changes the document (fastjsonschema defaults are off)."""
+    """Validation never changes the document (no schema defaults are filled in)."""
     doc = catalog(good_dataset(), good_dataset(identifier="x", title=""))
     before = copy.deepcopy(doc)
     validate_catalog(doc, profile="federal-v1.1", now=NOW)
@@ -467,3 +433,69 @@ def test_pathologically_deep_dataset_is_reported_not_crashing():
     report = validate_catalog(catalog(good_dataset(publisher=publisher)), profile="federal-v1.1", now=NOW)
     assert [f.code for f in report.errors] == ["schema.too_deep"]
     assert report.invalid_dataset_indexes == {0}
+
+
+def test_chain_just_within_the_depth_limit_is_checked_normally():
+    """A publisher chain as deep as the limit is validated like any other (valid here); one level more is
+    schema.too_deep, since the reference validator could not follow it."""
+    from civicdata.catalog.tools.validation.profiles import MAX_SCHEMA_DEPTH
+
+    def chain(levels: int) -> dict:
+        publisher: dict = {"name": "Leaf"}
+        for i in range(levels - 1):
+            publisher = {"name": f"Level {i}", "subOrganizationOf": publisher}
+        return publisher
+
+    within = validate_catalog(catalog(good_dataset(publisher=chain(MAX_SCHEMA_DEPTH))), profile="federal-v1.1", now=NOW)
+    assert within.errors == []
+    beyond = validate_catalog(
+        catalog(good_dataset(publisher=chain(MAX_SCHEMA_DEPTH + 1))), profile="federal-v1.1", now=NOW
+    )
+    assert [f.code for f in beyond.errors] == ["schema.too_deep"]
+
+
+def _all_real_datasets() -> list[tuple[str, list]]:
+    root = realdata_root() / "datajson"
+    if not root.exists():
+        return []
+    found = []
+    for path in sorted(root.rglob("*.json")):
+        doc = read_catalog_file(path).document
+        datasets = doc if isinstance(doc, list) else doc.get("dataset") if isinstance(doc, dict) else None
+        if isinstance(datasets, list):
+            found.append((str(path.relative_to(root)), datasets))
+    return found
+
+
+@pytest.mark.parametrize("profile", list(PROFILES))
+def test_fast_verdict_equals_jsonschema_for_every_real_dataset_and_profile(profile):
+    """The jsonschema-rs check that decides which datasets are looked at closely says "valid" exactly when
+    Python jsonschema finds no error, for every dataset of every real catalog under every profile."""
+    catalogs = _all_real_datasets()
+    if not catalogs:
+        pytest.skip("real data not found under ../shared/realdata")
+    cp = compiled_profile(profile)
+    disagreements = [
+        (name, index)
+        for name, datasets in catalogs
+        for index, ds in enumerate(datasets)
+        if cp.item_valid(ds) == bool(list(cp.item_full.iter_errors(ds)))
+    ]
+    assert disagreements == []
+    assert sum(len(d) for _, d in catalogs) > 5000
+
+
+def test_forked_processes_give_the_same_report():
+    """Checking a large catalog in two forked processes gives the very same findings, in the same order."""
+    sources = [ds for name, datasets in _all_real_datasets() if name.startswith("federal_agencies") for ds in datasets]
+    if not sources:
+        pytest.skip("real data not found under ../shared/realdata")
+    from civicdata.catalog.tools.validation.engine import PARALLEL_MIN_DATASETS
+
+    datasets = [sources[i % len(sources)] for i in range(PARALLEL_MIN_DATASETS + 1000)]
+    doc = {"conformsTo": V11, "dataset": datasets}
+    alone = validate_catalog(doc, profile="federal-v1.1", now=NOW)
+    forked = validate_catalog(doc, profile="federal-v1.1", now=NOW, processes=2)
+    assert forked.to_dict() == alone.to_dict()
+    assert alone.errors
+    assert alone.warnings

@@ -22,7 +22,6 @@ from civicdata.catalog.ingest.reading import (
     read_catalog_text,
     read_limited,
 )
-from civicdata.core.fetch import FetchError, fetch
 
 #: Component catalogs of one merge fetched at the same time.
 PARALLEL_FETCHES = 4
@@ -39,6 +38,9 @@ def looks_like_url(source: str) -> bool:
 
 def read_from_url(url: str) -> ReadResult:
     """Fetch a catalog over HTTP(S) through the SSRF-safe fetcher and read it."""
+    # Imported here: the HTTP client costs a third of a second at start-up and most sources are files.
+    from civicdata.core.fetch import FetchError, fetch
+
     limit = max_catalog_bytes()
     try:
         response = fetch(url, max_bytes=limit)

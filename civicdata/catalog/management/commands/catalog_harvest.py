@@ -16,6 +16,9 @@ class Command(BaseCommand):
         "--schedule queues the catalog's hourly background tick (due harvests, link checks, dashboard snapshots)."
     )
 
+    # Needs the database but not the URL map, whose system check alone imports every app's pages and API.
+    requires_system_checks: list = []
+
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("source", nargs="?", help="Short name (slug) of a harvest source.")
         parser.add_argument("--dry-run", action="store_true", help="Only report what would change.")

@@ -5,7 +5,9 @@ Exit status: 0 valid (warnings allowed), 1 invalid, 2 unreadable (or not found /
 
 from __future__ import annotations
 
+import gc
 import json
+import os
 import sys
 from typing import Any
 
@@ -37,6 +39,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # The process ends after one report and creates no reference cycles worth collecting; the
+        # collector would otherwise walk the whole parsed catalog again and again (a third of the time).
+        gc.disable()
         source = options["source"]
         read = read_source(source, stdin=sys.stdin.buffer if source == "-" else None)
         if not read.ok:
@@ -45,7 +50,8 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(read_problems_text(source, read))
             raise SystemExit(EXIT_UNREADABLE)
-        report = validate_catalog(read.document, profile=options["profile"])
+        # A large catalog is checked in one process per core (this command is single-threaded, so it may fork).
+        report = validate_catalog(read.document, profile=options["profile"], processes=min(os.cpu_count() or 1, 4))
         if options["format"] == "json":
             payload = {"source": source, "read": read.to_dict(), "report": report.to_dict()}
             self.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False))

@@ -6,9 +6,10 @@ the DCAT-US documentation labels it, says what is wrong and, where useful, shows
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jsonschema.exceptions import ValidationError
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 # Labels as the DCAT-US documentation names the fields (the field name itself stays in the report).
 FIELD_LABELS: dict[str, str] = {

@@ -8,17 +8,16 @@ from __future__ import annotations
 import copy
 import functools
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
-import fastjsonschema
-import jsonschema
-from referencing import Registry
-from referencing.jsonschema import DRAFT4, DRAFT202012
+import jsonschema_rs
+
+if TYPE_CHECKING:
+    import jsonschema
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
 POD_V11_URI = "https://project-open-data.cio.gov/v1.1/schema"
@@ -71,16 +70,15 @@ PROFILES: dict[str, ProfileSpec] = {
 
 
 class LazyChecks:
-    """Per-property compiled checks, generated the first time a property fails.
+    """Per-property compiled checks, built the first time a property fails.
 
-    Compiling all of them up front would cost seconds for DCAT-US 3.0 (sixty properties, each
-    pulling in the whole definition graph) although most catalogs never need one.
+    Most catalogs never need one, so none is built up front.
     """
 
     def __init__(self, schemas: dict[str, dict[str, Any]], compiler: Callable[[dict[str, Any]], Any]) -> None:
         self._schemas = schemas
         self._compiler = compiler
-        self._compiled: dict[str, Callable[[Any], Any]] = {}
+        self._compiled: dict[str, Callable[[Any], bool]] = {}
 
     def __bool__(self) -> bool:
         return bool(self._schemas)
@@ -88,33 +86,116 @@ class LazyChecks:
     def names(self) -> list[str]:
         return list(self._schemas)
 
-    def get(self, prop: str) -> Callable[[Any], Any]:
+    def get(self, prop: str) -> Callable[[Any], bool]:
         check = self._compiled.get(prop)
         if check is None:
             check = self._compiled[prop] = self._compiler(self._schemas[prop])
         return check
 
 
-@dataclass(frozen=True, slots=True)
+# Python jsonschema follows a recursive schema with a dozen stack frames per level and overflows near
+# 250 levels; jsonschema-rs does not. A value nested deeper than this along the schema's recursion is
+# reported as schema.too_deep (as the reference cannot check it), whatever jsonschema-rs says.
+MAX_SCHEMA_DEPTH = 100
+
+
+def _publisher_chain_too_deep(ds: Any) -> bool:
+    """v1.1: the only recursion is publisher.subOrganizationOf; follow that chain (a few lookups)."""
+    node = ds.get("publisher") if type(ds) is dict else None
+    depth = 0
+    while type(node) is dict:
+        depth += 1
+        if depth > MAX_SCHEMA_DEPTH:
+            return True
+        node = node.get("subOrganizationOf")
+    return False
+
+
+def _nested_too_deep(ds: Any) -> bool:
+    """DCAT-US 3.0 recurses in many places: measure the nesting of every object and list."""
+    level = [ds]
+    for _ in range(MAX_SCHEMA_DEPTH + 1):
+        below: list[Any] = []
+        for node in level:
+            children = node.values() if type(node) is dict else node if type(node) is list else ()
+            below.extend(c for c in children if type(c) is dict or type(c) is list)
+        if not below:
+            return False
+        level = below
+    return True
+
+
+def _no_recursion(ds: Any) -> bool:
+    return False
+
+
 class CompiledProfile:
     """Schemas of one profile, ready to run.
 
     ``shell_*`` check the catalog without its datasets (the dataset list only has to be a list);
     ``item_*`` check one dataset. Together they are equivalent to the full catalog schema, because
     the catalog's ``items`` schema is the dataset schema and nothing else constrains the list.
+    ``*_valid`` are jsonschema-rs verdicts (True or False, never an exception); ``*_full`` are the
+    Python jsonschema validators that list every error with its path, built on first use because
+    only catalogs with errors need them.
     """
 
-    spec: ProfileSpec
-    shell_schema: dict[str, Any]
-    item_schema: dict[str, Any]
-    shell_fast: Callable[[Any], Any]
-    item_fast: Callable[[Any], Any]
-    shell_full: jsonschema.protocols.Validator
-    item_full: jsonschema.protocols.Validator
-    # one compiled fast check per top-level dataset property, to find which parts failed
-    property_fast: LazyChecks
-    # the dataset object schema without its properties (type, required), for root-level errors
-    top_full: jsonschema.protocols.Validator
+    def __init__(
+        self,
+        *,
+        spec: ProfileSpec,
+        shell_schema: dict[str, Any],
+        item_schema: dict[str, Any],
+        property_schemas: dict[str, dict[str, Any]],
+        store: dict[str, dict[str, Any]],
+    ) -> None:
+        self.spec = spec
+        self.shell_schema = shell_schema
+        self.item_schema = item_schema
+        self._store = store
+        rs_cls = jsonschema_rs.Draft4Validator if spec.draft == "4" else jsonschema_rs.Draft202012Validator
+        rs_registry = jsonschema_rs.Registry(list(store.items()))
+
+        def compile_valid(schema: dict[str, Any]) -> Callable[[Any], bool]:
+            # Formats are not checked, as in jsonschema without a format checker; every $ref resolves
+            # through the registry of shipped files (a missing one fails here, never over the network).
+            return rs_cls(schema, registry=rs_registry, validate_formats=False).is_valid
+
+        self.shell_valid = compile_valid(shell_schema)
+        self.item_valid = compile_valid(item_schema)
+        # one check per top-level dataset property, to find which parts of a failing dataset failed
+        self.property_valid = LazyChecks(property_schemas, compile_valid)
+        if spec.draft != "4":
+            self.too_deep: Callable[[Any], bool] = _nested_too_deep
+        else:
+            self.too_deep = _no_recursion if spec.root_is_list else _publisher_chain_too_deep
+
+    @functools.cached_property
+    def _full_validator(self) -> Callable[[dict[str, Any]], jsonschema.protocols.Validator]:
+        # Python jsonschema is imported here: a catalog without errors never needs it.
+        import jsonschema
+        from referencing import Registry
+        from referencing.jsonschema import DRAFT4, DRAFT202012
+
+        if self.spec.draft == "4":
+            resource, validator_cls = DRAFT4.create_resource, jsonschema.Draft4Validator
+        else:
+            resource, validator_cls = DRAFT202012.create_resource, jsonschema.Draft202012Validator
+        registry: Registry = Registry().with_resources((uri, resource(s)) for uri, s in self._store.items())
+        return lambda schema: validator_cls(schema, registry=registry)
+
+    @functools.cached_property
+    def shell_full(self) -> jsonschema.protocols.Validator:
+        return self._full_validator(self.shell_schema)
+
+    @functools.cached_property
+    def item_full(self) -> jsonschema.protocols.Validator:
+        return self._full_validator(self.item_schema)
+
+    @functools.cached_property
+    def top_full(self) -> jsonschema.protocols.Validator:
+        """The dataset object schema without its properties (type, required), for root-level errors."""
+        return self._full_validator({k: v for k, v in self.item_schema.items() if k != "properties"})
 
 
 def _load_folder(folder: str) -> dict[str, dict[str, Any]]:
@@ -137,41 +218,14 @@ def _file_uri(spec: ProfileSpec, fname: str, schema: dict[str, Any]) -> str:
     return (declared or spec.base_uri + fname).split("#", 1)[0]
 
 
-def _as_draft7(schema: dict[str, Any]) -> dict[str, Any]:
-    # fastjsonschema knows drafts 4, 6 and 7.  The DCAT-US 3.0 definitions are marked 2020-12 but
-    # use only keywords whose meaning is the same in draft 7 (no $ref siblings, no
-    # unevaluated*/prefixItems/$dynamicRef); a test guards that assumption.
-    out = dict(schema)
-    out["$schema"] = "http://json-schema.org/draft-07/schema#"
-    return out
-
-
 @functools.cache
 def compiled_profile(name: str) -> CompiledProfile:
-    """Load and compile a profile's schemas once per process (the expensive part is code generation)."""
+    """Load and compile a profile's schemas once per process."""
     spec = PROFILES[name]
     files = _load_folder(spec.folder)
     store = {_file_uri(spec, fname, schema): schema for fname, schema in files.items()}
     catalog = files[spec.catalog_file]
     catalog_uri = _file_uri(spec, spec.catalog_file, catalog)
-    modern = spec.draft == "2020-12"
-    fast_store = {uri: _as_draft7(s) for uri, s in store.items()} if modern else store
-
-    def handler(uri: str) -> dict[str, Any]:
-        # fastjsonschema asks for every remote $ref: answer from the shipped files, never the network.
-        key = uri.split("#", 1)[0]
-        if key in fast_store:
-            return fast_store[key]
-        raise LookupError(f"schema {uri} is not shipped with civicdata")
-
-    handlers = {"https": handler, "http": handler}
-    if spec.draft == "4":
-        resource = DRAFT4.create_resource
-        validator_cls: type = jsonschema.Draft4Validator
-    else:
-        resource = DRAFT202012.create_resource
-        validator_cls = jsonschema.Draft202012Validator
-    registry: Registry = Registry().with_resources((uri, resource(s)) for uri, s in store.items())
 
     id_key = "id" if spec.draft == "4" else "$id"
     if spec.root_is_list:
@@ -185,10 +239,6 @@ def compiled_profile(name: str) -> CompiledProfile:
     shell_schema[id_key] = catalog_uri.rsplit("/", 1)[0] + "/civicdata-shell-" + catalog_uri.rsplit("/", 1)[1]
     item_schema = store[urljoin(catalog_uri, list_schema["items"]["$ref"]).split("#", 1)[0]]
 
-    def fast(schema: dict[str, Any]) -> Callable[[Any], Any]:
-        return _compile_fast(_as_draft7(schema) if modern else schema, handlers)
-
-    item_top = {k: v for k, v in item_schema.items() if k != "properties"}
     property_schemas: dict[str, dict[str, Any]] = {}
     # Per-property checks only work when the dataset schema is a plain object schema whose
     # properties are independent (true for every shipped dataset schema).
@@ -203,42 +253,8 @@ def compiled_profile(name: str) -> CompiledProfile:
             property_schemas[prop] = holder
 
     return CompiledProfile(
-        spec=spec,
-        shell_schema=shell_schema,
-        item_schema=item_schema,
-        shell_fast=fast(shell_schema),
-        item_fast=fast(item_schema),
-        shell_full=validator_cls(shell_schema, registry=registry),
-        item_full=validator_cls(item_schema, registry=registry),
-        property_fast=LazyChecks(property_schemas, fast),
-        top_full=validator_cls(item_top, registry=registry),
+        spec=spec, shell_schema=shell_schema, item_schema=item_schema, property_schemas=property_schemas, store=store
     )
-
-
-# fastjsonschema formats every nested object's name with ``str.format(**locals())`` even when
-# the object is valid; on real catalogs that is half the run time.  We only use the fast path
-# for its verdict (messages come from jsonschema), so the generated code passes the parent
-# name through instead.  The replacement is checked to apply, so a fastjsonschema upgrade that
-# changes the generated code cannot silently change behaviour, only speed.
-_NAME_FORMAT_RE = re.compile(r'custom_formats, \(name_prefix or "data"\) \+ "[^"]*"\.format\(\*\*locals\(\)\)\)')
-
-
-def _compile_fast(schema: dict[str, Any], handlers: dict[str, Callable[[str], Any]]) -> Callable[[Any], Any]:
-    code = fastjsonschema.compile_to_code(
-        schema, handlers=handlers, use_default=False, use_formats=False, detailed_exceptions=True
-    )
-    code = _NAME_FORMAT_RE.sub("custom_formats, name_prefix)", code)
-    namespace: dict[str, Any] = {}
-    exec(compile(code, "<fastjsonschema>", "exec"), namespace)  # noqa: S102 - code generated from our own schema files
-    func_names = [k for k in namespace if k.startswith("validate")]
-    # compile_to_code puts the root validator first; the generated module names it after the schema id.
-    root = _root_function_name(code)
-    return namespace[root] if root in namespace else namespace[func_names[0]]
-
-
-def _root_function_name(code: str) -> str:
-    match = re.search(r"^def (validate\w*)\(", code, re.MULTILINE)
-    return match.group(1) if match else "validate"
 
 
 def detect_profile(doc: Any) -> tuple[str, str]:
