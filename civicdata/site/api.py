@@ -16,6 +16,7 @@ from civicdata.datastore.api import router as datastore_router
 from civicdata.demand.api import router as demand_router
 from civicdata.projects.api import router as projects_router
 
+
 class CivicdataAPI(NinjaAPI):
     """The API whose OpenAPI document also lists the error answers (the shared envelope) of each operation."""
 
