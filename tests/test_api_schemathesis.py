@@ -70,7 +70,6 @@ def world(settings: Any) -> dict[str, Any]:
             "name": draft.name,
             "request_id": request.pk,
         },
-        "city": city,
     }
 
 
