@@ -43,6 +43,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: long downloads take a slot or are refused before any other work (HEAD is still HEAD here).
+    "civicdata.core.downloads.DownloadSlotsMiddleware",
     # Outermost, so every layer below and every view sees HEAD as GET.
     "civicdata.core.middleware.HeadAsGetMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -195,6 +197,10 @@ TRUST_PROXY_HEADERS = value("TRUST_PROXY_HEADERS")
 PROXY_HOPS = value("PROXY_HOPS")
 API_RATE_ANONYMOUS = value("API_RATE_ANONYMOUS")
 API_RATE_SIGNED_IN = value("API_RATE_SIGNED_IN")
+DOWNLOAD_SLOTS = value("DOWNLOAD_SLOTS")
+DOWNLOAD_SLOTS_PER_CLIENT = value("DOWNLOAD_SLOTS_PER_CLIENT")
+DOWNLOAD_OFFLOAD = value("DOWNLOAD_OFFLOAD")
+DOWNLOAD_OFFLOAD_PREFIX = value("DOWNLOAD_OFFLOAD_PREFIX")
 FETCH_MAX_BYTES = value("FETCH_MAX_MB") * 1024 * 1024
 
 EMAIL_URL = value("EMAIL_URL")
