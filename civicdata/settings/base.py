@@ -89,17 +89,18 @@ TEMPLATES = [
 
 def database_from_url(url: str) -> dict:
     """Turn DATABASE_URL into Django's DATABASES entry; an empty URL means embedded SQLite."""
+    sqlite_options = {
+        # WAL lets the web and worker processes read while one writes; IMMEDIATE avoids
+        # "database is locked" upgrades from read to write inside a transaction.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"),
+    }
     if not url:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "civicdata.sqlite3",
-            "OPTIONS": {
-                # WAL lets the web and worker processes read while one writes; IMMEDIATE avoids
-                # "database is locked" upgrades from read to write inside a transaction.
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"),
-            },
+            "OPTIONS": sqlite_options,
         }
     try:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
@@ -107,6 +108,9 @@ def database_from_url(url: str) -> dict:
         raise ConfigurationError(f"DATABASE_URL is not a database URL civicdata understands: {exc}") from None
     if not config.get("ENGINE") or not config.get("NAME"):
         raise ConfigurationError("DATABASE_URL must name a database, e.g. postgres://user@host/civicdata")
+    if config["ENGINE"].endswith("sqlite3") and config["NAME"] != ":memory:":
+        # An SQLite file named in DATABASE_URL is shared by web threads and workers like the embedded one.
+        config["OPTIONS"] = {**sqlite_options, **config.get("OPTIONS", {})}
     return config
 
 
