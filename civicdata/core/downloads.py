@@ -4,9 +4,9 @@ A web thread writes a response until the client has read it, so a client that re
 thread for as long as it likes. Every streamed response (a data.json, a Data API export, a distribution
 file, a catalog export) therefore holds a *download slot* of its process from its first byte to its last:
 at most DOWNLOAD_SLOTS at once per process, and DOWNLOAD_SLOTS_PER_CLIENT per client address. A download
-beyond either answers at once (503 or 429, with Retry-After) instead of queueing, so the threads beyond
-the slots are always free for pages, the API and health checks. `civicdata serve` runs more threads than
-slots (see docs/deploy.md).
+beyond either is refused (429 at once, or 503 after a short bounded wait by at most `WAITERS` requests), so
+the threads beyond the slots and waiters are always free for pages, the API and health checks.
+`civicdata serve` runs more threads than slots (see docs/deploy.md).
 
 Responses whose whole body fits in the kernel's socket buffers (a known length up to `SMALL_BYTES`), static
 files and HEAD answers take no slot: they never hold a thread for long. With a reverse proxy in front,
@@ -32,37 +32,54 @@ from civicdata.core.ratelimit import client_address
 SMALL_BYTES = 256 * 1024
 #: Seconds a refused client is asked to wait before trying again.
 RETRY_AFTER = 5
+#: Requests of one process that may wait for a slot at once, and for how long.
+WAITERS = 4
+WAIT_SECONDS = 3.0
 
 
 class DownloadSlots:
-    """Counts the downloads this process is sending, in all and per client address (thread-safe)."""
+    """Counts the downloads this process is sending, in all and per client address (thread-safe).
+
+    When every slot is busy a few requests (`WAITERS`) may wait up to `WAIT_SECONDS` for one: quick downloads
+    (a small data.json) finish within that, so a burst of them is served rather than refused, while the
+    waiters can never take more than `WAITERS` threads.
+    """
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._changed = threading.Condition()
         self._total = 0
+        self._waiting = 0
         self._by_client: Counter[str] = Counter()
 
-    def acquire(self, client: str, *, total: int, per_client: int) -> int | None:
+    def acquire(self, client: str, *, total: int, per_client: int, wait: float = 0.0) -> int | None:
         """Take a slot for `client`; None when taken, else the status that refuses it (429: this client
         already has its share, 503: every slot is busy)."""
-        with self._lock:
+        with self._changed:
             if per_client > 0 and self._by_client[client] >= per_client:
                 return 429
             if self._total >= total:
-                return 503
+                if wait <= 0 or self._waiting >= WAITERS:
+                    return 503
+                self._waiting += 1
+                try:
+                    if not self._changed.wait_for(lambda: self._total < total, timeout=wait):
+                        return 503
+                finally:
+                    self._waiting -= 1
             self._total += 1
             self._by_client[client] += 1
             return None
 
     def release(self, client: str) -> None:
-        with self._lock:
+        with self._changed:
             self._total -= 1
             self._by_client[client] -= 1
             if self._by_client[client] <= 0:
                 del self._by_client[client]
+            self._changed.notify()
 
     def in_use(self) -> int:
-        with self._lock:
+        with self._changed:
             return self._total
 
 
@@ -128,7 +145,8 @@ class DownloadSlotsMiddleware:
         if total <= 0 or not _takes_slot(request, response):
             return response
         client = client_address(request)
-        refused = SLOTS.acquire(client, total=total, per_client=int(getattr(settings, "DOWNLOAD_SLOTS_PER_CLIENT", 0)))
+        per_client = int(getattr(settings, "DOWNLOAD_SLOTS_PER_CLIENT", 0))
+        refused = SLOTS.acquire(client, total=total, per_client=per_client, wait=WAIT_SECONDS)
         if refused is not None:
             response.close()  # releases what the body holds (files, database cursors)
             return _refusal(request, refused)

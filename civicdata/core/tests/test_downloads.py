@@ -5,6 +5,7 @@ take none. Stored files can be handed to the proxy."""
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -75,8 +76,9 @@ def test_one_client_gets_its_share_then_429(limits: Any) -> None:
     other.close()
 
 
-def test_every_slot_busy_answers_503_at_once(limits: Any) -> None:
+def test_every_slot_busy_answers_503_at_once(limits: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """Beyond DOWNLOAD_SLOTS the download is refused without running, and the refused stream is closed."""
+    monkeypatch.setattr(downloads, "WAIT_SECONDS", 0.0)
     held = [call(address=f"10.0.0.{n}") for n in (1, 2)]
     closed: list[bool] = []
 
@@ -95,7 +97,20 @@ def test_every_slot_busy_answers_503_at_once(limits: Any) -> None:
     assert call(address="10.0.0.3").status_code == 200
 
 
-def test_api_refusals_use_the_error_envelope(limits: Any) -> None:
+def test_a_quick_download_waits_for_a_slot_a_busy_one_does_not_wait_forever() -> None:
+    """With every slot busy a request waits (bounded) for one to be released; no release means 503."""
+    slots = downloads.DownloadSlots()
+    assert slots.acquire("a", total=1, per_client=0) is None
+    assert slots.acquire("b", total=1, per_client=0, wait=0.05) == 503
+    releaser = threading.Timer(0.05, slots.release, args=("a",))
+    releaser.start()
+    assert slots.acquire("b", total=1, per_client=0, wait=30) is None
+    releaser.join()
+    assert slots.in_use() == 1
+
+
+def test_api_refusals_use_the_error_envelope(limits: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(downloads, "WAIT_SECONDS", 0.0)
     held = [call(address=f"10.0.0.{n}") for n in (1, 2)]
     refused = call("/api/data/parks/trees.csv", address="10.0.0.9")
     assert refused.status_code == 503
@@ -104,8 +119,9 @@ def test_api_refusals_use_the_error_envelope(limits: Any) -> None:
         response.close()
 
 
-def test_small_answers_static_files_and_head_take_no_slot(limits: Any) -> None:
+def test_small_answers_static_files_and_head_take_no_slot(limits: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     """A known length that fits the socket buffers, /static/ and HEAD never count."""
+    monkeypatch.setattr(downloads, "WAIT_SECONDS", 0.0)
     limits.DOWNLOAD_SLOTS = 1
 
     def small(_request: HttpRequest) -> HttpResponse:
