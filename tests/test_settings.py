@@ -23,6 +23,15 @@ def test_database_url_is_parsed_or_refused_clearly():
         database_from_url("nonsense://")
 
 
+def test_an_sqlite_file_in_database_url_waits_for_writers_like_the_embedded_one():
+    """Many web threads writing one SQLite file (a download counter, votes) wait for each other instead of
+    answering 500 "database is locked"."""
+    options = database_from_url("sqlite:////srv/civicdata/db.sqlite3")["OPTIONS"]
+    assert options == database_from_url("")["OPTIONS"]
+    assert options["timeout"] >= 20
+    assert "journal_mode=WAL" in options["init_command"]
+
+
 def test_email_url_variants():
     smtp = email_settings("smtp://user:secret@mail.example.org:2525?tls=1")["MAILERS"]["default"]["OPTIONS"]
     assert (smtp["host"], smtp["port"], smtp["use_tls"], smtp["password"]) == ("mail.example.org", 2525, True, "secret")

@@ -95,3 +95,70 @@ def install(api: NinjaAPI) -> None:
     def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("Unhandled API error on %s", request.path)
         return error_response(500, "Something went wrong on our side; the error has been logged.")
+
+
+#: The envelope as an OpenAPI component, referenced by every documented error response.
+ERROR_SCHEMA: dict[str, Any] = {
+    "title": "Error",
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["status", "code", "message"],
+            "properties": {
+                "status": {"type": "integer", "description": "The HTTP status again."},
+                "code": {"type": "string", "description": "A stable, machine-readable reason, e.g. `not_found`."},
+                "message": {"type": "string", "description": "What went wrong, in plain words."},
+                "details": {"description": "More about the error, e.g. which fields are invalid."},
+            },
+        }
+    },
+}
+
+ERROR_DESCRIPTIONS = {
+    400: "The input cannot be used (the message says why).",
+    401: "Sign in or send a personal API token.",
+    403: "Your account may not do this.",
+    404: "Nothing was found at this address (or it is not yours to see).",
+    409: "The request conflicts with the current state.",
+    413: "The request body is larger than the upload limit.",
+    422: "Some parameters are missing or invalid.",
+    429: "Too many requests; retry after the seconds in Retry-After.",
+}
+
+
+def error_statuses(operation: dict[str, Any], *, path: str, method: str) -> list[int]:
+    """The error statuses an operation can answer with, whatever its own code does: every address may
+    refuse a NUL character (400) and be throttled (429); parameters or a body may be invalid (422); a path
+    with ids may name nothing (404); authenticated operations refuse strangers (401) and people without the
+    role (403), and their writes may collide with the current state (409: already voted, a step whose exit
+    checks fail); a request body may exceed the upload limit (413)."""
+    statuses = {400, 429}
+    if operation.get("parameters") or operation.get("requestBody"):
+        statuses.add(422)
+    if "{" in path:
+        statuses.add(404)
+    if operation.get("security"):
+        statuses.update({401, 403})
+    if method in {"post", "put", "patch", "delete"}:
+        statuses.add(413)
+        if operation.get("security"):
+            statuses.add(409)
+    return sorted(statuses)
+
+
+def document_errors(openapi: dict[str, Any]) -> dict[str, Any]:
+    """Add the error envelope and the error responses each operation can give to an OpenAPI document
+    (responses an endpoint declares itself are kept)."""
+    openapi.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    reference = {"$ref": "#/components/schemas/Error"}
+    for path, operations in openapi.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            for status in error_statuses(operation, path=path, method=method):
+                responses.setdefault(
+                    status,
+                    {"description": ERROR_DESCRIPTIONS[status], "content": {"application/json": {"schema": reference}}},
+                )
+    return openapi

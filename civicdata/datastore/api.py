@@ -33,7 +33,8 @@ OPENAPI_TYPES = {
     "number": {"type": "number"},
     "boolean": {"type": "boolean"},
     "date": {"type": "string", "format": "date"},
-    "datetime": {"type": "string", "format": "date-time"},
+    # Table timestamps carry no time zone, so they are not RFC 3339 `date-time` values.
+    "datetime": {"type": "string", "description": "date and time in ISO 8601 without a time zone"},
     "geopoint": {"type": "string", "description": "point as text (WKT or (lat, lon))"},
     "string": {"type": "string"},
 }
@@ -249,6 +250,7 @@ def table_component(table: DataTable) -> dict[str, Any]:
     properties = {}
     for f in table.schema.get("fields", []):
         entry = dict(OPENAPI_TYPES.get(f.get("type", "string"), {"type": "string"}))
+        entry["type"] = [entry["type"], "null"]  # an empty cell is null
         entry["title"] = f.get("title", f["name"])
         if f.get("description"):
             entry["description"] = f["description"]
@@ -267,7 +269,8 @@ class LiveTableSchemas(dict):
     """The `responses` part of the query operation's `openapi_extra`, computed each time the OpenAPI
     document is generated (ninja merges it key by key), so published tables appear with their
     columns, titles and types without restarting the server. Rows are described as `oneOf` the
-    per-table row schemas."""
+    per-table row schemas (`anyOf`: a row of one table may also fit another's), or arrays with
+    `_shape=arrays`."""
 
     def _build(self) -> dict[int, Any]:
         try:
@@ -279,7 +282,8 @@ class LiveTableSchemas(dict):
         except DatabaseError:
             tables = []
         components = [table_component(t) for t in tables if is_public_table(t)]
-        row_schema: dict[str, Any] = {"oneOf": components} if components else {"type": "object"}
+        arrays = {"type": "array", "description": "with `_shape=arrays`: the values in the order of `columns`"}
+        row_schema: dict[str, Any] = {"anyOf": [*components, arrays]} if components else {"type": ["object", "array"]}
         return {
             200: {
                 "description": "A page of rows; each row follows the schema of the requested table.",

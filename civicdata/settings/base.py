@@ -45,6 +45,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: long downloads take a slot or are refused before any other work (HEAD is still HEAD here).
+    "civicdata.core.downloads.DownloadSlotsMiddleware",
     # Outermost, so every layer below and every view sees HEAD as GET.
     "civicdata.core.middleware.HeadAsGetMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -89,17 +91,18 @@ TEMPLATES = [
 
 def database_from_url(url: str) -> dict:
     """Turn DATABASE_URL into Django's DATABASES entry; an empty URL means embedded SQLite."""
+    sqlite_options = {
+        # WAL lets the web and worker processes read while one writes; IMMEDIATE avoids
+        # "database is locked" upgrades from read to write inside a transaction.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"),
+    }
     if not url:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "civicdata.sqlite3",
-            "OPTIONS": {
-                # WAL lets the web and worker processes read while one writes; IMMEDIATE avoids
-                # "database is locked" upgrades from read to write inside a transaction.
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"),
-            },
+            "OPTIONS": sqlite_options,
         }
     try:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
@@ -107,6 +110,9 @@ def database_from_url(url: str) -> dict:
         raise ConfigurationError(f"DATABASE_URL is not a database URL civicdata understands: {exc}") from None
     if not config.get("ENGINE") or not config.get("NAME"):
         raise ConfigurationError("DATABASE_URL must name a database, e.g. postgres://user@host/civicdata")
+    if config["ENGINE"].endswith("sqlite3") and config["NAME"] != ":memory:":
+        # An SQLite file named in DATABASE_URL is shared by web threads and workers like the embedded one.
+        config["OPTIONS"] = {**sqlite_options, **config.get("OPTIONS", {})}
     return config
 
 
@@ -197,6 +203,10 @@ TRUST_PROXY_HEADERS = value("TRUST_PROXY_HEADERS")
 PROXY_HOPS = value("PROXY_HOPS")
 API_RATE_ANONYMOUS = value("API_RATE_ANONYMOUS")
 API_RATE_SIGNED_IN = value("API_RATE_SIGNED_IN")
+DOWNLOAD_SLOTS = value("DOWNLOAD_SLOTS")
+DOWNLOAD_SLOTS_PER_CLIENT = value("DOWNLOAD_SLOTS_PER_CLIENT")
+DOWNLOAD_OFFLOAD = value("DOWNLOAD_OFFLOAD")
+DOWNLOAD_OFFLOAD_PREFIX = value("DOWNLOAD_OFFLOAD_PREFIX")
 FETCH_MAX_BYTES = value("FETCH_MAX_MB") * 1024 * 1024
 
 EMAIL_URL = value("EMAIL_URL")

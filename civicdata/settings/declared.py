@@ -56,6 +56,13 @@ def as_float(raw: str) -> float:
     return float(raw.strip())
 
 
+def as_offload(raw: str) -> str:
+    value = raw.strip().lower()
+    if value not in {"", "x-accel-redirect"}:
+        raise ValueError("expected x-accel-redirect or nothing")
+    return value
+
+
 SETTINGS: tuple[Declared, ...] = (
     Declared(
         "CIVICDATA_ENV",
@@ -135,6 +142,34 @@ SETTINGS: tuple[Declared, ...] = (
         "API_RATE_SIGNED_IN",
         "3000/m",
         "Requests one signed-in person (session or API token) may make to /api/, per s, m, h or d.",
+    ),
+    Declared(
+        "DOWNLOAD_SLOTS",
+        "24",
+        "Long downloads (data.json, Data API exports, files) one web process sends at once; more answer 503 at "
+        "once. Keep it below the threads of `civicdata serve` (WEB_THREADS) so pages always find a free thread. "
+        "0 turns the limit off.",
+        as_int,
+    ),
+    Declared(
+        "DOWNLOAD_SLOTS_PER_CLIENT",
+        "4",
+        "Long downloads one client address may receive at once from one web process; more answer 429. 0: no "
+        "per-client limit.",
+        as_int,
+    ),
+    Declared(
+        "DOWNLOAD_OFFLOAD",
+        "",
+        "x-accel-redirect: stored files (distribution downloads) are sent by the reverse proxy (nginx's "
+        "X-Accel-Redirect) instead of a web thread; empty: the web process sends them.",
+        as_offload,
+    ),
+    Declared(
+        "DOWNLOAD_OFFLOAD_PREFIX",
+        "/_civicdata/",
+        "With DOWNLOAD_OFFLOAD: the proxy's internal location that maps to DATA_DIR "
+        "(nginx: `location /_civicdata/ { internal; alias /srv/civicdata/; }`).",
     ),
     Declared(
         "REDIS_URL",

@@ -12,6 +12,9 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 WHITENOISE_USE_FINDERS = True
 ALLOWED_HOSTS = ["*"]
+# The test client leaves a stream open when a test does not read it, which would keep its download slot:
+# the tests of download slots turn them on.
+DOWNLOAD_SLOTS = 0
 
 # Without DATABASE_URL the suite runs on SQLite in memory; commands such as
 # `makemigrations --check` then work on a fresh clone before var/ exists.

@@ -3,6 +3,8 @@ authentication and throttling. OpenAPI 3 at /api/openapi.json, interactive docs 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema
 
@@ -17,7 +19,15 @@ from civicdata.demand.api import router as demand_router
 from civicdata.events.api import router as events_router
 from civicdata.projects.api import router as projects_router
 
-api = NinjaAPI(
+
+class CivicdataAPI(NinjaAPI):
+    """The API whose OpenAPI document also lists the error answers (the shared envelope) of each operation."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict | None = None) -> Any:
+        return api_errors.document_errors(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+
+
+api = CivicdataAPI(
     title="civicdata API",
     version="1",
     description=(
@@ -35,12 +45,12 @@ api = NinjaAPI(
 api_errors.install(api)
 
 
-class StatusOut(Schema):
+class ServiceStatusOut(Schema):
     status: str
     version: str
 
 
-@api.get("/status", response=StatusOut, tags=["site"], summary="Service status")
+@api.get("/status", response=ServiceStatusOut, tags=["site"], summary="Service status")
 def status(request: HttpRequest) -> dict:
     """Answers when the API is up; for load balancers use /healthz and /readyz."""
     return {"status": "ok", "version": api.version}

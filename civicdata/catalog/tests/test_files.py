@@ -317,3 +317,20 @@ def test_registering_a_server_file_outside_the_allowed_folders_names_no_setting(
     html = response.content.decode()
     assert "Import a data.json file" in html
     assert "CATALOG_HARVEST_FILE_DIRS" not in html
+
+
+def test_with_a_proxy_in_front_the_file_is_handed_to_it(client, public_file, settings):
+    """DOWNLOAD_OFFLOAD=x-accel-redirect: an empty answer naming the stored file under the proxy's internal
+    location, with the same headers; the download still counts."""
+    settings.DOWNLOAD_OFFLOAD = "x-accel-redirect"
+    settings.DOWNLOAD_OFFLOAD_PREFIX = "/_civicdata/"
+    response = client.get(public_file.get_absolute_url())
+    assert response.status_code == 200
+    assert response.content == b""
+    stored = files.stored_path(public_file.key).relative_to(settings.DATA_DIR)
+    assert response["X-Accel-Redirect"] == f"/_civicdata/{stored.as_posix()}"
+    assert response["Content-Type"] == "text/csv"
+    assert response["Content-Disposition"] == 'attachment; filename="Bike_racks.csv"'
+    assert response["ETag"] == f'"{public_file.sha256[:40]}"'
+    public_file.distribution.refresh_from_db()
+    assert public_file.distribution.download_count == 1

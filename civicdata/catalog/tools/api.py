@@ -56,7 +56,19 @@ def _read_request(request: HttpRequest, url: str | None) -> ReadResult:
     "/validate",
     summary="Validate a data.json catalog",
     response=dict[str, Any],
-    openapi_extra={"requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}}},
+    openapi_extra={
+        "requestBody": {
+            "required": False,
+            "description": "The catalog as the body (any bytes: what cannot be read as a data.json document is "
+            "reported in `read`, with HTTP 200), or as the multipart field `file`; none with `?url=`.",
+            "content": {
+                "application/json": {"schema": {}},
+                "multipart/form-data": {
+                    "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
+                },
+            },
+        }
+    },
 )
 def validate(request: HttpRequest, profile: str | None = None, url: str | None = None) -> dict[str, Any]:
     """Validate the catalog sent as the request body (or as multipart field ``file``, or fetched from

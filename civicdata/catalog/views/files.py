@@ -17,6 +17,7 @@ from civicdata.catalog import files, permissions, services
 from civicdata.catalog.forms import DistributionFileForm
 from civicdata.catalog.models import Dataset, DistributionFile
 from civicdata.catalog.registry import handle_uploaded_file
+from civicdata.core import downloads
 from civicdata.core.errors import InvalidInput
 
 CHUNK = 64 * 1024
@@ -102,6 +103,16 @@ def distribution_file(request: HttpRequest, name: str, key: str, filename: str) 
         not if_none_match and since is not None and int(stored.uploaded_at.timestamp()) <= since
     ):
         return HttpResponseNotModified(headers=headers)
+    offloaded = downloads.offloaded_file(path)
+    if offloaded is not None:
+        # The proxy sends the bytes (and answers ranges); count the download as below.
+        if request.method == "GET" and not request.headers.get("Range"):
+            services.record_distribution_download(stored.distribution)
+        offloaded["Content-Type"] = stored.media_type
+        offloaded["Content-Disposition"] = content_disposition_header(True, stored.name)
+        for header, value in headers.items():
+            offloaded[header] = value
+        return offloaded
     size = path.stat().st_size
     wanted = None
     if_range = request.headers.get("If-Range")

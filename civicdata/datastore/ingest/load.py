@@ -9,6 +9,7 @@ readers until the final rename, so a failed load leaves the previous version ser
 from __future__ import annotations
 
 import csv
+import shutil
 import tempfile
 import threading
 import time
@@ -110,6 +111,44 @@ def read_sample(
                 row=reader.line_num - 1,
             ) from None
     return header, sample
+
+
+def header_on_one_line(path: Path, delimiter: str, workdir: Path, *, max_cell_bytes: int = 4 << 20) -> Path:
+    """`path`, or a copy in `workdir` whose header record sits on one physical line.
+
+    DuckDB skips the header by lines, not by CSV records: a quoted header cell holding a line break
+    (a wrapped title in a spreadsheet), or a BOM before a quoted first cell, made it read the rest of
+    the header as the layout of the file and load no rows at all. The copy writes the header cells
+    with their whitespace collapsed (titles collapse it anyway), ended like the header record was,
+    so the data rows that follow keep one kind of line ending.
+    """
+    csv.field_size_limit(max_cell_bytes)
+    with path.open("rb") as raw:
+        bom_before_quote = raw.read(4) == b'\xef\xbb\xbf"'
+    with path.open(newline="", encoding="utf-8-sig", errors="replace") as fh:
+        lines: list[str] = []
+
+        def remember(source: Iterator[str]) -> Iterator[str]:
+            for line in source:
+                lines.append(line)
+                yield line
+
+        reader = csv.reader(remember(_bounded_lines(fh, max_cell_bytes)), delimiter=delimiter)
+        try:
+            header = next(reader)
+        except (StopIteration, csv.Error):
+            return path  # read_sample reports an empty or unreadable header
+        if len(lines) == 1 and not bom_before_quote:
+            return path
+        ending = lines[-1][len(lines[-1].rstrip("\r\n")) :] or "\n"
+        target = workdir / "header-on-one-line.csv"
+        with target.open("w", newline="", encoding="utf-8") as out:
+            csv.writer(out, delimiter=delimiter, lineterminator=ending).writerow(
+                [" ".join(cell.split()) for cell in header]
+            )
+            # The reader has consumed exactly the header's lines; the rest is copied as it is.
+            shutil.copyfileobj(fh, out, 1 << 20)
+    return target
 
 
 def _csv_message(exc: csv.Error, max_cell_bytes: int) -> str:
@@ -378,6 +417,7 @@ def ingest_file(
         progress("converting", 0.05)
         text_path, encoding, delimiter = _as_delimited_text(path, fmt, workdir, limits, sheet=sheet)
         progress("sampling", 0.15)
+        text_path = header_on_one_line(text_path, delimiter, workdir, max_cell_bytes=limits.max_cell_bytes)
         raw_header, sample = read_sample(text_path, delimiter, limits.sample_rows, max_cell_bytes=limits.max_cell_bytes)
         if len(raw_header) > limits.max_columns:
             raise sources.too_many_columns(len(raw_header), limits)

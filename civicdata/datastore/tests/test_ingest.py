@@ -306,3 +306,30 @@ def test_utf16_bom_detection(tmp_path: Path) -> None:
     source = tmp_path / "x.csv"
     source.write_bytes(codecs.BOM_UTF16_LE + "a\n1\n".encode("utf-16-le"))
     assert detect_encoding(source) == "utf-16"
+
+
+@pytest.mark.parametrize(
+    ("prefix", "row_end", "cell_break"),
+    [
+        ("", "\r\n", "\n"),  # what Excel writes: CRLF between rows, LF inside a cell
+        ("\ufeff", "\r\n", "\n"),  # the same with Excel's "CSV UTF-8" BOM
+        ("\ufeff", "\n", "\n"),
+        ("", "\n", "\r\n"),
+        ("", "\n", "\r"),  # old Mac line break inside the cell
+    ],
+)
+def test_quoted_header_with_a_line_break_loads_every_row(
+    tmp_path: Path, prefix: str, row_end: str, cell_break: str
+) -> None:
+    """A header cell holding a line break inside quotes (a wrapped title in a spreadsheet) is one header
+    row: every data row loads and the title keeps its words."""
+    header = f'"Permit{cell_break}Number",Status,"Fee{cell_break}(USD)"'
+    text = prefix + row_end.join([header, "A-1,open,10", '"A-2","closed",20', ""])
+    store, result = load_text(tmp_path, text)
+    assert [(f.name, f.title) for f in result.fields] == [
+        ("permit_number", "Permit Number"),
+        ("status", "Status"),
+        ("fee_usd", "Fee (USD)"),
+    ]
+    assert result.row_count == 2
+    assert rows(store) == [("A-1", "open", 10), ("A-2", "closed", 20)]

@@ -19,10 +19,14 @@ from dataclasses import dataclass
 from types import FrameType
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from civicdata.core.workers import QUEUES
 
+#: Threads per web process. A thread writing a download waits on the client; at most DOWNLOAD_SLOTS (24)
+#: threads do that at once, so at least 8 are always free for pages, the API and health checks.
+DEFAULT_THREADS = 32
 # gunicorn finishes the requests in flight within this many seconds; the worker finishes its task.
 STOP_TIMEOUT = 30
 #: Seconds to wait before restarting a worker that died, by how many times in a row it died quickly.
@@ -140,11 +144,22 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--bind", default=os.environ.get("BIND", "127.0.0.1:8000"), help="host:port")
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
-        parser.add_argument("--threads", type=int, default=4)
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=int(os.environ.get("WEB_THREADS", str(DEFAULT_THREADS))),
+            help="Threads per web process (gthread); more than DOWNLOAD_SLOTS, so slow downloads never take them all.",
+        )
         parser.add_argument("--with-worker", action="store_true", help="Also start `civicdata worker`.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         check_bind(options["bind"])
+        slots = int(getattr(settings, "DOWNLOAD_SLOTS", 0))
+        if slots and slots >= options["threads"]:
+            self.stderr.write(
+                f"DOWNLOAD_SLOTS ({slots}) is not below --threads ({options['threads']}): slow downloads could "
+                "take every thread and stall pages."
+            )
         web: subprocess.Popen | None = None
         workers: list[Supervised] = []
         previous = signal.signal(signal.SIGTERM, _raise_stop)
@@ -165,6 +180,7 @@ class Command(BaseCommand):
                 sys.executable, "-m", "gunicorn", "civicdata.wsgi:application",
                 "--bind", options["bind"],
                 "--workers", str(options["workers"]),
+                "--worker-class", "gthread",
                 "--threads", str(options["threads"]),
                 "--timeout", "120",
                 "--graceful-timeout", str(STOP_TIMEOUT - 5),
