@@ -163,32 +163,48 @@ def post(url: Callable[[World], str], data: dict[str, Any] | None = None) -> Cal
 SIGN_IN = redirects_to("/accounts/login/")
 SQL = "/api/data/sql?sql=select+count(*)+from+"
 
+
+def open_to_all(name: str, via: str, url: Callable[[World], str]) -> Row:
+    """A read everyone may make."""
+    return Row(name, via, get(url), ALL)
+
+
+def staff_page(
+    name: str,
+    request: Callable[[World], tuple[str, str, dict[str, Any]]],
+    allowed: frozenset[str] = PUBLISHER_STAFF,
+    *,
+    denied: Callable[[Any], bool] | None = None,
+    granted: Callable[[Any], bool] | None = None,
+) -> Row:
+    """A page for signed-in people only: anonymous visitors are sent to sign in, others denied get a
+    404 unless `denied` says otherwise."""
+    return Row(
+        name,
+        "page",
+        request,
+        allowed,
+        granted=granted or status(200),
+        denied=denied or status(404),
+        anonymous=SIGN_IN,
+    )
+
+
 ROWS: list[Row] = [
     # -- catalog
-    Row("public dataset page", "page", get(lambda w: w.public_dataset.get_absolute_url()), ALL),
-    Row("restricted-public dataset page", "page", get(lambda w: w.restricted_dataset.get_absolute_url()), ALL),
+    open_to_all("public dataset page", "page", lambda w: w.public_dataset.get_absolute_url()),
+    open_to_all("restricted-public dataset page", "page", lambda w: w.restricted_dataset.get_absolute_url()),
     Row("draft dataset page", "page", get(lambda w: w.draft_dataset.get_absolute_url()), PUBLISHER_STAFF),
-    Row(
+    staff_page(
         "draft dataset edit page",
-        "page",
         get(lambda w: reverse("catalog:dataset_edit", args=[w.draft_dataset.name])),
-        PUBLISHER_STAFF,
         denied=status(403),
-        anonymous=SIGN_IN,
     ),
-    Row(
-        "harvest run report",
-        "page",
-        get(lambda w: reverse("catalog:harvest_run", args=[w.harvest_run.pk])),
-        PUBLISHER_STAFF,
-        anonymous=SIGN_IN,
-    ),
-    Row(
+    staff_page("harvest run report", get(lambda w: reverse("catalog:harvest_run", args=[w.harvest_run.pk]))),
+    staff_page(
         "harvest run that does not exist",
-        "page",
         get(lambda w: reverse("catalog:harvest_run", args=[w.harvest_run.pk + 1000])),
         frozenset(),
-        anonymous=SIGN_IN,
     ),
     Row("draft dataset (API)", "api", get(lambda w: f"/api/catalog/datasets/{w.draft_dataset.name}"), PUBLISHER_STAFF),
     Row(
@@ -199,11 +215,10 @@ ROWS: list[Row] = [
         granted=lists_draft,
         denied=lambda r, w: r.status_code == 200 and not lists_draft(r, w),
     ),
-    Row(
+    open_to_all(
         "restricted-public package_show (CKAN)",
         "ckan",
-        get(lambda w: f"/api/3/action/package_show?id={w.restricted_dataset.name}"),
-        ALL,
+        lambda w: f"/api/3/action/package_show?id={w.restricted_dataset.name}",
     ),
     Row(
         "draft package_show (CKAN, public listing only)",
@@ -212,13 +227,17 @@ ROWS: list[Row] = [
         frozenset(),
     ),
     # -- datastore
-    Row("public table page", "page", get(lambda w: w.public_table.get_absolute_url()), ALL),
+    open_to_all("public table page", "page", lambda w: w.public_table.get_absolute_url()),
     Row("restricted table page", "page", get(lambda w: w.restricted_table.get_absolute_url()), PUBLISHER_STAFF),
-    Row("public table rows (API)", "api", get(lambda w: w.public_table.api_path), ALL),
-    Row("restricted table rows (API)", "api", get(lambda w: w.restricted_table.api_path), PUBLISHER_STAFF),
-    Row("restricted table CSV (API)", "api", get(lambda w: f"{w.restricted_table.api_path}.csv"), PUBLISHER_STAFF),
-    Row(
-        "restricted table schema (API)", "api", get(lambda w: f"{w.restricted_table.api_path}/schema"), PUBLISHER_STAFF
+    open_to_all("public table rows (API)", "api", lambda w: w.public_table.api_path),
+    *(
+        Row(
+            f"restricted table {what} (API)",
+            "api",
+            get(lambda w, suffix=suffix: f"{w.restricted_table.api_path}{suffix}"),
+            PUBLISHER_STAFF,
+        )
+        for what, suffix in (("rows", ""), ("CSV", ".csv"), ("schema", "/schema"))
     ),
     Row("public table by SQL", "api", get(lambda w: SQL + w.public_table.relation), ALL, granted=sees_in_sql),
     Row(
@@ -243,44 +262,25 @@ ROWS: list[Row] = [
         ALL,
         granted=lambda r, w: r.status_code == 200 and not openapi_lists("restricted_table")(r, w),
     ),
-    Row(
-        "load progress page",
-        "page",
-        get(lambda w: reverse("datastore:job", args=[w.job.pk])),
-        PUBLISHER_STAFF,
-        anonymous=SIGN_IN,
-    ),
-    Row(
+    staff_page("load progress page", get(lambda w: reverse("datastore:job", args=[w.job.pk]))),
+    staff_page(
         "load progress page that does not exist",
-        "page",
         get(lambda w: reverse("datastore:job", args=[w.job.pk + 1000])),
         frozenset(),
-        anonymous=SIGN_IN,
     ),
     # -- demand
     *(
-        Row(
-            f"demand {name} page",
-            "page",
-            get(lambda w, name=name: reverse(f"demand:{name}")),
-            PUBLISHER_STAFF,
-            denied=status(403),
-            anonymous=SIGN_IN,
-        )
+        staff_page(f"demand {name} page", get(lambda w, name=name: reverse(f"demand:{name}")), denied=status(403))
         for name in ("triage", "metrics", "imports", "release_queue")
     ),
-    Row(
+    staff_page(
         "recompute demand topics",
-        "page",
         post(lambda w: reverse("demand:analytics")),
-        PUBLISHER_STAFF,
         granted=redirects_to(reverse("demand:analytics")),
         denied=status(403),
-        anonymous=SIGN_IN,
     ),
-    Row(
+    staff_page(
         "priority weights",
-        "page",
         post(
             lambda w: reverse("demand:release_queue"),
             {"demand": 1, "mission": 1, "effort": 1, "privacy": 1, "security": 1},
@@ -288,17 +288,11 @@ ROWS: list[Row] = [
         frozenset({STAFF}),
         granted=redirects_to(reverse("demand:release_queue")),
         denied=status(403),
-        anonymous=SIGN_IN,
     ),
     # -- projects
-    Row("project page", "page", get(lambda w: w.project.get_absolute_url()), ALL),
-    Row(
-        "project workspace",
-        "page",
-        get(lambda w: reverse("projects:workspace", args=[w.project.slug])),
-        PUBLISHER_STAFF,
-        denied=status(403),
-        anonymous=SIGN_IN,
+    open_to_all("project page", "page", lambda w: w.project.get_absolute_url()),
+    staff_page(
+        "project workspace", get(lambda w: reverse("projects:workspace", args=[w.project.slug])), denied=status(403)
     ),
     # -- accounts
     Row("who am I (API)", "api", get(lambda w: "/api/accounts/me"), SIGNED_IN, denied=status(401)),

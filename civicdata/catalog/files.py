@@ -7,8 +7,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,19 @@ def files_root() -> Path:
 def stored_path(key: str) -> Path:
     """Where the bytes of the file with this key are (two-character subfolders keep folders small)."""
     return files_root() / key[:2] / key
+
+
+def serves(key: str, download_url: str | None) -> bool:
+    """Whether a distribution's downloadURL is the catalog's address of the stored file with this key."""
+    return f"/files/{key}/" in (download_url or "")
+
+
+def delete_when_forgotten(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """post_delete receiver of DistributionFile (connected in CatalogConfig.ready()): once the deletion is
+    committed, delete the bytes too; a rolled-back deletion keeps them. Covers every way a row goes: its
+    distribution removed from the metadata, its dataset deleted, a replaced link."""
+    path = stored_path(instance.key)
+    transaction.on_commit(lambda: path.unlink(missing_ok=True))
 
 
 @dataclass(frozen=True, slots=True)

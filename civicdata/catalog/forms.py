@@ -418,6 +418,15 @@ class HarvestSourceForm(forms.Form):
         label=_("Address"), max_length=2000, help_text=_("https:// address of the data.json, CKAN site or 3.0 catalog.")
     )
     schedule = forms.ChoiceField(label=_("Schedule"), choices=HarvestSchedule.choices)
+    create_publishers = forms.BooleanField(
+        label=_("Create missing publishers"),
+        required=False,
+        help_text=_(
+            "File each dataset under the publisher the source names, creating the ones this site does not "
+            "have yet as departments of the publisher above. Without it every dataset goes to that publisher. "
+            "Only its administrators can choose this."
+        ),
+    )
 
     def __init__(self, *args: Any, publishers: list[Organization], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

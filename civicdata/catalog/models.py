@@ -86,6 +86,8 @@ class HarvestSource(models.Model):
         _("schedule"), max_length=20, choices=HarvestSchedule.choices, default=HarvestSchedule.MANUAL
     )
     is_active = models.BooleanField(_("active"), default=True)
+    #: File each dataset under the publisher it names, creating missing ones under `publisher`.
+    create_publishers = models.BooleanField(_("create missing publishers"), default=False)
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -20,6 +20,7 @@ from django.db.models.expressions import RawSQL
 
 from civicdata.accounts.models import Organization
 from civicdata.accounts.permissions import is_site_staff
+from civicdata.catalog import fulltext_sql
 from civicdata.catalog.models import PUBLIC_LEVELS, Dataset, DatasetFacet, FacetKind
 from civicdata.catalog.spatial import BBox
 
@@ -56,13 +57,6 @@ class SearchResult:
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
-# Same text as migration 0003: the trigger that indexes one inserted dataset.
-SQLITE_INSERT_TRIGGER = """CREATE TRIGGER IF NOT EXISTS catalog_dataset_fts_ai AFTER INSERT ON catalog_dataset BEGIN
-        INSERT INTO catalog_dataset_fts(rowid, title, description, keyword, publisher)
-        VALUES (new.id, coalesce(new.title, ''), coalesce(new.description, ''), coalesce(new.keyword, ''),
-                new.publisher_name);
-    END"""
-
 
 @contextmanager
 def bulk_index_mode() -> Iterator[Callable[[list[int]], None]]:
@@ -97,7 +91,7 @@ def bulk_index_mode() -> Iterator[Callable[[list[int]], None]]:
         yield index
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(SQLITE_INSERT_TRIGGER)
+            cursor.execute(fulltext_sql.SQLITE_INSERT_TRIGGER)
 
 
 def _fts5_query(text: str) -> str:

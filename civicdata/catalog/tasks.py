@@ -1,5 +1,6 @@
 """Background work of the catalog (Django tasks): harvest runs, the scheduled tick that starts due
-harvests, checks links and stores dashboard snapshots, and helpers to enqueue them."""
+harvests, checks links, stores dashboard snapshots and deletes orphan uploaded files, and helpers to
+enqueue them."""
 
 from __future__ import annotations
 
@@ -62,7 +63,8 @@ def snapshot_task() -> int:
 
 @task
 def catalog_tick(reschedule: bool = True) -> dict[str, int]:
-    """The catalog's schedule: start due harvests, check links, refresh snapshots, then queue the next tick."""
+    """The catalog's schedule: start due harvests, check links, refresh snapshots, delete orphan uploaded
+    files, then queue the next tick."""
     from civicdata.catalog import services
 
     due = services.due_harvest_sources()
@@ -70,9 +72,10 @@ def catalog_tick(reschedule: bool = True) -> dict[str, int]:
         harvest_task.enqueue(source.pk)
     link_check_task.enqueue()
     snapshot_task.enqueue()
+    orphans = services.delete_orphan_files()
     if reschedule:
         catalog_tick.using(run_after=timezone.now() + TICK_EVERY).enqueue()
-    return {"harvests": len(due)}
+    return {"harvests": len(due), "orphan_files": len(orphans)}
 
 
 def enqueue_harvest(source: Any, *, by: Any = None) -> None:

@@ -20,8 +20,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, connection
-from django.db.models import Model
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 logger = logging.getLogger("civicdata.workers")
@@ -157,6 +157,28 @@ def liveness(*, now: datetime | None = None) -> Liveness:
         if seen_at < stale_before or (hostname == here and not _pid_alive(pid)):
             dead.add(worker_id)
     return Liveness(stale_before=stale_before, dead_workers=frozenset(dead))
+
+
+def fail_stopped_rows(running: QuerySet, alive: Liveness, *, fail: Callable[[Any], None]) -> int:
+    """The shared body of every app's stopped-work sweep: for each row of `running` (rows with
+    `worker_id`, `heartbeat_at` and `started_at` fields, filtered to the running ones) whose worker is
+    gone, call `fail(row)`. Returns how many rows were failed.
+
+    Each row is locked in its own transaction and read again through `running`, so a row that finished
+    meanwhile is skipped and two sweeps never fail (or re-queue) the same row twice; `fail` runs inside
+    that transaction (use `transaction.on_commit` for what must wait for it).
+    """
+    failed = 0
+    for candidate in running.only("pk", "worker_id", "heartbeat_at", "started_at"):
+        if not alive.stopped(worker_id=candidate.worker_id, heartbeat=candidate.heartbeat_at or candidate.started_at):
+            continue
+        with transaction.atomic():
+            row = running.select_for_update().filter(pk=candidate.pk).first()
+            if row is None:
+                continue
+            fail(row)
+            failed += 1
+    return failed
 
 
 _sweeps: list[str] = []

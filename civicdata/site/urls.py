@@ -4,6 +4,7 @@ and the back office."""
 from django.contrib import admin
 from django.urls import include, path
 
+from civicdata.accounts.views import profile
 from civicdata.site import views
 from civicdata.site.api import api
 
@@ -31,6 +32,7 @@ urlpatterns = [
     path("", include("civicdata.community.urls")),
     path("api/", api.urls),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's set_language, which also stores the choice on a signed-in person's profile.
+    path("i18n/setlang/", profile.switch_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -3,7 +3,7 @@ Import them from here. Staff writes are audited."""
 
 from civicdata.accounts.services.memberships import invite_member, remove_membership, set_membership
 from civicdata.accounts.services.organizations import create_organization
-from civicdata.accounts.services.people import update_profile
+from civicdata.accounts.services.people import set_language, update_profile
 from civicdata.accounts.services.tokens import authenticate_token, issue_api_token, revoke_api_token
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "issue_api_token",
     "remove_membership",
     "revoke_api_token",
+    "set_language",
     "set_membership",
     "update_profile",
 ]

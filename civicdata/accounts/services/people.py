@@ -25,3 +25,15 @@ def update_profile(
         fields.append("language")
     user.save(update_fields=fields)
     return user
+
+
+def set_language(user: User, *, language: str) -> User:
+    """Store the language a signed-in person chose with the site's language switch as their language for
+    e-mails and notifications (InvalidInput for a language the site does not offer). Writes only when it
+    changes. Precondition: `user` is the signed-in person."""
+    if language not in dict(settings.LANGUAGES):
+        raise InvalidInput(_("Unknown language."), code="invalid_language")
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user

@@ -1,17 +1,30 @@
-"""A person's own pages: profile and personal API tokens."""
+"""A person's own pages: profile and personal API tokens; the header's language switch."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.http import require_http_methods, require_POST
 
 from civicdata.accounts import services
 from civicdata.accounts.forms import ProfileForm, TokenForm
 from civicdata.accounts.models import ApiToken
+
+
+@require_POST
+def switch_language(request: HttpRequest) -> HttpResponse:
+    """The header's language switch: Django's `set_language` (the language cookie, back to `next`), and for
+    a signed-in person also the language of their e-mails and notifications."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        services.set_language(request.user, language=language)
+    return response
 
 
 @login_required

@@ -175,8 +175,13 @@ def plan_import(
     profile: str,
     source_id: int | None = None,
     withdraw_missing: bool = False,
+    listed: frozenset[str] | None = None,
 ) -> Plan:
     """Classify every incoming dataset against the database. Reads only; never writes.
+
+    With `listed` (a harvest split by publisher, see services/publishers.py) the withdrawals are this
+    publisher's datasets of the source that the whole source no longer lists, `listed` being every
+    identifier it lists; without it, the source's datasets missing from `datasets`.
 
     Only new and changed datasets are validated: an unchanged dataset keeps the verdict stored with it,
     which is what makes an unchanged re-harvest cheap.
@@ -233,7 +238,10 @@ def plan_import(
         item.restore = known.withdrawn
     _validate_planned(plan, datasets, profile=profile)
     if withdraw_missing and source_id is not None:
-        _plan_withdrawals(plan, source_id=source_id, seen=seen)
+        if listed is None:
+            _plan_withdrawals(plan, source_id=source_id, seen=seen)
+        else:
+            _plan_withdrawals(plan, source_id=source_id, seen=set(listed), publisher_id=publisher_id)
     return plan
 
 
@@ -254,11 +262,14 @@ def _validate_planned(plan: Plan, datasets: list[Any], *, profile: str) -> None:
         item.valid = not item.problems and item.action != Action.SKIPPED
 
 
-def _plan_withdrawals(plan: Plan, *, source_id: int, seen: set[str]) -> None:
-    """Datasets this harvest source brought in before and no longer lists are withdrawn."""
+def _plan_withdrawals(plan: Plan, *, source_id: int, seen: set[str], publisher_id: int | None = None) -> None:
+    """Datasets this harvest source brought in before (for `publisher_id`, when given) and no longer lists
+    are withdrawn."""
     gone = Dataset.objects.filter(harvest_source_id=source_id, withdrawn_at__isnull=True).exclude(
         identifier__in=list(seen)
     )
+    if publisher_id is not None:
+        gone = gone.filter(publisher_id=publisher_id)
     for pk, identifier, title in gone.values_list("id", "identifier", "title"):
         plan.withdrawn.append(
             Item(

@@ -3,19 +3,11 @@
 On SQLite, altering a column rebuilds the table, which drops its triggers: the full-text triggers of
 migration 0003 are created again afterwards (the FTS5 table itself is untouched; ids are kept)."""
 
-import importlib
 import uuid
 
 from django.db import migrations, models
 
-
-def recreate_fulltext_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor != "sqlite":
-        return
-    fulltext = importlib.import_module("civicdata.catalog.migrations.0003_fulltext")
-    for statement in fulltext.SQLITE_FORWARD:
-        if statement.lstrip().startswith("CREATE TRIGGER"):
-            schema_editor.execute(statement)
+from civicdata.catalog import fulltext_sql
 
 
 class Migration(migrations.Migration):
@@ -32,5 +24,5 @@ class Migration(migrations.Migration):
             name="uuid",
             field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True),
         ),
-        migrations.RunPython(recreate_fulltext_triggers, migrations.RunPython.noop),
+        migrations.RunPython(fulltext_sql.recreate_sqlite_triggers, migrations.RunPython.noop),
     ]

@@ -2,31 +2,7 @@
 
 from django.db import migrations, models
 
-# Adding NOT NULL columns makes SQLite rebuild catalog_dataset, which drops the full-text triggers of
-# 0003_fulltext; they are created again here (same statements, idempotent).
-SQLITE_TRIGGERS = [
-    """CREATE TRIGGER IF NOT EXISTS catalog_dataset_fts_ai AFTER INSERT ON catalog_dataset BEGIN
-        INSERT INTO catalog_dataset_fts(rowid, title, description, keyword, publisher)
-        VALUES (new.id, coalesce(new.title, ''), coalesce(new.description, ''), coalesce(new.keyword, ''),
-                new.publisher_name);
-    END""",
-    """CREATE TRIGGER IF NOT EXISTS catalog_dataset_fts_ad AFTER DELETE ON catalog_dataset BEGIN
-        DELETE FROM catalog_dataset_fts WHERE rowid = old.id;
-    END""",
-    """CREATE TRIGGER IF NOT EXISTS catalog_dataset_fts_au
-        AFTER UPDATE OF title, description, keyword, publisher_name ON catalog_dataset BEGIN
-        DELETE FROM catalog_dataset_fts WHERE rowid = old.id;
-        INSERT INTO catalog_dataset_fts(rowid, title, description, keyword, publisher)
-        VALUES (new.id, coalesce(new.title, ''), coalesce(new.description, ''), coalesce(new.keyword, ''),
-                new.publisher_name);
-    END""",
-]
-
-
-def restore_fulltext_triggers(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        for statement in SQLITE_TRIGGERS:
-            schema_editor.execute(statement)
+from civicdata.catalog import fulltext_sql
 
 
 def hold_back_invalid_published(apps, schema_editor):
@@ -66,6 +42,8 @@ class Migration(migrations.Migration):
             name="summary",
             field=models.JSONField(blank=True, default=dict),
         ),
-        migrations.RunPython(restore_fulltext_triggers, migrations.RunPython.noop),
+        # Adding NOT NULL columns makes SQLite rebuild catalog_dataset, which drops the full-text triggers of
+        # 0003_fulltext; they are created again here (same statements, idempotent).
+        migrations.RunPython(fulltext_sql.recreate_sqlite_triggers, migrations.RunPython.noop),
         migrations.RunPython(hold_back_invalid_published, migrations.RunPython.noop),
     ]

@@ -25,7 +25,7 @@ from civicdata.catalog.services.datasets import (
     validate_dataset_pod,
     withdraw_dataset,
 )
-from civicdata.catalog.services.files import add_distribution_file, check_upload, upload_limit_mb
+from civicdata.catalog.services.files import add_distribution_file, check_upload, delete_orphan_files, upload_limit_mb
 from civicdata.catalog.services.harvest_runs import fail_stopped_harvest_runs, harvest_heartbeat
 from civicdata.catalog.services.harvests import (
     approve_harvest_source,
@@ -49,6 +49,7 @@ __all__ = [
     "catalog_settings",
     "check_upload",
     "create_dataset",
+    "delete_orphan_files",
     "delete_usage_note",
     "due_harvest_sources",
     "fail_stopped_harvest_runs",

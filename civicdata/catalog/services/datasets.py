@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from civicdata.accounts.models import Organization
 from civicdata.catalog import columns as layout
-from civicdata.catalog import pod, records, signals
+from civicdata.catalog import files, pod, records, signals
 from civicdata.catalog.ckan_mapping import ckan_name
 from civicdata.catalog.diffing import json_diff
 from civicdata.catalog.ingest.planning import (
@@ -34,6 +34,7 @@ from civicdata.catalog.models import (
     DatasetFacet,
     DatasetRevision,
     Distribution,
+    DistributionFile,
     LinkStatus,
     Profile,
     PublisherSnapshot,
@@ -149,6 +150,22 @@ def _replace_children(datasets: list[tuple[Dataset, pod.FlatDataset]]) -> None:
         Distribution.objects.bulk_update(to_update, fields, batch_size=BULK_BATCH)
     Distribution.objects.bulk_create(to_create, batch_size=BULK_BATCH)
     _insert_facets(facets)
+    _forget_replaced_files(ids)
+
+
+def _forget_replaced_files(dataset_ids: list[int]) -> None:
+    """Uploaded files whose distribution no longer downloads them (the link or file was replaced, or the row
+    now holds another distribution) are forgotten; their bytes are deleted after commit (see
+    `catalog.files.delete_when_forgotten`), as are those of distributions removed above (by cascade)."""
+    for start in range(0, len(dataset_ids), BULK_BATCH):
+        stored = DistributionFile.objects.filter(dataset_id__in=dataset_ids[start : start + BULK_BATCH])
+        replaced = [
+            row.pk
+            for row in stored.select_related("distribution").only("pk", "key", "distribution__download_url")
+            if not files.serves(row.key, row.distribution.download_url)
+        ]
+        if replaced:
+            DistributionFile.objects.filter(pk__in=replaced).delete()
 
 
 def _apply_flat(dataset: Dataset, flat: pod.FlatDataset) -> None:

@@ -4,13 +4,17 @@ points at the catalog's own download address for them."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import uuid
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicdata.catalog import files, records
@@ -19,6 +23,11 @@ from civicdata.catalog.models import Dataset, Distribution, DistributionFile
 from civicdata.catalog.services.datasets import update_dataset
 from civicdata.core.audit import record_write
 from civicdata.core.errors import InvalidInput
+
+logger = logging.getLogger(__name__)
+
+#: A stored file younger than this is never swept: an upload writes its bytes before its row commits.
+ORPHAN_GRACE = timedelta(hours=1)
 
 
 class Upload(Protocol):
@@ -136,3 +145,38 @@ def add_distribution_file(
         files.stored_path(key).unlink(missing_ok=True)
         raise
     return distribution
+
+
+def delete_orphan_files(*, now: datetime | None = None) -> list[Path]:
+    """The catalog's orphan sweep (run by the hourly `catalog_tick`): forget uploaded files whose
+    distribution no longer downloads them, then delete the files under DATA_DIR/catalog-files that no
+    DistributionFile row names (left by a crash between storing and committing, or by a deletion whose
+    after-commit cleanup did not run), once older than ORPHAN_GRACE. Returns the paths deleted.
+
+    Rows are deleted in one transaction; their bytes go after commit (`catalog.files.delete_when_forgotten`).
+    """
+    with transaction.atomic():
+        replaced = [
+            row.pk
+            for row in DistributionFile.objects.select_related("distribution").only(
+                "pk", "key", "distribution__download_url"
+            )
+            if not files.serves(row.key, row.distribution.download_url)
+        ]
+        DistributionFile.objects.filter(pk__in=replaced).delete()
+    root = files.files_root()
+    if not root.is_dir():
+        return []
+    cutoff = ((now or timezone.now()) - ORPHAN_GRACE).timestamp()
+    known = set(DistributionFile.objects.values_list("key", flat=True))
+    deleted = []
+    for path in root.glob("*/*"):
+        try:
+            if path.is_file() and path.name not in known and path.stat().st_mtime < cutoff:
+                path.unlink()
+                deleted.append(path)
+        except FileNotFoundError:
+            continue
+    if deleted or replaced:
+        logger.info("forgot %s replaced file(s); deleted %s orphan file(s) from %s", len(replaced), len(deleted), root)
+    return deleted

@@ -38,26 +38,19 @@ def harvest_heartbeat(source_id: int) -> Iterator[None]:
 def fail_stopped_harvest_runs(alive: workers.Liveness) -> int:
     """Mark failed every running harvest run whose worker is gone, saying so; re-queue the source's
     harvest when that is safe. Registered with `core.workers.register_stopped_work_sweep`; returns the
-    count failed. Each run is failed under a row lock, so two sweeps never re-queue it twice."""
-    failed = 0
-    for candidate in HarvestRun.objects.filter(status=RunStatus.RUNNING).only(
-        "pk", "worker_id", "heartbeat_at", "started_at"
-    ):
-        if not alive.stopped(worker_id=candidate.worker_id, heartbeat=candidate.heartbeat_at or candidate.started_at):
-            continue
-        with transaction.atomic():
-            run = HarvestRun.objects.select_for_update().filter(pk=candidate.pk, status=RunStatus.RUNNING).first()
-            if run is None:
-                continue
-            retried = _retry(run)
-            message = _("The worker stopped while this was running; nothing was changed.")
-            if retried:
-                message += " " + _("The harvest was queued again.")
-            HarvestRun.objects.filter(pk=run.pk).update(
-                status=RunStatus.FAILED, finished_at=timezone.now(), worker_lost=True, error=message
-            )
-            failed += 1
-    return failed
+    count failed. Each run is failed under a row lock (`workers.fail_stopped_rows`), so two sweeps never
+    re-queue it twice."""
+    return workers.fail_stopped_rows(HarvestRun.objects.filter(status=RunStatus.RUNNING), alive, fail=_fail_run)
+
+
+def _fail_run(run: HarvestRun) -> None:
+    retried = _retry(run)
+    message = _("The worker stopped while this was running; nothing was changed.")
+    if retried:
+        message += " " + _("The harvest was queued again.")
+    HarvestRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.FAILED, finished_at=timezone.now(), worker_lost=True, error=message
+    )
 
 
 def _retry(run: HarvestRun) -> bool:

@@ -53,7 +53,7 @@ from civicdata.catalog.services.datasets import (
     publisher_search_text,
 )
 from civicdata.core.audit import record_write
-from civicdata.core.errors import InvalidInput
+from civicdata.core.errors import ActionRefused, InvalidInput
 
 log = logging.getLogger(__name__)
 BULK_BATCH = 500
@@ -272,6 +272,7 @@ def import_catalog(
     source: HarvestSource | None = None,
     dry_run: bool = False,
     withdraw_missing: bool = False,
+    listed: frozenset[str] | None = None,
 ) -> HarvestRun:
     """Import the datasets of a parsed v1.1 catalog document for `publisher`, or plan it (`dry_run`).
 
@@ -280,7 +281,8 @@ def import_catalog(
     dataset goes through the repairs of ingest/repair.py; one still invalid under the publisher's profile is
     stored as "needs fixing" and kept out of every listing. Incremental: unchanged datasets are not
     rewritten; local edits are kept and listed as conflicts; with `withdraw_missing` (harvests), datasets
-    of `source` no longer listed are withdrawn. All writes happen in one transaction: all or nothing.
+    of `source` no longer listed are withdrawn (with `listed`, a harvest split by publisher: only this
+    publisher's, and only those missing from `listed`). All writes happen in one transaction: all or nothing.
     Returns the HarvestRun with counts and a per-dataset report.
     """
     run = HarvestRun.objects.create(
@@ -312,6 +314,7 @@ def import_catalog(
             profile=profile_for(publisher),
             source_id=source.pk if source else None,
             withdraw_missing=withdraw_missing,
+            listed=listed,
         )
         if not dry_run:
             with transaction.atomic(), _large_page_cache():
@@ -449,17 +452,38 @@ def import_uploaded_catalog(preview: HarvestRun, *, by: Any) -> HarvestRun:
 
 
 def register_harvest_source(
-    *, publisher: Organization, name: str, kind: str, url: str, schedule: str, by: Any, slug: str = ""
+    *,
+    publisher: Organization,
+    name: str,
+    kind: str,
+    url: str,
+    schedule: str,
+    by: Any,
+    slug: str = "",
+    create_publishers: bool = False,
 ) -> HarvestSource:
     """Register a harvest source (inactive until approved after a dry run). Audited, one transaction.
 
     Preconditions: `kind` is a HarvestKind; the address is an http(s) URL, or a `file:` path inside an
-    allowed folder (CATALOG_HARVEST_FILE_DIRS).
+    allowed folder (CATALOG_HARVEST_FILE_DIRS). With `create_publishers` (the rules of `catalog import
+    --create-publishers`, see services/publishers.py) `publisher` is a publisher and `by` may create
+    organisations under it (an administrator of it or site staff; None: an operator), else InvalidInput
+    or ActionRefused.
     """
     from django.utils.text import slugify
 
+    from civicdata.accounts import permissions as account_permissions
     from civicdata.catalog.ingest.sources import SourceError, check_location
 
+    if create_publishers:
+        if publisher.kind != "publisher":
+            raise InvalidInput(_("A publisher can only be part of another publisher."), code="invalid_parent")
+        if by is not None and not account_permissions.can_manage_members(by, publisher):
+            raise ActionRefused(
+                _("Only administrators of %(organization)s can let a source create publishers under it.")
+                % {"organization": publisher.name},
+                code="not_org_admin",
+            )
     if kind not in HarvestKind.values:
         raise InvalidInput(_("Unknown kind of harvest source."), code="harvest_kind")
     if schedule not in HarvestSchedule.values:
@@ -480,10 +504,16 @@ def register_harvest_source(
             kind=kind,
             url=url.strip(),
             schedule=schedule,
+            create_publishers=create_publishers,
             is_active=False,
             created_by=by if getattr(by, "is_authenticated", False) else None,
         )
-        record_write(actor=by, action="catalog.harvest_source.register", target=source, after={"url": source.url})
+        record_write(
+            actor=by,
+            action="catalog.harvest_source.register",
+            target=source,
+            after={"url": source.url, "create_publishers": create_publishers},
+        )
     return source
 
 
@@ -506,9 +536,11 @@ def approve_harvest_source(source: HarvestSource, *, by: Any) -> HarvestSource:
 def run_harvest(source: HarvestSource, *, by: Any = None, dry_run: bool = False) -> HarvestRun:
     """Fetch a source and import it (or plan it when `dry_run`); datasets gone upstream are withdrawn.
 
-    Preconditions: a real run needs an approved, active source (a dry run does not).
+    Preconditions: a real run needs an approved, active source (a dry run does not). A source that creates
+    missing publishers runs once per publisher (see `harvest_per_publisher`) and returns the first run.
     """
     from civicdata.catalog.ingest.sources import SourceError, load_document
+    from civicdata.catalog.services.publishers import harvest_per_publisher
 
     if not dry_run and not (source.is_active and source.approved_at):
         raise InvalidInput(_("This source has not been approved yet."), code="source_not_approved")
@@ -520,6 +552,8 @@ def run_harvest(source: HarvestSource, *, by: Any = None, dry_run: bool = False)
         return _failed_run(
             publisher=source.publisher, by=by, origin=source.url, source=source, dry_run=dry_run, error=exc.message
         )
+    if source.create_publishers:
+        return harvest_per_publisher(source, document=document, by=by, dry_run=dry_run)
     return import_catalog(
         publisher=source.publisher,
         document=document,

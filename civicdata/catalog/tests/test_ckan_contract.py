@@ -33,22 +33,46 @@ def _document(slug: str) -> dict[str, Any]:
     return json.loads(realdata_path(f"datajson/federal_agencies_2025-02/{slug}.data.json").read_text())
 
 
-@pytest.fixture
-def catalog(live_server, transactional_db):
-    """Both catalogs imported (each under its publisher); three CMS datasets then edited one after another."""
-    sources: dict[str, dict[str, Any]] = {}
-    for slug, name in SOURCES.items():
-        document = _document(slug)
-        run = services.import_catalog(publisher=make_organization(name, slug=slug), document=document, by=None)
-        assert run.status == "succeeded", run.error
-        sources.update({d["identifier"]: d for d in document["dataset"]})
-    edited = []
-    for dataset in Dataset.objects.filter(publisher__slug="cms").order_by("-id")[:3]:
-        data = dict(sources[dataset.identifier], description=sources[dataset.identifier]["description"] + " Edited.")
-        services.update_dataset(dataset, data=data, by=None)
-        edited.append(dataset.name)
-    with ckanapi.RemoteCKAN(live_server.url, user_agent="civicdata-contract-tests") as ckan:
-        yield {"ckan": ckan, "sources": sources, "edited": edited, "url": live_server.url}
+@pytest.fixture(scope="module")
+def catalog(django_db_setup, django_db_blocker):
+    """Both catalogs imported (each under its publisher); three CMS datasets then edited one after another.
+
+    Loaded once for the module (the tests only read): the rows are committed, outside any test transaction,
+    so the server thread sees them, and the database is emptied afterwards as `transactional_db` does
+    (flush). The server is the module's own: tests asking for pytest-django's `live_server` would each get
+    `transactional_db`, which empties the database after every test.
+    """
+    from django.core.management import call_command
+    from django.test.utils import modify_settings
+    from pytest_django.live_server_helper import LiveServer
+
+    with django_db_blocker.unblock():
+        try:
+            sources: dict[str, dict[str, Any]] = {}
+            for slug, name in SOURCES.items():
+                document = _document(slug)
+                publisher = make_organization(name, slug=slug)
+                run = services.import_catalog(publisher=publisher, document=document, by=None)
+                assert run.status == "succeeded", run.error
+                sources.update({d["identifier"]: d for d in document["dataset"]})
+            edited = []
+            for dataset in Dataset.objects.filter(publisher__slug="cms").order_by("-id")[:3]:
+                source = sources[dataset.identifier]
+                services.update_dataset(
+                    dataset, data=dict(source, description=source["description"] + " Edited."), by=None
+                )
+                edited.append(dataset.name)
+            server = LiveServer("localhost")
+            try:
+                with (
+                    modify_settings(ALLOWED_HOSTS={"append": "localhost"}),
+                    ckanapi.RemoteCKAN(server.url, user_agent="civicdata-contract-tests") as ckan,
+                ):
+                    yield {"ckan": ckan, "sources": sources, "edited": edited, "url": server.url}
+            finally:
+                server.stop()
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
 
 
 def _all_packages(ckan: Any, **params: Any) -> list[dict[str, Any]]:

@@ -304,7 +304,9 @@ def harvest_sources(request: HttpRequest) -> HttpResponse:
         try:
             source = services.register_harvest_source(by=request.user, **form.cleaned_data)
         except InvalidInput as exc:
-            form.add_error("url", exc.message)
+            form.add_error("create_publishers" if exc.code == "invalid_parent" else "url", exc.message)
+        except base_permissions.ActionRefused as exc:
+            form.add_error("create_publishers", exc.message)
         else:
             messages.success(request, _("Source registered. Preview a dry run, then approve it."))
             return redirect("catalog:harvest_source", slug=source.slug)

@@ -84,10 +84,11 @@ def detect_format(path: Path, declared: str | None = None) -> str:
         )
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return declared if declared in ("csv", "tsv") else "csv"
-    if _looks_binary(head):
+    if looks_binary(_head(path)):
         raise IngestError(
-            "This file is not text: it holds binary data (an image, an archive or a program, perhaps "
-            "renamed). The Data API loads CSV, TSV, XLSX, JSON and GeoJSON.",
+            "This file is not text, so it cannot be read as a table: it holds binary data (an image, an "
+            "archive, a program or a damaged file, perhaps renamed). The Data API loads CSV, TSV, XLSX, JSON "
+            "and GeoJSON: export the data again in one of them and reload.",
             code="binary_not_data",
         )
     if text.startswith(b"["):
@@ -106,23 +107,37 @@ def detect_format(path: Path, declared: str | None = None) -> str:
 
 
 _BINARY_MAGIC = (b"%PDF", b"\x1f\x8b", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"BZh", b"7z\xbc\xaf", b"Rar!", b"\x7fELF")
-#: Control characters that never appear in a text table (tab, line breaks, form feed and the old
-#: end-of-file mark ^Z do).
-_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 26))
+#: Control characters that never appear in a text table (tab, line breaks, form feed, escape and the
+#: old end-of-file mark ^Z do).
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 26, 27))
 
 
-def _looks_binary(head: bytes) -> bool:
-    """True for known binary signatures, or when more than 1 % of the first bytes (and at least 16)
-    are control characters and the text is not UTF-16 (where every other byte of ASCII is NUL)."""
+def looks_binary(head: bytes) -> bool:
+    """True when the first bytes of a file are not text in any encoding a table comes in: a known binary
+    signature, or (unless the text is UTF-16, where every other byte of ASCII is NUL) a NUL byte, or
+    control characters making more than one byte in ten, or more than 1 % and at least 16 of them.
+
+    A file that starts with a UTF-8 BOM declared itself text: it is never called binary here, and a part
+    in another encoding is reported later as a mix of encodings, line by line.
+    """
     if head.startswith(_BINARY_MAGIC):
         return True
-    if head.startswith(codecs.BOM_UTF8):
-        return False  # declared text; a part in another encoding is reported as a mix, line by line
-    sample = head[: 64 << 10]
-    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
-    if controls < 16 or controls * 100 <= len(sample):
+    if not head or head.startswith(codecs.BOM_UTF8):
         return False
-    return not tabular.guess_encoding(sample).startswith("utf-16")
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    suspicious = b"\x00" in head or controls * 10 > len(head) or (controls >= 16 and controls * 100 > len(head))
+    return suspicious and not _utf16_text(head)
+
+
+def _utf16_text(head: bytes) -> bool:
+    """UTF-16 by its BOM, or by its NUL bytes: more than a quarter of the bytes, nine in ten of them on
+    the same side of each pair (the high byte of ASCII letters), which a binary header rarely has."""
+    if not tabular.guess_encoding(head[: tabular.GUESS_BYTES]).startswith("utf-16"):
+        return False
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    nuls = head.count(0)
+    return max(head[0::2].count(0), head[1::2].count(0)) * 10 >= nuls * 9
 
 
 def detect_format_text(sample: str) -> None:
@@ -142,21 +157,6 @@ def detect_format_text(sample: str) -> None:
 def detect_encoding(path: Path) -> str:
     """Name the encoding of a text file from its first bytes (see `core.tabular.guess_encoding`)."""
     return tabular.guess_encoding(_head(path))
-
-
-#: Control bytes that text tables do contain: tab, line feed, form feed, carriage return, escape.
-_TEXT_CONTROLS = frozenset(b"\t\n\x0c\r\x1b")
-
-
-def looks_binary(head: bytes) -> bool:
-    """True when the first bytes are not text in any 8-bit or UTF-8 encoding: a NUL byte (UTF-16 is
-    recognised before this is asked), or more than one byte in ten a control character."""
-    if not head:
-        return False
-    if b"\x00" in head:
-        return True
-    controls = sum(1 for byte in head if byte < 0x20 and byte not in _TEXT_CONTROLS)
-    return controls * 10 > len(head)
 
 
 def _line_of(path: Path, offset: int) -> int:
@@ -231,18 +231,10 @@ def transcode(path: Path, encoding: str, target: Path) -> Path:
 
 def to_utf8(path: Path, workdir: Path) -> tuple[Path, str]:
     """Return a UTF-8 version of a text file (the file itself when already UTF-8) and the encoding
-    it was read as."""
+    it was read as. Binary files were refused before, by `detect_format` (`looks_binary`)."""
     encoding = detect_encoding(path)
     if encoding.startswith("utf-16"):
         return transcode(path, encoding, workdir / "source.utf8.csv"), encoding
-    head = _head(path)
-    # A UTF-8 BOM says the file meant to be text: bytes that break it are reported as mixed encodings.
-    if not head.startswith(b"\xef\xbb\xbf") and looks_binary(head):
-        raise IngestError(
-            "This file is not text, so it cannot be read as a table (it may be a program, an image or a damaged "
-            "file with a .csv name). Export the data again as CSV and reload.",
-            code="not_text",
-        )
     bad = validate_utf8(path)
     if bad is None:
         return path, "utf-8-sig" if encoding == "utf-8-sig" else "utf-8"

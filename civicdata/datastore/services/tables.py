@@ -348,33 +348,27 @@ def fail_stopped_ingest_jobs(alive: workers.Liveness) -> int:
     failed one keeps its reason) when its file is still there and it has attempts left; then delete
     orphan uploads. Registered with `core.workers.register_stopped_work_sweep`; returns the count failed.
 
-    Each job is failed in its own transaction with a row lock, so two sweeps never retry it twice.
+    Each job is failed in its own transaction with a row lock (`workers.fail_stopped_rows`), so two
+    sweeps never retry it twice.
     """
-    failed = 0
-    for candidate in IngestJob.objects.filter(status=JobStatus.RUNNING).only(
-        "pk", "worker_id", "heartbeat_at", "started_at"
-    ):
-        if not alive.stopped(worker_id=candidate.worker_id, heartbeat=candidate.heartbeat_at or candidate.started_at):
-            continue
-        with transaction.atomic():
-            job = IngestJob.objects.select_for_update().filter(pk=candidate.pk, status=JobStatus.RUNNING).first()
-            if job is None:
-                continue
-            retry = _retry_stopped(job)
-            message = _("The worker stopped while this was running, so the load did not finish.")
-            if retry is not None:
-                message += " " + _("It was queued again as job %(job)s.") % {"job": retry.pk}
-            else:
-                message += " " + _("The table keeps its previous version; start the load again.")
-            IngestJob.objects.filter(pk=job.pk).update(
-                status=JobStatus.FAILED,
-                stage="failed",
-                finished_at=timezone.now(),
-                error={"code": "worker_stopped", "message": message, "retry": retry.pk if retry else None},
-            )
-            failed += 1
+    failed = workers.fail_stopped_rows(IngestJob.objects.filter(status=JobStatus.RUNNING), alive, fail=_fail_job)
     delete_orphan_uploads()
     return failed
+
+
+def _fail_job(job: IngestJob) -> None:
+    retry = _retry_stopped(job)
+    message = _("The worker stopped while this was running, so the load did not finish.")
+    if retry is not None:
+        message += " " + _("It was queued again as job %(job)s.") % {"job": retry.pk}
+    else:
+        message += " " + _("The table keeps its previous version; start the load again.")
+    IngestJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.FAILED,
+        stage="failed",
+        finished_at=timezone.now(),
+        error={"code": "worker_stopped", "message": message, "retry": retry.pk if retry else None},
+    )
 
 
 def _retry_stopped(job: IngestJob) -> IngestJob | None:

@@ -142,7 +142,21 @@ def test_a_legacy_encoded_file_is_still_text(tmp_path: Path) -> None:
 
     assert not looks_binary("name,city\nJosé,Bogotá\n".encode("cp1252"))
     assert not looks_binary(b"a\tb\r\n1\t2\r\n\x0c")
+    assert not looks_binary("a,b\n1,2\n".encode("utf-16-le"))
     assert looks_binary(b"MZ\x90\x00\x03\x00\x00\x00")
+    assert looks_binary(b"%PDF-1.7 a,b\n")
+    # A UTF-8 BOM declares text: what breaks it later is a mix of encodings, not binary data.
+    assert not looks_binary(b"\xef\xbb\xbfa,b\n" + bytes(range(32)) * 10)
+
+
+def test_a_short_binary_file_named_csv_gets_the_one_refusal(tmp_path: Path) -> None:
+    """A few bytes of a program renamed .csv are refused by the same check, code and message as a large one."""
+    program = tmp_path / "tool.csv"
+    program.write_bytes(b"MZ\x90\x00\x03\x00\x00\x00\x04\x00")
+    with pytest.raises(IngestError) as caught:
+        ingest_file(program, store=TableStore(tmp_path / "store"), relation="t")
+    assert caught.value.code == "binary_not_data"
+    assert "not text" in str(caught.value)
 
 
 def test_a_saved_chart_whose_columns_changed_says_so(client: Client) -> None:
