@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0002_d_user_language"),
-        ("catalog", "0011_g_needs_fixing"),
+        ("catalog", "0012_a_harvest_create_publishers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
