@@ -248,12 +248,15 @@ def scan_table(
     findings: list[Finding] = []
     for index, f in enumerate(fields):
         values = [row[index] for row in rows if row[index] is not None]
-        findings.extend(
-            scan_column(f["name"], f.get("title", f["name"]), values, typed_text=f.get("type") == "string")
-        )
+        findings.extend(scan_column(f["name"], f.get("title", f["name"]), values, typed_text=f.get("type") == "string"))
     deadline = time.monotonic() + budget_seconds
     # The pattern kinds first: DuckDB filters their rows, so they finish well inside the budget.
-    for finding in sorted(findings, key=lambda f: ("person_name", "street_address").index(f.kind) + 1 if f.kind in ("person_name", "street_address") else 0):
+    for finding in sorted(
+        findings,
+        key=lambda f: (
+            ("person_name", "street_address").index(f.kind) + 1 if f.kind in ("person_name", "street_address") else 0
+        ),
+    ):
         if time.monotonic() > deadline:
             break
         _full_pass(cur, finding, deadline=deadline)

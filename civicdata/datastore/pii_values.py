@@ -27,7 +27,9 @@ EMAIL = re.compile(r"(?<![\w.%+-])[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-
 # A number that could be a phone: 10 digits in groups, or 11 with a leading 1 / +1. Grouping is what
 # tells "(615) 555-1234" from a 10-digit permit number such as "2023023374".
 _PHONE_SHAPE = re.compile(r"(?<![\d-])(\+?1[\s.-]?)?(\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?![\d-])")
-_PHONE_ONLY = re.compile(r"^\s*(tel|phone|ph|cell|mobile)?[.:]?\s*(\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\s*$", re.I)
+_PHONE_ONLY = re.compile(
+    r"^\s*(tel|phone|ph|cell|mobile)?[.:]?\s*(\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}\s*$", re.I
+)
 #: SQL (RE2) pre-filters: rows that cannot match are skipped by DuckDB before Python looks at them.
 PREFILTER = {
     "email": r"@",

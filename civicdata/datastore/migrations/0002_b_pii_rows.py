@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('datastore', '0001_initial'),
+        ("datastore", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='piifinding',
-            name='free_text',
+            model_name="piifinding",
+            name="free_text",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='piifinding',
-            name='rows_matched',
+            model_name="piifinding",
+            name="rows_matched",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='piifinding',
-            name='rows_scanned',
+            model_name="piifinding",
+            name="rows_scanned",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
     ]

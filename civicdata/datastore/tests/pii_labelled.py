@@ -112,7 +112,9 @@ def labelled_columns(root: Path) -> list[LabelledColumn]:
         fn_kinds = {"person_name"} if agency in NAME_CONTACT_CATALOGS else set()
         if agency in ("consumerfinance", "opm"):
             fn_kinds = {"email"}  # their contact names are mailboxes
-        columns.append(LabelledColumn(f"{agency}.contactPoint.fn", [str(c.get("fn") or "") for c in contacts], frozenset(fn_kinds)))
+        columns.append(
+            LabelledColumn(f"{agency}.contactPoint.fn", [str(c.get("fn") or "") for c in contacts], frozenset(fn_kinds))
+        )
         columns.append(LabelledColumn(f"{agency}.title", [d.get("title") or "" for d in datasets], frozenset()))
         keywords = [k for d in datasets for k in (d.get("keyword") or []) if isinstance(k, str)]
         columns += _chunks(f"{agency}.keyword", keywords, set(), limit=1)
