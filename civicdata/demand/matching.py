@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from civicdata.demand.clustering import stop_words
 
 #: Learned from the labelled pairs by `fit_threshold` (the F1-best cut; see docs/demand.md).
-MATCH_THRESHOLD = 0.35
+MATCH_THRESHOLD = 0.18
 #: How much a term found only in the description counts, next to one in the title or keywords.
 DESCRIPTION_WEIGHT = 0.5
 #: A shared word pair counts this much more than its words alone.

@@ -10,10 +10,9 @@ from django.db import transaction
 from django.db.models import Q, Sum
 
 from civicdata.core.audit import record_write
+from civicdata.demand import matching
 from civicdata.demand.clustering import cluster_texts
 from civicdata.demand.models import DataRequest, DemandItem, DemandKind, Topic, TopicSnapshot
-
-MATCH_THRESHOLD = 0.2
 
 
 def _public_datasets() -> list[Any]:
@@ -26,23 +25,36 @@ def _public_datasets() -> list[Any]:
     )
 
 
-def _dataset_text(dataset: Any) -> str:
+def _dataset_terms(dataset: Any) -> matching.DatasetTerms:
     keywords = dataset.keyword if isinstance(dataset.keyword, list) else []
-    return " ".join([dataset.title or "", " ".join(str(k) for k in keywords), (dataset.description or "")[:1000]])
+    return matching.DatasetTerms.build(dataset.title or "", [str(k) for k in keywords], dataset.description or "")
+
+
+def _match_topics(topics: list[Any], datasets: list[Any]) -> dict[int, list[tuple[int, matching.Match]]]:
+    """For each topic, the datasets that answer it (weighted overlap above the learned threshold), best first."""
+    terms = [_dataset_terms(d) for d in datasets]
+    found: dict[int, list[tuple[int, matching.Match]]] = {}
+    for topic in topics:
+        query = matching.query_from_terms(topic.top_terms)
+        scored = [(doc, matching.score(query, dataset)) for doc, dataset in enumerate(terms)]
+        found[topic.index] = sorted(
+            ((doc, m) for doc, m in scored if matching.is_match(m)), key=lambda pair: (-pair[1].score, pair[0])
+        )
+    return found
 
 
 def compute_topics(*, by: Any = None) -> TopicSnapshot:
     """Cluster all demand into topics and store them as a new snapshot (one transaction).
 
     Each request and each vote is one item (votes carry the request's text and their day); log
-    rows and searches weigh their counts. Matching
-    public datasets are found by text similarity to each topic; topics without any are unmet.
+    rows and searches weigh their counts. A public dataset answers a topic when it shares more than one
+    of the topic's terms with enough weight (`civicdata.demand.matching`); topics without any are unmet.
     """
     started = time.perf_counter()
     keep, texts, weights = _counted_items()
     result = cluster_texts(texts, weights=weights)
     datasets = _public_datasets()
-    matches = result.match([_dataset_text(d) for d in datasets], threshold=MATCH_THRESHOLD)
+    matches = _match_topics(result.topics, datasets)
     usage = _dataset_usage()
     stats = _topic_stats(keep, weights, result.assignments)
     with transaction.atomic():
@@ -60,10 +72,11 @@ def compute_topics(*, by: Any = None) -> TopicSnapshot:
                     "id": datasets[doc].pk,
                     "title": str(datasets[doc]),
                     "url": datasets[doc].get_absolute_url(),
-                    "score": round(score, 3),
+                    "score": round(match.score, 3),
+                    "terms": list(match.terms[:6]),
                     "usage": usage.get(datasets[doc].pk, 0),
                 }
-                for doc, score in matches.get(topic.index, [])[:5]
+                for doc, match in matches.get(topic.index, [])[:5]
             ]
             topics.append(
                 Topic(
