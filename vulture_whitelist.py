@@ -222,3 +222,4 @@ _.can_publish
 _.license_other
 _.temporal_start
 _.temporal_end
+_.share_percent  # read by datastore/pii.html
