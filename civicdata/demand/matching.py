@@ -22,6 +22,10 @@ DESCRIPTION_WEIGHT = 0.5
 #: A shared word pair counts this much more than its words alone.
 PAIR_WEIGHT = 1.0
 DESCRIPTION_CHARS = 1000
+#: A recomputed topic inherits a staff decision made on an earlier topic when their term signatures
+#: share at least this share of terms (Jaccard: shared / all distinct). With eight terms a side this
+#: means six in common; see docs/demand.md.
+INHERIT_JACCARD = 0.5
 
 _WORD = re.compile(r"[a-z]{3,}")
 
@@ -143,3 +147,22 @@ def fit_threshold(scores: Sequence[float], labels: Sequence[bool]) -> Fit:
     candidates = sorted({round(s - 0.005, 2) for s in scores if s > 0} | {0.05})
     fits = [evaluate(scores, labels, threshold) for threshold in candidates]
     return max(fits, key=lambda fit: (fit.f1, fit.threshold))
+
+
+def signature(top_terms: Sequence[Sequence]) -> str:
+    """A topic's name that survives recomputation: its top terms, normalised like the matching words
+    (lower case, accents and plurals folded), sorted and joined with "|"."""
+    terms = set()
+    for term, *_weight in top_terms:
+        tokens = words(str(term))
+        if tokens:
+            terms.add(" ".join(tokens))
+    return "|".join(sorted(terms))[:500]
+
+
+def jaccard(first: str, second: str) -> float:
+    """Share of terms two signatures have in common (0 when either is empty)."""
+    a, b = set(filter(None, first.split("|"))), set(filter(None, second.split("|")))
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)

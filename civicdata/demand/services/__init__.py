@@ -15,6 +15,7 @@ from civicdata.demand.services.log_imports import (
     start_log_import,
     update_log_mapping,
 )
+from civicdata.demand.services.matches import confirm_match, reject_match
 from civicdata.demand.services.moderation import report_content, resolve_report
 from civicdata.demand.services.notifications import (
     mark_notifications_read,
@@ -44,6 +45,7 @@ __all__ = [
     "change_status",
     "compute_topics",
     "confirm_log_import",
+    "confirm_match",
     "create_request",
     "dataset_published",
     "follow",
@@ -54,6 +56,7 @@ __all__ = [
     "rate_candidate",
     "record_usage",
     "record_zero_result_search",
+    "reject_match",
     "report_content",
     "resolve_report",
     "save_priority_weights",

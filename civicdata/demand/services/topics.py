@@ -12,7 +12,8 @@ from django.db.models import Q, Sum
 from civicdata.core.audit import record_write
 from civicdata.demand import matching
 from civicdata.demand.clustering import cluster_texts
-from civicdata.demand.models import DataRequest, DemandItem, DemandKind, Topic, TopicSnapshot
+from civicdata.demand.models import DataRequest, DemandItem, DemandKind, MatchVerdict, Topic, TopicSnapshot
+from civicdata.demand.services import matches as decisions
 
 
 def _public_datasets() -> list[Any]:
@@ -30,17 +31,43 @@ def _dataset_terms(dataset: Any) -> matching.DatasetTerms:
     return matching.DatasetTerms.build(dataset.title or "", [str(k) for k in keywords], dataset.description or "")
 
 
-def _match_topics(topics: list[Any], datasets: list[Any]) -> dict[int, list[tuple[int, matching.Match]]]:
-    """For each topic, the datasets that answer it (weighted overlap above the learned threshold), best first."""
+Scored = tuple[int, matching.Match, Any]  # dataset position, match, staff decision or None
+
+
+def _match_topics(topics: list[Any], datasets: list[Any]) -> dict[int, tuple[list[Scored], list[Scored]]]:
+    """For each topic, the datasets that answer it (weighted overlap above the learned threshold, or
+    confirmed by staff), best first, and the suggestions staff rejected (`services/matches.py`)."""
     terms = [_dataset_terms(d) for d in datasets]
-    found: dict[int, list[tuple[int, matching.Match]]] = {}
+    decided = decisions.load_decisions()
+    found: dict[int, tuple[list[Scored], list[Scored]]] = {}
     for topic in topics:
         query = matching.query_from_terms(topic.top_terms)
-        scored = [(doc, matching.score(query, dataset)) for doc, dataset in enumerate(terms)]
-        found[topic.index] = sorted(
-            ((doc, m) for doc, m in scored if matching.is_match(m)), key=lambda pair: (-pair[1].score, pair[0])
-        )
+        signature = matching.signature(topic.top_terms)
+        kept: list[Scored] = []
+        rejected: list[Scored] = []
+        for doc, dataset in enumerate(terms):
+            match = matching.score(query, dataset)
+            past = datasets[doc].pk in decided
+            decision = decisions.find_decision(signature, decided[datasets[doc].pk]) if past else None
+            if decision is not None and decision.verdict == MatchVerdict.REJECTED:
+                rejected.append((doc, match, decision))
+            elif decision is not None or matching.is_match(match):
+                kept.append((doc, match, decision))
+        kept.sort(key=lambda item: (-item[1].score, item[0]))
+        found[topic.index] = (kept, rejected)
     return found
+
+
+def _entry(dataset: Any, match: matching.Match, decision: Any, usage: dict[int, float]) -> dict[str, Any]:
+    return {
+        "id": dataset.pk,
+        "title": str(dataset),
+        "url": dataset.get_absolute_url(),
+        "score": round(match.score, 3),
+        "terms": list(match.terms[:6]),
+        "usage": usage.get(dataset.pk, 0),
+        **decisions.decision_fields(decision),
+    }
 
 
 def compute_topics(*, by: Any = None) -> TopicSnapshot:
@@ -48,7 +75,8 @@ def compute_topics(*, by: Any = None) -> TopicSnapshot:
 
     Each request and each vote is one item (votes carry the request's text and their day); log
     rows and searches weigh their counts. A public dataset answers a topic when it shares more than one
-    of the topic's terms with enough weight (`civicdata.demand.matching`); topics without any are unmet.
+    of the topic's terms with enough weight (`civicdata.demand.matching`) or staff confirmed it, and
+    never when staff rejected it (`services/matches.py`); topics without any are unmet.
     """
     started = time.perf_counter()
     keep, texts, weights = _counted_items()
@@ -67,17 +95,8 @@ def compute_topics(*, by: Any = None) -> TopicSnapshot:
         topics = []
         for topic in result.topics:
             entry = stats[topic.index]
-            matched = [
-                {
-                    "id": datasets[doc].pk,
-                    "title": str(datasets[doc]),
-                    "url": datasets[doc].get_absolute_url(),
-                    "score": round(match.score, 3),
-                    "terms": list(match.terms[:6]),
-                    "usage": usage.get(datasets[doc].pk, 0),
-                }
-                for doc, match in matches.get(topic.index, [])[:5]
-            ]
+            kept, rejected = matches.get(topic.index, ([], []))
+            matched = decisions.order_matches([_entry(datasets[doc], m, d, usage) for doc, m, d in kept])
             topics.append(
                 Topic(
                     snapshot=snapshot,
@@ -91,6 +110,7 @@ def compute_topics(*, by: Any = None) -> TopicSnapshot:
                     requester_types=dict(entry["rtype"].most_common(10)),
                     departments=dict(entry["dept"].most_common(10)),
                     matching_datasets=matched,
+                    rejected_datasets=[_entry(datasets[doc], m, d, usage) for doc, m, d in rejected],
                     is_unmet=not matched,
                 )
             )
