@@ -54,7 +54,9 @@ def _match_topics(topics: list[Any], datasets: list[Any]) -> dict[int, tuple[lis
             elif decision is not None or matching.is_match(match):
                 kept.append((doc, match, decision))
         kept.sort(key=lambda item: (-item[1].score, item[0]))
-        found[topic.index] = (kept, rejected)
+        confirmed = [item for item in kept if item[2] is not None]
+        suggested = [item for item in kept if item[2] is None][: decisions.MAX_SUGGESTIONS]
+        found[topic.index] = (confirmed + suggested, rejected)
     return found
 
 
