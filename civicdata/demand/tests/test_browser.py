@@ -92,10 +92,12 @@ def test_staff_reject_a_suggested_match_from_the_home_page(live_page, assert_no_
         for text in ("Restaurant inspection reports", "Restaurant health inspection scores", "Street tree inventory")
     )
     services.import_log_file(by=staff, kind="foia", source="Clerk", filename="log.csv", data=log.encode())
-    make_public_dataset(
+    dataset_id = make_public_dataset(
         "Restaurant inspection results", description="Restaurant inspection scores and reports, one row per visit."
-    )
-    services.compute_topics()
+    ).pk
+    snapshot = services.compute_topics()
+    topic = next(t for t in snapshot.topics.all() if dataset_id in [e["id"] for e in t.matching_datasets])
+    name = f"match: Restaurant inspection results (topic: {topic.label})"
     page = live_page
     _sign_in(page, staff)
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -105,15 +107,16 @@ def test_staff_reject_a_suggested_match_from_the_home_page(live_page, assert_no_
     page.get_by_role("link", name="Demand analytics").click()
     expect(page.get_by_role("heading", name="Demand analytics", level=1)).to_be_visible()
     assert_no_axe_violations(page)
-    page.get_by_role("button", name="Reject match: Restaurant inspection results").click()
+    page.get_by_role("button", name=f"Reject {name}", exact=True).click()
     expect(page.get_by_text("Match rejected")).to_be_visible()
     expect(page.get_by_text("Rejected by staff (not counted):")).to_be_visible()
     expect(page.get_by_text(f"by {staff}").first).to_be_visible()
-    expect(page.get_by_role("button", name="Confirm match: Restaurant inspection results")).to_be_visible()
+    expect(page.get_by_role("button", name=f"Confirm {name}", exact=True)).to_be_visible()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Español").click()
+    expect(page.get_by_text("Rechazados por el personal (no cuentan):")).to_be_visible()
     assert_no_axe_violations(page)
     page.set_viewport_size({"width": 375, "height": 800})
     page.reload()
-    assert_no_axe_violations(page)
-    page.get_by_role("button", name="Español").click()
     expect(page.get_by_text("Rechazados por el personal (no cuentan):")).to_be_visible()
     assert_no_axe_violations(page)
