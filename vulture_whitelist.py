@@ -261,3 +261,4 @@ _.normalised_url
 _.create_index
 _.drop_index
 _.recreate_sqlite_triggers
+_.share_percent  # read by datastore/pii.html

@@ -150,6 +150,10 @@ class PiiFinding(models.Model):
     share = models.FloatField(default=0.0)
     by_header = models.BooleanField(default=False)
     samples = models.JSONField(default=list, blank=True)
+    # Rows holding the kind out of the non-empty rows read (the whole column when the scan could read it).
+    rows_matched = models.PositiveIntegerField(null=True, blank=True)
+    rows_scanned = models.PositiveIntegerField(null=True, blank=True)
+    free_text = models.BooleanField(default=False)
     found_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -160,6 +164,11 @@ class PiiFinding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.table}.{self.column}: {self.kind}"
+
+    @property
+    def share_percent(self) -> float:
+        """The share as a percentage with one decimal kept where it matters (0.1 % of a large table)."""
+        return round(self.share * 100, 1 if self.share >= 0.001 else 2)
 
 
 class PiiAction(models.TextChoices):

@@ -4,15 +4,18 @@ metrics and demand topics. Reads are public; votes need a session with CSRF or a
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from civicdata.accounts.auth import signed_in
+from civicdata.core.errors import InvalidInput
 from civicdata.core.pagination import CursorPage, paginate
-from civicdata.demand import analytics, queries, services
-from civicdata.demand.models import DataRequest, RequestStatus, Vote
+from civicdata.demand import analytics, permissions, queries, services
+from civicdata.demand.models import DataRequest, MatchDecision, RequestStatus, Topic, Vote
 
 router = Router()
 
@@ -65,6 +68,7 @@ class MetricsOut(Schema):
 
 
 class TopicOut(Schema):
+    id: int
     index: int
     label: str
     volume: int
@@ -74,6 +78,18 @@ class TopicOut(Schema):
     requester_types: dict[str, int]
     departments: dict[str, int]
     matching_datasets: list[dict]
+    rejected_datasets: list[dict] | None = None
+    unmet: bool
+
+
+class MatchDecisionOut(Schema):
+    topic: int
+    dataset: int
+    decision: str
+    decided_by: str
+    decided_at: dt.datetime
+    note: str
+    signature: list[str]
     unmet: bool
 
 
@@ -182,14 +198,23 @@ def metrics(request: HttpRequest) -> list[dict]:
     ]
 
 
+def _public_entry(entry: dict) -> dict:
+    """A matching dataset as anyone may see it: the decision, not who made it."""
+    return {key: value for key, value in entry.items() if key not in {"decided_by", "note"}}
+
+
 @router.get("/topics", response=list[TopicOut], summary="Demand topics of the latest analysis")
 def topics(request: HttpRequest) -> list[dict]:
-    """Every topic with its terms, examples, monthly volume, requester types, departments, matching datasets."""
+    """Every topic with its terms, examples, monthly volume, requester types, departments, matching
+    datasets (with score, shared terms and any staff decision); staff also see who decided and the
+    rejected suggestions."""
     snapshot = analytics.latest_snapshot()
     if snapshot is None:
         return []
+    staff = permissions.can_use_staff_pages(request.user)
     return [
         {
+            "id": t.pk,
             "index": t.index,
             "label": t.label,
             "volume": t.volume,
@@ -198,8 +223,65 @@ def topics(request: HttpRequest) -> list[dict]:
             "by_month": t.by_month,
             "requester_types": t.requester_types,
             "departments": t.departments,
-            "matching_datasets": t.matching_datasets,
+            "matching_datasets": t.matching_datasets if staff else [_public_entry(e) for e in t.matching_datasets],
+            "rejected_datasets": t.rejected_datasets if staff else None,
             "unmet": t.is_unmet,
         }
         for t in snapshot.topics.all()
     ]
+
+
+def _note(request: HttpRequest) -> str:
+    """The optional note: a JSON body `{"note": "..."}` or a form field `note`; no body is fine."""
+    if request.content_type != "application/json":
+        return request.POST.get("note", "")
+    if not request.body.strip():
+        return ""
+    try:
+        data = json.loads(request.body)
+    except ValueError as exc:
+        raise InvalidInput(_('The body must be JSON, for example {"note": "why"}.'), code="bad_json") from exc
+    note = data.get("note", "") if isinstance(data, dict) else None
+    if not isinstance(note, str):
+        raise InvalidInput(_("The note must be text."), code="bad_note")
+    return note
+
+
+def _decision(topic_id: int, decision: MatchDecision) -> dict:
+    topic = Topic.objects.only("is_unmet").get(pk=topic_id)
+    return {
+        "topic": topic_id,
+        "dataset": decision.dataset_id,
+        "decision": decision.verdict,
+        "decided_by": str(decision.decided_by),
+        "decided_at": decision.decided_at,
+        "note": decision.note,
+        "signature": decision.terms,
+        "unmet": topic.is_unmet,
+    }
+
+
+@router.post(
+    "/topics/{topic_id}/datasets/{dataset_id}/confirm",
+    response=MatchDecisionOut,
+    auth=signed_in,
+    summary="Confirm a dataset suggested for a topic",
+)
+def confirm_match(request: HttpRequest, topic_id: int, dataset_id: int) -> dict:
+    """Staff of the dataset's publisher: the dataset stays a match of this topic after every recompute."""
+    topic = get_object_or_404(Topic, pk=topic_id)
+    note = _note(request)
+    return _decision(topic_id, services.confirm_match(by=request.auth, topic=topic, dataset_id=dataset_id, note=note))
+
+
+@router.post(
+    "/topics/{topic_id}/datasets/{dataset_id}/reject",
+    response=MatchDecisionOut,
+    auth=signed_in,
+    summary="Reject a dataset suggested for a topic",
+)
+def reject_match(request: HttpRequest, topic_id: int, dataset_id: int) -> dict:
+    """Staff of the dataset's publisher: the dataset no longer counts for this topic and is not suggested again."""
+    topic = get_object_or_404(Topic, pk=topic_id)
+    note = _note(request)
+    return _decision(topic_id, services.reject_match(by=request.auth, topic=topic, dataset_id=dataset_id, note=note))

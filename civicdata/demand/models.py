@@ -414,7 +414,8 @@ class Topic(models.Model):
     by_month = models.JSONField(default=dict)  # {"2020-01": weight}
     requester_types = models.JSONField(default=dict)
     departments = models.JSONField(default=dict)
-    matching_datasets = models.JSONField(default=list)  # [{"id", "title", "url", "score"}]
+    matching_datasets = models.JSONField(default=list)  # [{"id", "title", "url", "score", "terms", "decision"…}]
+    rejected_datasets = models.JSONField(default=list)  # suggestions staff rejected, same shape
     is_unmet = models.BooleanField(default=False)
 
     class Meta:
@@ -483,3 +484,38 @@ class PriorityRating(models.Model):
 
     def __str__(self) -> str:
         return f"rating {self.pk}"
+
+
+class MatchVerdict(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
+
+
+class MatchDecision(models.Model):
+    """A staff decision that a dataset does (or does not) answer a demand topic.
+
+    Topics are recomputed from scratch, so the topic is named by its term signature (its top terms,
+    normalised and sorted, `matching.signature`); a later topic whose signature overlaps enough
+    (`matching.INHERIT_JACCARD`) inherits the decision."""
+
+    dataset = models.ForeignKey("catalog.Dataset", on_delete=models.CASCADE, related_name="demand_match_decisions")
+    signature = models.CharField(max_length=500)
+    topic_label = models.CharField(max_length=200, blank=True)
+    verdict = models.CharField(_("decision"), max_length=10, choices=MatchVerdict.choices)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "signature"], name="demand_match_decision_unique"),
+            models.CheckConstraint(condition=Q(verdict__in=["confirmed", "rejected"]), name="demand_match_verdict"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.verdict} {self.dataset_id} for {self.topic_label}"
+
+    @property
+    def terms(self) -> list[str]:
+        return [term for term in self.signature.split("|") if term]

@@ -145,3 +145,20 @@ def can_see_request(user: Any, request: Any) -> bool:
     if not request.is_hidden:
         return True
     return is_signed_in(user) and (request.requester_id == user.pk or can_triage(user, request) or can_moderate(user))
+
+
+def can_decide_match(user: Any, dataset: Any) -> bool:
+    """Confirm or reject a dataset suggested for a demand topic: site staff, and editors of the
+    dataset's publisher (as triage: staff of the organisation responsible)."""
+    if is_site_staff(user):
+        return True
+    publisher = getattr(dataset, "publisher", None)
+    return is_signed_in(user) and publisher is not None and can_edit_for(user, publisher)
+
+
+def ensure_can_decide_match(user: Any, dataset: Any) -> None:
+    ensure_signed_in(user)
+    if not can_decide_match(user, dataset):
+        raise ActionRefused(
+            _("Only staff of the dataset's publisher can confirm or reject this match."), code="not_staff"
+        )

@@ -25,6 +25,11 @@ urlpatterns = [
     path("requests/analytics/", staff.analytics_page, name="analytics"),
     path("requests/analytics/trend.svg", staff.analytics_trend_svg, name="analytics_trend"),
     path("requests/analytics/topics.csv", staff.analytics_csv, name="analytics_csv"),
+    path(
+        "requests/analytics/topics/<int:pk>/datasets/<int:dataset_id>/decision/",
+        staff.analytics_match,
+        name="analytics_match",
+    ),
     path("requests/triage/", staff.triage, name="triage"),
     path("requests/metrics/", staff.metrics, name="metrics"),
     path("requests/moderation/", staff.moderation, name="moderation"),

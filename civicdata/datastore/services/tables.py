@@ -244,6 +244,9 @@ def install_version(
                         share=f.share,
                         by_header=f.by_header,
                         samples=f.samples,
+                        rows_matched=f.rows_matched,
+                        rows_scanned=f.rows_scanned,
+                        free_text=f.free_text,
                     )
                     for f in findings
                     # Masked columns are already resolved; their masked values no longer need review.

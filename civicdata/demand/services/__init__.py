@@ -16,6 +16,7 @@ from civicdata.demand.services.log_imports import (
     stored_fingerprints,
     update_log_mapping,
 )
+from civicdata.demand.services.matches import confirm_match, reject_match
 from civicdata.demand.services.moderation import report_content, resolve_report
 from civicdata.demand.services.notifications import (
     mark_notifications_read,
@@ -45,6 +46,7 @@ __all__ = [
     "change_status",
     "compute_topics",
     "confirm_log_import",
+    "confirm_match",
     "create_request",
     "dataset_published",
     "follow",
@@ -55,6 +57,7 @@ __all__ = [
     "rate_candidate",
     "record_usage",
     "record_zero_result_search",
+    "reject_match",
     "report_content",
     "resolve_report",
     "save_priority_weights",

@@ -10,11 +10,10 @@ from django.db import transaction
 from django.db.models import Q, Sum
 
 from civicdata.core.audit import record_write
-from civicdata.demand import permissions
+from civicdata.demand import matching, permissions
 from civicdata.demand.clustering import cluster_texts
-from civicdata.demand.models import DataRequest, DemandItem, DemandKind, Topic, TopicSnapshot
-
-MATCH_THRESHOLD = 0.2
+from civicdata.demand.models import DataRequest, DemandItem, DemandKind, MatchVerdict, Topic, TopicSnapshot
+from civicdata.demand.services import matches as decisions
 
 
 def _public_datasets() -> list[Any]:
@@ -27,17 +26,59 @@ def _public_datasets() -> list[Any]:
     )
 
 
-def _dataset_text(dataset: Any) -> str:
+def _dataset_terms(dataset: Any) -> matching.DatasetTerms:
     keywords = dataset.keyword if isinstance(dataset.keyword, list) else []
-    return " ".join([dataset.title or "", " ".join(str(k) for k in keywords), (dataset.description or "")[:1000]])
+    return matching.DatasetTerms.build(dataset.title or "", [str(k) for k in keywords], dataset.description or "")
+
+
+Scored = tuple[int, matching.Match, Any]  # dataset position, match, staff decision or None
+
+
+def _match_topics(topics: list[Any], datasets: list[Any]) -> dict[int, tuple[list[Scored], list[Scored]]]:
+    """For each topic, the datasets that answer it (weighted overlap above the learned threshold, or
+    confirmed by staff), best first, and the suggestions staff rejected (`services/matches.py`)."""
+    terms = [_dataset_terms(d) for d in datasets]
+    decided = decisions.load_decisions()
+    found: dict[int, tuple[list[Scored], list[Scored]]] = {}
+    for topic in topics:
+        query = matching.query_from_terms(topic.top_terms)
+        signature = matching.signature(topic.top_terms)
+        kept: list[Scored] = []
+        rejected: list[Scored] = []
+        for doc, dataset in enumerate(terms):
+            match = matching.score(query, dataset)
+            past = datasets[doc].pk in decided
+            decision = decisions.find_decision(signature, decided[datasets[doc].pk]) if past else None
+            if decision is not None and decision.verdict == MatchVerdict.REJECTED:
+                rejected.append((doc, match, decision))
+            elif decision is not None or matching.is_match(match):
+                kept.append((doc, match, decision))
+        kept.sort(key=lambda item: (-item[1].score, item[0]))
+        confirmed = [item for item in kept if item[2] is not None]
+        suggested = [item for item in kept if item[2] is None][: decisions.MAX_SUGGESTIONS]
+        found[topic.index] = (confirmed + suggested, rejected)
+    return found
+
+
+def _entry(dataset: Any, match: matching.Match, decision: Any, usage: dict[int, float]) -> dict[str, Any]:
+    return {
+        "id": dataset.pk,
+        "title": str(dataset),
+        "url": dataset.get_absolute_url(),
+        "score": round(match.score, 3),
+        "terms": list(match.terms[:6]),
+        "usage": usage.get(dataset.pk, 0),
+        **decisions.decision_fields(decision),
+    }
 
 
 def compute_topics(*, by: Any = None) -> TopicSnapshot:
     """Cluster all demand into topics and store them as a new snapshot (one transaction).
 
     Each request and each vote is one item (votes carry the request's text and their day); log
-    rows and searches weigh their counts. Matching
-    public datasets are found by text similarity to each topic; topics without any are unmet.
+    rows and searches weigh their counts. A public dataset answers a topic when it shares more than one
+    of the topic's terms with enough weight (`civicdata.demand.matching`) or staff confirmed it, and
+    never when staff rejected it (`services/matches.py`); topics without any are unmet.
     `by` None is the scheduler or the command line; a person must be demand staff.
     """
     if by is not None:
@@ -46,7 +87,7 @@ def compute_topics(*, by: Any = None) -> TopicSnapshot:
     keep, texts, weights = _counted_items()
     result = cluster_texts(texts, weights=weights)
     datasets = _public_datasets()
-    matches = result.match([_dataset_text(d) for d in datasets], threshold=MATCH_THRESHOLD)
+    matches = _match_topics(result.topics, datasets)
     usage = _dataset_usage()
     stats = _topic_stats(keep, weights, result.assignments)
     with transaction.atomic():
@@ -59,16 +100,8 @@ def compute_topics(*, by: Any = None) -> TopicSnapshot:
         topics = []
         for topic in result.topics:
             entry = stats[topic.index]
-            matched = [
-                {
-                    "id": datasets[doc].pk,
-                    "title": str(datasets[doc]),
-                    "url": datasets[doc].get_absolute_url(),
-                    "score": round(score, 3),
-                    "usage": usage.get(datasets[doc].pk, 0),
-                }
-                for doc, score in matches.get(topic.index, [])[:5]
-            ]
+            kept, rejected = matches.get(topic.index, ([], []))
+            matched = decisions.order_matches([_entry(datasets[doc], m, d, usage) for doc, m, d in kept])
             topics.append(
                 Topic(
                     snapshot=snapshot,
@@ -82,6 +115,7 @@ def compute_topics(*, by: Any = None) -> TopicSnapshot:
                     requester_types=dict(entry["rtype"].most_common(10)),
                     departments=dict(entry["dept"].most_common(10)),
                     matching_datasets=matched,
+                    rejected_datasets=[_entry(datasets[doc], m, d, usage) for doc, m, d in rejected],
                     is_unmet=not matched,
                 )
             )

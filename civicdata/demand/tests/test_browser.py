@@ -75,3 +75,48 @@ def test_ask_for_data_in_two_steps_and_vote(live_page, assert_no_axe_violations)
     thanks = live_page.get_by_text("Thank you for your vote.")
     thanks.wait_for()
     assert thanks.is_visible()
+
+
+def test_staff_reject_a_suggested_match_from_the_home_page(live_page, assert_no_axe_violations):
+    """Demand staff go from the home page to the analytics page, reject a dataset suggested for a
+    topic and see it listed as rejected by them (1280 px, then 375 px and in Spanish, with axe)."""
+    from playwright.sync_api import expect
+
+    from civicdata.demand.tests.factories import make_public_dataset
+
+    staff = make_user(staff=True)
+    log = "Subject,Date\n" + "".join(
+        f"{text},2021-0{month}-1{day}\n"
+        for month in range(1, 4)
+        for day in range(3)
+        for text in ("Restaurant inspection reports", "Restaurant health inspection scores", "Street tree inventory")
+    )
+    services.import_log_file(by=staff, kind="foia", source="Clerk", filename="log.csv", data=log.encode())
+    dataset_id = make_public_dataset(
+        "Restaurant inspection results", description="Restaurant inspection scores and reports, one row per visit."
+    ).pk
+    snapshot = services.compute_topics()
+    topic = next(t for t in snapshot.topics.all() if dataset_id in [e["id"] for e in t.matching_datasets])
+    name = f"match: Restaurant inspection results (topic: {topic.label})"
+    page = live_page
+    _sign_in(page, staff)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/")
+    page.locator("summary", has_text="Manage").click()
+    page.get_by_role("link", name="Triage queue").click()
+    page.get_by_role("link", name="Demand analytics").click()
+    expect(page.get_by_role("heading", name="Demand analytics", level=1)).to_be_visible()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name=f"Reject {name}", exact=True).click()
+    expect(page.get_by_text("Match rejected")).to_be_visible()
+    expect(page.get_by_text("Rejected by staff (not counted):")).to_be_visible()
+    expect(page.get_by_text(f"by {staff}").first).to_be_visible()
+    expect(page.get_by_role("button", name=f"Confirm {name}", exact=True)).to_be_visible()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Español").click()
+    expect(page.get_by_text("Rechazados por el personal (no cuentan):")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.reload()
+    expect(page.get_by_text("Rechazados por el personal (no cuentan):")).to_be_visible()
+    assert_no_axe_violations(page)

@@ -34,6 +34,7 @@ from civicdata.demand.models import (
     Report,
     ReportOutcome,
     RequestStatus,
+    Topic,
 )
 from civicdata.demand.queries import triage_queue
 from civicdata.demand.services import log_imports
@@ -287,7 +288,41 @@ def analytics_page(request: HttpRequest) -> HttpResponse:
         return HttpResponseRedirect(reverse("demand:analytics"))
     context = _analytics_context()
     context["can_recompute"] = permissions.can_use_staff_pages(request.user)
+    context["decidable"] = _decidable(request.user, context["topics"]) if context["can_recompute"] else set()
     return render(request, "demand/analytics.html", context)
+
+
+def _decidable(user: object, topics: list[Topic]) -> set[int]:
+    """Ids of the suggested datasets this person may confirm or reject."""
+    from civicdata.catalog.models import Dataset
+
+    ids = {entry["id"] for topic in topics for entry in [*topic.matching_datasets, *topic.rejected_datasets]}
+    datasets = Dataset.objects.filter(pk__in=ids).select_related("publisher")
+    return {dataset.pk for dataset in datasets if permissions.can_decide_match(user, dataset)}
+
+
+@login_required
+@require_POST
+def analytics_match(request: HttpRequest, pk: int, dataset_id: int) -> HttpResponse:
+    """Confirm or reject a dataset suggested for a topic (`decision` is "confirm" or "reject")."""
+    topic = get_object_or_404(Topic, pk=pk)
+    decide = {"confirm": services.confirm_match, "reject": services.reject_match}.get(request.POST.get("decision", ""))
+    back = HttpResponseRedirect(reverse("demand:analytics") + f"#topic-{topic.index}")
+    if decide is None:
+        messages.error(request, _("Choose whether to confirm or reject the match."))
+        return back
+    try:
+        decision = decide(by=request.user, topic=topic, dataset_id=dataset_id, note=request.POST.get("note", ""))
+    except (InvalidInput, Conflict) as exc:
+        messages.error(request, exc.message)
+        return back
+    if decision.verdict == "confirmed":
+        messages.success(request, _("Match confirmed: the dataset keeps answering this topic after every recompute."))
+    else:
+        messages.success(
+            request, _("Match rejected: the dataset no longer counts for this topic and is not suggested again.")
+        )
+    return back
 
 
 @require_safe
