@@ -37,6 +37,25 @@ def _command_names(package_dir: str) -> list[str]:
     return [name for _, name, is_pkg in pkgutil.iter_modules([folder]) if not is_pkg and not name.startswith("_")]
 
 
+def _app_package(entry: str) -> tuple[str, str] | None:
+    """(package, folder) of an INSTALLED_APPS entry: a package, or an AppConfig class whose module is
+    imported (cheap: it holds only the class) to read the package it configures."""
+    try:
+        spec = importlib.util.find_spec(entry)
+    except ModuleNotFoundError:
+        spec = None
+    if spec is None:
+        module_name, _, class_name = entry.rpartition(".")
+        try:
+            entry = getattr(importlib.import_module(module_name), class_name).name
+            spec = importlib.util.find_spec(entry)
+        except (ImportError, AttributeError):
+            return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return entry, next(iter(spec.submodule_search_locations))
+
+
 def help_text(prog: str) -> str | None:
     """Django's list of subcommands, found without importing any app (None when an installed app is
     named by its AppConfig class, which only Django itself can resolve)."""
@@ -45,11 +64,12 @@ def help_text(prog: str) -> str | None:
 
     commands: dict[str, str] = dict.fromkeys(_command_names(os.path.dirname(django.__file__) + "/core"), "django")
     for entry in reversed(settings.INSTALLED_APPS):
-        spec = importlib.util.find_spec(entry)
-        if spec is None or not spec.submodule_search_locations:
+        app = _app_package(entry)
+        if app is None:
             return None
-        for name in _command_names(next(iter(spec.submodule_search_locations))):
-            commands[name] = entry.rpartition(".")[-1]
+        package, folder = app
+        for name in _command_names(folder):
+            commands[name] = package.rpartition(".")[-1]
     by_app: defaultdict[str, list[str]] = defaultdict(list)
     for name, app in commands.items():
         by_app[app].append(name)

@@ -40,7 +40,9 @@ def imported_top_level(paths: list[Path]) -> set[str]:
                 names.update(alias.name.split(".")[0] for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 names.add(node.module.split(".")[0])
-    return {name for name in names if name not in sys.stdlib_module_names and name != "civicdata"}
+    # bench/ helpers (`_site`, `_common`) are the repository's own modules, put on sys.path by whoever uses them.
+    local = {path.stem for path in (REPO_ROOT / "bench").glob("*.py")}
+    return {name for name in names if name not in sys.stdlib_module_names and name != "civicdata" and name not in local}
 
 
 def distributions(modules: set[str]) -> dict[str, set[str]]:
