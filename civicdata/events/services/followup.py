@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -97,7 +98,9 @@ def tracking_rows(event: Event) -> list[list[Any]]:
         rows.append([row.get_dimension_display(), row.label, row.count])
     for name in TRACKING_FIELDS:
         value = getattr(plan, name)
-        rows.append([_("Figures"), str(EventPlan._meta.get_field(name).verbose_name), "" if value is None else value])
+        rows.append(
+            [_("Figures"), capfirst(EventPlan._meta.get_field(name).verbose_name), "" if value is None else value]
+        )
     return rows
 
 
@@ -127,7 +130,8 @@ def publish_report(event: Event, *, by: Any) -> EventPlan:
     what was made."""
     permissions.ensure_can_organize(by, event)
     plan = plan_of(event)
-    if event.status != EventStatus.COMPLETED:
+    # Read the status again: the caller's copy may predate `complete_event`.
+    if Event.objects.filter(pk=event.pk).values_list("status", flat=True).get() != EventStatus.COMPLETED:
         raise Conflict(_("Publish the report after marking the event as held."), code="not_held")
     if not plan.report_summary.strip():
         raise InvalidInput(

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import ExtractYear
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicdata.core.audit import record_write, snapshot
@@ -202,7 +203,7 @@ class SeriesYear:
     events: int
     registered: int
     attended: int
-    attended_change: int | None  # percent against the year before; None for the first year or from zero
+    attended_change: int | None  # percent against the year before; None for the first year, from zero or ahead
 
 
 def series_years(series: EventSeries) -> list[SeriesYear]:
@@ -214,6 +215,7 @@ def series_years(series: EventSeries) -> list[SeriesYear]:
         .values("year")
         .annotate(
             events=Count("pk", distinct=True),
+            held=Count("pk", filter=Q(starts_at__lt=timezone.now()), distinct=True),
             registered=Count("registrations", filter=Q(registrations__status=RegistrationStatus.REGISTERED)),
             attended=Count("registrations", filter=Q(registrations__checked_in_at__isnull=False)),
         )
@@ -222,6 +224,7 @@ def series_years(series: EventSeries) -> list[SeriesYear]:
     years: list[SeriesYear] = []
     for row in per_year:
         previous = years[-1].attended if years else 0
-        change = round(100 * (row["attended"] - previous) / previous) if previous else None
+        # A year whose events are all still to come has nothing to compare yet.
+        change = round(100 * (row["attended"] - previous) / previous) if previous and row["held"] else None
         years.append(SeriesYear(row["year"], row["events"], row["registered"], row["attended"], change))
     return years

@@ -479,5 +479,6 @@ def test_demo_loads_a_reported_data_jam_and_the_hackathon():
         == jam.commitments.filter(done_at__isnull=True).count()
     )
     assert Event.objects.get(slug="civic-hackathon-2027").capacity == 40
-    assert len(services.series_years(jam.organization.event_series.get(slug="housing-data-user-group"))) == 2
+    years = services.series_years(jam.organization.event_series.get(slug="housing-data-user-group"))
+    assert len(years) >= 2 and any(year.attended_change is not None for year in years)
     assert EventGoal.objects.filter(event=jam, metric=GoalMetric.MEDIA_MENTIONS, target=2).exists()
