@@ -121,7 +121,8 @@ def test_cancel_keeps_the_event_and_raises_sequence(org, organiser):
     event = services.publish_event(_new_event(org, organiser), by=organiser)
     cancelled = services.cancel_event(event, by=organiser)
     assert Event.objects.filter(pk=event.pk, status=EventStatus.CANCELLED).exists()
-    assert cancelled.sequence == 2 and not cancelled.registration_open
+    assert cancelled.sequence == 2
+    assert not cancelled.registration_open
     with pytest.raises(Conflict):
         services.publish_event(cancelled, by=organiser)
 
@@ -286,7 +287,8 @@ def test_organiser_creates_an_event_through_the_form_and_a_bad_form_keeps_what_w
     data["ends_at"] = "2027-03-06T17:00"
     response = client.post("/events/new/", data)
     event = Event.objects.get(title="Transit hackathon")
-    assert response.status_code == 302 and response["Location"] == f"/events/{event.slug}/plan/"
+    assert response.status_code == 302
+    assert response["Location"] == f"/events/{event.slug}/plan/"
     assert event.starts_at.isoformat() == "2027-03-06T14:00:00+00:00"  # 9:00 in New York
 
 
@@ -322,10 +324,13 @@ def test_events_list_filters_and_keeps_a_fixed_number_of_queries(client, org, or
     make_event(org, title="Secret draft", status=EventStatus.DRAFT)
     make_event(org, title="Old jam", starts_at=timezone.now() - dt.timedelta(days=30))
     page = client.get("/events/").content.decode()
-    assert "Housing jam 0" in page and "Secret draft" not in page and "Old jam" not in page
+    assert "Housing jam 0" in page
+    assert "Secret draft" not in page
+    assert "Old jam" not in page
     assert "Old jam" in client.get("/events/?when=past").content.decode()
     only = client.get("/events/?type=training").content.decode()
-    assert "Library training" in only and "Housing jam" not in only
+    assert "Library training" in only
+    assert "Housing jam" not in only
     assert "Library training" in client.get("/events/?org=library-branch").content.decode()
     with CaptureQueriesContext(connection) as few:
         client.get("/events/")
@@ -391,7 +396,8 @@ def test_report_html_and_pdf_read_back(client, org, organiser):
     assert client.get(f"/events/{event.slug}/report/").status_code == 404  # not yet published
     services.publish_report(event, by=organiser)
     html = client.get(f"/events/{event.slug}/report/").content.decode()
-    assert "Dos prototipos" in html and "7 came" in html
+    assert "Dos prototipos" in html
+    assert "7 came" in html
     response = client.get(f"/events/{event.slug}/report.pdf")
     assert response["Content-Type"] == "application/pdf"
     text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(response.content)).pages)
@@ -408,7 +414,8 @@ def test_tracking_csv_is_for_organisers_and_is_audited(client, org, organiser, o
     assert client.get(f"/events/{event.slug}/plan/tracking.csv").status_code == 403
     client.force_login(organiser)
     body = client.get(f"/events/{event.slug}/plan/tracking.csv").content.decode()
-    assert "'=HYPERLINK(1)" in body and "Media mentions,3" in body
+    assert "'=HYPERLINK(1)" in body
+    assert "Media mentions,3" in body
     assert AuditEntry.objects.filter(action="export_event_tracking").count() == 1
 
 
@@ -460,7 +467,8 @@ def test_api_series_with_years(client, org, organiser):
     make_event(org, series=series)
     assert [s["slug"] for s in client.get("/api/events/series/").json()] == [series.slug]
     detail = client.get(f"/api/events/series/{series.slug}").json()
-    assert len(detail["events"]) == 1 and detail["years"][0]["events"] == 1
+    assert len(detail["events"]) == 1
+    assert detail["years"][0]["events"] == 1
 
 
 def test_demo_loads_a_reported_data_jam_and_the_hackathon():
@@ -480,5 +488,6 @@ def test_demo_loads_a_reported_data_jam_and_the_hackathon():
     )
     assert Event.objects.get(slug="civic-hackathon-2027").capacity == 40
     years = services.series_years(jam.organization.event_series.get(slug="housing-data-user-group"))
-    assert len(years) >= 2 and any(year.attended_change is not None for year in years)
+    assert len(years) >= 2
+    assert any(year.attended_change is not None for year in years)
     assert EventGoal.objects.filter(event=jam, metric=GoalMetric.MEDIA_MENTIONS, target=2).exists()
