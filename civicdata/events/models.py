@@ -364,8 +364,6 @@ class EventOutcome(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
-    TARGETS = ("data_request", "problem", "use_case", "project", "dataset", "activity")
-
     class Meta:
         ordering = ["kind", "id"]
         constraints = [

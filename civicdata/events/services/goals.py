@@ -33,20 +33,6 @@ from civicdata.events.models import (
     RegistrationStatus,
 )
 
-# Measures civicdata can count itself; the others are always entered.
-COMPUTED = frozenset(
-    {
-        GoalMetric.REGISTRATIONS,
-        GoalMetric.ATTENDANCE,
-        GoalMetric.FIRST_TIME,
-        GoalMetric.DATASETS_USED,
-        GoalMetric.PROJECTS_STARTED,
-        GoalMetric.COMMITMENTS,
-        GoalMetric.REQUESTS_FILED,
-        GoalMetric.MEDIA_MENTIONS,
-        GoalMetric.ONLINE_PARTICIPANTS,
-    }
-)
 _OUTCOME_OF = {
     GoalMetric.DATASETS_USED: OutcomeKind.DATASET,
     GoalMetric.PROJECTS_STARTED: OutcomeKind.PROJECT,
