@@ -262,3 +262,25 @@ _.create_index
 _.drop_index
 _.recreate_sqlite_triggers
 _.share_percent  # read by datastore/pii.html
+# Events planning, goals and follow-up (d): fields and schema members read by the ORM, forms, templates and ninja.
+_.location_notes
+_.partner_notes
+_.leadership_support
+_.legal_questions
+_.logistics
+_.support_email
+_.support_monitors
+_.online_participants
+_.media_mentions
+_.social_media
+_.unplanned_blog_posts
+_.QUALITY_REPORTS
+_.last_reminded_at
+_.added_by
+_.owner_email
+_.waitlisted
+_.checked_in
+_.walk_ins
+_.first_time
+_.what_was_made
+_.next_steps

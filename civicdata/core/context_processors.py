@@ -11,6 +11,7 @@ PRIMARY_NAVIGATION = (
     ("/datasets/", _("Datasets")),
     ("/requests/", _("Data requests")),
     ("/projects/", _("Projects")),
+    ("/events/", _("Events")),
     ("/organizations/", _("Organizations")),
 )
 

@@ -8,4 +8,7 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         # Listeners for lower apps' signals and registries are connected here.
-        pass
+        from civicdata.core.schedule import register_periodic_task
+
+        # Commitment reminders after events (d).
+        register_periodic_task("civicdata.events.tasks.events_daily_followup")

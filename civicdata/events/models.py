@@ -155,3 +155,250 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} — {self.event}"
+
+
+# --- planning, goals and follow-up (d) ---
+
+
+class EventPlan(models.Model):
+    """The organisers' side of an event: the capability check, the run of show, the support contact, the
+    tracking sheet's single figures, the internal lessons and the public report's text. Created with the
+    event; the parts marked internal never reach a public page or the API."""
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="plan")
+    topic = models.CharField(_("topic"), max_length=120, blank=True, db_index=True)
+    mission_goal = models.TextField(
+        _("mission goal"), blank=True, help_text=_("The part of the organisation's mission this event serves.")
+    )
+    run_of_show = models.TextField(_("run of show"), blank=True)
+    # Capability check
+    location_notes = models.TextField(_("place, capacity and access"), blank=True)
+    partner_notes = models.TextField(_("what partners contribute"), blank=True)
+    leadership_support = models.TextField(_("leadership support"), blank=True)
+    champion = models.CharField(_("champion"), max_length=200, blank=True)
+    legal_questions = models.TextField(_("legal and procurement questions"), blank=True)
+    logistics = models.TextField(_("logistics"), blank=True)
+    # Support contact
+    support_email = models.EmailField(_("support e-mail address"), blank=True)
+    support_monitors = models.CharField(_("people who answer it"), max_length=300, blank=True)
+    # Tracking sheet (single figures; participants by region and sector are TrackingCount rows)
+    online_participants = models.PositiveIntegerField(_("online participants"), null=True, blank=True)
+    media_mentions = models.PositiveIntegerField(_("media mentions"), null=True, blank=True)
+    social_media = models.TextField(_("social media figures"), blank=True)
+    unplanned_blog_posts = models.PositiveIntegerField(_("blog posts beyond those planned"), null=True, blank=True)
+    # After the event
+    lessons_learned = models.TextField(_("lessons learned (internal)"), blank=True)
+    report_summary = models.TextField(_("what was made"), blank=True)
+    report_published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("event plan")
+
+    def __str__(self) -> str:
+        return f"Plan of {self.event}"
+
+
+class PartnerContribution(models.Model):
+    """A partner organisation of an event and what it brings (space, money, staff, outreach…)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="contributions")
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.CASCADE, related_name="+")
+    contribution = models.CharField(_("contribution"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "organization"], name="partnercontribution_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} — {self.contribution}"
+
+
+class EventRole(models.Model):
+    """A line of effort (press, logistics, A/V…) with a primary person and a backup."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="roles")
+    name = models.CharField(_("role"), max_length=120)
+    primary = models.CharField(_("primary person"), max_length=200, blank=True)
+    backup = models.CharField(_("backup person"), max_length=200, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlanningTask(models.Model):
+    """One line of the "tick tock": a task with an owner and a due date counted back from the event date
+    (`days_before`); moving the event moves the due dates of tasks not yet done."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(_("task"), max_length=300)
+    owner = models.CharField(_("owner"), max_length=200, blank=True)
+    days_before = models.IntegerField(_("days before the event"), null=True, blank=True)
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_overdue(self, today: object | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.done_at is None and self.due_on is not None and self.due_on < today
+
+
+class GoalMetric(models.TextChoices):
+    REGISTRATIONS = "registrations", _("Registrations")
+    ATTENDANCE = "attendance", _("Attendance")
+    FIRST_TIME = "first_time", _("First-time participants")
+    DATASETS_USED = "datasets_used", _("Datasets used")
+    PROJECTS_STARTED = "projects_started", _("Projects started")
+    COMMITMENTS = "commitments", _("Commitments made")
+    REQUESTS_FILED = "requests_filed", _("Data requests filed")
+    QUALITY_REPORTS = "quality_reports", _("Data quality reports filed")
+    MEDIA_MENTIONS = "media_mentions", _("Media mentions")
+    ONLINE_PARTICIPANTS = "online_participants", _("Online participants")
+    OTHER = "other", _("Other (describe it)")
+
+
+class EventGoal(models.Model):
+    """A measurable target set before the event and the mission goal it serves. The actual is computed
+    where civicdata holds the records (see `services.goal_actuals`), else entered by the organisers."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="goals")
+    metric = models.CharField(_("measure"), max_length=30, choices=GoalMetric.choices)
+    label = models.CharField(_("description"), max_length=200, blank=True)
+    target = models.PositiveIntegerField(_("target"), null=True, blank=True)
+    mission_goal = models.CharField(_("mission goal it serves"), max_length=300, blank=True)
+    entered_actual = models.PositiveIntegerField(_("actual (entered)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "metric"], condition=~models.Q(metric="other"), name="eventgoal_one_per_metric"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label or self.get_metric_display()
+
+
+class TrackingDimension(models.TextChoices):
+    REGION = "region", _("Region")
+    SECTOR = "sector", _("Sector")
+
+
+class TrackingCount(models.Model):
+    """One line of the post-event tracking sheet: how many participants came from a region or a sector."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="tracking_counts")
+    dimension = models.CharField(max_length=10, choices=TrackingDimension.choices)
+    label = models.CharField(_("name"), max_length=120)
+    count = models.PositiveIntegerField(_("participants"))
+
+    class Meta:
+        ordering = ["dimension", "label"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "dimension", "label"], name="trackingcount_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.count}"
+
+
+class Commitment(models.Model):
+    """A next step promised at or after the event, followed with reminders until it is done."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="commitments")
+    description = models.CharField(_("commitment"), max_length=300)
+    owner = models.CharField(_("who"), max_length=200)
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("person reminded"),
+    )  # fmt: skip
+    due_on = models.DateField(_("due"))
+    done_at = models.DateTimeField(null=True, blank=True)
+    last_reminded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["done_at", "due_on"], name="commitment_open_due")]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class OutcomeKind(models.TextChoices):
+    DATA_REQUEST = "data_request", _("Data request")
+    PROBLEM = "problem", _("Problem inventory entry")
+    USE_CASE = "use_case", _("Use case")
+    PROJECT = "project", _("Engagement project")
+    DATASET = "dataset", _("Dataset")
+    ACTIVITY = "activity", _("Project activity carried out at this event")
+
+
+class EventOutcome(models.Model):
+    """Provenance: a record born at this event (a data request, a problem, a use case, a project, a dataset)
+    or a project activity the event carried out. Exactly one target is set."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="outcomes")
+    kind = models.CharField(max_length=20, choices=OutcomeKind.choices)
+    data_request = models.ForeignKey(
+        "demand.DataRequest", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    problem = models.ForeignKey("projects.Problem", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    use_case = models.ForeignKey("projects.UseCase", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey("projects.Project", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    dataset = models.ForeignKey("catalog.Dataset", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    activity = models.ForeignKey("projects.Activity", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="data_request", data_request__isnull=False)
+                    | models.Q(kind="problem", problem__isnull=False)
+                    | models.Q(kind="use_case", use_case__isnull=False)
+                    | models.Q(kind="project", project__isnull=False)
+                    | models.Q(kind="dataset", dataset__isnull=False)
+                    | models.Q(kind="activity", activity__isnull=False)
+                ),
+                name="eventoutcome_target_matches_kind",
+            ),
+            *(
+                models.UniqueConstraint(
+                    fields=["event", name],
+                    condition=models.Q(**{f"{name}__isnull": False}),
+                    name=f"eventoutcome_{name}",
+                )
+                for name in ("data_request", "problem", "use_case", "project", "dataset", "activity")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.target}"
+
+    @property
+    def target(self) -> models.Model:
+        return getattr(self, self.kind)
+
+    @property
+    def url(self) -> str:
+        """The page that shows the record (a project's page for its problems, use cases and activities)."""
+        target = self.target
+        if self.kind in (OutcomeKind.PROBLEM, OutcomeKind.USE_CASE, OutcomeKind.ACTIVITY):
+            return target.project.get_absolute_url()
+        return target.get_absolute_url()

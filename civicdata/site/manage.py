@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from civicdata.accounts import permissions as account_permissions
 from civicdata.catalog import permissions as catalog_permissions
 from civicdata.demand import permissions as demand_permissions
+from civicdata.events import permissions as events_permissions
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,12 @@ def _links(user: object) -> list[ManageLink]:
         links += [
             ManageLink(reverse("projects:create"), _("New project")),
             ManageLink(reverse("projects:champions_manage"), _("Data champions")),
+        ]
+    # Events are planned by the editors of an organisation (events' views use the same function).
+    if events_permissions.can_create_events(user):
+        links += [
+            ManageLink(reverse("events:create"), _("Plan an event")),
+            ManageLink(reverse("events:mine"), _("Events I plan")),
         ]
     if account_permissions.is_site_staff(user):
         links.append(ManageLink(reverse("site:staff"), _("Background tasks")))

@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 CITY_PUBLISHERS = ("city", "transportation", "traffic-ops", "police", "public-works", "housing", "health", "budget")
 DEMAND_PAGES = {"/requests/triage/", "/requests/metrics/", "/requests/imports/", "/requests/release-queue/"}
 PROJECT_PAGES = {"/projects/new/", "/projects/champions/manage/"}
+EVENT_PAGES = {"/events/new/", "/events/mine/", "/events/new-series/"}
 CATALOG_PAGES = {
     "/datasets/new/", "/catalog/harvest/", "/catalog/harvest/import/", "/catalog/validate/", "/catalog/merge/",
 }  # fmt: skip
@@ -36,6 +37,7 @@ STAFF_PAGES = (
     | CATALOG_PAGES
     | DEMAND_PAGES
     | PROJECT_PAGES
+    | EVENT_PAGES
     | dashboards(*CITY_PUBLISHERS)
 )
 EXPECTED = {
@@ -44,18 +46,20 @@ EXPECTED = {
     | CATALOG_PAGES
     | DEMAND_PAGES
     | PROJECT_PAGES
+    | EVENT_PAGES
     | dashboards("transportation", "traffic-ops"),
     # Administrator of the city, the root of every department.
     "coordinator@example.org": {"/manage/"}
     | CATALOG_PAGES
     | DEMAND_PAGES
     | PROJECT_PAGES
+    | EVENT_PAGES
     | dashboards(*CITY_PUBLISHERS),
     # Site staff: everything but the audit log, which is for site administrators.
     "staff@example.org": STAFF_PAGES - {"/staff/audit/"},
     # Administrator of the library, a partner: no datasets to publish and no demand staff pages (those
     # are for publishers' staff, issue 12), but the tools and projects.
-    "librarian@example.org": {"/manage/"} | TOOLS | PROJECT_PAGES,
+    "librarian@example.org": {"/manage/"} | TOOLS | PROJECT_PAGES | EVENT_PAGES,
 }
 
 

@@ -1,0 +1,124 @@
+"""In a real browser, as an organiser, by clicking from the home page: plan an event, set a goal and a
+task, publish it and find it on the events list — with axe at each step, at 1280 and 375 pixels, in
+English and Spanish."""
+
+from __future__ import annotations
+
+import io
+import random
+
+import pytest
+
+from civicdata.events.models import Event, EventStatus
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _load_people() -> None:
+    from civicdata.accounts import demo as accounts_demo
+
+    accounts_demo.load(random.Random("a"), io.StringIO())
+
+
+def _sign_in(page, email: str) -> None:
+    page.goto("/accounts/login/")
+    page.locator("#id_login").fill(email)
+    page.locator("#id_password").fill("port-alder-demo")
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_load_state()
+
+
+def _no_sideways_scroll(page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), page.url
+
+
+def test_organiser_plans_publishes_and_finds_the_event(live_page, assert_no_axe_violations):
+    _load_people()
+    page = live_page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _sign_in(page, "librarian@example.org")
+    page.goto("/")
+    page.locator(".civic-manage summary").click()
+    page.get_by_role("link", name="Plan an event").click()
+    page.wait_for_load_state()
+    assert_no_axe_violations(page)
+    page.get_by_label("Type of event").select_option("training")
+    page.get_by_label("Title").fill("Spreadsheets for neighbours")
+    page.get_by_label("Purpose").fill("Residents learn to open and sort a city spreadsheet.")
+    page.get_by_label("Starts").fill("2027-02-09T18:00")
+    page.get_by_label("Ends").fill("2027-02-09T19:30")
+    page.get_by_label("Place", exact=True).fill("Central branch")
+    page.get_by_role("button", name="Create the draft").click()
+    page.wait_for_load_state()
+    event = Event.objects.get(title="Spreadsheets for neighbours")
+    assert event.status == EventStatus.DRAFT
+    assert_no_axe_violations(page)
+
+    goals = page.locator("#goals")
+    page.locator("#goal_metric").select_option("media_mentions")
+    page.locator("#goal_target").fill("2")
+    page.locator("#goal_mission_goal").fill("Everyone can use city data")
+    goals.get_by_role("button", name="Add the goal").click()
+    page.wait_for_load_state()
+    assert event.goals.filter(metric="media_mentions", target=2).exists()
+    tasks = page.locator("#tasks")
+    page.locator("#task_title").fill("Book the computer lab")
+    page.locator("#task_owner").fill("Lee")
+    page.locator("#task_days_before").fill("14")
+    tasks.get_by_role("button", name="Add the task").click()
+    page.wait_for_load_state()
+    assert event.tasks.filter(title="Book the computer lab", owner="Lee").exists()
+    page.get_by_role("button", name="Publish the event", exact=True).click()
+    page.wait_for_load_state()
+    event.refresh_from_db()
+    assert event.status == EventStatus.PUBLISHED
+    assert_no_axe_violations(page)
+
+    page.get_by_role("navigation", name="Primary navigation").get_by_role("link", name="Events").click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="Spreadsheets for neighbours").click()
+    page.wait_for_load_state()
+    assert_no_axe_violations(page)
+    assert "Residents learn to open" in page.locator("main").inner_text()
+
+
+def test_the_events_pages_in_spanish_on_a_phone(browser, live_server, assert_no_axe_violations):
+    """At 375 px and in Spanish: the list, an event, the organiser's list and workspace fit the screen."""
+    from civicdata.events import demo
+
+    _load_people()
+    demo.load(random.Random("e"), io.StringIO())
+    context = browser.new_context(
+        base_url=live_server.url, locale="es-ES", java_script_enabled=False, viewport={"width": 375, "height": 812}
+    )
+    page = context.new_page()
+    _sign_in(page, "coordinator@example.org")
+    page.goto("/")
+    page.get_by_role("navigation", name="Navegación principal").get_by_role("link", name="Eventos").click()
+    page.wait_for_load_state()
+    assert "Próximos eventos" in page.title() or "Eventos comunitarios" in page.locator("h1").inner_text()
+    assert_no_axe_violations(page)
+    _no_sideways_scroll(page)
+    page.get_by_role("link", name="Pasados").click()
+    page.wait_for_load_state()
+    page.get_by_role("link", name="Housing data jam").first.click()
+    page.wait_for_load_state()
+    assert_no_axe_violations(page)
+    _no_sideways_scroll(page)
+    page.get_by_role("link", name="Leer el informe").click()
+    page.wait_for_load_state()
+    assert "Metas frente a resultados" in page.locator("main").inner_text()
+    assert_no_axe_violations(page)
+    _no_sideways_scroll(page)
+    page.goto("/")
+    page.locator(".civic-manage summary").click()
+    page.get_by_role("link", name="Eventos que planifico").click()
+    page.wait_for_load_state()
+    assert_no_axe_violations(page)
+    _no_sideways_scroll(page)
+    page.get_by_role("link", name="Housing data jam").click()
+    page.wait_for_load_state()
+    assert "Comprobación de capacidad" in page.locator("main").inner_text()
+    assert_no_axe_violations(page)
+    _no_sideways_scroll(page)
+    context.close()
