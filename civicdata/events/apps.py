@@ -8,4 +8,6 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         # Listeners for lower apps' signals and registries are connected here.
-        pass
+        from civicdata.core.schedule import register_periodic_task
+
+        register_periodic_task("civicdata.events.tasks.expire_registration_offers")
