@@ -83,9 +83,7 @@ def demographics(event: Event) -> list[Bars]:
     return [
         _suppressed(_("Role"), Counter(a["role"] for a in answers if a["role"]), dict(Role.choices)),
         _suppressed(_("Sector"), Counter(a["sector"] for a in answers if a["sector"]), dict(Sector.choices)),
-        _suppressed(
-            _("Affiliation"), Counter(a["affiliation"].casefold() for a in answers if a["affiliation"]), {}
-        ),
+        _suppressed(_("Affiliation"), Counter(a["affiliation"].casefold() for a in answers if a["affiliation"]), {}),
         _suppressed(
             _("First civicdata event"),
             Counter(str(a["first_time"]) for a in answers if a["first_time"] is not None),
@@ -132,5 +130,10 @@ def survey(event: Event) -> list[tuple[object, Bars | list[str]]]:
             results.append((question, Bars(question.prompt, [(f"{n} / 5", counts.get(n, 0)) for n in range(5, 0, -1)])))
         else:
             counts = Counter(values)
-            results.append((question, Bars(question.prompt, [(choice, counts.get(choice, 0)) for choice in question.choice_list()])))
+            results.append(
+                (
+                    question,
+                    Bars(question.prompt, [(choice, counts.get(choice, 0)) for choice in question.choice_list()]),
+                )
+            )
     return results

@@ -5,4 +5,7 @@ from __future__ import annotations
 
 from ninja import Router
 
+from civicdata.events.api_registrations import router as registrations_router
+
 router = Router()
+router.add_router("", registrations_router)

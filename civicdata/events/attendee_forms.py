@@ -12,24 +12,42 @@ YES_NO = [("", _("Prefer not to say")), ("yes", _("Yes")), ("no", _("No"))]
 
 class RegistrationForm(forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=200, required=False)
-    email = forms.EmailField(label=_("Your e-mail address"), required=False,
-                             help_text=_("We send your ticket and the calendar entry here."))  # fmt: skip
+    email = forms.EmailField(
+        label=_("Your e-mail address"), required=False, help_text=_("We send your ticket and the calendar entry here.")
+    )
     accessibility_needs = forms.CharField(
-        label=_("Accessibility needs (optional)"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("For example step-free access, captions, a sign language interpreter or a quiet room. Only the "
-                    "organisers see this."),
-    )  # fmt: skip
-    demographics_consent = forms.BooleanField(
-        label=_("I agree to answer the optional questions below. My answers are kept apart from my name and the "
-                "organisers see them only as totals, never for groups of fewer than 5 people."),
+        label=_("Accessibility needs (optional)"),
         required=False,
-    )  # fmt: skip
-    role = forms.ChoiceField(label=_("Which describes you best? (optional)"), required=False,
-                             choices=[("", _("Prefer not to say")), *Role.choices])  # fmt: skip
-    sector = forms.ChoiceField(label=_("Where do you work or study? (optional)"), required=False,
-                               choices=[("", _("Prefer not to say")), *Sector.choices])  # fmt: skip
-    affiliation = forms.CharField(label=_("Organisation or group you belong to (optional)"), required=False, max_length=120)
-    first_time = forms.ChoiceField(label=_("Is this your first civicdata event? (optional)"), required=False, choices=YES_NO)
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "For example step-free access, captions, a sign language interpreter or a quiet room. Only the "
+            "organisers see this."
+        ),
+    )
+    demographics_consent = forms.BooleanField(
+        label=_(
+            "I agree to answer the optional questions below. My answers are kept apart from my name and the "
+            "organisers see them only as totals, never for groups of fewer than 5 people."
+        ),
+        required=False,
+    )
+    role = forms.ChoiceField(
+        label=_("Which describes you best? (optional)"),
+        required=False,
+        choices=[("", _("Prefer not to say")), *Role.choices],
+    )
+    sector = forms.ChoiceField(
+        label=_("Where do you work or study? (optional)"),
+        required=False,
+        choices=[("", _("Prefer not to say")), *Sector.choices],
+    )
+    affiliation = forms.CharField(
+        label=_("Organisation or group you belong to (optional)"), required=False, max_length=120
+    )
+    first_time = forms.ChoiceField(
+        label=_("Is this your first civicdata event? (optional)"), required=False, choices=YES_NO
+    )
     code_of_conduct = forms.BooleanField(
         label=_("I will follow the code of conduct: treat everyone with respect, and no harassment of any kind."),
         required=False,
@@ -49,8 +67,12 @@ class RegistrationForm(forms.Form):
         if not data.get("demographics_consent"):
             return None
         first = {"yes": True, "no": False}.get(data.get("first_time") or "")
-        answers = {"role": data.get("role"), "sector": data.get("sector"), "affiliation": data.get("affiliation"),
-                   "first_time": first}  # fmt: skip
+        answers = {
+            "role": data.get("role"),
+            "sector": data.get("sector"),
+            "affiliation": data.get("affiliation"),
+            "first_time": first,
+        }
         return answers if any(value not in ("", None) for value in answers.values()) else None
 
 
@@ -61,15 +83,17 @@ class WalkInForm(forms.Form):
 
 class TopicForm(forms.Form):
     title = forms.CharField(label=_("Topic or challenge idea"), max_length=200)
-    description = forms.CharField(label=_("Details (optional)"), required=False, max_length=2000,
-                                  widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    description = forms.CharField(
+        label=_("Details (optional)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class QuestionForm(forms.Form):
     prompt = forms.CharField(label=_("Question"), max_length=300)
     kind = forms.ChoiceField(label=_("Kind of answer"), choices=QuestionKind.choices)
-    choices = forms.CharField(label=_("Choices, one a line (only for a list)"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+    choices = forms.CharField(
+        label=_("Choices, one a line (only for a list)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class SurveyForm(forms.Form):
@@ -81,27 +105,42 @@ class SurveyForm(forms.Form):
             key = str(question.pk)
             if question.kind == QuestionKind.RATING:
                 self.fields[key] = forms.ChoiceField(
-                    label=question.prompt, required=False, widget=forms.RadioSelect,
+                    label=question.prompt,
+                    required=False,
+                    widget=forms.RadioSelect,
                     choices=[(str(n), str(n)) for n in range(1, 6)],
-                )  # fmt: skip
+                )
             elif question.kind == QuestionKind.CHOICE:
                 self.fields[key] = forms.ChoiceField(
-                    label=question.prompt, required=False, widget=forms.RadioSelect,
+                    label=question.prompt,
+                    required=False,
+                    widget=forms.RadioSelect,
                     choices=[(choice, choice) for choice in question.choice_list()],
-                )  # fmt: skip
+                )
             else:
-                self.fields[key] = forms.CharField(label=question.prompt, required=False, max_length=1000,
-                                                   widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+                self.fields[key] = forms.CharField(
+                    label=question.prompt, required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+                )
 
 
 class FeedbackForm(forms.Form):
     rating = forms.ChoiceField(
-        label=_("How was the event overall? (1 = poor, 5 = excellent)"), widget=forms.RadioSelect,
+        label=_("How was the event overall? (1 = poor, 5 = excellent)"),
+        widget=forms.RadioSelect,
         choices=[(str(n), str(n)) for n in range(1, 6)],
-    )  # fmt: skip
-    useful = forms.CharField(label=_("What was most useful?"), required=False, max_length=4000,
-                             widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
-    improve = forms.CharField(label=_("What should we do better next time?"), required=False, max_length=4000,
-                              widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
-    come_again = forms.ChoiceField(label=_("Would you come to another event like this?"), required=False,
-                                   widget=forms.RadioSelect, choices=[("yes", _("Yes")), ("no", _("No"))])  # fmt: skip
+    )
+    useful = forms.CharField(
+        label=_("What was most useful?"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    improve = forms.CharField(
+        label=_("What should we do better next time?"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    come_again = forms.ChoiceField(
+        label=_("Would you come to another event like this?"),
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+    )

@@ -20,16 +20,19 @@ def bar_chart(bars: Bars) -> SafeString:
     biggest = max((count for _label, count in bars.rows), default=0) or 1
     height = _ROW * len(bars.rows) + 8
     width = _LABEL + _BAR + 50
-    parts = [
+    title = escape(bars.title)
+    opening = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="civic-bar-chart" viewBox="0 0 {width} {height}" '
-        f'width="100%" role="img" aria-label="{escape(bars.title)}"><title>{escape(bars.title)}</title>'
-    ]
+        f'width="100%" role="img" aria-label="{title}"><title>{title}</title>'
+    )
+    parts = [opening]
     for index, (label, count) in enumerate(bars.rows):
         y = 4 + index * _ROW
         length = round(_BAR * count / biggest)
         short = label if len(label) <= 26 else label[:25] + "…"
         parts.append(
-            f'<text x="{_LABEL - 6}" y="{y + 16}" text-anchor="end" font-size="13" fill="#1b1b1b">{escape(short)}</text>'
+            f'<text x="{_LABEL - 6}" y="{y + 16}" text-anchor="end" font-size="13" fill="#1b1b1b">'
+            f"{escape(short)}</text>"
             f'<rect x="{_LABEL}" y="{y + 3}" width="{length}" height="18" fill="#005ea2"></rect>'
             f'<text x="{_LABEL + length + 6}" y="{y + 16}" font-size="13" fill="#1b1b1b">{count}</text>'
         )

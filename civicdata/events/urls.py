@@ -3,8 +3,7 @@ organisers' planning workspace."""
 
 from django.urls import path
 
-from civicdata.events.views import public
-from civicdata.events.views import checkin, feedback, printables, registration
+from civicdata.events.views import checkin, feedback, printables, public, registration
 
 app_name = "events"
 

@@ -7,130 +7,268 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0001_initial'),
+        ("events", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='registration',
-            name='accessibility_needs',
-            field=models.TextField(blank=True, verbose_name='accessibility needs'),
+            model_name="registration",
+            name="accessibility_needs",
+            field=models.TextField(blank=True, verbose_name="accessibility needs"),
         ),
         migrations.AddField(
-            model_name='registration',
-            name='cancel_reason',
+            model_name="registration",
+            name="cancel_reason",
             field=models.CharField(blank=True, max_length=20),
         ),
         migrations.AddField(
-            model_name='registration',
-            name='code_of_conduct_accepted_at',
+            model_name="registration",
+            name="code_of_conduct_accepted_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='registration',
-            name='language',
-            field=models.CharField(blank=True, max_length=10, verbose_name='language for e-mails'),
+            model_name="registration",
+            name="language",
+            field=models.CharField(blank=True, max_length=10, verbose_name="language for e-mails"),
         ),
         migrations.AddField(
-            model_name='registration',
-            name='offer_expires_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='offer open until'),
+            model_name="registration",
+            name="offer_expires_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="offer open until"),
         ),
         migrations.CreateModel(
-            name='AgendaTopic',
+            name="AgendaTopic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='topic')),
-                ('description', models.TextField(blank=True, verbose_name='details')),
-                ('vote_count', models.PositiveIntegerField(default=0)),
-                ('chosen', models.BooleanField(default=False, verbose_name='chosen for the agenda')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agenda_topics', to='events.event')),
-                ('proposed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='events.registration')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200, verbose_name="topic")),
+                ("description", models.TextField(blank=True, verbose_name="details")),
+                ("vote_count", models.PositiveIntegerField(default=0)),
+                ("chosen", models.BooleanField(default=False, verbose_name="chosen for the agenda")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="agenda_topics", to="events.event"
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="events.registration",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agenda topic',
-                'ordering': ['-chosen', '-vote_count', 'created_at', 'id'],
+                "verbose_name": "agenda topic",
+                "ordering": ["-chosen", "-vote_count", "created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Demographics',
+            name="Demographics",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('consented_at', models.DateTimeField()),
-                ('role', models.CharField(blank=True, choices=[('resident', 'Resident'), ('student', 'Student'), ('technologist', 'Developer or data analyst'), ('researcher', 'Researcher'), ('journalist', 'Journalist'), ('government', 'Government staff'), ('advocate', 'Community organiser or advocate'), ('other', 'Something else')], max_length=20, verbose_name='role')),
-                ('sector', models.CharField(blank=True, choices=[('public', 'Government'), ('nonprofit', 'Non-profit or community group'), ('private', 'Business'), ('academic', 'School or university'), ('none', 'None of these')], max_length=20, verbose_name='sector')),
-                ('affiliation', models.CharField(blank=True, max_length=120, verbose_name='affiliation')),
-                ('first_time', models.BooleanField(blank=True, null=True, verbose_name='first civicdata event')),
-                ('registration', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='demographics', to='events.registration')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("consented_at", models.DateTimeField()),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("resident", "Resident"),
+                            ("student", "Student"),
+                            ("technologist", "Developer or data analyst"),
+                            ("researcher", "Researcher"),
+                            ("journalist", "Journalist"),
+                            ("government", "Government staff"),
+                            ("advocate", "Community organiser or advocate"),
+                            ("other", "Something else"),
+                        ],
+                        max_length=20,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "sector",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("public", "Government"),
+                            ("nonprofit", "Non-profit or community group"),
+                            ("private", "Business"),
+                            ("academic", "School or university"),
+                            ("none", "None of these"),
+                        ],
+                        max_length=20,
+                        verbose_name="sector",
+                    ),
+                ),
+                ("affiliation", models.CharField(blank=True, max_length=120, verbose_name="affiliation")),
+                ("first_time", models.BooleanField(blank=True, null=True, verbose_name="first civicdata event")),
+                (
+                    "registration",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="demographics",
+                        to="events.registration",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'demographic answers',
-                'verbose_name_plural': 'demographic answers',
+                "verbose_name": "demographic answers",
+                "verbose_name_plural": "demographic answers",
             },
         ),
         migrations.CreateModel(
-            name='SurveyQuestion',
+            name="SurveyQuestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('prompt', models.CharField(max_length=300, verbose_name='question')),
-                ('kind', models.CharField(choices=[('rating', 'A rating from 1 to 5'), ('choice', 'One choice from a list'), ('text', 'A short written answer')], max_length=10, verbose_name='kind of answer')),
-                ('choices', models.TextField(blank=True, help_text='One choice a line (only for a list).', verbose_name='choices')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='survey_questions', to='events.event')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("prompt", models.CharField(max_length=300, verbose_name="question")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("rating", "A rating from 1 to 5"),
+                            ("choice", "One choice from a list"),
+                            ("text", "A short written answer"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind of answer",
+                    ),
+                ),
+                (
+                    "choices",
+                    models.TextField(
+                        blank=True, help_text="One choice a line (only for a list).", verbose_name="choices"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="survey_questions", to="events.event"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'survey question',
-                'ordering': ['position', 'id'],
+                "verbose_name": "survey question",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Feedback',
+            name="Feedback",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(choices=[('online', 'Online form'), ('paper', 'Paper card, typed in by staff')], default='online', max_length=10, verbose_name='source')),
-                ('rating', models.PositiveSmallIntegerField(verbose_name='overall rating')),
-                ('useful', models.TextField(blank=True, verbose_name='what was most useful')),
-                ('improve', models.TextField(blank=True, verbose_name='what to do better')),
-                ('come_again', models.BooleanField(blank=True, null=True, verbose_name='would come again')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('entered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='feedback', to='events.event')),
-                ('registration', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='feedback', to='events.registration')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("online", "Online form"), ("paper", "Paper card, typed in by staff")],
+                        default="online",
+                        max_length=10,
+                        verbose_name="source",
+                    ),
+                ),
+                ("rating", models.PositiveSmallIntegerField(verbose_name="overall rating")),
+                ("useful", models.TextField(blank=True, verbose_name="what was most useful")),
+                ("improve", models.TextField(blank=True, verbose_name="what to do better")),
+                ("come_again", models.BooleanField(blank=True, null=True, verbose_name="would come again")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "entered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="feedback", to="events.event"
+                    ),
+                ),
+                (
+                    "registration",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="feedback",
+                        to="events.registration",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'feedback',
-                'verbose_name_plural': 'feedback',
-                'ordering': ['created_at', 'id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('registration__isnull', False)), fields=('event', 'registration'), name='feedback_once_per_registration'), models.CheckConstraint(condition=models.Q(('rating__gte', 1), ('rating__lte', 5)), name='feedback_rating_1_to_5')],
+                "verbose_name": "feedback",
+                "verbose_name_plural": "feedback",
+                "ordering": ["created_at", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("registration__isnull", False)),
+                        fields=("event", "registration"),
+                        name="feedback_once_per_registration",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("rating__gte", 1), ("rating__lte", 5)), name="feedback_rating_1_to_5"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SurveyResponse',
+            name="SurveyResponse",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('answers', models.JSONField(default=dict)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('event', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='survey_responses', to='events.event')),
-                ('registration', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='survey_responses', to='events.registration')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("answers", models.JSONField(default=dict)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "event",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="survey_responses", to="events.event"
+                    ),
+                ),
+                (
+                    "registration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="survey_responses",
+                        to="events.registration",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('event', 'registration'), name='survey_once_per_registration')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("event", "registration"), name="survey_once_per_registration")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TopicVote',
+            name="TopicVote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('registration', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='topic_votes', to='events.registration')),
-                ('topic', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='events.agendatopic')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "registration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="topic_votes",
+                        to="events.registration",
+                    ),
+                ),
+                (
+                    "topic",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="votes", to="events.agendatopic"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('topic', 'registration'), name='topic_vote_once')],
+                "constraints": [models.UniqueConstraint(fields=("topic", "registration"), name="topic_vote_once")],
             },
         ),
     ]

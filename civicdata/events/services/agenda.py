@@ -28,8 +28,9 @@ MAX_QUESTIONS = 8
 def ensure_can_take_part(registration: Registration | None, event: Event) -> Registration:
     """Topics, votes and the survey are for people on the list (a seat, a waiting place or an offer)."""
     if registration is None or registration.event_id != event.pk or registration.status == RegistrationStatus.CANCELLED:
-        raise ActionRefused(_("Register for this event to propose topics, vote and answer the survey."),
-                            code="not_registered")  # fmt: skip
+        raise ActionRefused(
+            _("Register for this event to propose topics, vote and answer the survey."), code="not_registered"
+        )
     return registration
 
 
@@ -38,7 +39,9 @@ def propose_topic(event: Event, *, registration: Registration | None, title: str
     registration = ensure_can_take_part(registration, event)
     title = " ".join(title.split())
     if not title:
-        raise InvalidInput(_("Give the topic a title."), details=[{"field": "title", "message": _("Give the topic a title.")}])
+        raise InvalidInput(
+            _("Give the topic a title."), details=[{"field": "title", "message": _("Give the topic a title.")}]
+        )
     with transaction.atomic():
         topic = AgendaTopic.objects.create(
             event=event, proposed_by=registration, title=title[:200], description=description.strip()[:2000]
@@ -95,9 +98,12 @@ def add_survey_question(event: Event, *, by: Any, prompt: str, kind: str, choice
     if problems:
         raise InvalidInput(problems[0]["message"], details=problems)
     return SurveyQuestion.objects.create(
-        event=event, prompt=prompt[:300], kind=kind, choices="\n".join(lines) if kind == QuestionKind.CHOICE else "",
+        event=event,
+        prompt=prompt[:300],
+        kind=kind,
+        choices="\n".join(lines) if kind == QuestionKind.CHOICE else "",
         position=event.survey_questions.count(),
-    )  # fmt: skip
+    )
 
 
 def remove_survey_question(question: SurveyQuestion, *, by: Any) -> None:

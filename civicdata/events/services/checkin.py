@@ -57,14 +57,23 @@ def register_walk_in(
     name = " ".join(name.split())
     email = email.strip().lower()
     if not name:
-        raise InvalidInput(_("Enter the person's name."), details=[{"field": "name", "message": _("Enter the person's name.")}])
+        raise InvalidInput(
+            _("Enter the person's name."), details=[{"field": "name", "message": _("Enter the person's name.")}]
+        )
     now = now or timezone.now()
     try:
         with transaction.atomic():
             return Registration.objects.create(
-                event=event, name=name[:200], email=email, status=RegistrationStatus.REGISTERED, walk_in=True,
-                checked_in_at=now, check_in_code=new_check_in_code(), created_at=now, updated_at=now,
-            )  # fmt: skip
+                event=event,
+                name=name[:200],
+                email=email,
+                status=RegistrationStatus.REGISTERED,
+                walk_in=True,
+                checked_in_at=now,
+                check_in_code=new_check_in_code(),
+                created_at=now,
+                updated_at=now,
+            )
     except IntegrityError:
         raise Conflict(
             _("Someone with this e-mail address is already registered: find them by name and check them in."),
@@ -80,10 +89,17 @@ def export_registrants(event: Event, *, by: Any) -> str:
     (who, which event, how many rows) in the same transaction. Formula-like text is neutralised."""
     permissions.ensure_can_organise(by, event)
     rows = [
-        [r.name, r.email, r.status, "yes" if r.walk_in else "no", r.created_at.isoformat(),
-         r.checked_in_at.isoformat() if r.checked_in_at else "", r.accessibility_needs]
+        [
+            r.name,
+            r.email,
+            r.status,
+            "yes" if r.walk_in else "no",
+            r.created_at.isoformat(),
+            r.checked_in_at.isoformat() if r.checked_in_at else "",
+            r.accessibility_needs,
+        ]
         for r in event.registrations.order_by("created_at", "id")
-    ]  # fmt: skip
+    ]
     with transaction.atomic():
         record_write(actor=by, action="events.export_registrants", target=event, after={"rows": len(rows)})
     return csv_text(EXPORT_HEADER, rows)

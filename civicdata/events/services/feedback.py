@@ -73,15 +73,22 @@ def give_feedback(
     ):
         registration = None
     if registration is None and not by_link:
-        raise ActionRefused(_("Use the feedback link you were given, or sign in with the account you registered with."),
-                            code="not_registered")  # fmt: skip
+        raise ActionRefused(
+            _("Use the feedback link you were given, or sign in with the account you registered with."),
+            code="not_registered",
+        )
     number, again = _clean(rating, come_again)
     try:
         with transaction.atomic():
             return Feedback.objects.create(
-                event=event, registration=registration, source=FeedbackSource.ONLINE, rating=number,
-                useful=useful.strip()[:4000], improve=improve.strip()[:4000], come_again=again,
-            )  # fmt: skip
+                event=event,
+                registration=registration,
+                source=FeedbackSource.ONLINE,
+                rating=number,
+                useful=useful.strip()[:4000],
+                improve=improve.strip()[:4000],
+                come_again=again,
+            )
     except IntegrityError:
         raise Conflict(_("You have already given feedback on this event. Thank you!"), code="already_given") from None
 
@@ -93,6 +100,11 @@ def transcribe_card(
     permissions.ensure_can_organise(by, event)
     number, again = _clean(rating, come_again)
     return Feedback.objects.create(
-        event=event, source=FeedbackSource.PAPER, rating=number, useful=useful.strip()[:4000],
-        improve=improve.strip()[:4000], come_again=again, entered_by=by,
-    )  # fmt: skip
+        event=event,
+        source=FeedbackSource.PAPER,
+        rating=number,
+        useful=useful.strip()[:4000],
+        improve=improve.strip()[:4000],
+        come_again=again,
+        entered_by=by,
+    )

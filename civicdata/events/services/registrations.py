@@ -164,17 +164,26 @@ def register(
         try:
             with transaction.atomic():
                 registration = Registration.objects.create(
-                    event=locked, user=user if signed_in else None, name=name.strip()[:200], email=email,
-                    status=status, check_in_code=new_check_in_code(), language=language[:10],
-                    accessibility_needs=accessibility_needs.strip(), code_of_conduct_accepted_at=now,
-                    created_at=now, updated_at=now,
-                )  # fmt: skip
+                    event=locked,
+                    user=user if signed_in else None,
+                    name=name.strip()[:200],
+                    email=email,
+                    status=status,
+                    check_in_code=new_check_in_code(),
+                    language=language[:10],
+                    accessibility_needs=accessibility_needs.strip(),
+                    code_of_conduct_accepted_at=now,
+                    created_at=now,
+                    updated_at=now,
+                )
         except IntegrityError:
             raise Conflict(
-                _("This person is already on the list for this event. The confirmation e-mail has the link to "
-                  "manage the place."),
+                _(
+                    "This person is already on the list for this event. The confirmation e-mail has the link to "
+                    "manage the place."
+                ),
                 code="already_registered",
-            ) from None  # fmt: skip
+            ) from None
         if demographics:
             _save_demographics(registration, demographics, now=now)
     transaction.on_commit(lambda: send_confirmation(registration))
@@ -319,9 +328,13 @@ def _send(registration: Registration, template: str, subject: str, *, attach_cal
     if not registration.email:
         return
     event = registration.event
-    context = {"registration": registration, "event": event, "ticket_url": ticket_url(registration),
-               "event_url": f"{settings.SITE_URL.rstrip('/')}{event.get_absolute_url()}",
-               "site_name": settings.SITE_NAME}  # fmt: skip
+    context = {
+        "registration": registration,
+        "event": event,
+        "ticket_url": ticket_url(registration),
+        "event_url": f"{settings.SITE_URL.rstrip('/')}{event.get_absolute_url()}",
+        "site_name": settings.SITE_NAME,
+    }
     body = render_to_string(template, context)
     subject = " ".join(subject.split())  # a line break typed into a title cannot split the header
     message = EmailMessage(f"[{settings.SITE_NAME}] {subject}", body, None, [registration.email])

@@ -24,7 +24,10 @@ def make_organiser(organization: Organization) -> User:
 
 def register_guest(event: Event, name: str | None = None, **fields: Any) -> Registration:
     n = next(_numbers)
-    values: dict[str, Any] = {"name": name or f"Guest {n}", "email": f"guest{n}@example.org",
-                              "accepted_code_of_conduct": True}  # fmt: skip
+    values: dict[str, Any] = {
+        "name": name or f"Guest {n}",
+        "email": f"guest{n}@example.org",
+        "accepted_code_of_conduct": True,
+    }
     values.update(fields)
     return services.register(event, **values)

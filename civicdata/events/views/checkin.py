@@ -66,8 +66,13 @@ def door(request: HttpRequest, slug: str) -> HttpResponse:
             .filter(name__icontains=query)
             .order_by("name", "id")[:SEARCH_LIMIT]
         )
-    context = {"event": event, "query": query, "found": found, "attendance": aggregates.attendance(event),
-               "walk_in_form": WalkInForm(auto_id="walkin_%s")}  # fmt: skip
+    context = {
+        "event": event,
+        "query": query,
+        "found": found,
+        "attendance": aggregates.attendance(event),
+        "walk_in_form": WalkInForm(auto_id="walkin_%s"),
+    }
     return render(request, "events/door.html", context)
 
 
@@ -109,13 +114,19 @@ def walk_in(request: HttpRequest, slug: str) -> HttpResponse:
     form = WalkInForm(request.POST, auto_id="walkin_%s")
     if form.is_valid():
         try:
-            person = services.register_walk_in(event, by=request.user, name=form.cleaned_data["name"],
-                                               email=form.cleaned_data["email"])  # fmt: skip
+            person = services.register_walk_in(
+                event, by=request.user, name=form.cleaned_data["name"], email=form.cleaned_data["email"]
+            )
         except (InvalidInput, Conflict) as exc:
             add_to_form(form, exc)
         else:
             messages.success(request, _("%(name)s is registered as a walk-in and checked in.") % {"name": person.name})
             return redirect("events:door", slug=slug)
-    context = {"event": event, "query": "", "found": [], "attendance": aggregates.attendance(event),
-               "walk_in_form": form}  # fmt: skip
+    context = {
+        "event": event,
+        "query": "",
+        "found": [],
+        "attendance": aggregates.attendance(event),
+        "walk_in_form": form,
+    }
     return render(request, "events/door.html", context, status=400)

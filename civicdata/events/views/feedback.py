@@ -28,19 +28,32 @@ def feedback(request: HttpRequest, slug: str) -> HttpResponse:
     mine = current_registration(request, event)
     open_now, reason = feedback_open(event)
     if open_now and mine is None and not by_link:
-        open_now, reason = False, _("Use the feedback link you were given, or sign in with the account you registered with.")
+        open_now, reason = (
+            False,
+            _("Use the feedback link you were given, or sign in with the account you registered with."),
+        )
     form = FeedbackForm(request.POST or None)
     status = 200
     if request.method == "POST" and open_now:
-        if by_link and mine is None and not ratelimit.hit("event-feedback", ratelimit.client_address(request), LINK_RATE).allowed:
+        if (
+            by_link
+            and mine is None
+            and not ratelimit.hit("event-feedback", ratelimit.client_address(request), LINK_RATE).allowed
+        ):
             form.add_error(None, _("Too many answers from this connection. Try again in an hour."))
             status = 429
         elif form.is_valid():
             data = form.cleaned_data
             try:
-                services.give_feedback(event, registration=mine, rating=data["rating"], useful=data["useful"],
-                                       improve=data["improve"], come_again=data["come_again"] or None,
-                                       by_link=by_link)  # fmt: skip
+                services.give_feedback(
+                    event,
+                    registration=mine,
+                    rating=data["rating"],
+                    useful=data["useful"],
+                    improve=data["improve"],
+                    come_again=data["come_again"] or None,
+                    by_link=by_link,
+                )
             except (InvalidInput, Conflict) as exc:
                 add_to_form(form, exc)
                 status = 400
@@ -65,17 +78,27 @@ def results(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         if card_form.is_valid():
             data = card_form.cleaned_data
-            services.transcribe_card(event, by=request.user, rating=data["rating"], useful=data["useful"],
-                                     improve=data["improve"], come_again=data["come_again"] or None)  # fmt: skip
+            services.transcribe_card(
+                event,
+                by=request.user,
+                rating=data["rating"],
+                useful=data["useful"],
+                improve=data["improve"],
+                come_again=data["come_again"] or None,
+            )
             messages.success(request, _("The card is saved. Type in the next one."))
             return redirect("events:results", slug=slug)
         status = 400
     summary = aggregates.feedback(event)
     survey = [
-        (question, charts.bar_chart(result) if isinstance(result, aggregates.Bars) else None,
-         result if isinstance(result, aggregates.Bars) else None, result if isinstance(result, list) else None)
+        (
+            question,
+            charts.bar_chart(result) if isinstance(result, aggregates.Bars) else None,
+            result if isinstance(result, aggregates.Bars) else None,
+            result if isinstance(result, list) else None,
+        )
         for question, result in aggregates.survey(event)
-    ]  # fmt: skip
+    ]
     context = {
         "event": event,
         "summary": summary,

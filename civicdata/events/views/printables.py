@@ -18,8 +18,9 @@ MAX_CARDS = 200
 
 
 def _registration(slug: str, code: str) -> Registration:
-    return get_object_or_404(Registration.objects.select_related("event", "event__organization"),
-                             event__slug=slug, check_in_code=code)  # fmt: skip
+    return get_object_or_404(
+        Registration.objects.select_related("event", "event__organization"), event__slug=slug, check_in_code=code
+    )
 
 
 @require_safe
@@ -27,8 +28,10 @@ def ticket_pdf(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     registration = _registration(slug, code)
     if registration.status != RegistrationStatus.REGISTERED:
         raise Http404
-    pdf = render_pdf("events/print/ticket.html", {"event": registration.event, "registration": registration,
-                                                  "qr": qr_svg(check_in_url(request, registration))})  # fmt: skip
+    pdf = render_pdf(
+        "events/print/ticket.html",
+        {"event": registration.event, "registration": registration, "qr": qr_svg(check_in_url(request, registration))},
+    )
     return pdf_response(pdf, filename=f"{slug}-ticket.pdf")
 
 
@@ -53,8 +56,9 @@ def feedback_cards(request: HttpRequest, slug: str) -> HttpResponse:
     except ValueError:
         count = 10
     url = request.build_absolute_uri(f"{event.get_absolute_url()}feedback/?k={feedback_token(event)}")
-    pdf = render_pdf("events/print/feedback_cards.html",
-                     {"event": event, "qr": qr_svg(url), "url": url, "cards": range(count)})  # fmt: skip
+    pdf = render_pdf(
+        "events/print/feedback_cards.html", {"event": event, "qr": qr_svg(url), "url": url, "cards": range(count)}
+    )
     return pdf_response(pdf, filename=f"{slug}-feedback-cards.pdf")
 
 

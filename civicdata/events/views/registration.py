@@ -87,10 +87,15 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
             data = form.cleaned_data
             try:
                 registration = services.register(
-                    event, user=request.user, name=data.get("name", ""), email=data.get("email", ""),
-                    language=get_language() or settings.LANGUAGE_CODE, accessibility_needs=data["accessibility_needs"],
-                    accepted_code_of_conduct=data["code_of_conduct"], demographics=form.demographics(),
-                )  # fmt: skip
+                    event,
+                    user=request.user,
+                    name=data.get("name", ""),
+                    email=data.get("email", ""),
+                    language=get_language() or settings.LANGUAGE_CODE,
+                    accessibility_needs=data["accessibility_needs"],
+                    accepted_code_of_conduct=data["code_of_conduct"],
+                    demographics=form.demographics(),
+                )
             except (InvalidInput, Conflict) as exc:
                 add_to_form(form, exc)
                 status = 400
@@ -103,14 +108,21 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect("events:ticket", slug=event.slug, code=registration.check_in_code)
         else:
             status = 400
-    context = {"event": event, "form": form, "open": open_now, "reason": reason, "guest": guest,
-               "seats": availability(event)}  # fmt: skip
+    context = {
+        "event": event,
+        "form": form,
+        "open": open_now,
+        "reason": reason,
+        "guest": guest,
+        "seats": availability(event),
+    }
     return render(request, "events/register.html", context, status=status)
 
 
 def _ticket(slug: str, code: str) -> Registration:
-    return get_object_or_404(Registration.objects.select_related("event", "event__organization"),
-                             event__slug=slug, check_in_code=code)  # fmt: skip
+    return get_object_or_404(
+        Registration.objects.select_related("event", "event__organization"), event__slug=slug, check_in_code=code
+    )
 
 
 def ticket(request: HttpRequest, slug: str, code: str) -> HttpResponse:
@@ -169,8 +181,12 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.propose_topic(event, registration=mine, title=form.cleaned_data["title"],
-                                       description=form.cleaned_data["description"])  # fmt: skip
+                services.propose_topic(
+                    event,
+                    registration=mine,
+                    title=form.cleaned_data["title"],
+                    description=form.cleaned_data["description"],
+                )
             except InvalidInput as exc:
                 add_to_form(form, exc)
                 status = 400
@@ -179,8 +195,14 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect("events:agenda", slug=slug)
         else:
             status = 400
-    context = {"event": event, "topics": topics, "voted": voted, "mine": mine, "form": form,
-               "organiser": permissions.can_organise(request.user, event)}  # fmt: skip
+    context = {
+        "event": event,
+        "topics": topics,
+        "voted": voted,
+        "mine": mine,
+        "form": form,
+        "organiser": permissions.can_organise(request.user, event),
+    }
     return render(request, "events/agenda.html", context, status=status)
 
 
@@ -215,5 +237,9 @@ def survey(request: HttpRequest, slug: str) -> HttpResponse:
         services.answer_survey(event, registration=mine, raw=form.cleaned_data)
         messages.success(request, _("Thank you. Your answers are saved and only the organisers see them."))
         return redirect("events:ticket", slug=slug, code=mine.check_in_code)
-    return render(request, "events/survey.html", {"event": event, "form": form, "questions": questions},
-                  status=400 if request.method == "POST" else 200)  # fmt: skip
+    return render(
+        request,
+        "events/survey.html",
+        {"event": event, "form": form, "questions": questions},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -1,6 +1,5 @@
 """Tests for the framework-free document helpers: plan diffs."""
 
-
 from civicdata.projects.plandiff import diff_text, diff_versions
 
 

@@ -5,9 +5,9 @@ import datetime as dt
 import io
 
 import pytest
-from pypdf import PdfReader
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from civicdata.projects import services
 from civicdata.projects.models import Problem, ProblemComment, Project
