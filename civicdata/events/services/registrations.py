@@ -133,6 +133,7 @@ def register(
     accepted_code_of_conduct: bool,
     demographics: dict[str, Any] | None = None,
     now: dt.datetime | None = None,
+    notify: bool = True,
 ) -> Registration:
     """Give the person a seat, or a place on the waiting list when the event is full (or others already
     wait). Signed-in people register as themselves; guests give a name and an e-mail address.
@@ -140,7 +141,7 @@ def register(
     `demographics` (role, sector, affiliation, first_time) is stored only when it is given, which the form
     allows only with the consent box ticked. Locks the event row; the unique constraints on (event, user)
     and (event, e-mail) make a second registration of the same person a Conflict. E-mails the
-    confirmation with the calendar entry after the commit.
+    confirmation with the calendar entry after the commit (`notify=False`: the demo, which e-mails nobody).
     """
     now = now or timezone.now()
     signed_in = is_signed_in(user)
@@ -186,7 +187,8 @@ def register(
             ) from None
         if demographics:
             _save_demographics(registration, demographics, now=now)
-    transaction.on_commit(lambda: send_confirmation(registration))
+    if notify:
+        transaction.on_commit(lambda: send_confirmation(registration))
     return registration
 
 
@@ -203,7 +205,9 @@ def _save_demographics(registration: Registration, answers: dict[str, Any], *, n
     )
 
 
-def cancel_registration(registration: Registration, *, now: dt.datetime | None = None) -> Registration:
+def cancel_registration(
+    registration: Registration, *, now: dt.datetime | None = None, notify: bool = True
+) -> Registration:
     """The person gives up their seat or waiting place (their own, or the holder of the ticket link).
     A freed seat is offered to the next person waiting. Locks the event row."""
     now = now or timezone.now()
@@ -216,7 +220,8 @@ def cancel_registration(registration: Registration, *, now: dt.datetime | None =
             raise Conflict(_("You have already been checked in at this event."), code="already_checked_in")
         _end(current, reason=CancelReason.BY_PERSON, now=now)
         offered = offer_freed_seats(event, now=now)
-    _notify_offers(offered)
+    if notify:
+        _notify_offers(offered)
     return current
 
 
