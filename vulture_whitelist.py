@@ -251,3 +251,19 @@ _.Registration
 _.walk_in
 _.checked_in_at
 _.check_in_code
+
+
+# Events registration, attendance and feedback (helper e): fields and choices read by the ORM, forms,
+# templates and aggregates; the projects report template reads disposition_reason.
+_.checked_in
+_.walk_ins
+_.demographics_consent
+_.code_of_conduct
+_.code_of_conduct_accepted_at
+_.STUDENT
+_.TECHNOLOGIST
+_.ADVOCATE
+_.PRIVATE
+_.consented_at
+_.proposed_by
+_.disposition_reason

@@ -18,10 +18,6 @@ from civicdata.events.tests.factories import make_event
 pytestmark = pytest.mark.django_db
 
 
-def _statuses(event) -> list[str]:
-    return list(event.registrations.order_by("created_at", "id").values_list("status", flat=True))
-
-
 def test_seats_then_waiting_list_in_order(django_capture_on_commit_callbacks):
     """Past the capacity people join the waiting list in the order they came."""
     event = make_event(capacity=2)
