@@ -213,3 +213,18 @@ def test_a_certificate_needs_a_check_in(client):
     event = make_event()
     person = register_guest(event)
     assert client.get(reverse("events:certificate", args=[event.slug, person.check_in_code])).status_code == 404
+
+
+def test_chinese_names_print_on_certificates(client):
+    import shutil
+    import subprocess
+
+    fc_list = shutil.which("fc-list")
+    fonts = subprocess.run([fc_list, ":lang=zh"], capture_output=True, text=True, check=False).stdout if fc_list else ""
+    if not fonts.strip():
+        pytest.skip("no CJK font installed (Debian: fonts-wqy-microhei or fonts-noto-cjk; .ci/run installs one)")
+    event = make_event()
+    person = register_guest(event, name="王小明")
+    services.check_in(person, by=make_organiser(event.organization))
+    pdf = client.get(reverse("events:certificate", args=[event.slug, person.check_in_code])).content
+    assert "王小明" in _pdf_text(pdf)
