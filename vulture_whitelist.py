@@ -284,3 +284,18 @@ _.walk_ins
 _.first_time
 _.what_was_made
 _.next_steps
+
+# Events registration, attendance and feedback (helper e): fields and choices read by the ORM, forms,
+# templates and aggregates; the projects report template reads disposition_reason.
+_.checked_in
+_.walk_ins
+_.demographics_consent
+_.code_of_conduct
+_.code_of_conduct_accepted_at
+_.STUDENT
+_.TECHNOLOGIST
+_.ADVOCATE
+_.PRIVATE
+_.consented_at
+_.proposed_by
+_.disposition_reason

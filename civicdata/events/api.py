@@ -13,6 +13,7 @@ from ninja import Router, Schema
 from civicdata.core.pagination import paginate
 from civicdata.core.spreadsheet import csv_text
 from civicdata.events import services
+from civicdata.events.api_registrations import router as registrations_router
 from civicdata.events.models import Event, EventGoal, EventSeries, EventStatus, EventType
 
 router = Router()
@@ -301,3 +302,6 @@ def event_report(request: HttpRequest, slug: str) -> dict:
         ],
         "pdf": f"{event.get_absolute_url()}report.pdf",
     }
+
+
+router.add_router("", registrations_router)

@@ -12,3 +12,4 @@ class EventsConfig(AppConfig):
 
         # Commitment reminders after events (d).
         register_periodic_task("civicdata.events.tasks.events_daily_followup")
+        register_periodic_task("civicdata.events.tasks.expire_registration_offers")

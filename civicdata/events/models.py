@@ -139,6 +139,12 @@ class Registration(models.Model):
     check_in_code = models.CharField(max_length=32, unique=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Registration, attendance and feedback (e):
+    language = models.CharField(_("language for e-mails"), max_length=10, blank=True)
+    accessibility_needs = models.TextField(_("accessibility needs"), blank=True)
+    code_of_conduct_accepted_at = models.DateTimeField(null=True, blank=True)
+    offer_expires_at = models.DateTimeField(_("offer open until"), null=True, blank=True)
+    cancel_reason = models.CharField(max_length=20, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -402,3 +408,163 @@ class EventOutcome(models.Model):
         if self.kind in (OutcomeKind.PROBLEM, OutcomeKind.USE_CASE, OutcomeKind.ACTIVITY):
             return target.project.get_absolute_url()
         return target.get_absolute_url()
+
+
+# --- registration, attendance and feedback (e) ---
+
+
+class CancelReason(models.TextChoices):
+    BY_PERSON = "by_person", _("Cancelled by the person")
+    DECLINED = "declined", _("Declined the offered seat")
+    OFFER_EXPIRED = "offer_expired", _("Did not answer the offer in time")
+
+
+class Role(models.TextChoices):
+    RESIDENT = "resident", _("Resident")
+    STUDENT = "student", _("Student")
+    TECHNOLOGIST = "technologist", _("Developer or data analyst")
+    RESEARCHER = "researcher", _("Researcher")
+    JOURNALIST = "journalist", _("Journalist")
+    GOVERNMENT = "government", _("Government staff")
+    ADVOCATE = "advocate", _("Community organiser or advocate")
+    OTHER = "other", _("Something else")
+
+
+class Sector(models.TextChoices):
+    PUBLIC = "public", _("Government")
+    NONPROFIT = "nonprofit", _("Non-profit or community group")
+    PRIVATE = "private", _("Business")
+    ACADEMIC = "academic", _("School or university")
+    NONE = "none", _("None of these")
+
+
+class Demographics(models.Model):
+    """Optional answers about who comes, given with explicit consent and kept apart from the registration.
+
+    Organisers see them only as counts, and a group of fewer than five people is never shown."""
+
+    registration = models.OneToOneField(Registration, on_delete=models.CASCADE, related_name="demographics")
+    consented_at = models.DateTimeField()
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, blank=True)
+    affiliation = models.CharField(_("affiliation"), max_length=120, blank=True)
+    first_time = models.BooleanField(_("first civicdata event"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("demographic answers")
+        verbose_name_plural = _("demographic answers")
+
+    def __str__(self) -> str:
+        return f"demographics #{self.registration_id}"
+
+
+class AgendaTopic(models.Model):
+    """A topic or challenge idea proposed by a registrant before the event; organisers mark the chosen ones."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="agenda_topics")
+    proposed_by = models.ForeignKey(Registration, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    title = models.CharField(_("topic"), max_length=200)
+    description = models.TextField(_("details"), blank=True)
+    vote_count = models.PositiveIntegerField(default=0)
+    chosen = models.BooleanField(_("chosen for the agenda"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-chosen", "-vote_count", "created_at", "id"]
+        verbose_name = _("agenda topic")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TopicVote(models.Model):
+    """One registration's vote for one topic: the unique constraint makes a second vote impossible."""
+
+    topic = models.ForeignKey(AgendaTopic, on_delete=models.CASCADE, related_name="votes")
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="topic_votes")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["topic", "registration"], name="topic_vote_once")]
+
+    def __str__(self) -> str:
+        return f"vote #{self.registration_id} → {self.topic_id}"
+
+
+class QuestionKind(models.TextChoices):
+    RATING = "rating", _("A rating from 1 to 5")
+    CHOICE = "choice", _("One choice from a list")
+    TEXT = "text", _("A short written answer")
+
+
+class SurveyQuestion(models.Model):
+    """One question of an event's short pre-event survey, written by its organisers."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="survey_questions")
+    prompt = models.CharField(_("question"), max_length=300)
+    kind = models.CharField(_("kind of answer"), max_length=10, choices=QuestionKind.choices)
+    choices = models.TextField(_("choices"), blank=True, help_text=_("One choice a line (only for a list)."))
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("survey question")
+
+    def __str__(self) -> str:
+        return self.prompt
+
+    def choice_list(self) -> list[str]:
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+
+class SurveyResponse(models.Model):
+    """One registration's answers to the pre-event survey (`answers` maps question id to answer)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="survey_responses")
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="survey_responses")
+    answers = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "registration"], name="survey_once_per_registration")]
+
+    def __str__(self) -> str:
+        return f"survey #{self.registration_id}"
+
+
+class FeedbackSource(models.TextChoices):
+    ONLINE = "online", _("Online form")
+    PAPER = "paper", _("Paper card, typed in by staff")
+
+
+class Feedback(models.Model):
+    """What one participant thought of the event, given online or on a paper card that staff typed in."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="feedback")
+    registration = models.ForeignKey(
+        Registration, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback"
+    )
+    source = models.CharField(_("source"), max_length=10, choices=FeedbackSource.choices, default=FeedbackSource.ONLINE)
+    rating = models.PositiveSmallIntegerField(_("overall rating"))
+    useful = models.TextField(_("what was most useful"), blank=True)
+    improve = models.TextField(_("what to do better"), blank=True)
+    come_again = models.BooleanField(_("would come again"), null=True, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "registration"], condition=models.Q(registration__isnull=False),
+                name="feedback_once_per_registration",
+            ),
+            models.CheckConstraint(condition=models.Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_to_5"),
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"feedback {self.rating}/5 — {self.event}"

@@ -9,10 +9,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from civicdata.core.text import plain_text
+from civicdata.core.printing import render_pdf
 from civicdata.projects import method
 from civicdata.projects.models import PlanComment, Project, StepChoice, UseCase
-from civicdata.projects.pdf import Block, render_pdf
 
 
 class ReportNotReady(Exception):
@@ -40,48 +39,5 @@ def report_context(project: Project) -> dict[str, Any]:
 
 
 def report_pdf(project: Project) -> bytes:
-    """The report as PDF bytes (written by the app's own small PDF writer)."""
-    ctx = report_context(project)
-    blocks = [
-        Block("h1", project.title),
-        Block("p", f"{project.organization.name} — {_('Summary report')} — {_('iteration')} {project.iteration}"),
-    ]
-    if project.report_summary:
-        blocks += [Block("h2", _("Results")), Block("p", plain_text(project.report_summary))]
-    if ctx["focus"]:
-        blocks += [
-            Block("h2", _("Focus area")),
-            Block("p", f"{ctx['focus'].title}: {plain_text(ctx['focus'].rationale)}"),
-        ]
-    blocks.append(Block("h2", _("The four steps")))
-    for label, record in ctx["steps"]:
-        blocks.append(Block("p", f"{label}: {plain_text(record.result) if record else '—'}"))
-    if ctx["interventions"]:
-        blocks.append(Block("h2", _("Interventions")))
-        for iv in ctx["interventions"]:
-            label = iv.get_tactic_display()
-            blocks.append(Block("li", f"{iv.title} ({label}) — {_('people reached')}: {iv.users_reached}"))
-    if ctx["metrics"]:
-        blocks.append(Block("h2", _("Outcomes against targets")))
-        for m in ctx["metrics"]:
-            blocks.append(
-                Block(
-                    "li",
-                    f"{m.name}: {_('baseline')} {m.baseline}, {_('target')} {m.target}, "
-                    f"{_('actual')} {m.actual if m.actual is not None else '—'} {m.unit}",
-                )
-            )
-    if ctx["changes"]:
-        blocks.append(Block("h2", _("Change log")))
-        for c in ctx["changes"]:
-            blocks.append(
-                Block(
-                    "li",
-                    f"{c.get_disposition_display()}: {plain_text(c.body)[:200]} — {plain_text(c.disposition_reason)}",
-                )
-            )
-    if ctx["overrides"]:
-        blocks.append(Block("h2", _("Exit checks overridden")))
-        for o in ctx["overrides"]:
-            blocks.append(Block("li", f"{o.get_step_display()}: {plain_text(o.reason)}"))
-    return render_pdf(blocks, title=project.title)
+    """The report as PDF bytes, printed from its HTML template by WeasyPrint (`core.printing`)."""
+    return render_pdf("projects/report_print.html", report_context(project))

@@ -172,7 +172,7 @@ def update_event(event: Event, *, by: Any, changes: dict[str, Any]) -> Event:
     """Change the event's details (only `EDITABLE_FIELDS`). A material change raises `sequence`; a new
     start moves the due dates of the planning tasks not yet done. Organisers only; one transaction with
     the row locked, audited."""
-    permissions.ensure_can_organize(by, event)
+    permissions.ensure_can_organise(by, event)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise InvalidInput(_("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)))
@@ -203,7 +203,7 @@ def update_event(event: Event, *, by: Any, changes: dict[str, Any]) -> Event:
 
 
 def _set_status(event: Event, *, by: Any, status: str, action: str, allowed_from: tuple[str, ...]) -> Event:
-    permissions.ensure_can_organize(by, event)
+    permissions.ensure_can_organise(by, event)
     with transaction.atomic():
         locked = Event.objects.select_for_update().get(pk=event.pk)
         if locked.status not in allowed_from:

@@ -46,7 +46,7 @@ REMINDER_LEAD = dt.timedelta(days=3)
 
 def save_tracking(event: Event, *, by: Any, figures: dict[str, Any]) -> EventPlan:
     """Store the tracking sheet's single figures (`TRACKING_FIELDS`)."""
-    permissions.ensure_can_organize(by, event)
+    permissions.ensure_can_organise(by, event)
     unknown = set(figures) - set(TRACKING_FIELDS)
     if unknown:
         raise InvalidInput(_("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)))
@@ -71,7 +71,7 @@ def save_tracking(event: Event, *, by: Any, figures: dict[str, Any]) -> EventPla
 
 def set_tracking_count(event: Event, *, by: Any, dimension: str, label: str, count: int) -> TrackingCount | None:
     """Set how many participants came from a region or sector; a count of 0 removes the line."""
-    permissions.ensure_can_organize(by, event)
+    permissions.ensure_can_organise(by, event)
     label = label.strip()[:120]
     if dimension not in TrackingDimension.values or not label:
         raise InvalidInput(
@@ -109,7 +109,7 @@ def tracking_rows(event: Event) -> list[list[Any]]:
 
 def save_lessons(event: Event, *, by: Any, lessons: str) -> EventPlan:
     """The organisers' internal lessons learned; never shown on a public page or in the API."""
-    permissions.ensure_can_organize(by, event)
+    permissions.ensure_can_organise(by, event)
     with transaction.atomic():
         EventPlan.objects.filter(pk=plan_of(event).pk).update(lessons_learned=lessons.strip())
         record_write(actor=by, action="save_event_lessons", target=event)
@@ -118,7 +118,7 @@ def save_lessons(event: Event, *, by: Any, lessons: str) -> EventPlan:
 
 def save_report(event: Event, *, by: Any, summary: str) -> EventPlan:
     """The public report's own text: what was made at the event."""
-    permissions.ensure_can_organize(by, event)
+    permissions.ensure_can_organise(by, event)
     with transaction.atomic():
         EventPlan.objects.filter(pk=plan_of(event).pk).update(report_summary=summary.strip())
         record_write(actor=by, action="save_event_report", target=event, after={"report_summary": summary.strip()})
@@ -128,7 +128,7 @@ def save_report(event: Event, *, by: Any, summary: str) -> EventPlan:
 def publish_report(event: Event, *, by: Any) -> EventPlan:
     """Make the report public (HTML and PDF). The event must have taken place and the report must say
     what was made."""
-    permissions.ensure_can_organize(by, event)
+    permissions.ensure_can_organise(by, event)
     plan = plan_of(event)
     # Read the status again: the caller's copy may predate `complete_event`.
     if Event.objects.filter(pk=event.pk).values_list("status", flat=True).get() != EventStatus.COMPLETED:
@@ -159,7 +159,7 @@ def add_commitment(
 ) -> Commitment:
     """A next step with an owner and a due date. `owner_user`, when given, receives the reminders;
     otherwise the event's creator does."""
-    permissions.ensure_can_organize(by, event)
+    permissions.ensure_can_organise(by, event)
     problems = []
     if not description.strip():
         problems.append({"field": "description", "message": _("Say what was committed.")})
@@ -180,7 +180,7 @@ def add_commitment(
 
 
 def set_commitment_done(commitment: Commitment, *, by: Any, done: bool) -> Commitment:
-    permissions.ensure_can_organize(by, commitment.event)
+    permissions.ensure_can_organise(by, commitment.event)
     with transaction.atomic():
         commitment.done_at = timezone.now() if done else None
         Commitment.objects.filter(pk=commitment.pk).update(done_at=commitment.done_at)
@@ -236,7 +236,7 @@ def send_commitment_reminders(*, now: dt.datetime | None = None) -> int:
 def link_outcome(event: Event, *, by: Any, kind: str, target: Any) -> EventOutcome:
     """Record that `target` was born at this event (or, for a project activity, that the event carried it
     out). Linking the same record twice is refused."""
-    permissions.ensure_can_organize(by, event)
+    permissions.ensure_can_organise(by, event)
     if kind not in OutcomeKind.values or target is None:
         raise InvalidInput(_("Choose what to link."), code="invalid_outcome")
     field = EventOutcome._meta.get_field(kind)
@@ -259,7 +259,7 @@ def link_outcome(event: Event, *, by: Any, kind: str, target: Any) -> EventOutco
 
 
 def unlink_outcome(outcome: EventOutcome, *, by: Any) -> None:
-    permissions.ensure_can_organize(by, outcome.event)
+    permissions.ensure_can_organise(by, outcome.event)
     with transaction.atomic():
         record_write(
             actor=by, action="unlink_event_outcome", target=outcome.event, before={outcome.kind: str(outcome.target.pk)}

@@ -72,7 +72,7 @@ def set_goal(
 ) -> EventGoal:
     """Set a target (or change `goal`). Each goal must say which mission goal it serves; "other" needs a
     description. One goal per measure, except "other"."""
-    permissions.ensure_can_organize(by, event)
+    permissions.ensure_can_organise(by, event)
     problems = []
     if metric not in GoalMetric.values:
         problems.append({"field": "metric", "message": _("Choose what to measure.")})
@@ -103,7 +103,7 @@ def set_goal(
 
 def enter_actual(goal: EventGoal, *, by: Any, actual: int | None) -> EventGoal:
     """Record the actual of a measure civicdata cannot count (or cannot count for this event)."""
-    permissions.ensure_can_organize(by, goal.event)
+    permissions.ensure_can_organise(by, goal.event)
     if actual is not None and actual < 0:
         raise InvalidInput(_("An actual cannot be negative."), details=[{"field": "actual", "message": _("Negative.")}])
     with transaction.atomic():
@@ -114,7 +114,7 @@ def enter_actual(goal: EventGoal, *, by: Any, actual: int | None) -> EventGoal:
 
 
 def remove_goal(goal: EventGoal, *, by: Any) -> None:
-    permissions.ensure_can_organize(by, goal.event)
+    permissions.ensure_can_organise(by, goal.event)
     with transaction.atomic():
         record_write(actor=by, action="remove_event_goal", target=goal.event, before=snapshot(goal))
         goal.delete()

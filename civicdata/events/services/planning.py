@@ -42,7 +42,7 @@ def plan_of(event: Event) -> EventPlan:
 def save_plan(event: Event, *, by: Any, answers: dict[str, str]) -> EventPlan:
     """Store the capability check, run of show, topic, mission goal and support contact (any of
     `PLAN_FIELDS`; other keys are refused)."""
-    permissions.ensure_can_organize(by, event)
+    permissions.ensure_can_organise(by, event)
     unknown = set(answers) - set(PLAN_FIELDS)
     if unknown:
         raise InvalidInput(_("These fields cannot be changed here: %s") % ", ".join(sorted(unknown)))
@@ -62,7 +62,7 @@ def save_plan(event: Event, *, by: Any, answers: dict[str, str]) -> EventPlan:
 def add_partner(event: Event, *, by: Any, organization: Organization, contribution: str = "") -> PartnerContribution:
     """Add a community partner (a library, a civic tech group…) and what it contributes; it is listed on
     the event page. Adding the same partner again updates its contribution."""
-    permissions.ensure_can_organize(by, event)
+    permissions.ensure_can_organise(by, event)
     if organization.pk == event.organization_id:
         raise InvalidInput(_("The organising organisation is not its own partner."), code="own_partner")
     with transaction.atomic():
@@ -75,7 +75,7 @@ def add_partner(event: Event, *, by: Any, organization: Organization, contributi
 
 
 def remove_partner(event: Event, *, by: Any, organization: Organization) -> None:
-    permissions.ensure_can_organize(by, event)
+    permissions.ensure_can_organise(by, event)
     with transaction.atomic():
         PartnerContribution.objects.filter(event=event, organization=organization).delete()
         event.partners.remove(organization)
@@ -86,7 +86,7 @@ def save_role(
     event: Event, *, by: Any, name: str, primary: str = "", backup: str = "", role: EventRole | None = None
 ) -> EventRole:
     """Add a role (or change `role`) with its primary and backup person."""
-    permissions.ensure_can_organize(by, event)
+    permissions.ensure_can_organise(by, event)
     if not name.strip():
         raise InvalidInput(_("Name the role."), details=[{"field": "name", "message": _("Required.")}])
     if role is not None and role.event_id != event.pk:
@@ -101,7 +101,7 @@ def save_role(
 
 
 def remove_role(role: EventRole, *, by: Any) -> None:
-    permissions.ensure_can_organize(by, role.event)
+    permissions.ensure_can_organise(by, role.event)
     with transaction.atomic():
         record_write(actor=by, action="remove_event_role", target=role.event, before=snapshot(role))
         role.delete()
@@ -112,7 +112,7 @@ def add_task(
 ) -> PlanningTask:
     """Add a task to the tick tock. Give `days_before` (the due date follows the event if it moves) or a
     fixed `due_on`."""
-    permissions.ensure_can_organize(by, event)
+    permissions.ensure_can_organise(by, event)
     if not title.strip():
         raise InvalidInput(_("Describe the task."), details=[{"field": "title", "message": _("Required.")}])
     if days_before is not None:
@@ -126,7 +126,7 @@ def add_task(
 
 
 def assign_task(task: PlanningTask, *, by: Any, owner: str) -> PlanningTask:
-    permissions.ensure_can_organize(by, task.event)
+    permissions.ensure_can_organise(by, task.event)
     with transaction.atomic():
         PlanningTask.objects.filter(pk=task.pk).update(owner=owner.strip()[:200])
         task.owner = owner.strip()[:200]
@@ -136,7 +136,7 @@ def assign_task(task: PlanningTask, *, by: Any, owner: str) -> PlanningTask:
 
 def set_task_done(task: PlanningTask, *, by: Any, done: bool) -> PlanningTask:
     """Tick a task off (or open it again)."""
-    permissions.ensure_can_organize(by, task.event)
+    permissions.ensure_can_organise(by, task.event)
     with transaction.atomic():
         task.done_at = timezone.now() if done else None
         PlanningTask.objects.filter(pk=task.pk).update(done_at=task.done_at)

@@ -84,7 +84,7 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "partners": list(event.contributions.select_related("organization")),
         "outcomes": services.public_outcomes(event),
         "report_public": services.report_is_public(event),
-        "can_organize": permissions.can_organize(request.user, event),
+        "can_organise": permissions.can_organise(request.user, event),
     }
     return render(request, "events/detail.html", context)
 
@@ -208,7 +208,7 @@ def _report_context(request: HttpRequest, event: Event) -> dict[str, Any]:
 def _report_event(request: HttpRequest, slug: str) -> Event:
     """A report is public once published; organisers may preview it before."""
     event = _public_event(slug, request.user)
-    if not services.report_is_public(event) and not permissions.can_organize(request.user, event):
+    if not services.report_is_public(event) and not permissions.can_organise(request.user, event):
         raise Http404
     return event
 

@@ -45,7 +45,7 @@ from civicdata.projects.models import Activity, Problem, Project, UseCase
 def _organizer_event(request: HttpRequest, slug: str) -> Event:
     event = get_object_or_404(Event.objects.select_related("organization", "series"), slug=slug)
     permissions.ensure_can_view(request.user, event)  # a draft stays "not found" for outsiders
-    permissions.ensure_can_organize(request.user, event)
+    permissions.ensure_can_organise(request.user, event)
     return event
 
 
@@ -60,7 +60,7 @@ def _organizations(request: HttpRequest) -> list[Organization]:
     ensure_signed_in(request.user)
     organizations = permissions.organizing_organizations(request.user)
     if not organizations:
-        raise ActionRefused(_("Only editors of an organisation can plan its events."), code="not_organizer")
+        raise ActionRefused(_("Only editors of an organisation can plan its events."), code="not_organiser")
     return organizations
 
 

@@ -1,8 +1,5 @@
-"""Tests for the framework-free document helpers: plan diffs and the PDF writer."""
+"""Tests for the framework-free document helpers: plan diffs."""
 
-import re
-
-from civicdata.projects.pdf import Block, render_pdf
 from civicdata.projects.plandiff import diff_text, diff_versions
 
 
@@ -29,24 +26,3 @@ def test_diff_versions_flags_only_changed_sections():
         ("roles", True),
         ("timeline", False),
     ]
-
-
-def test_pdf_is_well_formed_with_a_correct_cross_reference_table():
-    """Every object offset in the xref table points at that object's header, across several pages."""
-    blocks = [
-        Block("h1", "Report (draft) \\ é"),
-        *[Block("p", "word " * 300) for _ in range(6)],
-        Block("li", "x"),
-    ]
-    data = render_pdf(blocks, title="Summary")
-    assert data.startswith(b"%PDF-1.4")
-    assert data.rstrip().endswith(b"%%EOF")
-    start = int(re.search(rb"startxref\n(\d+)", data).group(1))
-    assert data[start : start + 4] == b"xref"
-    count = int(re.search(rb"xref\n0 (\d+)", data).group(1))
-    offsets = re.findall(rb"(\d{10}) 00000 n", data[start:])
-    assert len(offsets) == count - 1
-    for number, offset in enumerate(offsets, start=1):
-        assert data[int(offset) :].startswith(b"%d 0 obj" % number)
-    pages = int(re.search(rb"/Count (\d+)", data).group(1))
-    assert pages >= 2

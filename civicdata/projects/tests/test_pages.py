@@ -2,18 +2,24 @@
 staff act through the workspace, hostile text is inert, documents are printable."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from civicdata.projects import services
-from civicdata.projects.models import Problem, ProblemComment
+from civicdata.projects.models import Problem, ProblemComment, Project
 from civicdata.projects.tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def _pdf_text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
 @pytest.fixture
@@ -173,7 +179,23 @@ def test_report_html_and_pdf(client, walk):
     assert "@media print" in html.content.decode()
     pdf = client.get(reverse("projects:report_pdf", args=[project.slug]))
     assert pdf["Content-Type"] == "application/pdf"
-    assert pdf.content.startswith(b"%PDF-1.4")
+    text = _pdf_text(pdf.content)
+    assert project.title in text
+    assert "The four steps" in text
+    assert project.organization.name in text
+
+
+def test_report_pdf_prints_unicode_and_keeps_hostile_text_inert(client, walk):
+    """Spanish and Vietnamese names print as typed; markup typed into a title prints as the characters typed."""
+    project, _staff = walk
+    Project.objects.filter(pk=project.pk).update(
+        title="Día de datos — Nguyễn Thị Hương <i>x</i>", report_summary="**Resultados**"
+    )
+    text = _pdf_text(client.get(reverse("projects:report_pdf", args=[project.slug])).content)
+    assert "Día de datos — Nguyễn Thị Hương" in text
+    assert "<i>x</i>" in text  # printed as typed (the large title wraps before it)
+    assert "Resultados" in text
+    assert "**" not in text
 
 
 def test_report_missing_until_completed(client):
@@ -335,7 +357,7 @@ def test_report_and_checks_commands(tmp_path, walk):
     project, staff = walk
     out = tmp_path / "r.pdf"
     call_command("projects_report", project.slug, output=str(out), stdout=StringIO())
-    assert out.read_bytes().startswith(b"%PDF-1.4")
+    assert project.title in _pdf_text(out.read_bytes())
     fresh = f.make_project(project.organization, staff, title="Fresh one")
     buffer = StringIO()
     with pytest.raises(SystemExit) as exited:

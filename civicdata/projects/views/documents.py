@@ -3,14 +3,11 @@ QR code that links to the data."""
 
 from __future__ import annotations
 
-import io
-
-import segno
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
+from civicdata.core.printing import pdf_response, qr_svg
 from civicdata.projects import report
 from civicdata.projects.models import Intervention, Project
 from civicdata.projects.views._common import get_project
@@ -37,16 +34,7 @@ def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
         data = report.report_pdf(project)
     except report.ReportNotReady as exc:
         raise Http404(str(exc)) from exc
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{project.slug}-report.pdf"'
-    return response
-
-
-def qr_svg(url: str) -> str:
-    """An inline SVG QR code for ``url`` with a text alternative added by the template."""
-    buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="svg", scale=6, xmldecl=False, svgns=True, nl=False, omitsize=True)
-    return buffer.getvalue().decode()
+    return pdf_response(data, filename=f"{project.slug}-report.pdf")
 
 
 @require_safe
@@ -59,8 +47,7 @@ def poster(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         first = intervention.datasets.first()
         target = first.get_absolute_url() if first else project.get_absolute_url()
     absolute = request.build_absolute_uri(target)
-    # segno's SVG contains only paths and fixed attributes, never user text, so it is safe to inline.
-    svg = mark_safe(qr_svg(absolute))
+    svg = qr_svg(absolute)
     return render(
         request,
         "projects/poster.html",
