@@ -8,7 +8,6 @@ class CommunityConfig(AppConfig):
 
     def ready(self) -> None:
         # Listeners for lower apps' signals and registries are connected here.
-        pass
         # Quality reports, quality score, discussions and impact (helper f).
         from civicdata.catalog.registry import register_dashboard_panel, register_dataset_panel
         from civicdata.community import figures

@@ -51,9 +51,7 @@ class AnswerReportForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    duplicate_of = forms.TypedChoiceField(
-        label=_("Report it repeats"), required=False, coerce=int, empty_value=None
-    )
+    duplicate_of = forms.TypedChoiceField(label=_("Report it repeats"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args: object, others: list = (), **kwargs: object) -> None:
         super().__init__(*args, **kwargs)

@@ -108,11 +108,7 @@ def can_change_discussion(user: Any, discussion: Any) -> bool:
     """Resolving or reopening: whoever asked, the publisher's editors and moderators."""
     if not is_signed_in(user):
         return False
-    return (
-        discussion.author_id == user.pk
-        or can_edit_for(user, discussion.dataset.publisher)
-        or can_moderate(user)
-    )
+    return discussion.author_id == user.pk or can_edit_for(user, discussion.dataset.publisher) or can_moderate(user)
 
 
 def ensure_can_change_discussion(user: Any, discussion: Any) -> None:

@@ -6,7 +6,7 @@ give the same score, and every item says how its points were found (docs/communi
 | metadata completeness | 25 | share of the 12 recommended fields that are filled |
 | validator findings | 15 | 15 when valid, minus 3 per finding; 0 when invalid without findings |
 | link status | 15 | share of distributions whose link is not broken |
-| freshness | 20 | 20 when updated within its `accrualPeriodicity` (×1.5 grace), 0 when late, 10 when it cannot be judged |
+| freshness | 20 | 20 when updated within `accrualPeriodicity` (×1.5 grace), 0 when late, 10 when unknown |
 | Data API quality | 15 | mean over loaded tables of (1 − problems ÷ rows), floor 0; left out when no table is loaded |
 | overdue quality reports | 10 | 10 minus 5 per open report past its answer date, floor 0 |
 

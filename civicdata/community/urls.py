@@ -1,7 +1,7 @@
 """Pages of the community app: stories, reuses, challenges, news, and the quality reports, discussions
 and impact pages under each dataset and organisation."""
 
-from django.urls import path  # noqa: F401  (patterns are added as the pages land)
+from django.urls import path
 
 app_name = "community"
 
@@ -23,12 +23,8 @@ urlpatterns += [
     path("datasets/<slug:name>/discussions/new/", discussions.discussion_new, name="discussion_new"),
     path("datasets/<slug:name>/discussions/<int:pk>/", discussions.discussion_detail, name="discussion"),
     path("datasets/<slug:name>/discussions/<int:pk>/reply/", discussions.discussion_reply, name="discussion_reply"),
-    path(
-        "datasets/<slug:name>/discussions/<int:pk>/status/", discussions.discussion_status, name="discussion_status"
-    ),
-    path(
-        "datasets/<slug:name>/discussions/<int:pk>/follow/", discussions.discussion_follow, name="discussion_follow"
-    ),
+    path("datasets/<slug:name>/discussions/<int:pk>/status/", discussions.discussion_status, name="discussion_status"),
+    path("datasets/<slug:name>/discussions/<int:pk>/follow/", discussions.discussion_follow, name="discussion_follow"),
     path(
         "datasets/<slug:name>/discussions/<int:pk>/posts/<int:post_pk>/flag/",
         discussions.post_flag,

@@ -7,150 +7,335 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0011_g_needs_fixing'),
-        ('datastore', '0002_f_job_heartbeat'),
+        ("catalog", "0011_g_needs_fixing"),
+        ("datastore", "0002_f_job_heartbeat"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Discussion',
+            name="Discussion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='question')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('resolved', 'Resolved')], default='open', max_length=20)),
-                ('has_official_answer', models.BooleanField(default=False)),
-                ('post_count', models.PositiveIntegerField(default=0)),
-                ('follower_count', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('dataset', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='discussions', to='catalog.dataset')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200, verbose_name="question")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("resolved", "Resolved")], default="open", max_length=20
+                    ),
+                ),
+                ("has_official_answer", models.BooleanField(default=False)),
+                ("post_count", models.PositiveIntegerField(default=0)),
+                ("follower_count", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "dataset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="discussions", to="catalog.dataset"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-updated_at', '-pk'],
+                "ordering": ["-updated_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='DiscussionFollow',
+            name="DiscussionFollow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('discussion', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follows', to='community.discussion')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "discussion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="follows", to="community.discussion"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='DiscussionPost',
+            name="DiscussionPost",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.TextField(verbose_name='message')),
-                ('is_official', models.BooleanField(default=False, verbose_name='official answer from the publisher')),
-                ('is_hidden', models.BooleanField(default=False)),
-                ('flag_count', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('discussion', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='posts', to='community.discussion')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("body", models.TextField(verbose_name="message")),
+                ("is_official", models.BooleanField(default=False, verbose_name="official answer from the publisher")),
+                ("is_hidden", models.BooleanField(default=False)),
+                ("flag_count", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "discussion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="posts", to="community.discussion"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='DiscussionFlag',
+            name="DiscussionFlag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(blank=True, default='', max_length=200)),
-                ('outcome', models.CharField(choices=[('pending', 'Waiting for a moderator'), ('kept', 'Kept'), ('removed', 'Hidden')], default='pending', max_length=20)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('reporter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='flags', to='community.discussionpost')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reason", models.CharField(blank=True, default="", max_length=200)),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("pending", "Waiting for a moderator"), ("kept", "Kept"), ("removed", "Hidden")],
+                        default="pending",
+                        max_length=20,
+                    ),
+                ),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "reporter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="flags", to="community.discussionpost"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='QualityReport',
+            name="QualityReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('column', models.CharField(blank=True, default='', max_length=200, verbose_name='column')),
-                ('row', models.CharField(blank=True, default='', max_length=300, verbose_name='row')),
-                ('category', models.CharField(choices=[('broken_link', 'Broken link'), ('out_of_date', 'Out of date'), ('wrong_values', 'Wrong values'), ('missing_values', 'Missing values'), ('format', 'Format or schema'), ('privacy', 'Privacy concern'), ('other', 'Other')], max_length=20, verbose_name='kind of problem')),
-                ('description', models.TextField(verbose_name='what is wrong')),
-                ('status', models.CharField(choices=[('received', 'Received'), ('confirmed', 'Confirmed'), ('fixed', 'Fixed'), ('wont_fix', "Won't fix"), ('duplicate', 'Duplicate')], default='received', max_length=20)),
-                ('resolution', models.TextField(blank=True, default='', verbose_name='answer')),
-                ('due_at', models.DateTimeField(verbose_name='answer due')),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('table_withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('follower_count', models.PositiveIntegerField(default=0)),
-                ('dataset', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='quality_reports', to='catalog.dataset')),
-                ('distribution', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='quality_reports', to='catalog.distribution')),
-                ('duplicate_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='duplicates', to='community.qualityreport')),
-                ('reporter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='quality_reports', to=settings.AUTH_USER_MODEL)),
-                ('table', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='quality_reports', to='datastore.datatable')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("column", models.CharField(blank=True, default="", max_length=200, verbose_name="column")),
+                ("row", models.CharField(blank=True, default="", max_length=300, verbose_name="row")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("broken_link", "Broken link"),
+                            ("out_of_date", "Out of date"),
+                            ("wrong_values", "Wrong values"),
+                            ("missing_values", "Missing values"),
+                            ("format", "Format or schema"),
+                            ("privacy", "Privacy concern"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind of problem",
+                    ),
+                ),
+                ("description", models.TextField(verbose_name="what is wrong")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("received", "Received"),
+                            ("confirmed", "Confirmed"),
+                            ("fixed", "Fixed"),
+                            ("wont_fix", "Won't fix"),
+                            ("duplicate", "Duplicate"),
+                        ],
+                        default="received",
+                        max_length=20,
+                    ),
+                ),
+                ("resolution", models.TextField(blank=True, default="", verbose_name="answer")),
+                ("due_at", models.DateTimeField(verbose_name="answer due")),
+                ("created_at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("table_withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                ("follower_count", models.PositiveIntegerField(default=0)),
+                (
+                    "dataset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="quality_reports",
+                        to="catalog.dataset",
+                    ),
+                ),
+                (
+                    "distribution",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="quality_reports",
+                        to="catalog.distribution",
+                    ),
+                ),
+                (
+                    "duplicate_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="duplicates",
+                        to="community.qualityreport",
+                    ),
+                ),
+                (
+                    "reporter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="quality_reports",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "table",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="quality_reports",
+                        to="datastore.datatable",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'data-quality report',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "data-quality report",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='QualityReportChange',
+            name="QualityReportChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(blank=True, default='', max_length=20)),
-                ('to_status', models.CharField(choices=[('received', 'Received'), ('confirmed', 'Confirmed'), ('fixed', 'Fixed'), ('wont_fix', "Won't fix"), ('duplicate', 'Duplicate')], max_length=20)),
-                ('note', models.TextField(blank=True, default='')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='community.qualityreport')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("from_status", models.CharField(blank=True, default="", max_length=20)),
+                (
+                    "to_status",
+                    models.CharField(
+                        choices=[
+                            ("received", "Received"),
+                            ("confirmed", "Confirmed"),
+                            ("fixed", "Fixed"),
+                            ("wont_fix", "Won't fix"),
+                            ("duplicate", "Duplicate"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("note", models.TextField(blank=True, default="")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="changes",
+                        to="community.qualityreport",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='QualityReportFollow',
+            name="QualityReportFollow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follows', to='community.qualityreport')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="follows",
+                        to="community.qualityreport",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='discussion',
-            index=models.Index(fields=['dataset', 'status'], name='discussion_dataset_status'),
+            model_name="discussion",
+            index=models.Index(fields=["dataset", "status"], name="discussion_dataset_status"),
         ),
         migrations.AddConstraint(
-            model_name='discussionfollow',
-            constraint=models.UniqueConstraint(fields=('discussion', 'user'), name='discussion_follow_unique'),
+            model_name="discussionfollow",
+            constraint=models.UniqueConstraint(fields=("discussion", "user"), name="discussion_follow_unique"),
         ),
         migrations.AddConstraint(
-            model_name='discussionflag',
-            constraint=models.UniqueConstraint(fields=('post', 'reporter'), name='discussion_flag_unique'),
+            model_name="discussionflag",
+            constraint=models.UniqueConstraint(fields=("post", "reporter"), name="discussion_flag_unique"),
         ),
         migrations.AddIndex(
-            model_name='qualityreport',
-            index=models.Index(fields=['dataset', 'status'], name='quality_report_dataset_status'),
+            model_name="qualityreport",
+            index=models.Index(fields=["dataset", "status"], name="quality_report_dataset_status"),
         ),
         migrations.AddConstraint(
-            model_name='qualityreport',
-            constraint=models.CheckConstraint(condition=models.Q(('resolution', ''), ('status', 'wont_fix'), _negated=True), name='quality_report_wont_fix_has_reason'),
+            model_name="qualityreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("resolution", ""), ("status", "wont_fix"), _negated=True),
+                name="quality_report_wont_fix_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='qualityreport',
-            constraint=models.CheckConstraint(condition=models.Q(('duplicate_of__isnull', True), ('status', 'duplicate'), _negated=True), name='quality_report_duplicate_has_original'),
+            model_name="qualityreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("duplicate_of__isnull", True), ("status", "duplicate"), _negated=True),
+                name="quality_report_duplicate_has_original",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='qualityreportfollow',
-            constraint=models.UniqueConstraint(fields=('report', 'user'), name='quality_report_follow_unique'),
+            model_name="qualityreportfollow",
+            constraint=models.UniqueConstraint(fields=("report", "user"), name="quality_report_follow_unique"),
         ),
     ]

@@ -1,6 +1,6 @@
 """Community models, one module per aggregate; each is re-exported here so Django finds them."""
 
-from civicdata.community.models.discussions import (  # noqa: E402, F401
+from civicdata.community.models.discussions import (  # noqa: F401
     Discussion,
     DiscussionFlag,
     DiscussionFollow,
@@ -8,7 +8,7 @@ from civicdata.community.models.discussions import (  # noqa: E402, F401
     DiscussionStatus,
     FlagOutcome,
 )
-from civicdata.community.models.quality import (  # noqa: E402, F401
+from civicdata.community.models.quality import (  # noqa: F401
     CLOSED_REPORT_STATUSES,
     OPEN_REPORT_STATUSES,
     QualityReport,

@@ -51,7 +51,13 @@ def start_discussion(dataset: Dataset, *, by: Any, title: str, body: str) -> Dis
     now = timezone.now()
     with transaction.atomic():
         discussion = Discussion.objects.create(
-            dataset=dataset, title=title[:200], author=by, post_count=1, follower_count=1, created_at=now, updated_at=now
+            dataset=dataset,
+            title=title[:200],
+            author=by,
+            post_count=1,
+            follower_count=1,
+            created_at=now,
+            updated_at=now,
         )
         DiscussionPost.objects.create(discussion=discussion, author=by, body=body, created_at=now)
         DiscussionFollow.objects.create(discussion=discussion, user=by, created_at=now)

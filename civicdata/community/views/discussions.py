@@ -28,7 +28,9 @@ def discussion_list(request: HttpRequest, name: str) -> HttpResponse:
     return render_list(request, dataset)
 
 
-def render_list(request: HttpRequest, dataset: Any, *, form: DiscussionForm | None = None, status: int = 200) -> HttpResponse:
+def render_list(
+    request: HttpRequest, dataset: Any, *, form: DiscussionForm | None = None, status: int = 200
+) -> HttpResponse:
     discussions = Discussion.objects.filter(dataset=dataset)
     chosen = request.GET.get("status", "")
     if chosen in DiscussionStatus.values:
@@ -71,7 +73,9 @@ def discussion_detail(request: HttpRequest, name: str, pk: int) -> HttpResponse:
     return render_detail(request, _discussion(request, name, pk))
 
 
-def render_detail(request: HttpRequest, discussion: Discussion, *, form: ReplyForm | None = None, status: int = 200) -> HttpResponse:
+def render_detail(
+    request: HttpRequest, discussion: Discussion, *, form: ReplyForm | None = None, status: int = 200
+) -> HttpResponse:
     """A discussion; hidden posts stay visible to moderators only (marked), as in the demand app."""
     user = request.user
     moderator = permissions.can_moderate_posts(user)
@@ -122,7 +126,9 @@ def discussion_status(request: HttpRequest, name: str, pk: int) -> HttpResponse:
     except InvalidInput as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("The discussion is marked %(status)s.") % {"status": discussion.get_status_display()})
+        messages.success(
+            request, _("The discussion is marked %(status)s.") % {"status": discussion.get_status_display()}
+        )
     return HttpResponseRedirect(discussion.get_absolute_url())
 
 
@@ -141,7 +147,9 @@ def discussion_follow(request: HttpRequest, name: str, pk: int) -> HttpResponse:
 
 def _post(request: HttpRequest, name: str, pk: int, post_pk: int) -> DiscussionPost:
     discussion = _discussion(request, name, pk)
-    return get_object_or_404(DiscussionPost.objects.select_related("discussion__dataset"), pk=post_pk, discussion=discussion)
+    return get_object_or_404(
+        DiscussionPost.objects.select_related("discussion__dataset"), pk=post_pk, discussion=discussion
+    )
 
 
 @login_required
@@ -163,5 +171,7 @@ def post_moderate(request: HttpRequest, name: str, pk: int, post_pk: int) -> Htt
     post = _post(request, name, pk, post_pk)
     outcome = request.POST.get("outcome", "")
     services.moderate_post(post, by=request.user, outcome=outcome)
-    messages.success(request, _("The message is hidden.") if outcome == FlagOutcome.REMOVED else _("The message is shown."))
+    messages.success(
+        request, _("The message is hidden.") if outcome == FlagOutcome.REMOVED else _("The message is shown.")
+    )
     return HttpResponseRedirect(post.discussion.get_absolute_url())

@@ -145,7 +145,9 @@ def _render_new(
 
 def _visible_report(request: HttpRequest, name: str, pk: int) -> QualityReport:
     dataset = visible_dataset(request, name)
-    return get_object_or_404(QualityReport.objects.select_related("dataset__publisher", "table"), pk=pk, dataset=dataset)
+    return get_object_or_404(
+        QualityReport.objects.select_related("dataset__publisher", "table"), pk=pk, dataset=dataset
+    )
 
 
 @require_safe
@@ -163,8 +165,7 @@ def render_report(request: HttpRequest, report: QualityReport, *, status: int = 
         "dataset": report.dataset,
         "changes": list(report.changes.all()),
         "is_reporter": user.is_authenticated and report.reporter_id == user.pk,
-        "is_following": user.is_authenticated
-        and QualityReportFollow.objects.filter(report=report, user=user).exists(),
+        "is_following": user.is_authenticated and QualityReportFollow.objects.filter(report=report, user=user).exists(),
         "can_handle": can_handle,
         "can_withdraw": report.category == ReportCategory.PRIVACY
         and permissions.can_withdraw_table(user, report.dataset),
@@ -177,9 +178,7 @@ def render_report(request: HttpRequest, report: QualityReport, *, status: int = 
         context["published_tables"] = list(tables)
     if can_handle and report.is_open:
         others = QualityReport.objects.filter(dataset=report.dataset).exclude(pk=report.pk).order_by("-pk")[:50]
-        context["answer_form"] = bound.get("answer_form") or AnswerReportForm(
-            others=list(others), auto_id=ANSWER_IDS
-        )
+        context["answer_form"] = bound.get("answer_form") or AnswerReportForm(others=list(others), auto_id=ANSWER_IDS)
     return render(request, "community/quality_report.html", context, status=status)
 
 
@@ -261,9 +260,24 @@ def dashboard_panel(request: HttpRequest, publisher: Organization) -> str:
     """The publisher dashboard's quality panel: the average score and the lowest-scoring datasets."""
     datasets = list(
         Dataset.objects.filter(publisher_id__in=organization_tree_ids(publisher), withdrawn_at__isnull=True).only(
-            "pk", "name", "title", "identifier", "publisher_id", "is_valid", "problem_count", "modified",
-            "accrual_periodicity", "description", "keyword", "contact_email", "license", "temporal", "spatial",
-            "theme", "described_by", "issued",
+            "pk",
+            "name",
+            "title",
+            "identifier",
+            "publisher_id",
+            "is_valid",
+            "problem_count",
+            "modified",
+            "accrual_periodicity",
+            "description",
+            "keyword",
+            "contact_email",
+            "license",
+            "temporal",
+            "spatial",
+            "theme",
+            "described_by",
+            "issued",
         )
     )
     scores = score_datasets(datasets)
