@@ -29,6 +29,5 @@ def resident(**extra: Any) -> Any:
 
 
 def report(dataset: Any, *, by: Any = None, category: str = "wrong_values", **kwargs: Any) -> Any:
-    return services.report_problem(
-        dataset, by=by or resident(), category=category, description=kwargs.pop("description", "Totals are off."), **kwargs
-    )
+    description = kwargs.pop("description", "Totals are off.")
+    return services.report_problem(dataset, by=by or resident(), category=category, description=description, **kwargs)

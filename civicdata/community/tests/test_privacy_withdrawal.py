@@ -29,7 +29,8 @@ def test_an_administrator_withdraws_the_table_and_the_report_is_confirmed(client
     table.refresh_from_db()
     concern.refresh_from_db()
     assert table.status == TableStatus.READY
-    assert concern.table_withdrawn_at is not None and concern.status == ReportStatus.CONFIRMED
+    assert concern.table_withdrawn_at is not None
+    assert concern.status == ReportStatus.CONFIRMED
     client.logout()
     assert client.get(f"/api/data/{dataset.name}/{table.name}").status_code == 404
 

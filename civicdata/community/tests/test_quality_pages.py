@@ -66,7 +66,8 @@ def test_a_report_page_never_shows_who_sent_it_and_hostile_markdown_is_inert(cli
     assert 'href="javascript' not in html
     assert "<img src=x" not in html
     listing = client.get(f"/datasets/{dataset.name}/quality/").content.decode()
-    assert f"#{created.pk}" in listing and "someone.private" not in listing
+    assert f"#{created.pk}" in listing
+    assert "someone.private" not in listing
     publisher_list = client.get(f"/organizations/{dataset.publisher.slug}/quality/").content.decode()
     assert f"#{created.pk}" in publisher_list
 
@@ -110,7 +111,8 @@ def test_the_data_api_table_page_links_to_a_report_anchored_to_a_column_or_a_row
     )
     assert response.status_code == 302
     created = QualityReport.objects.get()
-    assert created.table == table and created.column == "Offense"
+    assert created.table == table
+    assert created.column == "Offense"
 
 
 def test_the_publisher_dashboard_shows_quality_scores(client):

@@ -69,7 +69,8 @@ def test_wont_fix_needs_a_reason_and_duplicate_needs_another_report_of_the_same_
     with pytest.raises(InvalidInput):
         services.close_report(second, by=editor, outcome="duplicate", duplicate_of=second)
     closed = services.close_report(second, by=editor, outcome="duplicate", duplicate_of=first)
-    assert closed.status == ReportStatus.DUPLICATE and closed.duplicate_of == first
+    assert closed.status == ReportStatus.DUPLICATE
+    assert closed.duplicate_of == first
     with pytest.raises(Conflict):
         services.close_report(closed, by=editor, outcome="fixed")
 
@@ -81,7 +82,8 @@ def test_the_lifecycle_records_each_step_and_the_time_to_fix():
     with pytest.raises(Conflict):
         services.confirm_report(created, by=editor)
     fixed = services.close_report(created, by=editor, outcome="fixed", note="Corrected the totals.")
-    assert fixed.status == ReportStatus.FIXED and fixed.closed_at is not None
+    assert fixed.status == ReportStatus.FIXED
+    assert fixed.closed_at is not None
     assert fixed.days_to_fix is not None
     assert [c.to_status for c in fixed.changes.all()] == ["received", "confirmed", "fixed"]
 
