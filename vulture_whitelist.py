@@ -251,3 +251,12 @@ _.Registration
 _.walk_in
 _.checked_in_at
 _.check_in_code
+
+# community: quality reports and discussions (helper f) — read by templates, the API schema or settings.
+_.table_withdrawn
+_.flag_count
+_.BROKEN_LINK
+_.OUT_OF_DATE
+_.WRONG_VALUES
+_.explanation
+_.COMMUNITY_NEW_ACCOUNT_DAILY_REPORTS

@@ -9,7 +9,6 @@ from civicdata.community.models.discussions import (  # noqa: F401
     FlagOutcome,
 )
 from civicdata.community.models.quality import (  # noqa: F401
-    CLOSED_REPORT_STATUSES,
     OPEN_REPORT_STATUSES,
     QualityReport,
     QualityReportChange,

@@ -30,7 +30,6 @@ class ReportStatus(models.TextChoices):
 
 
 OPEN_REPORT_STATUSES = (ReportStatus.RECEIVED, ReportStatus.CONFIRMED)
-CLOSED_REPORT_STATUSES = (ReportStatus.FIXED, ReportStatus.WONT_FIX, ReportStatus.DUPLICATE)
 
 
 class QualityReport(models.Model):
