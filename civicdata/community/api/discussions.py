@@ -8,7 +8,7 @@ import datetime as dt
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from civicdata.accounts.auth import signed_in
 from civicdata.catalog.models import PUBLIC_LEVELS, Dataset
@@ -109,17 +109,17 @@ def get_discussion(request: HttpRequest, discussion_id: int) -> dict:
 
 
 @router.post("", response={201: DiscussionDetailOut}, auth=signed_in, summary="Ask a question about a dataset")
-def create_discussion(request: HttpRequest, payload: DiscussionIn) -> tuple[int, dict]:
+def create_discussion(request: HttpRequest, payload: DiscussionIn) -> Status:
     dataset = get_object_or_404(Dataset.objects.select_related("publisher"), name=payload.dataset)
     ensure_can_view_dataset(request.auth, dataset)
     discussion = services.start_discussion(dataset, by=request.auth, title=payload.title, body=payload.body)
-    return 201, _detail(discussion)
+    return Status(201, _detail(discussion))
 
 
 @router.post("/{discussion_id}/messages", response={201: DiscussionDetailOut}, auth=signed_in, summary="Answer")
-def reply(request: HttpRequest, discussion_id: int, payload: ReplyIn) -> tuple[int, dict]:
+def reply(request: HttpRequest, discussion_id: int, payload: ReplyIn) -> Status:
     """`as_publisher` marks an official answer (the publisher's editors only)."""
     discussion = get_object_or_404(_public().select_related("dataset__publisher"), pk=discussion_id)
     services.reply(discussion, by=request.auth, body=payload.body, as_publisher=payload.as_publisher)
     discussion.refresh_from_db()
-    return 201, _detail(discussion)
+    return Status(201, _detail(discussion))

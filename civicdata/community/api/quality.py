@@ -8,7 +8,7 @@ import datetime as dt
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from civicdata.accounts.auth import signed_in
 from civicdata.catalog.models import PUBLIC_LEVELS, Dataset
@@ -134,7 +134,7 @@ def get_report(request: HttpRequest, report_id: int) -> dict:
 
 
 @router.post("", response={201: ReportOut}, auth=signed_in, summary="Report a problem with a dataset")
-def create_report(request: HttpRequest, payload: ReportIn) -> tuple[int, dict]:
+def create_report(request: HttpRequest, payload: ReportIn) -> Status:
     """Send a report to the dataset's steward (the same daily limit as the page)."""
     dataset = get_object_or_404(Dataset.objects.select_related("publisher"), name=payload.dataset)
     ensure_can_view_dataset(request.auth, dataset)
@@ -158,4 +158,4 @@ def create_report(request: HttpRequest, payload: ReportIn) -> tuple[int, dict]:
         column=payload.column,
         row=payload.row,
     )
-    return 201, report_out(report)
+    return Status(201, report_out(report))
