@@ -299,3 +299,11 @@ _.PRIVATE
 _.consented_at
 _.proposed_by
 _.disposition_reason
+# community: quality reports and discussions (helper f) — read by templates, the API schema or settings.
+_.table_withdrawn
+_.flag_count
+_.BROKEN_LINK
+_.OUT_OF_DATE
+_.WRONG_VALUES
+_.explanation
+_.COMMUNITY_NEW_ACCOUNT_DAILY_REPORTS

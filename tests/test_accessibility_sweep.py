@@ -161,6 +161,41 @@ def demo_city(db):
     call_command("demo", verbosity=0)
 
 
+def community_pages() -> list[str]:
+    """The community pages of a demo dataset with problem reports and of its publisher: the crawl may not
+    reach them within its limit."""
+    from django.urls import reverse
+
+    from civicdata.community.models import Discussion, QualityReport
+
+    report = QualityReport.objects.select_related("dataset__publisher").order_by("pk").first()
+    discussion = Discussion.objects.select_related("dataset").order_by("pk").first()
+    assert report is not None, "the demo has no problem reports"
+    assert discussion is not None, "the demo has no discussions"
+    name, slug = report.dataset.name, report.dataset.publisher.slug
+    return [
+        reverse("community:quality_list", kwargs={"name": name}),
+        report.get_absolute_url(),
+        reverse("community:discussion_list", kwargs={"name": discussion.dataset.name}),
+        discussion.get_absolute_url(),
+        reverse("community:dataset_impact", kwargs={"name": name}),
+        reverse("community:publisher_quality", kwargs={"slug": slug}),
+        reverse("community:organization_impact", kwargs={"slug": slug}),
+    ]
+
+
+def visit_each(page, paths: list[str], assert_no_axe_violations) -> None:
+    """The checks of the crawl, on pages named in advance."""
+    for path in paths:
+        response = page.goto(path)
+        assert response is not None, path
+        assert response.status == 200, path
+        assert_no_axe_violations(page)
+        assert_controls_on_page(page)
+        assert_every_control_named(page)
+        assert_no_sideways_scroll(page)
+
+
 def test_public_pages_have_no_axe_violations(demo_city, live_page, assert_no_axe_violations):
     from civicdata.datastore.models import DataTable
 
@@ -170,6 +205,7 @@ def test_public_pages_have_no_axe_violations(demo_city, live_page, assert_no_axe
     for path in (table.get_absolute_url(), f"{table.get_absolute_url()}?sort={column}"):
         live_page.goto(path)
         assert_no_axe_violations(live_page)
+    visit_each(live_page, community_pages(), assert_no_axe_violations)
     visited = crawl(live_page, "/", assert_no_axe_violations)
     assert len(visited) >= 15, visited
 
@@ -215,6 +251,7 @@ def test_spanish_pages_have_no_axe_violations(demo_city, live_page, assert_no_ax
     page.goto("/")
     page.get_by_role("button", name="Español").click()
     page.wait_for_load_state()
+    visit_each(page, community_pages(), assert_no_axe_violations)
     visited = crawl(page, "/", assert_no_axe_violations, limit=25)
     assert len(visited) >= 10, visited
 
@@ -229,6 +266,7 @@ def test_public_pages_fit_a_phone(demo_city, live_page, assert_no_axe_violations
     live_page.goto(table.get_absolute_url())
     assert_no_sideways_scroll(live_page)
     assert_every_control_named(live_page)
+    visit_each(live_page, community_pages(), assert_no_axe_violations)
     visited = crawl(live_page, "/", assert_no_axe_violations, limit=40)
     assert len(visited) >= 15, visited
 

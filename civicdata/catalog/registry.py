@@ -169,3 +169,20 @@ def handle_uploaded_file(distribution: Distribution, *, by: Any) -> str:
         url = handler(distribution, by=by)
         following = following or url
     return following
+
+
+# --- publisher dashboard panels ------------------------------------------------------------------
+
+DashboardPanel = Callable[[HttpRequest, Any], str]
+dashboard_panels: Registry[DashboardPanel] = Registry()
+
+
+def register_dashboard_panel(fn: DashboardPanel) -> DashboardPanel:
+    """Add a panel to the publisher dashboard: `fn(request, publisher)` returns its HTML ("" for nothing),
+    e.g. the community app's quality scores."""
+    return dashboard_panels.register(fn)
+
+
+def render_dashboard_panels(request: HttpRequest, publisher: Any) -> list[str]:
+    """The HTML of every registered dashboard panel that has something to show, in registration order."""
+    return [html for panel in dashboard_panels if (html := panel(request, publisher))]

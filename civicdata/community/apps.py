@@ -8,4 +8,15 @@ class CommunityConfig(AppConfig):
 
     def ready(self) -> None:
         # Listeners for lower apps' signals and registries are connected here.
-        pass
+        # Quality reports, quality score, discussions and impact (helper f).
+        from civicdata.catalog.registry import register_dashboard_panel, register_dataset_panel
+        from civicdata.community import figures
+        from civicdata.community.impact import register_dataset_impact, register_organization_impact
+        from civicdata.community.views import quality
+        from civicdata.datastore.registry import register_report_link
+
+        register_dataset_panel(quality.dataset_panel)
+        register_dashboard_panel(quality.dashboard_panel)
+        register_report_link(quality.table_report_link)
+        register_dataset_impact(figures.dataset_figures)
+        register_organization_impact(figures.organization_figures)

@@ -48,6 +48,13 @@ def _links(user: object) -> list[ManageLink]:
         else:  # one per publisher would make a long menu; My work lists them all
             dashboard = reverse("site:my_work") + "#dashboards"
         links.append(ManageLink(dashboard, _("Publisher dashboards")))
+        # Problem reports about the data the person looks after: the list of the top organisation they
+        # edit covers its departments too. Several unrelated ones: each dashboard links its own list.
+        editable = {publisher.pk for publisher in publishers}
+        roots = [publisher for publisher in publishers if publisher.parent_id not in editable]
+        if len(roots) == 1:
+            quality = reverse("community:publisher_quality", kwargs={"slug": roots[0].slug})
+            links.append(ManageLink(quality, _("Quality reports")))
         links.append(ManageLink(reverse("catalog:harvest_sources"), _("Harvest sources")))
         links.append(ManageLink(reverse("catalog:harvest_import"), _("Import a data.json file")))
         links.append(ManageLink(reverse("catalog:crawls"), _("Find data files the catalog misses")))

@@ -24,12 +24,13 @@ urlpatterns = [
     path("", include((site_patterns, "site"))),
     path("", include("civicdata.core.urls")),
     path("", include("civicdata.accounts.urls")),
+    # Before the catalog: community pages live under dataset addresses the catalog's catch-all would take.
+    path("", include("civicdata.community.urls")),
     path("", include("civicdata.catalog.urls")),
     path("", include("civicdata.datastore.urls")),
     path("", include("civicdata.demand.urls")),
     path("", include("civicdata.projects.urls")),
     path("", include("civicdata.events.urls")),
-    path("", include("civicdata.community.urls")),
     path("api/", api.urls),
     path("accounts/", include("allauth.urls")),
     # Django's set_language, which also stores the choice on a signed-in person's profile.

@@ -27,6 +27,7 @@ from civicdata.catalog.forms import (
 )
 from civicdata.catalog.models import AccessLevel, Dataset, HarvestRun, HarvestSource
 from civicdata.catalog.publishing import organization_tree_ids
+from civicdata.catalog.registry import render_dashboard_panels
 from civicdata.catalog.tools.validation.profiles import PROFILES
 from civicdata.core.errors import Conflict, InvalidInput
 from civicdata.core.templatetags.civic import uswds_filter
@@ -288,6 +289,8 @@ def publisher_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "share_valid": round(figures.share_valid * 100),
         "trend": trend(publisher),
         "runs": HarvestRun.objects.filter(publisher=publisher).select_related("source")[:10],
+        # Panels from the apps above the catalog, e.g. the community app's quality scores.
+        "dashboard_panels": render_dashboard_panels(request, publisher),
     }
     return render(request, "catalog/dashboard.html", context)
 

@@ -7,3 +7,12 @@ from ninja import Router
 
 #: (mount path, router, OpenAPI tag): the site shell mounts each one under /api/.
 ROUTERS: list[tuple[str, Router, str]] = []
+
+# Quality reports, discussions and impact figures (helper f).
+from civicdata.community.api import discussions as _discussions  # noqa: E402
+from civicdata.community.api import impact as _impact  # noqa: E402
+from civicdata.community.api import quality as _quality  # noqa: E402
+
+ROUTERS.append(("/quality-reports/", _quality.router, "quality-reports"))
+ROUTERS.append(("/discussions/", _discussions.router, "discussions"))
+ROUTERS.append(("/impact/", _impact.router, "impact"))

@@ -1,1 +1,18 @@
 """Community models, one module per aggregate; each is re-exported here so Django finds them."""
+
+from civicdata.community.models.discussions import (  # noqa: F401
+    Discussion,
+    DiscussionFlag,
+    DiscussionFollow,
+    DiscussionPost,
+    DiscussionStatus,
+    FlagOutcome,
+)
+from civicdata.community.models.quality import (  # noqa: F401
+    OPEN_REPORT_STATUSES,
+    QualityReport,
+    QualityReportChange,
+    QualityReportFollow,
+    ReportCategory,
+    ReportStatus,
+)

@@ -1,1 +1,35 @@
 """Every write to community records goes through these services (one module per aggregate)."""
+
+from civicdata.community.services.discussions import (
+    flag_post,
+    follow_discussion,
+    moderate_post,
+    reply,
+    set_discussion_status,
+    start_discussion,
+    unfollow_discussion,
+)
+from civicdata.community.services.quality import (
+    close_report,
+    confirm_report,
+    follow_report,
+    report_problem,
+    unfollow_report,
+    withdraw_tables_for_privacy,
+)
+
+__all__ = [
+    "close_report",
+    "confirm_report",
+    "flag_post",
+    "follow_discussion",
+    "follow_report",
+    "moderate_post",
+    "reply",
+    "report_problem",
+    "set_discussion_status",
+    "start_discussion",
+    "unfollow_discussion",
+    "unfollow_report",
+    "withdraw_tables_for_privacy",
+]

@@ -20,8 +20,14 @@ QUERY = "?offense=LARCENY&sort=-occurred&fields=incident,district&limit=2"
 
 def _page_cells(html: str) -> list[list[str]]:
     body = html.split('id="rows-table"', 1)[1].split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    # The data cells only: a row's "report a problem" link cell (added when the community app registers
+    # one) is not data.
     return [
-        [unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
+        [
+            unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+            for cell in re.findall(r"<td>(.*?)</td>", row, re.S)
+            if "&amp;row=" not in cell
+        ]
         for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
     ]
 

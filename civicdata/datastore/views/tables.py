@@ -26,6 +26,7 @@ from ..models import Chart, DataTable, IngestJob, PiiFinding
 from ..permissions import can_manage_table, ensure_can_manage_dataset, ensure_can_manage_table, ensure_can_see_job
 from ..preview import map_context, table_columns
 from ..query import AGGREGATES, BBOX_PARAM, OPERATORS
+from ..registry import report_link
 from ..schema import point_source
 from ..sentence import OPERATOR_WORDS, describe_condition, describe_rows
 from ..table_query import EXPORT_FORMATS, run_table_query
@@ -180,6 +181,8 @@ def table_page(request: HttpRequest, dataset: str, table: str) -> HttpResponse:
         "chart_url": chart_url,
         "saved_charts": [_with_state(chart, found) for chart in found.charts.all()],
         "can_manage": can_manage_table(request.user, found),
+        # "Report a problem" links, offered by an app above the datastore (see datastore/registry.py).
+        "report_url": report_link(found),
         "pending_pii": services.unresolved_pii(found) if can_manage_table(request.user, found) else [],
         "grouped": result.grouped,
         "hidden_params": _without(request, "q", "cursor", "offset", *PAGE_CONTROLS),
