@@ -7,3 +7,13 @@ from ninja import Router
 
 #: (mount path, router, OpenAPI tag): the site shell mounts each one under /api/.
 ROUTERS: list[tuple[str, Router, str]] = []
+
+from .news import router as news_router  # noqa: E402
+from .reuses import router as reuses_router  # noqa: E402
+from .stories import router as stories_router  # noqa: E402
+
+ROUTERS += [
+    ("/stories/", stories_router, "stories"),
+    ("/reuses/", reuses_router, "reuses"),
+    ("/news/", news_router, "news"),
+]
