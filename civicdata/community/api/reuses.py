@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from civicdata.accounts.auth import signed_in
 from civicdata.core.errors import InvalidInput
@@ -111,7 +111,7 @@ def get_reuse(request: HttpRequest, reuse_id: int) -> dict:
 
 
 @router.post("/", response={201: ReuseSubmitted}, auth=signed_in, summary="Submit a reuse for review")
-def submit_reuse(request: HttpRequest, payload: ReuseIn) -> tuple[int, dict]:
+def submit_reuse(request: HttpRequest, payload: ReuseIn) -> Status:
     """Add a reuse (without a picture: add one from its page). It waits for review unless `submit` is
     false (then it stays a draft). Datasets are short names, data requests numbers."""
     from civicdata.catalog.models import PUBLIC_LEVELS, Dataset
@@ -141,4 +141,4 @@ def submit_reuse(request: HttpRequest, payload: ReuseIn) -> tuple[int, dict]:
         data_requests=requests,
         submit=payload.submit,
     )
-    return 201, {"id": reuse.pk, "state": reuse.state, "url": reuse.get_absolute_url()}
+    return Status(201, {"id": reuse.pk, "state": reuse.state, "url": reuse.get_absolute_url()})

@@ -26,7 +26,9 @@ def png_bytes(size: tuple[int, int] = (40, 30), *, exif_gps: bool = False) -> by
 
 def make_story(*, author: Any = None, published: bool = True, datasets: tuple = (), body: str = "Some text.") -> Story:
     author = author or make_user()
-    story = services.create_story(author=author, title="Where the buses run late", body=body, datasets=datasets, submit=True)
+    story = services.create_story(
+        author=author, title="Where the buses run late", body=body, datasets=datasets, submit=True
+    )
     if published:
         story = services.publish_story(story, by=make_user(staff=True))
     return story

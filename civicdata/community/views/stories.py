@@ -27,7 +27,7 @@ PAGE_SIZE = 20
 
 def _filtered(request: HttpRequest) -> tuple[Any, dict[str, str]]:
     params = {key: request.GET.get(key, "").strip()[:100] for key in ("dataset", "organization")}
-    stories = Story.objects.published().select_related("author")
+    stories = Story.objects.published()
     if params["dataset"]:
         stories = stories.filter(datasets__name=params["dataset"])
     if params["organization"]:
