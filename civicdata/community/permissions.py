@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civicdata.accounts.permissions import editable_organizations, ensure_signed_in, is_signed_in, is_site_staff
+from civicdata.accounts.permissions import ensure_signed_in, is_signed_in, is_site_staff
 from civicdata.core.errors import ActionRefused
 
 from .models import ModerationState
@@ -92,7 +92,9 @@ def ensure_can_submit(user: Any) -> None:
 
 def can_post_news(user: Any) -> bool:
     """Site staff, and editors of any publisher, write release announcements."""
-    return is_site_staff(user) or (is_signed_in(user) and bool(editable_organizations(user)))
+    from civicdata.catalog.permissions import editable_publishers
+
+    return is_site_staff(user) or (is_signed_in(user) and bool(editable_publishers(user)))
 
 
 def ensure_can_post_news(user: Any) -> None:
