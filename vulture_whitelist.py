@@ -251,3 +251,12 @@ _.Registration
 _.walk_in
 _.checked_in_at
 _.check_in_code
+# community (stories, reuses, news): API schema fields, model fields and choices read by templates and the admin
+_.body_markdown
+_.drafted_automatically
+_.VISUALIZATION
+_.ARTICLE
+_.RESEARCH
+_.API_CLIENT
+_.reviewed_by
+_.submitted_at
