@@ -173,3 +173,21 @@ def test_api_lists_published_reuses_and_accepts_submissions(client):
     csv = b"".join(client.get(reverse("community:reuse_csv")).streaming_content).decode()
     assert reuse.title in csv
     assert "Hidden" not in csv
+
+
+def test_impact_figures_count_only_published_reuses_and_stories():
+    from civicdata.community import impact
+
+    from .factories import make_story
+
+    publisher = make_organization()
+    dataset = make_dataset(publisher)
+    make_reuse(datasets=(dataset,))
+    make_reuse(datasets=(dataset,), published=False, title="Waiting")
+    make_story(datasets=(dataset,))
+    figures = {f.key: f.value for f in impact.dataset_impact(dataset)}
+    assert figures["reuses"] == 1
+    assert figures["stories"] == 1
+    by_org = {f.key: f for f in impact.organization_impact(publisher)}
+    assert by_org["reuses"].value == 1
+    assert by_org["reuses"].link.endswith(f"?organization={publisher.slug}")
