@@ -307,3 +307,12 @@ _.OUT_OF_DATE
 _.WRONG_VALUES
 _.explanation
 _.COMMUNITY_NEW_ACCOUNT_DAILY_REPORTS
+# community (stories, reuses, news): API schema fields, model fields and choices read by templates and the admin
+_.body_markdown
+_.drafted_automatically
+_.VISUALIZATION
+_.ARTICLE
+_.RESEARCH
+_.API_CLIENT
+_.reviewed_by
+_.submitted_at

@@ -7,8 +7,9 @@ from typing import Any
 
 
 def load(rng: random.Random, out: Any) -> None:
-    """Load the demo stories, reuses, quality reports, challenges, discussions and news (nothing yet)."""
+    """Load the demo stories, reuses, news, quality reports and discussions."""
     _load_quality_and_discussions(rng, out)
+    _load_stories_reuses_news(rng, out)
 
 
 # --- quality reports and discussions (helper f) --------------------------------------------------
@@ -106,3 +107,155 @@ def _load_quality_and_discussions(rng: random.Random, out: Any) -> None:
         if official:
             services.set_discussion_status(discussion, by=residents[index + 2], status="resolved")
     out.write(f"community: {made} quality reports, {len(DISCUSSION_DEMO)} discussions")
+    _load_stories_reuses_news(rng, out)
+
+
+def _person(email: str) -> Any:
+    from civicdata.accounts.models import User
+
+    return User.objects.filter(email=email).first()
+
+
+def _demo_tables() -> dict[str, Any]:
+    """The datastore demo's published tables, by dataset identifier (empty when it did not load)."""
+    from civicdata.datastore.models import DataTable, TableStatus
+
+    tables = DataTable.objects.select_related("dataset").filter(
+        dataset__identifier__in=["demo-crime-incidents-2021", "demo-building-permits"], status=TableStatus.PUBLISHED
+    )
+    return {table.dataset.identifier: table for table in tables}
+
+
+def _load_stories_reuses_news(rng: random.Random, out: Any) -> None:
+    """Stories with live embeds (published, waiting for review, a draft), reuses in every moderation
+    state, and release announcements (published and draft)."""
+    from civicdata.community import services
+    from civicdata.community.models import Story
+    from civicdata.datastore.models import Chart
+
+    if Story.objects.filter(slug="where-incidents-were-reported-in-2021").exists():
+        return
+    staff, journalist, hacker = (
+        _person("staff@example.org"),
+        _person("journalist@example.org"),
+        _person("hacker@example.org"),
+    )
+    resident, resident2 = _person("resident@example.org"), _person("resident02@example.org")
+    if not all((staff, journalist, hacker, resident, resident2)):
+        out.write("  community: demo people missing, stories and reuses skipped")
+        return
+    tables = _demo_tables()
+    crime, permits = tables.get("demo-crime-incidents-2021"), tables.get("demo-building-permits")
+    if crime is None or permits is None:
+        out.write("  community: demo tables missing, stories and reuses skipped")
+        return
+    by_district = Chart.objects.filter(table=crime, title="Incidents by district").first()
+    chart_line = f"/data/{crime.dataset.name}/{crime.name}/chart/{by_district.pk}.svg" if by_district else ""
+    story = services.create_story(
+        author=journalist,
+        title="Where incidents were reported in 2021",
+        summary="Two districts account for a large share of the reports; the chart updates with the data.",
+        body=(
+            "Police incident reports are public. Counting them by district shows where officers were called most.\n\n"
+            f"```embed\n{chart_line}\n```\n\n"
+            "## The latest shootings in the sample\n\n"
+            f"```embed\n/api/data/{crime.dataset.name}/{crime.name}?shooting=1&sort=-occurred_on_date&limit=5\n```\n\n"
+            "These rows are read from the Data API each time this page opens, so a corrected record shows here too.\n"
+        ),
+        datasets=[crime.dataset],
+        submit=True,
+    )
+    services.publish_story(story, by=staff)
+    permits_story = services.create_story(
+        author=staff,
+        title="What Nashville builds",
+        summary="Building permits by type, drawn from the live permit table.",
+        body=(
+            "Most permits are for homes. The chart below counts permits by type.\n\n"
+            f"```embed\n/data/{permits.dataset.name}/{permits.name}/chart.svg?chart_type=bar"
+            "&x=permit_type_description&title=Permits+by+type\n```\n"
+        ),
+        datasets=[permits.dataset],
+        submit=True,
+    )
+    pending = services.create_story(
+        author=resident,
+        title="Incidents near my street",
+        summary="A resident's look at one district (waiting for review).",
+        body=(
+            "I looked at district B2.\n\n"
+            f"```embed\n/api/data/{crime.dataset.name}/{crime.name}?district=B2&limit=10\n```\n"
+        ),
+        datasets=[crime.dataset],
+        submit=True,
+    )
+    services.create_story(
+        author=resident2, title="A draft about permits", body="Notes for later.", datasets=[permits.dataset]
+    )
+
+    app = services.create_reuse(
+        submitter=hacker,
+        title="Port Alder Safety Map",
+        kind="application",
+        description="A phone-friendly map of reported incidents, built by Code for Port Alder on the Data API.",
+        url="https://codeforportalder.example.org/safety-map",
+        datasets=[crime.dataset],
+        submit=True,
+    )
+    services.publish_reuse(app, by=staff)
+    services.set_featured(app, by=staff, featured=True)
+    article = services.create_reuse(
+        submitter=journalist,
+        title="Permits surge in the east end",
+        kind="article",
+        description="A news article on where new housing is being permitted.",
+        url="https://alderledger.example.org/permits-surge",
+        datasets=[permits.dataset],
+        submit=True,
+    )
+    services.publish_reuse(article, by=staff)
+    services.create_reuse(
+        submitter=resident,
+        title="Incident counts notebook",
+        kind="research",
+        description="A notebook that counts incidents per week (waiting for review).",
+        url="https://notebooks.example.org/incidents",
+        datasets=[crime.dataset],
+        submit=True,
+    )
+    declined = services.create_reuse(
+        submitter=resident2,
+        title="Crime data mirror",
+        kind="other",
+        description="A copy of the table.",
+        url="https://mirror.example.net/crime",
+        datasets=[crime.dataset],
+        submit=True,
+    )
+    services.decline_reuse(
+        declined, by=staff, reason="A copy of the data is not a reuse; link to what you built with it."
+    )
+    services.create_reuse(
+        submitter=hacker,
+        title="Python client for the Data API",
+        kind="api_client",
+        description="Draft: a small library wrapping the Data API.",
+        url="https://pypi.example.org/project/portalder-data",
+    )
+
+    services.create_announcement(
+        by=staff,
+        title="Crime incident reports for 2021 are in the Data API",
+        body=(
+            f"[[{crime.dataset.key}]] can now be filtered, charted and downloaded in the Data API. "
+            f"Building permits are there too: [[{permits.dataset.key}]].\n"
+        ),
+        publish=True,
+    )
+    services.create_announcement(
+        by=staff, title="Coming soon: 2022 incident reports", body=f"An update of [[{crime.dataset.key}]] is planned."
+    )
+    out.write(
+        f"  community: 3 stories with live embeds ({pending.get_state_display().lower()} included, "
+        f"{permits_story.slug}), 5 reuses in every state, 2 announcements"
+    )

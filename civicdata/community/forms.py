@@ -1,11 +1,19 @@
-"""Forms of the community pages."""
+"""Forms of the community pages: quality reports, discussions, stories, reuses, announcements and the
+moderation decisions. Datasets, projects and data requests are typed as their short names or numbers (one
+per line or comma-separated), so the forms work without JavaScript however large the catalog is."""
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from civicdata.community.models import ReportCategory, ReportStatus
+
+from .models import ReuseKind
 
 # --- data-quality reports and discussions (helper f) ---------------------------------------------
 
@@ -78,3 +86,159 @@ class ReplyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     as_publisher = forms.BooleanField(label=_("Answer as the publisher (official answer)"), required=False)
+
+
+_SPLIT = re.compile(r"[\s,]+")
+MAX_LINKED = 30
+
+
+def _keys(text: str) -> list[str]:
+    return list(dict.fromkeys(part for part in _SPLIT.split(text or "") if part))
+
+
+def _public_datasets(text: str) -> list[Any]:
+    from civicdata.catalog.models import PUBLIC_LEVELS, Dataset
+
+    keys = _keys(text)
+    if len(keys) > MAX_LINKED:
+        raise forms.ValidationError(_("Link at most %(count)s datasets.") % {"count": MAX_LINKED})
+    found = list(
+        Dataset.objects.filter(Q(name__in=keys) | Q(identifier__in=keys)).filter(
+            is_published=True, withdrawn_at__isnull=True, access_level__in=PUBLIC_LEVELS
+        )
+    )
+    known = {d.name for d in found} | {d.identifier for d in found if d.identifier}
+    missing = [key for key in keys if key not in known]
+    if missing:
+        raise forms.ValidationError(
+            _("No public dataset has the short name %(names)s.") % {"names": ", ".join(missing[:5])}
+        )
+    return found
+
+
+def _data_requests(text: str) -> list[Any]:
+    from civicdata.demand.models import DataRequest
+
+    keys = [key.lstrip("#") for key in _keys(text)]
+    if any(not key.isdigit() for key in keys):
+        raise forms.ValidationError(_("Data requests are given by their number, such as 12."))
+    numbers = [int(key) for key in keys][:MAX_LINKED]
+    found = list(DataRequest.objects.filter(pk__in=numbers, is_hidden=False))
+    missing = sorted(set(numbers) - {r.pk for r in found})
+    if missing:
+        raise forms.ValidationError(
+            _("No data request has the number %(numbers)s.") % {"numbers": ", ".join(map(str, missing[:5]))}
+        )
+    return found
+
+
+DATASETS_HELP = _("The short name of each dataset (the last part of its address), one per line.")
+
+
+class StoryForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    summary = forms.CharField(label=_("Summary in one sentence"), max_length=300, required=False)
+    body = forms.CharField(
+        label=_("Story"),
+        widget=forms.Textarea(attrs={"rows": 16}),
+        help_text=_(
+            "Markdown. To show live data, put a Data API address in a block that starts with ```embed and "
+            "ends with ``` — a table such as /api/data/<dataset>/<table>?limit=10, or a chart such as "
+            "/data/<dataset>/<table>/chart/<number>.svg."
+        ),
+    )
+    datasets = forms.CharField(
+        label=_("Datasets used"), required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=DATASETS_HELP
+    )
+    projects = forms.CharField(
+        label=_("Engagement projects"),
+        required=False,
+        help_text=_("The short name of each project, one per line."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    event_url = forms.URLField(label=_("Related event (address)"), required=False, assume_scheme="https")
+
+    def clean_datasets(self) -> list[Any]:
+        return _public_datasets(self.cleaned_data["datasets"])
+
+    def clean_projects(self) -> list[Any]:
+        from civicdata.projects.models import Project
+
+        keys = _keys(self.cleaned_data["projects"])[:MAX_LINKED]
+        found = list(Project.objects.filter(slug__in=keys))
+        missing = sorted(set(keys) - {p.slug for p in found})
+        if missing:
+            raise forms.ValidationError(
+                _("No project has the short name %(names)s.") % {"names": ", ".join(missing[:5])}
+            )
+        return found
+
+
+class ReuseForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=_("What kind of reuse is it?"), choices=ReuseKind.choices)
+    url = forms.URLField(
+        label=_("Link"), max_length=500, assume_scheme="https", help_text=_("Where people can see or use it.")
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What it is, who it helps, and how it uses the data."),
+    )
+    datasets = forms.CharField(
+        label=_("Datasets used"), required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=DATASETS_HELP
+    )
+    data_requests = forms.CharField(
+        label=_("Data requests it answers"),
+        required=False,
+        help_text=_("The number of each request, such as 12 (optional)."),
+    )
+    image = forms.FileField(
+        label=_("Picture (optional)"),
+        required=False,
+        help_text=_("A screenshot or picture, JPEG, PNG, GIF or WebP, at most 5 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/gif,image/webp"}),
+    )
+    image_alt = forms.CharField(
+        label=_("Describe the picture for people who cannot see it"), max_length=300, required=False
+    )
+
+    def clean_datasets(self) -> list[Any]:
+        return _public_datasets(self.cleaned_data["datasets"])
+
+    def clean_data_requests(self) -> list[Any]:
+        return _data_requests(self.cleaned_data["data_requests"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("image") and not (data.get("image_alt") or "").strip():
+            self.add_error("image_alt", _("Describe the picture in a few words."))
+        return data
+
+
+class AnnouncementForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(
+        label=_("Announcement"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Markdown. Write [[short-name]] to link a dataset's page and its API."),
+    )
+    datasets = forms.CharField(
+        label=_("Datasets"), required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=DATASETS_HELP
+    )
+
+    def clean_datasets(self) -> list[Any]:
+        return _public_datasets(self.cleaned_data["datasets"])
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is it declined?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The author receives this by e-mail."),
+    )
+
+
+def keys_of(items: Any) -> str:
+    """The text a link field shows for objects already linked."""
+    return "\n".join(getattr(item, "name", None) or getattr(item, "slug", None) or str(item.pk) for item in items)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicdata.accounts import permissions as account_permissions
 from civicdata.catalog import permissions as catalog_permissions
+from civicdata.community import permissions as community_permissions
 from civicdata.demand import permissions as demand_permissions
 from civicdata.events import permissions as events_permissions
 
@@ -67,6 +68,11 @@ def _links(user: object) -> list[ManageLink]:
         ]
     if demand_permissions.can_moderate(user):
         links.append(ManageLink(reverse("demand:moderation"), _("Moderation")))
+    if community_permissions.can_moderate(user):
+        links.append(ManageLink(reverse("community:story_review"), _("Stories to review")))
+        links.append(ManageLink(reverse("community:reuse_review"), _("Reuses to review")))
+    if community_permissions.can_post_news(user):
+        links.append(ManageLink(reverse("community:news_new"), _("Write an announcement")))
     # Project pages ask for an organisation the person edits (projects' views use the same function).
     if organizations:
         links += [

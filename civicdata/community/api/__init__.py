@@ -16,3 +16,12 @@ from civicdata.community.api import quality as _quality  # noqa: E402
 ROUTERS.append(("/quality-reports/", _quality.router, "quality-reports"))
 ROUTERS.append(("/discussions/", _discussions.router, "discussions"))
 ROUTERS.append(("/impact/", _impact.router, "impact"))
+from .news import router as news_router  # noqa: E402
+from .reuses import router as reuses_router  # noqa: E402
+from .stories import router as stories_router  # noqa: E402
+
+ROUTERS += [
+    ("/stories/", stories_router, "stories"),
+    ("/reuses/", reuses_router, "reuses"),
+    ("/news/", news_router, "news"),
+]

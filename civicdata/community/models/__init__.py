@@ -16,3 +16,7 @@ from civicdata.community.models.quality import (  # noqa: F401
     ReportCategory,
     ReportStatus,
 )
+
+from .news import Announcement, AnnouncementState  # noqa: F401
+from .reuses import Reuse, ReuseImage, ReuseKind  # noqa: F401
+from .stories import ModerationState, Story  # noqa: F401

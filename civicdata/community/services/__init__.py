@@ -18,6 +18,24 @@ from civicdata.community.services.quality import (
     withdraw_tables_for_privacy,
 )
 
+from .news import (  # noqa: F401
+    create_announcement,
+    draft_for_fulfilment,
+    publish_announcement,
+    render_announcement,
+    update_announcement,
+)
+from .reuses import (  # noqa: F401
+    create_reuse,
+    decline_reuse,
+    prepare_image,
+    publish_reuse,
+    set_featured,
+    submit_reuse,
+    update_reuse,
+)
+from .stories import create_story, decline_story, publish_story, submit_story, update_story  # noqa: F401
+
 __all__ = [
     "close_report",
     "confirm_report",

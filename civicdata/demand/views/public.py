@@ -37,6 +37,7 @@ from civicdata.demand.models import (
     RequestStatus,
     Vote,
 )
+from civicdata.demand.registry import render_request_panels
 
 PAGE_SIZE = 25
 
@@ -129,6 +130,7 @@ def render_request_detail(
         "comment_form": bound.get("comment_form") or CommentForm(auto_id=FORM_IDS["comment_form"]),
         "report_form": bound.get("report_form") or ReportForm(auto_id=FORM_IDS["report_form"]),
         "similar": queries.similar_open_requests(data_request.title, exclude=data_request.pk, limit=3),
+        "request_panels": render_request_panels(request, data_request),
     }
     if staff:
         context.update(

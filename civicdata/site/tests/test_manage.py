@@ -25,6 +25,8 @@ CATALOG_PAGES = {
     "/datasets/new/", "/catalog/harvest/", "/catalog/harvest/import/", "/catalog/validate/", "/catalog/merge/",
 }  # fmt: skip
 TOOLS = {"/catalog/validate/", "/catalog/merge/"}
+COMMUNITY_REVIEW = {"/stories/review/", "/reuses/review/"}
+NEWS = {"/news/new/"}
 
 
 def dashboards(*slugs: str) -> set[str]:
@@ -38,6 +40,8 @@ STAFF_PAGES = (
     | DEMAND_PAGES
     | PROJECT_PAGES
     | EVENT_PAGES
+    | COMMUNITY_REVIEW
+    | NEWS
     | dashboards(*CITY_PUBLISHERS)
 )
 EXPECTED = {
@@ -47,6 +51,7 @@ EXPECTED = {
     | DEMAND_PAGES
     | PROJECT_PAGES
     | EVENT_PAGES
+    | NEWS
     | dashboards("transportation", "traffic-ops"),
     # Administrator of the city, the root of every department.
     "coordinator@example.org": {"/manage/"}
@@ -54,6 +59,7 @@ EXPECTED = {
     | DEMAND_PAGES
     | PROJECT_PAGES
     | EVENT_PAGES
+    | NEWS
     | dashboards(*CITY_PUBLISHERS),
     # Site staff: everything but the audit log, which is for site administrators.
     "staff@example.org": STAFF_PAGES - {"/staff/audit/"},
