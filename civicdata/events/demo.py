@@ -56,8 +56,11 @@ def _attend(event: Event, people: list[User], *, came: int, rng: random.Random) 
 
 
 def load(rng: random.Random, out: Any) -> None:
-    """Load the demo events."""
+    """Load the demo events, then registrations, waiting list, votes, check-ins and feedback for them."""
+    from civicdata.events.demo_registrations import add_demo_registrations
+
     _load_planning(rng, out)
+    add_demo_registrations(rng, out)
 
 
 def _load_planning(rng: random.Random, out: Any) -> None:

@@ -1,6 +1,16 @@
 """Every write to events goes through these services (one module per aggregate)."""
 
 # --- planning, goals and follow-up (d) ---
+from civicdata.events.services.agenda import (
+    add_survey_question,
+    answer_survey,
+    choose_topic,
+    propose_topic,
+    remove_survey_question,
+    vote_for_topic,
+    withdraw_vote,
+)
+from civicdata.events.services.checkin import check_in, register_walk_in, undo_check_in
 from civicdata.events.services.events import (
     EDITABLE_FIELDS,
     cancel_event,
@@ -10,6 +20,7 @@ from civicdata.events.services.events import (
     publish_event,
     update_event,
 )
+from civicdata.events.services.feedback import give_feedback, transcribe_card
 from civicdata.events.services.followup import (
     TRACKING_FIELDS,
     add_commitment,
@@ -48,6 +59,13 @@ from civicdata.events.services.planning import (
     save_plan,
     save_role,
     set_task_done,
+)
+from civicdata.events.services.registrations import (
+    accept_offer,
+    cancel_registration,
+    decline_offer,
+    expire_offers,
+    register,
 )
 
 __all__ = [
