@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("community", "0001_f_quality_discussions"),
         ("catalog", "0011_g_needs_fixing"),
