@@ -12,7 +12,9 @@ from django.core.management import call_command
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 SKIP_PREFIXES = ("/admin/", "/api/", "/accounts/logout", "/i18n/", "/static/", "/media/")
-SKIP_SUFFIXES = (".csv", ".json", ".xlsx", ".xml", ".ttl", ".jsonld", ".geojson", ".svg", ".png", ".pdf", ".atom")
+SKIP_SUFFIXES = (
+    ".csv", ".json", ".xlsx", ".xml", ".ttl", ".jsonld", ".geojson", ".svg", ".png", ".jpg", ".pdf", ".atom", ".ics",
+)  # fmt: skip
 PAGE_LIMIT = 80
 PER_SHAPE = 3
 

@@ -131,13 +131,15 @@ ERROR_DESCRIPTIONS = {
 def error_statuses(operation: dict[str, Any], *, path: str, method: str) -> list[int]:
     """The error statuses an operation can answer with, whatever its own code does: every address may
     refuse a NUL character (400) and be throttled (429); parameters or a body may be invalid (422); a path
-    with ids may name nothing (404); authenticated operations refuse strangers (401) and people without the
-    role (403), and their writes may collide with the current state (409: already voted, a step whose exit
-    checks fail); a request body may exceed the upload limit (413)."""
+    with ids, or a body naming other records, may name nothing (404); authenticated operations refuse
+    strangers (401) and people without the role (403), and their writes may collide with the current
+    state (409: already voted, a step whose exit checks fail); a request body may exceed the upload
+    limit (413)."""
     statuses = {400, 429}
     if operation.get("parameters") or operation.get("requestBody"):
         statuses.add(422)
-    if "{" in path:
+    # A path with ids, or a body that names other records (a dataset, a publisher), may name nothing.
+    if "{" in path or (method in {"post", "put", "patch"} and operation.get("requestBody")):
         statuses.add(404)
     if operation.get("security"):
         statuses.update({401, 403})

@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EventType(models.TextChoices):
@@ -27,7 +28,7 @@ class EventType(models.TextChoices):
 class EventStatus(models.TextChoices):
     DRAFT = "draft", _("Being planned")
     PUBLISHED = "published", _("Published")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("event status", "Cancelled")
     COMPLETED = "completed", _("Took place")
 
 

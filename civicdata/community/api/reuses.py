@@ -120,7 +120,9 @@ def submit_reuse(request: HttpRequest, payload: ReuseIn) -> Status:
     names = list(dict.fromkeys(payload.datasets))[:30]
     datasets = list(Dataset.objects.filter(name__in=names, is_published=True, access_level__in=PUBLIC_LEVELS))
     missing = sorted(set(names) - {d.name for d in datasets})
-    requests = list(DataRequest.objects.filter(pk__in=payload.data_requests[:30], is_hidden=False))
+    # Numbers beyond what a database id can hold name no request (and must not reach the query).
+    numbers = [n for n in payload.data_requests[:30] if 0 < n < 2**63]
+    requests = list(DataRequest.objects.filter(pk__in=numbers, is_hidden=False))
     unknown = sorted(set(payload.data_requests[:30]) - {r.pk for r in requests})
     if missing or unknown:
         raise InvalidInput(
