@@ -102,6 +102,8 @@ def test_a_story_with_a_live_chart_is_read_from_its_dataset_page(
     chart = page.locator("figure.story-embed img")
     chart.wait_for()
     assert re.search(r"chart\.svg\?", chart.get_attribute("src"))
+    chart.scroll_into_view_if_needed()  # the image is lazy: it loads once on screen
+    page.wait_for_function("(img) => img.complete", arg=chart.element_handle())
     assert page.evaluate("document.querySelector('figure.story-embed img').naturalWidth") > 0  # the image loaded
     assert page.locator("figure.story-embed td", has_text="Roxbury").count() == 1  # the figures behind it
     assert _fits_the_screen(page)
