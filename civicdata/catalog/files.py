@@ -30,6 +30,15 @@ FILE_KINDS: dict[str, FileKind] = {
     ".json": FileKind("application/json", "JSON"),
     ".geojson": FileKind("application/geo+json", "GeoJSON"),
 }
+#: Source files the toolbox keeps beside the table it made from them (a PDF, a zipped shapefile, a
+#: GeoPackage, KML): stored and downloadable as distributions, but not loaded into the Data API.
+SOURCE_KINDS: dict[str, FileKind] = {
+    ".pdf": FileKind("application/pdf", "PDF"),
+    ".zip": FileKind("application/zip", "ZIP"),
+    ".gpkg": FileKind("application/geopackage+sqlite3", "GeoPackage"),
+    ".kml": FileKind("application/vnd.google-earth.kml+xml", "KML"),
+    ".kmz": FileKind("application/vnd.google-earth.kmz", "KMZ"),
+}
 MAX_NAME_LENGTH = 150
 
 

@@ -48,9 +48,10 @@ def upload_limit_mb() -> int:
     return _size_limit() >> 20
 
 
-def check_upload(upload: Upload) -> files.FileKind:
-    """The kind of an upload, or InvalidInput saying why it is refused (type, empty, too large)."""
-    kind = files.kind_for(upload.name or "")
+def check_upload(upload: Upload, *, kind: files.FileKind | None = None) -> files.FileKind:
+    """The kind of an upload, or InvalidInput saying why it is refused (type, empty, too large). A
+    `kind` given by the caller (a source file the toolbox keeps) skips the check of the name."""
+    kind = kind or files.kind_for(upload.name or "")
     if kind is None:
         raise InvalidInput(
             _("Upload a CSV, TSV, Excel (XLSX), JSON or GeoJSON file; “%(name)s” is none of these.")
@@ -89,7 +90,14 @@ def _store(upload: Upload, key: str) -> tuple[int, str]:
 
 
 def add_distribution_file(
-    dataset: Dataset, *, upload: Upload, title: str, by: Any, site_url: str, description: str = ""
+    dataset: Dataset,
+    *,
+    upload: Upload,
+    title: str,
+    by: Any,
+    site_url: str,
+    description: str = "",
+    kind: files.FileKind | None = None,
 ) -> Distribution:
     """Store an uploaded data file and add it to the dataset as a distribution whose downloadURL is the
     catalog's stable address for it (`site_url` + /datasets/<name>/files/<key>/<file name>).
@@ -97,9 +105,10 @@ def add_distribution_file(
     Preconditions: the caller checked that `by` may edit the dataset; the file is a kind the catalog
     accepts and within MAX_UPLOAD_MB (InvalidInput otherwise). The metadata change goes through
     `update_dataset` (revision and audit entry) in the same transaction as the file record; if it fails,
-    the stored bytes are removed again.
+    the stored bytes are removed again. `kind` (one of `files.SOURCE_KINDS`) stores a file the Data API
+    does not read, such as the PDF a table was taken from.
     """
-    kind = check_upload(upload)
+    kind = check_upload(upload, kind=kind)
     existing = records.dataset_pod(dataset)
     dists = [d for d in existing.get("distribution") or [] if isinstance(d, dict)]
     if len(dists) >= MAX_DISTRIBUTIONS:

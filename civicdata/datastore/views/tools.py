@@ -1,0 +1,178 @@
+"""Pages of the POD toolbox's converters under /catalog/tools/ (editors of a publisher): tables freed from
+PDFs, and GIS files (zipped shapefiles, GeoPackage, KML) or ArcGIS REST layers loaded with their geometry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core import signing
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from civicdata.accounts import permissions as base_permissions
+from civicdata.catalog.files import safe_name
+from civicdata.catalog.models import Dataset
+from civicdata.core.errors import ActionRefused, InvalidInput
+from civicdata.datastore import pdftables
+from civicdata.datastore.services import tools
+
+PDF_SALT = "datastore.pdf-tables"
+#: Most pages a PDF may have at all (the tool reads PDF_TABLES_MAX_PAGES of them at a time).
+MAX_PDF_PAGES = 2000
+
+
+def editable_datasets(user: Any) -> Any:
+    """Datasets of the publishers the person edits, newest first."""
+    base_permissions.ensure_signed_in(user)
+    organizations = [org.pk for org in base_permissions.editable_organizations(user)]
+    if not organizations:
+        raise ActionRefused(_("Only editors of a publisher can use this tool."), code="not_editor")
+    return Dataset.objects.filter(publisher__in=organizations, withdrawn_at__isnull=True).order_by("title")
+
+
+class _DatasetForm(forms.Form):
+    dataset = forms.ModelChoiceField(
+        queryset=Dataset.objects.none(),
+        label=gettext_lazy("Dataset to add the table to"),
+        help_text=gettext_lazy("The table becomes a new file of this dataset; start a draft dataset first if needed."),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["dataset"].queryset = editable_datasets(user)
+
+
+class PdfUploadForm(_DatasetForm):
+    file = forms.FileField(label=gettext_lazy("PDF file"), widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}))
+    pages = forms.CharField(
+        label=gettext_lazy("Pages to read"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("For example “1-3, 5”. Leave empty for the first %(n)s pages.")
+        % {"n": pdftables.MAX_PAGES},
+    )
+    strategy = forms.ChoiceField(
+        label=gettext_lazy("How the tables are drawn"),
+        choices=[
+            ("auto", gettext_lazy("Find out for me")),
+            ("lines", gettext_lazy("With lines between the cells")),
+            ("text", gettext_lazy("Without lines (columns lined up by spacing)")),
+        ],
+        initial="auto",
+    )
+
+
+class PdfTablesForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Name of the new table file"), max_length=200)
+    header_row = forms.IntegerField(
+        label=gettext_lazy("Row with the column names"),
+        min_value=0,
+        max_value=1000,
+        initial=1,
+        help_text=gettext_lazy("Counted in the first chosen table; rows above it are left out. 0 means it has none."),
+    )
+    column_names = forms.CharField(
+        label=gettext_lazy("Column names (optional)"),
+        required=False,
+        max_length=5000,
+        help_text=gettext_lazy("To fix the header, write every column name separated by commas."),
+    )
+
+
+def _pdf_state(request: HttpRequest) -> dict:
+    token = request.GET.get("t", "")
+    try:
+        state = signing.loads(token, salt=PDF_SALT, max_age=tools.STASH_SECONDS)
+    except signing.BadSignature:
+        raise InvalidInput(_("That upload is not known; upload the file again."), code="stash_unknown") from None
+    if state.get("user") != request.user.pk:
+        raise InvalidInput(_("That upload is not known; upload the file again."), code="stash_unknown")
+    return state
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def pdf_upload(request: HttpRequest) -> HttpResponse:
+    """Step 1: the PDF, the pages to read and the dataset the table goes to."""
+    form = PdfUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if not (upload.name or "").lower().endswith(".pdf"):
+                raise InvalidInput(_("Choose a PDF file."), code="file_type")
+            key = tools.stash_upload(upload)
+            count = pdftables.page_count(tools.stashed_path(key))
+            if count > MAX_PDF_PAGES:
+                raise InvalidInput(
+                    _("The PDF has %(n)s pages; the tool reads PDFs of up to %(max)s pages.")
+                    % {"n": count, "max": MAX_PDF_PAGES},
+                    code="too_many_pages",
+                )
+            pages = pdftables.parse_pages(form.cleaned_data["pages"], count)
+        except InvalidInput as exc:
+            form.add_error("file" if exc.code in ("bad_pdf", "file_type", "file_too_large", "file_empty") else "pages", exc.message)
+        else:
+            dataset = form.cleaned_data["dataset"]
+            token = signing.dumps(
+                {
+                    "key": key,
+                    "user": request.user.pk,
+                    "dataset": dataset.pk,
+                    "name": safe_name(upload.name),
+                    "pages": pages,
+                    "strategy": form.cleaned_data["strategy"],
+                },
+                salt=PDF_SALT,
+            )
+            return redirect(f"{reverse('datastore:pdf_review')}?t={token}")
+    return render(request, "datastore/tools/pdf_upload.html", {"form": form, "max_pages": pdftables.MAX_PAGES})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def pdf_review(request: HttpRequest) -> HttpResponse:
+    """Step 2: every table found, page by page, with a preview; choose the tables and the header, then
+    load them into the Data API as one table (the PDF is kept beside it)."""
+    datasets = editable_datasets(request.user)
+    context: dict[str, Any] = {"token": request.GET.get("t", "")}
+    try:
+        state = _pdf_state(request)
+        dataset = datasets.get(pk=state["dataset"])
+        path = tools.stashed_path(state["key"])
+        if not path.is_file():
+            raise InvalidInput(_("That upload is not known; upload the file again."), code="stash_unknown")
+        found = pdftables.find_tables(path, state["pages"], strategy=state["strategy"])
+    except (InvalidInput, Dataset.DoesNotExist) as exc:
+        message = exc.message if isinstance(exc, InvalidInput) else _("That dataset is not one you edit.")
+        return render(request, "datastore/tools/pdf_review.html", {**context, "problem": message}, status=400)
+    initial_title = state["name"].rsplit(".", 1)[0].replace("_", " ")
+    form = PdfTablesForm(request.POST or None, initial={"title": initial_title, "header_row": 1})
+    chosen = request.POST.getlist("tables") if request.method == "POST" else [t.ref for t in found]
+    if request.method == "POST" and form.is_valid():
+        tables = [t for t in found if t.ref in chosen]
+        try:
+            header, rows = pdftables.combine(
+                tables, header_row=form.cleaned_data["header_row"], column_names=form.cleaned_data["column_names"]
+            )
+            result = tools.add_converted_table(
+                dataset,
+                data=pdftables.to_csv(header, rows),
+                file_name=f"{safe_name(form.cleaned_data['title']).removesuffix('.')[:100]}.csv",
+                title=form.cleaned_data["title"],
+                by=request.user,
+                site_url=request.build_absolute_uri("/"),
+                source=path,
+                source_name=state["name"],
+            )
+        except InvalidInput as exc:
+            form.add_error(None, exc.message)
+        else:
+            path.unlink(missing_ok=True)
+            if result.job is not None:
+                return redirect(result.job.get_absolute_url())
+            return redirect("catalog:dataset_edit", name=dataset.name)
+    context.update({"dataset": dataset, "tables": found, "chosen": chosen, "form": form, "pages": state["pages"]})
+    return render(request, "datastore/tools/pdf_review.html", context)
