@@ -9,6 +9,7 @@ app_name = "datastore"
 urlpatterns = [
     path("catalog/tools/pdf-tables/", tools.pdf_upload, name="pdf_upload"),
     path("catalog/tools/pdf-tables/review/", tools.pdf_review, name="pdf_review"),
+    path("catalog/tools/gis/", tools.gis_upload, name="gis_upload"),
     path("data/<slug:dataset>/load/", tables.load_page, name="load"),
     path("datastore/jobs/<int:pk>/", tables.job_page, name="job"),
     path("data/<slug:dataset>/<slug:table>/", tables.table_page, name="table"),

@@ -18,7 +18,7 @@ from civicdata.accounts import permissions as base_permissions
 from civicdata.catalog.files import safe_name
 from civicdata.catalog.models import Dataset
 from civicdata.core.errors import ActionRefused, InvalidInput
-from civicdata.datastore import pdftables
+from civicdata.datastore import gis, pdftables
 from civicdata.datastore.services import tools
 
 PDF_SALT = "datastore.pdf-tables"
@@ -176,3 +176,88 @@ def pdf_review(request: HttpRequest) -> HttpResponse:
             return redirect("catalog:dataset_edit", name=dataset.name)
     context.update({"dataset": dataset, "tables": found, "chosen": chosen, "form": form, "pages": state["pages"]})
     return render(request, "datastore/tools/pdf_review.html", context)
+
+
+class GisForm(_DatasetForm):
+    file = forms.FileField(
+        label=gettext_lazy("GIS file"),
+        required=False,
+        help_text=gettext_lazy("A zipped shapefile (.zip), a GeoPackage (.gpkg) or KML (.kml, .kmz), in any projection."),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(gis.SUFFIXES)}),
+    )
+    layer_url = forms.URLField(
+        label=gettext_lazy("Or the address of an ArcGIS map layer"),
+        required=False,
+        max_length=2000,
+        assume_scheme="https",
+        help_text=gettext_lazy("Ending in /FeatureServer/0 or /MapServer/0 (the number of the layer)."),
+    )
+    title = forms.CharField(label=gettext_lazy("Name of the new table file"), max_length=200, required=False)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if bool(data.get("file")) == bool(data.get("layer_url")):
+            raise forms.ValidationError(_("Choose a file or give a layer address (one of the two)."))
+        return data
+
+
+def convert_gis(*, dataset: Dataset, upload: Any, layer_url: str, title: str, by: Any, site_url: str) -> tools.ToolResult:
+    """Convert an uploaded GIS file (kept as a second distribution) or an ArcGIS layer into a GeoJSON
+    distribution loaded into the Data API (shared by the page and the API)."""
+    if upload is not None:
+        name = safe_name(upload.name or "data")
+        if not name.lower().endswith(gis.SUFFIXES):
+            raise InvalidInput(
+                _("Upload a zipped shapefile (.zip), a GeoPackage (.gpkg) or KML (.kml, .kmz)."), code="file_type"
+            )
+        key = tools.stash_upload(upload)
+        path = tools.stashed_path(key)
+        try:
+            data = gis.convert_file(path, name)
+            stem = name.rsplit(".", 1)[0]
+            return tools.add_converted_table(
+                dataset,
+                data=data,
+                file_name=f"{stem}.geojson",
+                title=title or stem.replace("_", " "),
+                by=by,
+                site_url=site_url,
+                source=path,
+                source_name=name,
+            )
+        finally:
+            path.unlink(missing_ok=True)
+    layer_name, data = gis.read_arcgis_layer(layer_url)
+    title = title or layer_name
+    return tools.add_converted_table(
+        dataset,
+        data=data,
+        file_name=f"{safe_name(title)[:100]}.geojson",
+        title=title,
+        by=by,
+        site_url=site_url,
+        description=_("Copied from the map layer %(url)s") % {"url": gis.layer_url(layer_url)},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def gis_upload(request: HttpRequest) -> HttpResponse:
+    """Load a GIS file or an ArcGIS map layer into the Data API with its geometry."""
+    form = GisForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = convert_gis(
+                dataset=form.cleaned_data["dataset"],
+                upload=form.cleaned_data.get("file"),
+                layer_url=form.cleaned_data.get("layer_url") or "",
+                title=form.cleaned_data.get("title") or "",
+                by=request.user,
+                site_url=request.build_absolute_uri("/"),
+            )
+        except InvalidInput as exc:
+            form.add_error("file" if form.cleaned_data.get("file") else "layer_url", exc.message)
+        else:
+            if result.job is not None:
+                return redirect(result.job.get_absolute_url())
+            return redirect("catalog:dataset_edit", name=form.cleaned_data["dataset"].name)
+    return render(request, "datastore/tools/gis.html", {"form": form})
