@@ -11,6 +11,7 @@ compression ratio (zip bombs), features, and coordinates. Errors are `InvalidInp
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import sqlite3
 import struct
@@ -50,8 +51,8 @@ class Reprojector:
         self.transformer = None
         if crs is None:
             return
-        from pyproj import CRS, Transformer  # noqa: PLC0415
-        from pyproj.exceptions import CRSError  # noqa: PLC0415
+        from pyproj import CRS, Transformer
+        from pyproj.exceptions import CRSError
 
         try:
             if isinstance(crs, int):  # an ArcGIS wkid: EPSG's, else Esri's own (102100, ...)
@@ -62,13 +63,19 @@ class Reprojector:
             else:
                 source = crs if isinstance(crs, CRS) else CRS.from_user_input(crs)
         except CRSError as exc:
-            raise _fail(_("The projection of the data could not be read (%(why)s).") % {"why": str(exc)[:120]}, "bad_projection") from None
+            raise _fail(
+                _("The projection of the data could not be read (%(why)s).") % {"why": str(exc)[:120]}, "bad_projection"
+            ) from None
         if source.equals(CRS.from_epsg(4326), ignore_axis_order=True):
             return
         try:
             self.transformer = Transformer.from_crs(source, CRS.from_epsg(4326), always_xy=True)
         except CRSError as exc:
-            raise _fail(_("The projection of the data cannot be turned into longitude and latitude (%(why)s).") % {"why": str(exc)[:120]}, "bad_projection") from None
+            raise _fail(
+                _("The projection of the data cannot be turned into longitude and latitude (%(why)s).")
+                % {"why": str(exc)[:120]},
+                "bad_projection",
+            ) from None
 
     def point(self, x: float, y: float) -> list[float]:
         if self.transformer is not None:
@@ -86,7 +93,10 @@ def _map_coords(coords: Any, project: Reprojector, counter: list[int]) -> Any:
     if coords and isinstance(coords[0], (int, float)):
         counter[0] += 1
         if counter[0] > MAX_COORDINATES:
-            raise _fail(_("The shapes hold more than %(n)s points; simplify them or split the file.") % {"n": MAX_COORDINATES}, "too_many_points")
+            raise _fail(
+                _("The shapes hold more than %(n)s points; simplify them or split the file.") % {"n": MAX_COORDINATES},
+                "too_many_points",
+            )
         return project.point(float(coords[0]), float(coords[1]))
     return [_map_coords(c, project, counter) for c in coords]
 
@@ -95,7 +105,10 @@ def reproject_geometry(geometry: dict | None, project: Reprojector, counter: lis
     if not geometry:
         return None
     if geometry.get("type") == "GeometryCollection":
-        return {"type": "GeometryCollection", "geometries": [reproject_geometry(g, project, counter) for g in geometry.get("geometries", [])]}
+        return {
+            "type": "GeometryCollection",
+            "geometries": [reproject_geometry(g, project, counter) for g in geometry.get("geometries", [])],
+        }
     return {"type": geometry["type"], "coordinates": _map_coords(geometry.get("coordinates") or [], project, counter)}
 
 
@@ -113,7 +126,9 @@ def feature_collection(features: Iterator[tuple[dict, dict | None]], project: Re
     counter = [0]
     for properties, geometry in features:
         if len(out) >= MAX_FEATURES:
-            raise _fail(_("The file has more than %(n)s features; split it.") % {"n": MAX_FEATURES}, "too_many_features")
+            raise _fail(
+                _("The file has more than %(n)s features; split it.") % {"n": MAX_FEATURES}, "too_many_features"
+            )
         out.append(
             {
                 "type": "Feature",
@@ -158,7 +173,7 @@ def _read_member(archive: zipfile.ZipFile, name: str) -> bytes:
 
 def read_shapefile_zip(path: Path) -> bytes:
     """The first shapefile (.shp with its .dbf, .shx and .prj) in a zip, as GeoJSON in WGS 84."""
-    import shapefile  # noqa: PLC0415 (pyshp)
+    import shapefile
 
     archive = open_zip(path)
     names = {n.lower(): n for n in archive.namelist() if not n.startswith("__MACOSX")}
@@ -168,15 +183,23 @@ def read_shapefile_zip(path: Path) -> bytes:
     stem = shp[:-4]
     if f"{stem}.dbf" not in names:
         raise _fail(_("The shapefile's attribute table (.dbf) is missing from the zip."), "no_dbf")
-    parts = {ext: io.BytesIO(_read_member(archive, names[f"{stem}.{ext}"])) for ext in ("shp", "dbf", "shx") if f"{stem}.{ext}" in names}
+    parts = {
+        ext: io.BytesIO(_read_member(archive, names[f"{stem}.{ext}"]))
+        for ext in ("shp", "dbf", "shx")
+        if f"{stem}.{ext}" in names
+    }
     prj = _read_member(archive, names[f"{stem}.prj"]).decode("utf-8", "replace") if f"{stem}.prj" in names else None
     encoding = "utf-8"
     if f"{stem}.cpg" in names:
         encoding = _read_member(archive, names[f"{stem}.cpg"]).decode("ascii", "replace").strip() or "utf-8"
     try:
-        reader = shapefile.Reader(shp=parts["shp"], dbf=parts["dbf"], shx=parts.get("shx"), encoding=encoding, encodingErrors="replace")
+        reader = shapefile.Reader(
+            shp=parts["shp"], dbf=parts["dbf"], shx=parts.get("shx"), encoding=encoding, encodingErrors="replace"
+        )
     except (shapefile.ShapefileException, struct.error, LookupError, ValueError) as exc:
-        raise _fail(_("The shapefile could not be read (%(why)s).") % {"why": str(exc)[:120]}, "bad_shapefile") from None
+        raise _fail(
+            _("The shapefile could not be read (%(why)s).") % {"why": str(exc)[:120]}, "bad_shapefile"
+        ) from None
     if len(reader) > MAX_FEATURES:
         raise _fail(_("The file has more than %(n)s features; split it.") % {"n": MAX_FEATURES}, "too_many_features")
     project = Reprojector(prj) if prj else Reprojector(None)
@@ -188,7 +211,9 @@ def read_shapefile_zip(path: Path) -> bytes:
                 geometry = None if shape.shapeType == shapefile.NULL else shape.__geo_interface__
                 yield record.record.as_dict(), geometry
         except (shapefile.ShapefileException, struct.error, ValueError) as exc:
-            raise _fail(_("The shapefile could not be read (%(why)s).") % {"why": str(exc)[:120]}, "bad_shapefile") from None
+            raise _fail(
+                _("The shapefile could not be read (%(why)s).") % {"why": str(exc)[:120]}, "bad_shapefile"
+            ) from None
 
     return feature_collection(features(), project)
 
@@ -205,7 +230,9 @@ def _kml_coords(text: str | None) -> list[list[float]]:
         try:
             points.append([float(parts[0]), float(parts[1])])
         except (ValueError, IndexError):
-            raise _fail(_("The KML has coordinates that are not numbers: “%(text)s”.") % {"text": chunk[:40]}, "bad_kml") from None
+            raise _fail(
+                _("The KML has coordinates that are not numbers: “%(text)s”.") % {"text": chunk[:40]}, "bad_kml"
+            ) from None
     return points
 
 
@@ -218,7 +245,9 @@ def _kml_geometry(element: Any, ns: str) -> dict | None:
         return {"type": "LineString", "coordinates": _kml_coords(element.findtext(f"{ns}coordinates"))}
     if tag == "Polygon":
         rings = [_kml_coords(element.findtext(f"{ns}outerBoundaryIs/{ns}LinearRing/{ns}coordinates"))]
-        rings += [_kml_coords(r.findtext(f"{ns}LinearRing/{ns}coordinates")) for r in element.findall(f"{ns}innerBoundaryIs")]
+        rings += [
+            _kml_coords(r.findtext(f"{ns}LinearRing/{ns}coordinates")) for r in element.findall(f"{ns}innerBoundaryIs")
+        ]
         return {"type": "Polygon", "coordinates": rings}
     if tag == "MultiGeometry":
         parts = [g for child in element if (g := _kml_geometry(child, ns))]
@@ -228,18 +257,23 @@ def _kml_geometry(element: Any, ns: str) -> dict | None:
 
 def read_kml(data: bytes) -> bytes:
     """The Placemarks of a KML document (name, description, extended data, geometry) as GeoJSON."""
-    from defusedxml import DefusedXmlException  # noqa: PLC0415
-    from defusedxml.ElementTree import ParseError, fromstring  # noqa: PLC0415
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError, fromstring
 
     try:
         root = fromstring(data)
     except (ParseError, DefusedXmlException):
-        raise _fail(_("The KML file is not readable XML (or it uses entities, which are refused)."), "bad_kml") from None
+        raise _fail(
+            _("The KML file is not readable XML (or it uses entities, which are refused)."), "bad_kml"
+        ) from None
     ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
 
     def features() -> Iterator[tuple[dict, dict | None]]:
         for placemark in root.iter(f"{ns}Placemark"):
-            properties: dict[str, Any] = {"name": placemark.findtext(f"{ns}name") or "", "description": placemark.findtext(f"{ns}description") or ""}
+            properties: dict[str, Any] = {
+                "name": placemark.findtext(f"{ns}name") or "",
+                "description": placemark.findtext(f"{ns}description") or "",
+            }
             for item in placemark.iter(f"{ns}Data"):
                 properties[item.get("name") or "value"] = item.findtext(f"{ns}value")
             for item in placemark.iter(f"{ns}SimpleData"):
@@ -319,7 +353,10 @@ class _Wkb:
             return {"type": kind, "coordinates": [self.geometry(depth + 1)["coordinates"] for _ in range(count())]}
         if base == 7:
             return {"type": "GeometryCollection", "geometries": [self.geometry(depth + 1) for _ in range(count())]}
-        raise _fail(_("The GeoPackage holds a kind of geometry the tool cannot read (code %(code)s).") % {"code": code}, "bad_geometry")
+        raise _fail(
+            _("The GeoPackage holds a kind of geometry the tool cannot read (code %(code)s).") % {"code": code},
+            "bad_geometry",
+        )
 
 
 def gpkg_geometry(blob: bytes | None) -> dict | None:
@@ -403,7 +440,7 @@ def _esri_rings(rings: list) -> dict:
     """Esri polygon rings (outer rings clockwise, holes counter-clockwise) as GeoJSON."""
     polygons: list[list] = []
     for ring in rings:
-        area = sum(x1 * y2 - x2 * y1 for (x1, y1, *_a), (x2, y2, *_b) in zip(ring, ring[1:], strict=False))
+        area = sum(x1 * y2 - x2 * y1 for (x1, y1, *_a), (x2, y2, *_b) in itertools.pairwise(ring))
         if area <= 0 or not polygons:  # clockwise: a new outer ring
             polygons.append([ring])
         else:
@@ -426,14 +463,18 @@ def esri_geometry(geometry: dict | None) -> dict | None:
         return {"type": "MultiPoint", "coordinates": [p[:2] for p in geometry["points"]]}
     if "paths" in geometry:
         paths = [[p[:2] for p in path] for path in geometry["paths"]]
-        return {"type": "LineString", "coordinates": paths[0]} if len(paths) == 1 else {"type": "MultiLineString", "coordinates": paths}
+        return (
+            {"type": "LineString", "coordinates": paths[0]}
+            if len(paths) == 1
+            else {"type": "MultiLineString", "coordinates": paths}
+        )
     if "rings" in geometry:
         return _esri_rings(geometry["rings"])
     return None
 
 
 def _fetch_json(url: str, params: dict) -> dict:
-    from civicdata.core.fetch import FetchError, fetch  # noqa: PLC0415
+    from civicdata.core.fetch import FetchError, fetch
 
     try:
         response = fetch(f"{url}?{urlencode(params)}", max_bytes=_limit())
@@ -444,10 +485,14 @@ def _fetch_json(url: str, params: dict) -> dict:
     try:
         body = json.loads(response.body)
     except ValueError:
-        raise _fail(_("The map server's answer is not JSON; is this the address of a layer?"), "arcgis_not_json") from None
+        raise _fail(
+            _("The map server's answer is not JSON; is this the address of a layer?"), "arcgis_not_json"
+        ) from None
     if isinstance(body, dict) and "error" in body:
         message = (body["error"] or {}).get("message") if isinstance(body["error"], dict) else str(body["error"])
-        raise _fail(_("The map server reported an error: %(message)s") % {"message": str(message)[:200]}, "arcgis_error")
+        raise _fail(
+            _("The map server reported an error: %(message)s") % {"message": str(message)[:200]}, "arcgis_error"
+        )
     if not isinstance(body, dict):
         raise _fail(_("The map server's answer is not a layer description."), "arcgis_not_json")
     return body
@@ -472,7 +517,9 @@ def read_arcgis_layer(url: str) -> tuple[str, bytes]:
     base = layer_url(url)
     meta = _fetch_json(base, {"f": "json"})
     if meta.get("type") not in (None, "Feature Layer", "Table"):
-        raise _fail(_("This address is a %(type)s, not a feature layer.") % {"type": str(meta.get("type"))[:40]}, "arcgis_url")
+        raise _fail(
+            _("This address is a %(type)s, not a feature layer.") % {"type": str(meta.get("type"))[:40]}, "arcgis_url"
+        )
     page_size = max(1, min(int(meta.get("maxRecordCount") or 1000), 2000))
     name = str(meta.get("name") or "layer")[:200]
     collected: list[tuple[dict, dict | None]] = []

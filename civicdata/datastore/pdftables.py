@@ -83,9 +83,9 @@ def parse_pages(spec: str, page_count: int) -> list[int]:
     return pages
 
 
-def _open(path: Path):  # noqa: ANN202 (pdfplumber's PDF)
-    import pdfplumber  # noqa: PLC0415 (only the tools read PDFs)
-    from pdfminer.pdfparser import PDFSyntaxError  # noqa: PLC0415
+def _open(path: Path):
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
 
     try:
         return pdfplumber.open(path)

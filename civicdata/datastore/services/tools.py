@@ -18,9 +18,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from civicdata.catalog import services as catalog_services
-from civicdata.catalog.files import SOURCE_KINDS
+from civicdata.catalog.files import SOURCE_KINDS, safe_name
 from civicdata.catalog.models import Dataset, Distribution
 from civicdata.core.errors import InvalidInput
+from civicdata.datastore import gis
 from civicdata.datastore.models import IngestJob
 from civicdata.datastore.services.uploads import load_distribution_file
 
@@ -47,7 +48,9 @@ def stash_upload(upload: Any) -> str:
     if not getattr(upload, "size", 0):
         raise InvalidInput(_("The file is empty."), code="file_empty")
     if upload.size > limit:
-        raise InvalidInput(_("The file is larger than the %(mb)s MB limit.") % {"mb": limit >> 20}, code="file_too_large")
+        raise InvalidInput(
+            _("The file is larger than the %(mb)s MB limit.") % {"mb": limit >> 20}, code="file_too_large"
+        )
     key = uuid.uuid4().hex
     target = stashed_path(key)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -80,6 +83,13 @@ def delete_stale_stashes(*, now: float | None = None) -> int:
         except FileNotFoundError:
             continue
     return deleted
+
+
+def sweep_stale_stashes(alive: Any) -> int:
+    """The stopped-work sweep's hook (registered in DatastoreConfig.ready()): old kept uploads go. Marks
+    no rows failed, so it returns 0."""
+    delete_stale_stashes()
+    return 0
 
 
 @dataclass
@@ -136,3 +146,42 @@ def add_converted_table(
                 )
         job = load_distribution_file(table_distribution, by=by)
     return ToolResult(table_distribution, source_distribution, job)
+
+
+def convert_gis(*, dataset: Dataset, upload: Any, layer_url: str, title: str, by: Any, site_url: str) -> ToolResult:
+    """Convert an uploaded GIS file (kept as a second distribution) or an ArcGIS layer into a GeoJSON
+    distribution loaded into the Data API (shared by the page and the API)."""
+    if upload is not None:
+        name = safe_name(upload.name or "data")
+        if not name.lower().endswith(gis.SUFFIXES):
+            raise InvalidInput(
+                _("Upload a zipped shapefile (.zip), a GeoPackage (.gpkg) or KML (.kml, .kmz)."), code="file_type"
+            )
+        key = stash_upload(upload)
+        path = stashed_path(key)
+        try:
+            data = gis.convert_file(path, name)
+            stem = name.rsplit(".", 1)[0]
+            return add_converted_table(
+                dataset,
+                data=data,
+                file_name=f"{stem}.geojson",
+                title=title or stem.replace("_", " "),
+                by=by,
+                site_url=site_url,
+                source=path,
+                source_name=name,
+            )
+        finally:
+            path.unlink(missing_ok=True)
+    layer_name, data = gis.read_arcgis_layer(layer_url)
+    title = title or layer_name
+    return add_converted_table(
+        dataset,
+        data=data,
+        file_name=f"{safe_name(title)[:100]}.geojson",
+        title=title,
+        by=by,
+        site_url=site_url,
+        description=_("Copied from the map layer %(url)s") % {"url": gis.layer_url(layer_url)},
+    )

@@ -71,7 +71,8 @@ def test_a_projected_shapefile_comes_back_in_longitude_and_latitude(tmp_path):
     found = features(gis.read_shapefile_zip(_write(tmp_path, "s.zip", shapefile_zip())))
     assert [f["properties"]["NAME"] for f in found] == ["Station 1", "Station 27"]
     lon, lat = found[0]["geometry"]["coordinates"]
-    assert lon == pytest.approx(-118.2437, abs=1e-5) and lat == pytest.approx(34.0522, abs=1e-5)
+    assert lon == pytest.approx(-118.2437, abs=1e-5)
+    assert lat == pytest.approx(34.0522, abs=1e-5)
 
 
 def test_a_shapefile_without_prj_in_degrees_is_read_as_is(tmp_path):
@@ -129,8 +130,13 @@ def test_the_real_census_block_groups_become_polygons_in_degrees():
     found = features(gis.read_shapefile_zip(CENSUS))
     assert len(found) > 100
     assert {f["geometry"]["type"] for f in found} <= {"Polygon", "MultiPolygon"}
-    lon, lat = found[0]["geometry"]["coordinates"][0][0][:2] if found[0]["geometry"]["type"] == "Polygon" else found[0]["geometry"]["coordinates"][0][0][0]
-    assert -180 <= lon <= -60 and 15 <= lat <= 72  # the United States
+    lon, lat = (
+        found[0]["geometry"]["coordinates"][0][0][:2]
+        if found[0]["geometry"]["type"] == "Polygon"
+        else found[0]["geometry"]["coordinates"][0][0][0]
+    )
+    assert -180 <= lon <= -60
+    assert 15 <= lat <= 72
     assert found[0]["properties"]
 
 
@@ -187,7 +193,13 @@ def make_geopackage(path: Path, *, epsg: int = 4326, points=((-122.27, 37.8),)) 
 
 def test_a_geopackage_feature_table_is_read_with_its_geometry(tmp_path):
     found = features(gis.read_geopackage(make_geopackage(tmp_path / "h.gpkg")))
-    assert found == [{"type": "Feature", "properties": {"fid": 1, "label": "H1"}, "geometry": {"type": "Point", "coordinates": [-122.27, 37.8]}}]
+    assert found == [
+        {
+            "type": "Feature",
+            "properties": {"fid": 1, "label": "H1"},
+            "geometry": {"type": "Point", "coordinates": [-122.27, 37.8]},
+        }
+    ]
 
 
 def test_a_projected_geopackage_is_reprojected(tmp_path):
@@ -225,7 +237,11 @@ class ArcGis(http.server.BaseHTTPRequestHandler):
             offset, count = int(params["resultOffset"]), int(params["resultRecordCount"])
             everything = type(self).features["features"]
             page = everything[offset : offset + min(count, type(self).page_size)]
-            body = {**type(self).features, "features": page, "exceededTransferLimit": offset + len(page) < len(everything)}
+            body = {
+                **type(self).features,
+                "features": page,
+                "exceededTransferLimit": offset + len(page) < len(everything),
+            }
         else:
             self.send_response(404)
             self.end_headers()
@@ -295,13 +311,19 @@ def editor(parks):
     return make_member(parks)
 
 
-def test_an_editor_loads_a_zipped_shapefile_with_its_map_geometry(client, parks, editor, django_capture_on_commit_callbacks):
+def test_an_editor_loads_a_zipped_shapefile_with_its_map_geometry(
+    client, parks, editor, django_capture_on_commit_callbacks
+):
     dataset = make_dataset(parks, published=False)
     client.force_login(editor)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/catalog/tools/gis/",
-            {"dataset": dataset.pk, "file": SimpleUploadedFile("fire stations.zip", shapefile_zip()), "title": "Fire stations"},
+            {
+                "dataset": dataset.pk,
+                "file": SimpleUploadedFile("fire stations.zip", shapefile_zip()),
+                "title": "Fire stations",
+            },
         )
     job = IngestJob.objects.get()
     assert response["Location"] == job.get_absolute_url()
@@ -309,7 +331,10 @@ def test_an_editor_loads_a_zipped_shapefile_with_its_map_geometry(client, parks,
     assert job.status == "succeeded", job.error
     table = DataTable.objects.get()
     assert table.row_count == 2
-    assert {f.name for f in DistributionFile.objects.filter(dataset=dataset)} == {"fire_stations.geojson", "fire_stations.zip"}
+    assert {f.name for f in DistributionFile.objects.filter(dataset=dataset)} == {
+        "fire_stations.geojson",
+        "fire_stations.zip",
+    }
     page = client.get(table.get_absolute_url()).content.decode()
     assert "Station 27" in page
 
@@ -321,3 +346,37 @@ def test_a_bad_gis_upload_keeps_the_form_and_says_why(client, parks, editor):
     assert response.status_code == 200
     assert "not a readable zip file" in response.content.decode()
     assert not DistributionFile.objects.exists()
+
+
+def test_the_api_loads_a_shapefile_and_a_pdf_table(client, parks, editor, django_capture_on_commit_callbacks):
+    from civicdata.datastore.tests.test_pdf_tables import make_pdf
+
+    dataset = make_dataset(parks, published=False)
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        shp = client.post(
+            "/api/tools/gis", {"dataset": dataset.name, "file": SimpleUploadedFile("stations.zip", shapefile_zip())}
+        )
+    assert shp.status_code == 201, shp.content
+    assert shp.json()["source_distribution"].endswith("/stations.zip")
+    found = client.post(
+        "/api/tools/pdf-tables/found", {"dataset": dataset.name, "file": SimpleUploadedFile("r.pdf", make_pdf(3))}
+    )
+    assert found.status_code == 200, found.content
+    assert [(t["ref"], t["columns"], t["rows"]) for t in found.json()] == [("1-1", 3, 4)]
+    with django_capture_on_commit_callbacks(execute=True):
+        pdf = client.post(
+            "/api/tools/pdf-tables",
+            {
+                "dataset": dataset.name,
+                "file": SimpleUploadedFile("r.pdf", make_pdf(3)),
+                "title": "Repairs",
+                "tables": "1-1",
+            },
+        )
+    assert pdf.status_code == 201, pdf.content
+    assert sorted(DataTable.objects.values_list("row_count", flat=True)) == [2, 3]
+    outsider = make_member(make_organization("Police", slug="police"))
+    client.force_login(outsider)
+    refused = client.post("/api/tools/gis", {"dataset": dataset.name, "layer_url": "http://example.org/x/MapServer/0"})
+    assert refused.status_code == 403

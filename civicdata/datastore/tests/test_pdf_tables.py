@@ -62,9 +62,11 @@ def test_a_ruled_table_made_from_html_is_found_with_its_cells(made_pdf):
 def test_the_header_can_be_another_row_or_written_by_hand(made_pdf):
     tables = pdftables.find_tables(made_pdf, [1])
     header, rows = pdftables.combine(tables, header_row=2)
-    assert header == ["Main St 1", "3", "100.50"] and len(rows) == 4
+    assert header == ["Main St 1", "3", "100.50"]
+    assert len(rows) == 4
     header, rows = pdftables.combine(tables, header_row=0, column_names="street, potholes ,cost")
-    assert header == ["street", "potholes", "cost"] and rows[0] == ["Street", "Potholes", "Cost"]
+    assert header == ["street", "potholes", "cost"]
+    assert rows[0] == ["Street", "Potholes", "Cost"]
     with pytest.raises(InvalidInput, match="Give 3 column names"):
         pdftables.combine(tables, header_row=1, column_names="a,b")
 
@@ -108,7 +110,6 @@ def test_a_table_running_over_pages_of_a_real_report_becomes_one_table():
 
 
 # -- the pages --------------------------------------------------------------------------------------
-
 
 
 @pytest.fixture
@@ -158,8 +159,11 @@ def test_an_editor_loads_a_pdf_table_and_the_pdf_is_kept_beside_it(
     assert set(stored) == {"Street_repairs.csv", "repairs.pdf"}
     assert stored["repairs.pdf"].media_type == "application/pdf"
     assert client.get(stored["repairs.pdf"].get_absolute_url()).status_code == 200
-    rows = list(csv.reader(io.StringIO(client.get(stored["Street_repairs.csv"].get_absolute_url()).getvalue().decode())))
-    assert rows[0] == ["Street", "Potholes", "Cost"] and rows[1] == ["Main St 1", "3", "100.50"]
+    rows = list(
+        csv.reader(io.StringIO(client.get(stored["Street_repairs.csv"].get_absolute_url()).getvalue().decode()))
+    )
+    assert rows[0] == ["Street", "Potholes", "Cost"]
+    assert rows[1] == ["Main St 1", "3", "100.50"]
 
 
 def test_a_fake_pdf_is_refused_on_the_upload_page(client, parks, editor):
@@ -189,3 +193,18 @@ def test_people_who_edit_nothing_cannot_use_the_tool(client, parks):
     assert client.get("/catalog/tools/pdf-tables/").status_code == 403
     client.logout()
     assert client.get("/catalog/tools/pdf-tables/").status_code in (302, 403)
+
+
+def test_uploads_left_half_way_are_swept_after_a_day(settings):
+    import os
+    import time
+
+    from civicdata.datastore.services import tools
+
+    old = tools.stash_upload(SimpleUploadedFile("a.pdf", b"%PDF old"))
+    new = tools.stash_upload(SimpleUploadedFile("b.pdf", b"%PDF new"))
+    past = time.time() - tools.STASH_SECONDS - 60
+    os.utime(tools.stashed_path(old), (past, past))
+    assert tools.sweep_stale_stashes(None) == 0
+    assert not tools.stashed_path(old).exists()
+    assert tools.stashed_path(new).exists()

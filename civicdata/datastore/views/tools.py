@@ -114,7 +114,9 @@ def pdf_upload(request: HttpRequest) -> HttpResponse:
                 )
             pages = pdftables.parse_pages(form.cleaned_data["pages"], count)
         except InvalidInput as exc:
-            form.add_error("file" if exc.code in ("bad_pdf", "file_type", "file_too_large", "file_empty") else "pages", exc.message)
+            form.add_error(
+                "file" if exc.code in ("bad_pdf", "file_type", "file_too_large", "file_empty") else "pages", exc.message
+            )
         else:
             dataset = form.cleaned_data["dataset"]
             token = signing.dumps(
@@ -182,7 +184,9 @@ class GisForm(_DatasetForm):
     file = forms.FileField(
         label=gettext_lazy("GIS file"),
         required=False,
-        help_text=gettext_lazy("A zipped shapefile (.zip), a GeoPackage (.gpkg) or KML (.kml, .kmz), in any projection."),
+        help_text=gettext_lazy(
+            "A zipped shapefile (.zip), a GeoPackage (.gpkg) or KML (.kml, .kmz), in any projection."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(gis.SUFFIXES)}),
     )
     layer_url = forms.URLField(
@@ -201,52 +205,13 @@ class GisForm(_DatasetForm):
         return data
 
 
-def convert_gis(*, dataset: Dataset, upload: Any, layer_url: str, title: str, by: Any, site_url: str) -> tools.ToolResult:
-    """Convert an uploaded GIS file (kept as a second distribution) or an ArcGIS layer into a GeoJSON
-    distribution loaded into the Data API (shared by the page and the API)."""
-    if upload is not None:
-        name = safe_name(upload.name or "data")
-        if not name.lower().endswith(gis.SUFFIXES):
-            raise InvalidInput(
-                _("Upload a zipped shapefile (.zip), a GeoPackage (.gpkg) or KML (.kml, .kmz)."), code="file_type"
-            )
-        key = tools.stash_upload(upload)
-        path = tools.stashed_path(key)
-        try:
-            data = gis.convert_file(path, name)
-            stem = name.rsplit(".", 1)[0]
-            return tools.add_converted_table(
-                dataset,
-                data=data,
-                file_name=f"{stem}.geojson",
-                title=title or stem.replace("_", " "),
-                by=by,
-                site_url=site_url,
-                source=path,
-                source_name=name,
-            )
-        finally:
-            path.unlink(missing_ok=True)
-    layer_name, data = gis.read_arcgis_layer(layer_url)
-    title = title or layer_name
-    return tools.add_converted_table(
-        dataset,
-        data=data,
-        file_name=f"{safe_name(title)[:100]}.geojson",
-        title=title,
-        by=by,
-        site_url=site_url,
-        description=_("Copied from the map layer %(url)s") % {"url": gis.layer_url(layer_url)},
-    )
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 def gis_upload(request: HttpRequest) -> HttpResponse:
     """Load a GIS file or an ArcGIS map layer into the Data API with its geometry."""
     form = GisForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            result = convert_gis(
+            result = tools.convert_gis(
                 dataset=form.cleaned_data["dataset"],
                 upload=form.cleaned_data.get("file"),
                 layer_url=form.cleaned_data.get("layer_url") or "",

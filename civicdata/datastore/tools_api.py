@@ -1,0 +1,137 @@
+"""JSON API of the POD toolbox's converters, mounted at /api/tools/ beside the catalog's crawl API
+(editors of the dataset's publisher): tables found in a PDF, a PDF table loaded, and a GIS file or ArcGIS
+layer loaded, each into the Data API."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import File, Form, Router, Schema, Status, UploadedFile
+
+from civicdata.accounts.auth import signed_in
+from civicdata.catalog.files import safe_name
+from civicdata.catalog.models import Dataset
+from civicdata.core.errors import InvalidInput
+from civicdata.datastore import pdftables
+from civicdata.datastore.permissions import ensure_can_manage_dataset
+from civicdata.datastore.services import tools
+
+router = Router(tags=["tools"])
+
+
+class FoundTableOut(Schema):
+    ref: str
+    page: int
+    columns: int
+    rows: int
+    preview: list[list[str]]
+
+
+class LoadedOut(Schema):
+    dataset: str
+    distribution: str
+    source_distribution: str | None = None
+    job_id: int | None = None
+    job_url: str | None = None
+
+
+def _dataset(request: HttpRequest, name: str) -> Dataset:
+    dataset = get_object_or_404(Dataset.objects.select_related("publisher"), name=name)
+    ensure_can_manage_dataset(request.auth, dataset)
+    return dataset
+
+
+def _pdf(upload: UploadedFile) -> str:
+    if not (upload.name or "").lower().endswith(".pdf"):
+        raise InvalidInput("Send a PDF file.", code="file_type")
+    return tools.stash_upload(upload)
+
+
+@router.post("/pdf-tables/found", response=list[FoundTableOut], auth=signed_in, summary="Tables found in a PDF")
+def pdf_tables_found(
+    request: HttpRequest,
+    dataset: Form[str],
+    file: File[UploadedFile],
+    pages: Form[str] = "",
+    strategy: Form[str] = "auto",
+) -> list[dict]:
+    """The tables on the chosen pages ("1-3, 5"; at most 20 at a time), each with its first rows."""
+    _dataset(request, dataset)
+    path = tools.stashed_path(_pdf(file))
+    try:
+        found = pdftables.find_tables(path, pdftables.parse_pages(pages, pdftables.page_count(path)), strategy=strategy)
+    finally:
+        path.unlink(missing_ok=True)
+    return [
+        {"ref": t.ref, "page": t.page, "columns": t.width, "rows": len(t.rows), "preview": t.preview} for t in found
+    ]
+
+
+@router.post("/pdf-tables", response={201: LoadedOut}, auth=signed_in, summary="Load tables from a PDF")
+def pdf_tables_load(
+    request: HttpRequest,
+    dataset: Form[str],
+    file: File[UploadedFile],
+    title: Form[str],
+    pages: Form[str] = "",
+    strategy: Form[str] = "auto",
+    tables: Form[str] = "",
+    header_row: Form[int] = 1,
+    column_names: Form[str] = "",
+) -> Status:
+    """Load the chosen tables (refs from `/pdf-tables/found`, comma-separated; empty for all) as one
+    table of the dataset, with the header row chosen; the PDF is kept as a second distribution."""
+    found_dataset = _dataset(request, dataset)
+    path = tools.stashed_path(_pdf(file))
+    try:
+        found = pdftables.find_tables(path, pdftables.parse_pages(pages, pdftables.page_count(path)), strategy=strategy)
+        wanted = {ref.strip() for ref in tables.split(",") if ref.strip()}
+        chosen = [t for t in found if not wanted or t.ref in wanted]
+        header, rows = pdftables.combine(chosen, header_row=header_row, column_names=column_names)
+        result = tools.add_converted_table(
+            found_dataset,
+            data=pdftables.to_csv(header, rows),
+            file_name=f"{safe_name(title).removesuffix('.')[:100]}.csv",
+            title=title,
+            by=request.auth,
+            site_url=request.build_absolute_uri("/"),
+            source=path,
+            source_name=safe_name(file.name or "table.pdf"),
+        )
+    finally:
+        path.unlink(missing_ok=True)
+    return Status(201, _loaded(found_dataset, result))
+
+
+@router.post("/gis", response={201: LoadedOut}, auth=signed_in, summary="Load a GIS file or ArcGIS layer")
+def gis_load(
+    request: HttpRequest,
+    dataset: Form[str],
+    layer_url: Form[str] = "",
+    title: Form[str] = "",
+) -> Status:
+    """A zipped shapefile, GeoPackage or KML/KMZ file sent as `file` (multipart; kept as a second
+    distribution), or an ArcGIS FeatureServer/MapServer layer address, loaded with its geometry in WGS 84."""
+    found_dataset = _dataset(request, dataset)
+    file = request.FILES.get("file")  # optional: a layer address instead
+    if (file is None) == (not layer_url):
+        raise InvalidInput("Send a file or a layer_url (one of the two).", code="file_or_layer")
+    result = tools.convert_gis(
+        dataset=found_dataset,
+        upload=file,
+        layer_url=layer_url,
+        title=title,
+        by=request.auth,
+        site_url=request.build_absolute_uri("/"),
+    )
+    return Status(201, _loaded(found_dataset, result))
+
+
+def _loaded(dataset: Dataset, result: tools.ToolResult) -> dict:
+    return {
+        "dataset": dataset.name,
+        "distribution": result.table_distribution.download_url,
+        "source_distribution": result.source_distribution.download_url if result.source_distribution else None,
+        "job_id": result.job.pk if result.job else None,
+        "job_url": result.job.get_absolute_url() if result.job else None,
+    }
