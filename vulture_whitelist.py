@@ -316,3 +316,4 @@ _.RESEARCH
 _.API_CLIENT
 _.reviewed_by
 _.submitted_at
+_.job_url  # datastore/tools_api.py LoadedOut, serialised by ninja
