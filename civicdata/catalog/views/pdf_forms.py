@@ -47,7 +47,8 @@ def pdf_form_list(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["pdf"]
         try:
             if upload.size > max_upload_bytes():
-                raise InvalidInput(_("The file is larger than 5 MB."), code="too_large")
+                limit = max_upload_bytes() // (1024 * 1024)
+                raise InvalidInput(_("The file is larger than %(mb)s MB.") % {"mb": limit}, code="too_large")
             pdf_form = services.create_pdf_form(
                 publisher=publisher,
                 title=form.cleaned_data["title"],
