@@ -14,8 +14,11 @@ from civicdata.accounts.auth import signed_in
 from civicdata.accounts.models import Organization
 from civicdata.catalog import permissions, services
 from civicdata.catalog.models import CatalogCrawl, CrawlFinding
+from civicdata.catalog.pdf_form_api import router as pdf_forms_router
 
 router = Router(tags=["tools"])
+# The PDF Filler's API shares the tools prefix: /api/tools/forms.
+router.add_router("/forms", pdf_forms_router)
 
 
 class CrawlIn(Schema):

@@ -513,3 +513,52 @@ class CrawlFinding(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+
+class PdfForm(models.Model):
+    """A fillable PDF form (AcroForm) a publisher offers as a web form (see `services/pdf_forms.py`).
+
+    `fields` lists the form's fields in page order, each a dict: `name` (the PDF field name, never shown
+    as markup), `kind` ("text", "checkbox" or "choice"), `options` (choices), `label`, `label_es`,
+    `required`. Residents' answers are kept (`PdfFormSubmission`) only when `keep_submissions` is on.
+    """
+
+    publisher = models.ForeignKey(
+        "accounts.Organization", on_delete=models.CASCADE, related_name="pdf_forms", verbose_name=_("publisher")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    title_es = models.CharField(_("title in Spanish"), max_length=200, blank=True, default="")
+    description = models.TextField(_("description"), blank=True, default="")
+    description_es = models.TextField(_("description in Spanish"), blank=True, default="")
+    filename = models.CharField(max_length=200)
+    pdf = models.BinaryField()
+    fields = models.JSONField(default=list)
+    is_published = models.BooleanField(_("published"), default=False)
+    keep_submissions = models.BooleanField(_("keep submissions"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("PDF form")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PdfFormSubmission(models.Model):
+    """One resident's answers to a PDF form whose `keep_submissions` is on."""
+
+    form = models.ForeignKey(PdfForm, on_delete=models.CASCADE, related_name="submissions")
+    values = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("PDF form submission")
+
+    def __str__(self) -> str:
+        return f"{self.form_id} {self.created_at:%Y-%m-%d %H:%M}"

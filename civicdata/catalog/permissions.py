@@ -92,3 +92,20 @@ def ensure_can_download_file(user: Any, dataset: Dataset) -> None:
     """Raise 404 (not 403) so that the existence of files of non-public datasets is not revealed."""
     if not can_download_file(user, dataset):
         raise Http404(_("No file found."))
+
+
+def can_manage_pdf_form(user: Any, form: Any) -> bool:
+    """A PDF form (PDF Filler) is changed by its publisher's editors and site staff."""
+    return base.can_edit_for(user, form.publisher)
+
+
+def ensure_can_manage_pdf_form(user: Any, form: Any) -> None:
+    """Raise 404 (not 403) so that unpublished forms' ids reveal nothing."""
+    if not can_manage_pdf_form(user, form):
+        raise Http404(_("No form found."))
+
+
+def ensure_can_fill_pdf_form(user: Any, form: Any) -> None:
+    """Published forms are for everyone; unpublished ones only for their editors (to try them)."""
+    if not form.is_published and not can_manage_pdf_form(user, form):
+        raise Http404(_("No form found."))

@@ -5,13 +5,14 @@ from django.urls import path, re_path
 
 from civicdata.catalog import ckan_api
 from civicdata.catalog.tools.urls import urlpatterns as tool_patterns
-from civicdata.catalog.views import crawls, exports, files, protocols, public, staff
+from civicdata.catalog.views import crawls, exports, files, pdf_forms, protocols, public, staff
 
 app_name = "catalog"
 
 urlpatterns = [
     path("data.json", public.data_json, name="data_json"),
     path("oai", protocols.oai_pmh, name="oai"),
+    path("csw", protocols.csw, name="csw"),
     path("catalog/inventory.json", public.inventory_json, name="inventory_json"),
     path("publishers/<slug:slug>/data.json", public.publisher_data_json, name="publisher_data_json"),
     path("publishers/<slug:slug>/dashboard/", staff.publisher_dashboard, name="dashboard"),
@@ -30,6 +31,9 @@ urlpatterns = [
     path("catalog/tools/crawl/", crawls.crawl_list, name="crawls"),
     path("catalog/tools/crawl/<int:pk>/", crawls.crawl_detail, name="crawl"),
     path("catalog/tools/crawl/<int:pk>/findings/<int:finding_pk>/draft/", crawls.crawl_draft, name="crawl_draft"),
+    path("catalog/tools/forms/", pdf_forms.pdf_form_list, name="pdf_forms"),
+    path("catalog/tools/forms/<int:pk>/", pdf_forms.pdf_form_detail, name="pdf_form"),
+    path("catalog/tools/forms/<int:pk>/fill/", pdf_forms.pdf_form_fill, name="pdf_form_fill"),
     path("catalog/harvest/import/", staff.harvest_import, name="harvest_import"),
     path("catalog/harvest/runs/<int:pk>/", staff.harvest_run, name="harvest_run"),
     path("catalog/harvest/runs/<int:pk>/import/", staff.harvest_import_confirm, name="harvest_import_confirm"),

@@ -37,6 +37,13 @@ from civicdata.catalog.services.harvests import (
     register_harvest_source,
     run_harvest,
 )
+from civicdata.catalog.services.pdf_forms import (
+    create_pdf_form,
+    delete_pdf_form,
+    fill_pdf_form,
+    read_form_fields,
+    update_pdf_form,
+)
 from civicdata.catalog.services.publishers import import_catalog_per_publisher
 from civicdata.core.errors import Conflict, InvalidInput
 
@@ -49,10 +56,13 @@ __all__ = [
     "catalog_settings",
     "check_upload",
     "create_dataset",
+    "create_pdf_form",
     "delete_orphan_files",
+    "delete_pdf_form",
     "delete_usage_note",
     "due_harvest_sources",
     "fail_stopped_harvest_runs",
+    "fill_pdf_form",
     "harvest_file_dirs",
     "harvest_heartbeat",
     "import_catalog",
@@ -62,6 +72,7 @@ __all__ = [
     "preview_uploaded_catalog",
     "profile_for",
     "publish_dataset",
+    "read_form_fields",
     "record_dataset_view",
     "record_distribution_download",
     "record_link_result",
@@ -77,6 +88,7 @@ __all__ = [
     "take_snapshot",
     "update_catalog_settings",
     "update_dataset",
+    "update_pdf_form",
     "upload_limit_mb",
     "validate_dataset_pod",
     "withdraw_dataset",

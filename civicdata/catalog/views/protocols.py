@@ -1,4 +1,5 @@
-"""Catalog protocols other than data.json: OAI-PMH at /oai for library and aggregator harvesters."""
+"""Catalog protocols other than data.json: OAI-PMH at /oai for library and aggregator harvesters, OGC CSW
+at /csw for GIS desktop tools and geospatial harvesters."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from civicdata.catalog.csw import MAX_BODY_BYTES, Catalogue, CswError, exception_report
 from civicdata.catalog.oai import Repository
 
 
@@ -27,3 +29,25 @@ def oai_pmh(request: HttpRequest) -> HttpResponse:
         host=urlsplit(site_url).hostname or request.get_host(),
     )
     return HttpResponse(repository.respond(args, repeated=repeated), content_type="text/xml; charset=utf-8")
+
+
+# CSW allows XML POST for every operation; nothing is written, so there is no state for CSRF to protect.
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+def csw(request: HttpRequest) -> HttpResponse:
+    """`/csw`: the OGC CSW 2.0.2 catalogue of the public catalog (Dublin Core records, bounding boxes)."""
+    site_url = settings.SITE_URL or request.build_absolute_uri("/").rstrip("/")
+    catalogue = Catalogue(base_url=request.build_absolute_uri(request.path), site_url=site_url)
+    try:
+        if request.method == "POST" and not request.POST:
+            length = int(request.headers.get("Content-Length") or 0)
+            if length > MAX_BODY_BYTES:
+                raise CswError("NoApplicableCode", f"The request is larger than {MAX_BODY_BYTES // 1024} KB.")
+            body = catalogue.respond_xml(request.body)
+        else:
+            params = request.POST if request.method == "POST" else request.GET
+            body = catalogue.respond_kvp({name: params.get(name, "") for name in params})
+    except CswError as error:
+        status = 501 if error.code == "OperationNotSupported" and error.locator == "request" else 400
+        return HttpResponse(exception_report(error), status=status, content_type="application/xml; charset=utf-8")
+    return HttpResponse(body, content_type="application/xml; charset=utf-8")
