@@ -109,21 +109,87 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
+#: Every wait of a browser test is bounded: clicks, fills and waits for an element (Playwright's default is
+#: already 30 s) and page loads, which a busy CI machine may need longer for.
+ACTION_TIMEOUT_MS = 30_000
+NAVIGATION_TIMEOUT_MS = 60_000
+
+
+def bounded(context: Any) -> Any:
+    """Give a browser context explicit timeouts for actions and navigations; returns it."""
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
+    context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
+    return context
+
+
 @pytest.fixture
 def live_page(browser: Any, live_server: Any) -> Iterator[Any]:
     """A fresh browser page; `live_page.base_url` is the live test server's address."""
     context = browser.new_context(base_url=live_server.url, locale="en-US")
+    bounded(context)
     page = context.new_page()
     page.base_url = live_server.url
     yield page
     context.close()
 
 
+#: Upper bounds for one axe-core run and for the check that the page runs scripts at all: page.evaluate has
+#: no timeout of its own, so axe is started in the page and awaited with Playwright's (bounded) waits.
+AXE_TIMEOUT_MS = 90_000
+SCRIPTS_PROBE_MS = 5_000
+
+
+def page_runs_scripts(page: Any) -> bool:
+    """Whether timers fire in the page. With JavaScript off (`java_script_enabled=False`) an evaluated
+    script still runs, but no timer or later task ever does, so an `await axe.run(...)` would never return."""
+    page.evaluate("() => { window.__civicTick = false; setTimeout(() => { window.__civicTick = true; }, 0); }")
+    try:
+        page.wait_for_function("() => window.__civicTick === true", timeout=SCRIPTS_PROBE_MS, polling=50)
+    except Exception:  # playwright's TimeoutError
+        return False
+    return True
+
+
+@pytest.fixture
+def new_context(browser: Any, live_server: Any) -> Iterator[Any]:
+    """Call with Playwright context options (locale, viewport, java_script_enabled…): a browser context on
+    the live test server with bounded waits, closed after the test."""
+    contexts: list[Any] = []
+
+    def make(**options: Any) -> Any:
+        context = bounded(browser.new_context(base_url=live_server.url, **options))
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
 def axe_violations(page: Any) -> list[dict]:
+    if not page_runs_scripts(page):
+        pytest.fail(
+            f"axe-core cannot check {page.url}: JavaScript is off in this browser context, and axe runs on "
+            "JavaScript timers that never fire there. Check the page's accessibility in a context with JavaScript "
+            "on (the no-JavaScript test can still check what works without it)."
+        )
     # Evaluated through the DevTools protocol, so the page's CSP (no inline script) stays in force.
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))
-    result = page.evaluate("async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+    page.evaluate(
+        """(tags) => {
+            window.__civicAxe = null;
+            axe.run(document, {runOnly: {type: 'tag', values: tags}}).then(
+                (result) => { window.__civicAxe = {violations: result.violations}; },
+                (error) => { window.__civicAxe = {error: String(error)}; },
+            );
+        }""",
+        WCAG_TAGS,
+    )
+    page.wait_for_function("() => window.__civicAxe !== null", timeout=AXE_TIMEOUT_MS, polling=100)
+    result = page.evaluate("() => window.__civicAxe")
+    if "error" in result:
+        pytest.fail(f"axe-core failed on {page.url}: {result['error']}")
     return result["violations"]
 
 

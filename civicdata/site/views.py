@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django_tasks_db.models import DBTaskResult
@@ -21,6 +22,7 @@ from civicdata.datastore.models import IngestJob, JobStatus
 from civicdata.demand import permissions as demand_permissions
 from civicdata.demand.models import OPEN_STATUSES
 from civicdata.demand.queries import public_requests, triage_queue
+from civicdata.events.models import Event, EventStatus
 from civicdata.projects.models import Project, ProjectStatus
 from civicdata.site.manage import manage_links
 
@@ -41,6 +43,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "recent_datasets": datasets.select_related("publisher").order_by("-modified_at", "-pk")[:5],
         "top_requests": open_requests.order_by("-vote_count", "-created_at")[:5],
         "active_projects": active_projects.select_related("organization").order_by("-pk")[:3],
+        "upcoming_events": Event.objects.filter(status=EventStatus.PUBLISHED, ends_at__gte=timezone.now())
+        .select_related("organization")
+        .order_by("starts_at", "pk")[:3],
     }
     return render(request, "site/home.html", context)
 

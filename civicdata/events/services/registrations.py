@@ -143,7 +143,7 @@ def register(
     and (event, e-mail) make a second registration of the same person a Conflict. E-mails the
     confirmation with the calendar entry after the commit (`notify=False`: the demo, which e-mails nobody).
     """
-    now = now or timezone.now()
+    given_now, now = now, now or timezone.now()
     signed_in = is_signed_in(user)
     if signed_in:
         name = name.strip() or user.display_name or user.email.split("@")[0]
@@ -160,6 +160,9 @@ def register(
     email = email.strip().lower()
     with seat_transaction():
         locked = _lock(event)
+        # The waiting list is ordered by this time: read it under the lock, so that people who queue on
+        # the lock keep the order in which they got their place.
+        now = given_now or timezone.now()
         seats = availability(locked)
         status = RegistrationStatus.WAITLISTED if seats.full else RegistrationStatus.REGISTERED
         try:

@@ -20,12 +20,19 @@ def _load_people() -> None:
     accounts_demo.load(random.Random("a"), io.StringIO())
 
 
+def _follow(page, locator) -> None:
+    """Click a link or a submit button and wait for the page it leads to. (`wait_for_load_state` right
+    after a click returns at once, on the page still shown: the next step would then act on the old page,
+    e.g. send the upcoming list's filter form instead of the past list's.)"""
+    with page.expect_navigation():
+        locator.click()
+
+
 def _sign_in(page, email: str) -> None:
     page.goto("/accounts/login/")
     page.locator("#id_login").fill(email)
     page.locator("#id_password").fill("port-alder-demo")
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_load_state()
+    _follow(page, page.locator("form button[type=submit]").last)
 
 
 def _no_sideways_scroll(page) -> None:
@@ -39,8 +46,7 @@ def test_organiser_plans_publishes_and_finds_the_event(live_page, assert_no_axe_
     _sign_in(page, "librarian@example.org")
     page.goto("/")
     page.locator(".civic-manage summary").click()
-    page.get_by_role("link", name="Plan an event").click()
-    page.wait_for_load_state()
+    _follow(page, page.get_by_role("link", name="Plan an event"))
     assert_no_axe_violations(page)
     page.get_by_label("Type of event").select_option("training")
     page.get_by_label("Title").fill("Spreadsheets for neighbours")
@@ -48,8 +54,7 @@ def test_organiser_plans_publishes_and_finds_the_event(live_page, assert_no_axe_
     page.get_by_label("Starts").fill("2027-02-09T18:00")
     page.get_by_label("Ends").fill("2027-02-09T19:30")
     page.get_by_label("Place", exact=True).fill("Central branch")
-    page.get_by_role("button", name="Create the draft").click()
-    page.wait_for_load_state()
+    _follow(page, page.get_by_role("button", name="Create the draft"))
     event = Event.objects.get(title="Spreadsheets for neighbours")
     assert event.status == EventStatus.DRAFT
     assert_no_axe_violations(page)
@@ -58,26 +63,21 @@ def test_organiser_plans_publishes_and_finds_the_event(live_page, assert_no_axe_
     page.locator("#goal_metric").select_option("media_mentions")
     page.locator("#goal_target").fill("2")
     page.locator("#goal_mission_goal").fill("Everyone can use city data")
-    goals.get_by_role("button", name="Add the goal").click()
-    page.wait_for_load_state()
+    _follow(page, goals.get_by_role("button", name="Add the goal"))
     assert event.goals.filter(metric="media_mentions", target=2).exists()
     tasks = page.locator("#tasks")
     page.locator("#task_title").fill("Book the computer lab")
     page.locator("#task_owner").fill("Lee")
     page.locator("#task_days_before").fill("14")
-    tasks.get_by_role("button", name="Add the task").click()
-    page.wait_for_load_state()
+    _follow(page, tasks.get_by_role("button", name="Add the task"))
     assert event.tasks.filter(title="Book the computer lab", owner="Lee").exists()
-    page.get_by_role("button", name="Publish the event", exact=True).click()
-    page.wait_for_load_state()
+    _follow(page, page.get_by_role("button", name="Publish the event", exact=True))
     event.refresh_from_db()
     assert event.status == EventStatus.PUBLISHED
     assert_no_axe_violations(page)
 
-    page.get_by_role("navigation", name="Primary navigation").get_by_role("link", name="Events").click()
-    page.wait_for_load_state()
-    page.get_by_role("link", name="Spreadsheets for neighbours").click()
-    page.wait_for_load_state()
+    _follow(page, page.get_by_role("navigation", name="Primary navigation").get_by_role("link", name="Events"))
+    _follow(page, page.get_by_role("link", name="Spreadsheets for neighbours"))
     assert_no_axe_violations(page)
     assert "Residents learn to open" in page.locator("main").inner_text()
 
@@ -89,50 +89,66 @@ def _open_phone_menu(page) -> None:
 
 
 @pytest.mark.skip(
-    reason="Known broken, to mend next: with JavaScript off, axe never returned on /events/ (it hung CI), and with "
-    "it on the past data jam is not found from the filtered past list; the English organiser journey covers the flow."
+    reason="Still failing at one step, to mend next: after following 'Pasados' (the address has when=past), "
+    "sending the filter form gave /events/?type=data_jam&org=&topic=&place= without when=past, so the past data "
+    "jam is not listed. The template renders the hidden when=past input (checked outside the browser); find "
+    "which document the form was sent from. The axe hang and the click-then-wait race are mended."
 )
-def test_the_events_pages_in_spanish_on_a_phone(browser, live_server, assert_no_axe_violations):
-    """At 375 px and in Spanish: the list, an event, the organiser's list and workspace fit the screen."""
+def test_the_events_pages_in_spanish_on_a_phone(new_context, assert_no_axe_violations):
+    """At 375 px and in Spanish, by clicking from the home page: the list, the past data jam found through
+    the filters, its report, the organiser's list and workspace fit the screen, with axe at each step."""
     from civicdata.events import demo
 
     _load_people()
     demo.load(random.Random("e"), io.StringIO())
-    context = browser.new_context(base_url=live_server.url, locale="es-ES", viewport={"width": 375, "height": 812})
-    page = context.new_page()
+    page = new_context(locale="es-ES", viewport={"width": 375, "height": 812}).new_page()
     _sign_in(page, "coordinator@example.org")
     page.goto("/")
-    _open_phone_menu(page)
-    page.get_by_role("navigation", name="Navegación principal").get_by_role("link", name="Eventos").click()
-    page.wait_for_load_state()
-    assert "Próximos eventos" in page.title() or "Eventos comunitarios" in page.locator("h1").inner_text()
+    _follow(page, page.get_by_role("link", name="Ver todos los eventos comunitarios"))
+    assert page.locator("h1").inner_text() == "Eventos comunitarios"
     assert_no_axe_violations(page)
     _no_sideways_scroll(page)
-    page.get_by_role("link", name="Pasados").click()
-    page.wait_for_load_state()
+    _follow(page, page.get_by_role("link", name="Pasados", exact=True))
+    assert "when=past" in page.url
     # Two years of monthly trainings fill the first pages of past events: filter by type, as a person would.
     page.locator("#filter-type").select_option("data_jam")
-    page.get_by_role("button", name="Mostrar eventos").click()
-    page.wait_for_load_state()
-    page.get_by_role("link", name="Housing data jam").first.click()
-    page.wait_for_load_state()
+    _follow(page, page.get_by_role("button", name="Mostrar eventos"))
+    assert "type=data_jam" in page.url
+    assert "when=past" in page.url
+    _follow(page, page.get_by_role("link", name="Housing data jam").first)
     assert_no_axe_violations(page)
     _no_sideways_scroll(page)
-    page.get_by_role("link", name="Leer el informe").click()
-    page.wait_for_load_state()
+    _follow(page, page.get_by_role("link", name="Leer el informe"))
     assert "Metas frente a resultados" in page.locator("main").inner_text()
     assert_no_axe_violations(page)
     _no_sideways_scroll(page)
     page.goto("/")
     _open_phone_menu(page)
     page.locator(".civic-manage summary").click()
-    page.get_by_role("link", name="Eventos que planifico").click()
-    page.wait_for_load_state()
+    _follow(page, page.get_by_role("link", name="Eventos que planifico"))
     assert_no_axe_violations(page)
     _no_sideways_scroll(page)
-    page.get_by_role("link", name="Housing data jam").click()
-    page.wait_for_load_state()
+    _follow(page, page.get_by_role("link", name="Housing data jam"))
     assert "Comprobación de capacidad" in page.locator("main").inner_text()
     assert_no_axe_violations(page)
     _no_sideways_scroll(page)
-    context.close()
+
+
+def test_the_main_navigation_leads_to_the_events_on_a_phone(new_context, assert_no_axe_violations):
+    """A resident on a phone opens the menu from the home page and reaches the events list."""
+    page = new_context(viewport={"width": 375, "height": 812}).new_page()
+    page.goto("/")
+    _open_phone_menu(page)
+    nav = page.get_by_role("navigation", name="Primary navigation")
+    _follow(page, nav.get_by_role("link", name="Events", exact=True))
+    assert page.locator("h1").inner_text() == "Community events"
+    assert_no_axe_violations(page)
+
+
+def test_the_axe_check_refuses_a_page_without_javascript_instead_of_hanging(new_context, assert_no_axe_violations):
+    """axe-core runs on JavaScript timers, which never fire with JavaScript off: the check must say so at
+    once (it once waited for ever on /events/ and held CI up)."""
+    page = new_context(java_script_enabled=False).new_page()
+    page.goto("/events/")
+    with pytest.raises(pytest.fail.Exception, match="JavaScript is off"):
+        assert_no_axe_violations(page)

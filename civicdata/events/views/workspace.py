@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -234,19 +235,8 @@ def _linked_project_items(projects: list[Project]) -> list[dict[str, Any]]:
     ]
 
 
-def _act(request: HttpRequest, event: Event, action: Callable[[], Any], *, success: str, anchor: str) -> HttpResponse:
-    """Run one service call for a POST; on refusal show the service's reason and go back (nothing was
-    written: each service is one transaction)."""
-    target = reverse("events:workspace", kwargs={"slug": event.slug}) + f"#{anchor}"
-    try:
-        action()
-    except NotSignedIn:
-        return redirect_to_login(request.get_full_path())
-    except (Conflict, InvalidInput) as exc:
-        messages.error(request, exc.message)
-        return redirect(target)
-    messages.success(request, success)
-    return redirect(target)
+def _back(event: Event, anchor: str) -> HttpResponse:
+    return redirect(reverse("events:workspace", kwargs={"slug": event.slug}) + f"#{anchor}")
 
 
 def _form_refused(request: HttpRequest, event: Event, form: Any, anchor: str) -> HttpResponse:
@@ -254,218 +244,150 @@ def _form_refused(request: HttpRequest, event: Event, form: Any, anchor: str) ->
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
             messages.error(request, f"{label}: {error}" if label else str(error))
-    return redirect(reverse("events:workspace", kwargs={"slug": event.slug}) + f"#{anchor}")
+    return _back(event, anchor)
 
 
-@require_POST
-def event_publish(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _organizer_event(request, slug)
-    return _act(
-        request,
-        event,
-        lambda: services.publish_event(event, by=request.user),
-        success=_("Published: the event is on the events list and in the calendar feeds."),
-        anchor="status",
-    )
+#: A workspace action: given the request, the organiser's event, the form's cleaned data (empty without a
+#: form) and the address's other arguments, it calls one service and returns the message that says it worked.
+Action = Callable[..., str]
 
 
-@require_POST
-def event_cancel(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _organizer_event(request, slug)
-    return _act(
-        request,
-        event,
-        lambda: services.cancel_event(event, by=request.user),
-        success=_("Cancelled. The page and subscribed calendars now show the event as cancelled."),
-        anchor="status",
-    )
+def workspace_post(
+    anchor: str, form: type[Any] | None = None, form_kwargs: Callable[[Event], dict[str, Any]] | None = None
+) -> Callable[[Action], Callable[..., HttpResponse]]:
+    """The one shape of every workspace POST: find the event the person organises (404 for a draft they
+    may not see), check the form, run the action, then go back to the workspace section `anchor` with a
+    success message, or with the form's or the service's reason (nothing is written: each service is one
+    transaction). Raise InvalidInput in an action to refuse with a message."""
+
+    def decorate(action: Action) -> Callable[..., HttpResponse]:
+        @require_POST
+        @wraps(action)
+        def view(request: HttpRequest, slug: str, **kwargs: Any) -> HttpResponse:
+            event = _organizer_event(request, slug)
+            data: dict[str, Any] = {}
+            if form is not None:
+                bound = form(request.POST, **(form_kwargs(event) if form_kwargs else {}))
+                if not bound.is_valid():
+                    return _form_refused(request, event, bound, anchor)
+                data = bound.cleaned_data
+            try:
+                success = action(request, event, data, **kwargs)
+            except NotSignedIn:
+                return redirect_to_login(request.get_full_path())
+            except (Conflict, InvalidInput) as exc:
+                messages.error(request, exc.message)
+                return _back(event, anchor)
+            messages.success(request, success)
+            return _back(event, anchor)
+
+        return view
+
+    return decorate
 
 
-@require_POST
-def event_complete(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _organizer_event(request, slug)
-    return _act(
-        request,
-        event,
-        lambda: services.complete_event(event, by=request.user),
-        success=_("Marked as held. Fill in the tracking sheet and the report."),
-        anchor="status",
-    )
+def _done(request: HttpRequest) -> bool:
+    return request.POST.get("done") == "1"
 
 
-@require_POST
-def save_capability(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _organizer_event(request, slug)
-    form = forms.CapabilityForm(request.POST)
-    if not form.is_valid():
-        return _form_refused(request, event, form, "capability")
-    answers = {name: form.cleaned_data[name] or "" for name in services.PLAN_FIELDS}
-    return _act(
-        request,
-        event,
-        lambda: services.save_plan(event, by=request.user, answers=answers),
-        success=_("Plan saved."),
-        anchor="capability",
-    )
+@workspace_post("status")
+def event_publish(request: HttpRequest, event: Event, data: dict[str, Any]) -> str:
+    services.publish_event(event, by=request.user)
+    return _("Published: the event is on the events list and in the calendar feeds.")
 
 
-@require_POST
-def add_partner(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _organizer_event(request, slug)
-    organizations = list(Organization.objects.exclude(pk=event.organization_id))
-    form = forms.PartnerForm(request.POST, organizations=organizations)
-    if not form.is_valid():
-        return _form_refused(request, event, form, "partners")
-    organization = _chosen(organizations, form.cleaned_data["organization"])
-    return _act(
-        request,
-        event,
-        lambda: services.add_partner(
-            event, by=request.user, organization=organization, contribution=form.cleaned_data["contribution"]
-        ),
-        success=_("Partner added."),
-        anchor="partners",
-    )
+@workspace_post("status")
+def event_cancel(request: HttpRequest, event: Event, data: dict[str, Any]) -> str:
+    services.cancel_event(event, by=request.user)
+    return _("Cancelled. The page and subscribed calendars now show the event as cancelled.")
 
 
-@require_POST
-def remove_partner(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    event = _organizer_event(request, slug)
+@workspace_post("status")
+def event_complete(request: HttpRequest, event: Event, data: dict[str, Any]) -> str:
+    services.complete_event(event, by=request.user)
+    return _("Marked as held. Fill in the tracking sheet and the report.")
+
+
+@workspace_post("capability", forms.CapabilityForm)
+def save_capability(request: HttpRequest, event: Event, data: dict[str, Any]) -> str:
+    services.save_plan(event, by=request.user, answers={name: data[name] or "" for name in services.PLAN_FIELDS})
+    return _("Plan saved.")
+
+
+def _partner_choices(event: Event) -> dict[str, Any]:
+    return {"organizations": list(Organization.objects.exclude(pk=event.organization_id))}
+
+
+@workspace_post("partners", forms.PartnerForm, _partner_choices)
+def add_partner(request: HttpRequest, event: Event, data: dict[str, Any]) -> str:
+    organization = Organization.objects.get(pk=data["organization"])  # the form allowed only these choices
+    services.add_partner(event, by=request.user, organization=organization, contribution=data["contribution"])
+    return _("Partner added.")
+
+
+@workspace_post("partners")
+def remove_partner(request: HttpRequest, event: Event, data: dict[str, Any], pk: int) -> str:
     row = get_object_or_404(PartnerContribution, event=event, pk=pk)
-    return _act(
-        request,
-        event,
-        lambda: services.remove_partner(event, by=request.user, organization=row.organization),
-        success=_("Partner removed."),
-        anchor="partners",
-    )
+    services.remove_partner(event, by=request.user, organization=row.organization)
+    return _("Partner removed.")
 
 
-@require_POST
-def save_role(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
-    event = _organizer_event(request, slug)
+@workspace_post("roles", forms.RoleForm)
+def save_role(request: HttpRequest, event: Event, data: dict[str, Any], pk: int | None = None) -> str:
     role = get_object_or_404(EventRole, event=event, pk=pk) if pk else None
-    form = forms.RoleForm(request.POST)
-    if not form.is_valid():
-        return _form_refused(request, event, form, "roles")
-    return _act(
-        request,
-        event,
-        lambda: services.save_role(event, by=request.user, role=role, **form.cleaned_data),
-        success=_("Role saved."),
-        anchor="roles",
-    )
+    services.save_role(event, by=request.user, role=role, **data)
+    return _("Role saved.")
 
 
-@require_POST
-def remove_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    event = _organizer_event(request, slug)
-    role = get_object_or_404(EventRole, event=event, pk=pk)
-    return _act(
-        request, event, lambda: services.remove_role(role, by=request.user), success=_("Role removed."), anchor="roles"
-    )
+@workspace_post("roles")
+def remove_role(request: HttpRequest, event: Event, data: dict[str, Any], pk: int) -> str:
+    services.remove_role(get_object_or_404(EventRole, event=event, pk=pk), by=request.user)
+    return _("Role removed.")
 
 
-@require_POST
-def add_task(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _organizer_event(request, slug)
-    form = forms.TaskForm(request.POST)
-    if not form.is_valid():
-        return _form_refused(request, event, form, "tasks")
-    return _act(
-        request,
-        event,
-        lambda: services.add_task(event, by=request.user, **form.cleaned_data),
-        success=_("Task added."),
-        anchor="tasks",
-    )
+@workspace_post("tasks", forms.TaskForm)
+def add_task(request: HttpRequest, event: Event, data: dict[str, Any]) -> str:
+    services.add_task(event, by=request.user, **data)
+    return _("Task added.")
 
 
-@require_POST
-def task_done(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    event = _organizer_event(request, slug)
+@workspace_post("tasks")
+def task_done(request: HttpRequest, event: Event, data: dict[str, Any], pk: int) -> str:
     task = get_object_or_404(PlanningTask, event=event, pk=pk)
-    done = request.POST.get("done") == "1"
-    return _act(
-        request,
-        event,
-        lambda: services.set_task_done(task, by=request.user, done=done),
-        success=_("Task ticked off.") if done else _("Task opened again."),
-        anchor="tasks",
-    )
+    services.set_task_done(task, by=request.user, done=_done(request))
+    return _("Task ticked off.") if _done(request) else _("Task opened again.")
 
 
-@require_POST
-def save_goal(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
-    event = _organizer_event(request, slug)
+@workspace_post("goals", forms.GoalForm)
+def save_goal(request: HttpRequest, event: Event, data: dict[str, Any], pk: int | None = None) -> str:
     goal = get_object_or_404(EventGoal, event=event, pk=pk) if pk else None
-    form = forms.GoalForm(request.POST)
-    if not form.is_valid():
-        return _form_refused(request, event, form, "goals")
-    return _act(
-        request,
-        event,
-        lambda: services.set_goal(event, by=request.user, goal=goal, **form.cleaned_data),
-        success=_("Goal saved."),
-        anchor="goals",
-    )
+    services.set_goal(event, by=request.user, goal=goal, **data)
+    return _("Goal saved.")
 
 
-@require_POST
-def goal_actual(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    event = _organizer_event(request, slug)
-    goal = get_object_or_404(EventGoal, event=event, pk=pk)
-    form = forms.ActualForm(request.POST)
-    if not form.is_valid():
-        return _form_refused(request, event, form, "goals")
-    return _act(
-        request,
-        event,
-        lambda: services.enter_actual(goal, by=request.user, actual=form.cleaned_data["actual"]),
-        success=_("Actual saved."),
-        anchor="goals",
-    )
+@workspace_post("goals", forms.ActualForm)
+def goal_actual(request: HttpRequest, event: Event, data: dict[str, Any], pk: int) -> str:
+    services.enter_actual(get_object_or_404(EventGoal, event=event, pk=pk), by=request.user, actual=data["actual"])
+    return _("Actual saved.")
 
 
-@require_POST
-def remove_goal(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    event = _organizer_event(request, slug)
-    goal = get_object_or_404(EventGoal, event=event, pk=pk)
-    return _act(
-        request, event, lambda: services.remove_goal(goal, by=request.user), success=_("Goal removed."), anchor="goals"
-    )
+@workspace_post("goals")
+def remove_goal(request: HttpRequest, event: Event, data: dict[str, Any], pk: int) -> str:
+    services.remove_goal(get_object_or_404(EventGoal, event=event, pk=pk), by=request.user)
+    return _("Goal removed.")
 
 
-@require_POST
-def save_tracking(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _organizer_event(request, slug)
-    form = forms.TrackingForm(request.POST)
-    if not form.is_valid():
-        return _form_refused(request, event, form, "tracking")
-    figures = dict(form.cleaned_data)
-    figures["social_media"] = figures["social_media"] or ""
-    return _act(
-        request,
-        event,
-        lambda: services.save_tracking(event, by=request.user, figures=figures),
-        success=_("Tracking sheet saved."),
-        anchor="tracking",
-    )
+@workspace_post("tracking", forms.TrackingForm)
+def save_tracking(request: HttpRequest, event: Event, data: dict[str, Any]) -> str:
+    figures = {**data, "social_media": data["social_media"] or ""}
+    services.save_tracking(event, by=request.user, figures=figures)
+    return _("Tracking sheet saved.")
 
 
-@require_POST
-def set_tracking_count(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _organizer_event(request, slug)
-    form = forms.TrackingCountForm(request.POST)
-    if not form.is_valid():
-        return _form_refused(request, event, form, "tracking")
-    return _act(
-        request,
-        event,
-        lambda: services.set_tracking_count(event, by=request.user, **form.cleaned_data),
-        success=_("Tracking sheet saved."),
-        anchor="tracking",
-    )
+@workspace_post("tracking", forms.TrackingCountForm)
+def set_tracking_count(request: HttpRequest, event: Event, data: dict[str, Any]) -> str:
+    services.set_tracking_count(event, by=request.user, **data)
+    return _("Tracking sheet saved.")
 
 
 @require_safe
@@ -479,84 +401,44 @@ def tracking_csv(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-@require_POST
-def save_lessons(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _organizer_event(request, slug)
-    form = forms.LessonsForm(request.POST)
-    if not form.is_valid():
-        return _form_refused(request, event, form, "lessons")
-    return _act(
-        request,
-        event,
-        lambda: services.save_lessons(event, by=request.user, lessons=form.cleaned_data["lessons"]),
-        success=_("Lessons saved."),
-        anchor="lessons",
-    )
+@workspace_post("lessons", forms.LessonsForm)
+def save_lessons(request: HttpRequest, event: Event, data: dict[str, Any]) -> str:
+    services.save_lessons(event, by=request.user, lessons=data["lessons"])
+    return _("Lessons saved.")
 
 
-@require_POST
-def save_report(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _organizer_event(request, slug)
-    form = forms.ReportForm(request.POST)
-    if not form.is_valid():
-        return _form_refused(request, event, form, "report")
+@workspace_post("report", forms.ReportForm)
+def save_report(request: HttpRequest, event: Event, data: dict[str, Any]) -> str:
     publish = request.POST.get("publish") == "1"
-
-    def act() -> None:
-        services.save_report(event, by=request.user, summary=form.cleaned_data["summary"])
-        if publish:
-            services.publish_report(event, by=request.user)
-
-    return _act(
-        request,
-        event,
-        act,
-        success=_("Report published.") if publish else _("Report saved."),
-        anchor="report",
-    )
+    services.save_report(event, by=request.user, summary=data["summary"])
+    if publish:
+        services.publish_report(event, by=request.user)
+    return _("Report published.") if publish else _("Report saved.")
 
 
-@require_POST
-def add_commitment(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _organizer_event(request, slug)
-    form = forms.CommitmentForm(request.POST)
-    if not form.is_valid():
-        return _form_refused(request, event, form, "commitments")
-    data = form.cleaned_data
+@workspace_post("commitments", forms.CommitmentForm)
+def add_commitment(request: HttpRequest, event: Event, data: dict[str, Any]) -> str:
     owner_user = None
     if data["owner_email"]:
         owner_user = get_user_model().objects.filter(email__iexact=data["owner_email"], is_active=True).first()
         if owner_user is None:
-            messages.error(request, _("No account uses that e-mail address; leave it empty to remind the organiser."))
-            return redirect(reverse("events:workspace", kwargs={"slug": event.slug}) + "#commitments")
-    return _act(
-        request,
+            raise InvalidInput(_("No account uses that e-mail address; leave it empty to remind the organiser."))
+    services.add_commitment(
         event,
-        lambda: services.add_commitment(
-            event,
-            by=request.user,
-            description=data["description"],
-            owner=data["owner"],
-            due_on=data["due_on"],
-            owner_user=owner_user,
-        ),
-        success=_("Commitment added; its owner is reminded until it is done."),
-        anchor="commitments",
+        by=request.user,
+        description=data["description"],
+        owner=data["owner"],
+        due_on=data["due_on"],
+        owner_user=owner_user,
     )
+    return _("Commitment added; its owner is reminded until it is done.")
 
 
-@require_POST
-def commitment_done(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    event = _organizer_event(request, slug)
+@workspace_post("commitments")
+def commitment_done(request: HttpRequest, event: Event, data: dict[str, Any], pk: int) -> str:
     commitment = get_object_or_404(Commitment, event=event, pk=pk)
-    done = request.POST.get("done") == "1"
-    return _act(
-        request,
-        event,
-        lambda: services.set_commitment_done(commitment, by=request.user, done=done),
-        success=_("Commitment done.") if done else _("Commitment opened again."),
-        anchor="commitments",
-    )
+    services.set_commitment_done(commitment, by=request.user, done=_done(request))
+    return _("Commitment done.") if _done(request) else _("Commitment opened again.")
 
 
 def find_outcome_target(kind: str, reference: str) -> Any:
@@ -584,37 +466,19 @@ def find_outcome_target(kind: str, reference: str) -> Any:
     return model.objects.filter(pk=int(reference)).first()
 
 
-@require_POST
-def link_outcome(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _organizer_event(request, slug)
-    form = forms.OutcomeForm(request.POST)
-    if not form.is_valid():
-        return _form_refused(request, event, form, "outcomes")
-    kind = form.cleaned_data["kind"]
-    target = find_outcome_target(kind, form.cleaned_data["reference"])
+@workspace_post("outcomes", forms.OutcomeForm)
+def link_outcome(request: HttpRequest, event: Event, data: dict[str, Any]) -> str:
+    target = find_outcome_target(data["kind"], data["reference"])
     if target is None:
-        messages.error(request, _("Nothing found at that address or number."))
-        return redirect(reverse("events:workspace", kwargs={"slug": event.slug}) + "#outcomes")
-    return _act(
-        request,
-        event,
-        lambda: services.link_outcome(event, by=request.user, kind=kind, target=target),
-        success=_("Linked: the event page lists it."),
-        anchor="outcomes",
-    )
+        raise InvalidInput(_("Nothing found at that address or number."))
+    services.link_outcome(event, by=request.user, kind=data["kind"], target=target)
+    return _("Linked: the event page lists it.")
 
 
-@require_POST
-def unlink_outcome(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    event = _organizer_event(request, slug)
-    outcome = get_object_or_404(EventOutcome, event=event, pk=pk)
-    return _act(
-        request,
-        event,
-        lambda: services.unlink_outcome(outcome, by=request.user),
-        success=_("Link removed."),
-        anchor="outcomes",
-    )
+@workspace_post("outcomes")
+def unlink_outcome(request: HttpRequest, event: Event, data: dict[str, Any], pk: int) -> str:
+    services.unlink_outcome(get_object_or_404(EventOutcome, event=event, pk=pk), by=request.user)
+    return _("Link removed.")
 
 
 @require_safe

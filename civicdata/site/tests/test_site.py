@@ -95,3 +95,23 @@ def test_home_page_shows_figures_with_a_bounded_number_of_queries(client, django
     assert response.status_code == 200
     assert b"public datasets" in response.content
     assert b"Most wanted data" in response.content
+
+
+def test_home_page_leads_to_the_next_public_events_and_the_events_list(client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from civicdata.events.models import EventStatus
+    from civicdata.events.tests.factories import make_event
+
+    soon = timezone.now() + dt.timedelta(days=3)
+    make_event(title="Open data day at the library", starts_at=soon)
+    make_event(title="Draft jam nobody may see", starts_at=soon, status=EventStatus.DRAFT)
+    make_event(title="Held last month", starts_at=timezone.now() - dt.timedelta(days=30), status=EventStatus.COMPLETED)
+    html = client.get("/").content.decode()
+    assert "Open data day at the library" in html
+    assert "Draft jam nobody may see" not in html
+    assert "Held last month" not in html
+    assert 'href="/events/"' in html
+    assert "Ver todos los eventos comunitarios" in client.get("/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
