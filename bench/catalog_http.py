@@ -248,7 +248,7 @@ def _results_part(body: bytes) -> bytes:
     return re.sub(rb'(csrfmiddlewaretoken" value="|nonce=")[^"]*', b"", body)
 
 
-def _write(args, total, timings, everything, first_asks, runs, rss, rss_before) -> None:  # noqa: ANN001
+def _write(args, total, timings, everything, first_asks, runs, rss, rss_before) -> None:
     def verdict(ok: bool) -> str:
         return "met" if ok else "**missed**"
 

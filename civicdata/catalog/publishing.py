@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from urllib.parse import urlsplit
 
 import orjson
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Max, QuerySet
 
 from civicdata.accounts.models import Organization
@@ -72,9 +74,37 @@ class ListingState:
     etag: str
 
 
+#: Listing figures by (database, listing query), with the catalog stamp they were counted at.
+_figures: dict[tuple[str, str], tuple[tuple, dict[str, Any]]] = {}
+_figures_lock = threading.Lock()
+
+
+def _catalog_stamp() -> tuple:
+    """Changes whenever any dataset is written (every write sets `updated_at`; new ones raise the top id).
+    Two index look-ups, where counting a listing reads every row."""
+    newest = Dataset.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
+    top = Dataset.objects.order_by("-id").values_list("id", flat=True).first()
+    return (newest, top)
+
+
 def listing_state(queryset: QuerySet[Dataset], *, variant: str) -> ListingState:
-    """Count and newest change of a listing, and an ETag that changes whenever either does."""
-    figures = queryset.order_by().aggregate(count=Count("id"), last=Max("updated_at"), top=Max("id"))
+    """Count and newest change of a listing, and an ETag that changes whenever either does.
+
+    Counting a 100,000-dataset listing reads the whole table (about 0.2 s), so its figures are remembered
+    with the catalog's stamp and counted again only after a write.
+    """
+    sql, params = queryset.order_by().query.sql_with_params()
+    key = (f"{connection.vendor}:{connection.settings_dict.get('NAME')}", f"{sql}|{params!r}")
+    stamp = _catalog_stamp()
+    found = _figures.get(key)
+    if found is not None and found[0] == stamp:
+        figures = found[1]
+    else:
+        figures = queryset.order_by().aggregate(count=Count("id"), last=Max("updated_at"), top=Max("id"))
+        with _figures_lock:
+            _figures[key] = (stamp, figures)
+            while len(_figures) > 256:
+                _figures.pop(next(iter(_figures)))
     stamp = figures["last"].isoformat() if figures["last"] else "-"
     # Links registered by the apps above (the Data API's) are part of the listing too.
     extra = listing_stamp()

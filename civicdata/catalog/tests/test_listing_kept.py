@@ -49,7 +49,8 @@ def test_an_edit_changes_the_next_answer_at_once_and_drops_the_old_file(client, 
     services.update_dataset(dataset, data=pod_dataset(identifier="trees", title="Street trees, renamed"), by=None)
     _response, body = fetch(client)
     assert [d["title"] for d in json.loads(body)["dataset"]] == ["Street trees, renamed"]
-    assert len(kept_files()) == 1 and kept_files() != old_files
+    assert len(kept_files()) == 1
+    assert kept_files() != old_files
 
 
 def test_a_new_dataset_and_a_withdrawal_show_at_once(client, parks):
