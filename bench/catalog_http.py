@@ -48,6 +48,9 @@ def static_data_dir(env: dict[str, str]) -> Path:
     digest = hashlib.sha256()
     for path in sorted([ROOT / "package-lock.json", *ROOT.glob("civicdata/static/**/*.*")]):
         digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    # The installed front-end packages too: a package missing from node_modules leaves its files uncollected.
+    for path in sorted(ROOT.glob("node_modules/*/package.json")) + sorted(ROOT.glob("node_modules/@*/*/package.json")):
+        digest.update(path.relative_to(ROOT).as_posix().encode())
     folder = ROOT / "bench" / "out" / f"static-{digest.hexdigest()[:16]}"
     if not (folder / "static" / "staticfiles.json").exists():
         folder.mkdir(parents=True, exist_ok=True)

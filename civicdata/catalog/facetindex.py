@@ -121,8 +121,11 @@ _cached: dict[str, FacetIndex] = {}
 
 def current_stamp() -> tuple:
     """Changes whenever a dataset is written (every write sets `updated_at` and rewrites its facet rows)."""
-    figures = Dataset.objects.aggregate(last=Max("updated_at"), top=Max("id"))
-    return (figures["last"], figures["top"], DatasetFacet.objects.aggregate(top=Max("id"))["top"])
+    # Three index look-ups. (One aggregate with both maxima would make SQLite read the whole table: its
+    # min/max shortcut applies only to a query with a single MAX.)
+    newest = Dataset.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
+    top = Dataset.objects.order_by("-id").values_list("id", flat=True).first()
+    return (newest, top, DatasetFacet.objects.aggregate(top=Max("id"))["top"])
 
 
 def build(stamp: tuple) -> FacetIndex:
