@@ -36,6 +36,7 @@ class FacetIndex:
     public: np.ndarray  # bool per dataset id: in the public listing
     alive: np.ndarray  # bool per dataset id: exists and not withdrawn
     bbox: np.ndarray  # float (n, 4) per dataset id; NaN when no box
+    modified: np.ndarray  # float per dataset id: `modified_at` as a timestamp, -inf when unknown
     value_facet: np.ndarray  # value id -> facet code (position in facet_codes)
     value_rank: np.ndarray  # value id -> position of the value in sorted order (ties are broken by value)
     facet_codes: dict[str, int]
@@ -62,6 +63,11 @@ class FacetIndex:
         has = np.zeros(self.size, dtype=bool)
         has[self.row_dataset[self.row_value == value_id]] = True
         return ids[has[ids]]
+
+    def newest_first(self, ids: np.ndarray, offset: int, limit: int) -> list[int]:
+        """One page of `ids` in the SQL order `-modified_at, -id` (unknown dates last, as SQLite sorts NULL)."""
+        order = np.lexsort((-ids, -self.modified[ids]))
+        return [int(pk) for pk in ids[order[offset : offset + limit]]]
 
     def within(self, ids: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
         west, south, east, north = box
@@ -134,13 +140,24 @@ def build(stamp: tuple) -> FacetIndex:
     public = np.zeros(size, dtype=bool)
     alive = np.zeros(size, dtype=bool)
     bbox = np.full((size, 4), np.nan)
+    modified = np.full(size, -np.inf)
     rows = Dataset.objects.values_list(
-        "id", "is_published", "withdrawn_at", "access_level", "bbox_west", "bbox_south", "bbox_east", "bbox_north"
+        "id",
+        "is_published",
+        "withdrawn_at",
+        "access_level",
+        "bbox_west",
+        "bbox_south",
+        "bbox_east",
+        "bbox_north",
+        "modified_at",
     )
     public_levels = set(PUBLIC_LEVELS)
-    for pk, published, withdrawn_at, level, west, south, east, north in rows.iterator(chunk_size=10000):
+    for pk, published, withdrawn_at, level, west, south, east, north, modified_at in rows.iterator(chunk_size=10000):
         if pk >= size:
             continue
+        if modified_at is not None:
+            modified[pk] = modified_at.timestamp()
         alive[pk] = withdrawn_at is None
         public[pk] = withdrawn_at is None and bool(published) and level in public_levels
         if west is not None:
@@ -187,6 +204,7 @@ def build(stamp: tuple) -> FacetIndex:
         public,
         alive,
         bbox,
+        modified,
         value_facet,
         value_rank,
         facet_codes,

@@ -264,7 +264,7 @@ def _indexed_search(
     expression = _fts5_query(query.text) if query.text.strip() else ""
     # Remembered per state of the catalog: the index is replaced by any write, and its memo with it. Only a
     # relevance-ordered answer depends on the page; every page of a query shares its total and counts.
-    ranked_page = bool(expression) and query.sort == Sort.RELEVANCE
+    ranked_page = (bool(expression) and query.sort == Sort.RELEVANCE) or _newest_first(query, expression)
     key = (
         expression,
         tuple((facet, tuple(values)) for facet, values in query.filters.items()),
@@ -309,7 +309,16 @@ def _indexed_answer(
         # bm25 is lower-is-better; ties go to the newer dataset (higher id), like the SQL order.
         order = np.lexsort((-kept_ids, kept_scores))
         page_ids = [int(pk) for pk in kept_ids[order][query.offset : query.offset + query.limit]]
+    elif _newest_first(query, expression):
+        # Ordered here too: SQLite would sort every visible dataset for the page (its filter index wins over
+        # the date index), about 0.5 s at 100,000 datasets.
+        page_ids = index.newest_first(ids, query.offset, query.limit)
     return len(ids), counts, page_ids
+
+
+def _newest_first(query: SearchQuery, expression: str) -> bool:
+    """Whether the page is in `-modified_at, -id` order (the date sort, and browsing without words)."""
+    return query.sort == Sort.MODIFIED or (not expression and query.sort == Sort.RELEVANCE)
 
 
 def matching_datasets(query: SearchQuery) -> tuple[QuerySet[Dataset], bool]:
@@ -336,6 +345,13 @@ def search_datasets(query: SearchQuery, *, facets: Sequence[str] = FACETS) -> Se
         page = [found[pk] for pk in page_ids if pk in found]
     elif ranked and engine == "fts5" and query.sort == Sort.RELEVANCE:
         page = _fts5_ranked_page(queryset, query)
+    elif engine == "fts5":
+        # The page's ids first, without the publisher join: joined, SQLite sorts every visible dataset instead
+        # of walking the date index (seconds at 100,000 datasets, against a millisecond).
+        ordered = _order(queryset, query.sort, False)
+        ids = list(ordered.values_list("id", flat=True)[query.offset : query.offset + query.limit])
+        found = Dataset.objects.select_related("publisher").in_bulk(ids)
+        page = [found[pk] for pk in ids if pk in found]
     else:
         ordered = _order(queryset, query.sort, ranked and engine == "postgres")
         page = list(ordered.select_related("publisher")[query.offset : query.offset + query.limit])
