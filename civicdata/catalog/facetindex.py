@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 from django.db import connection
-from django.db.models import Max
 
 from civicdata.catalog.models import PUBLIC_LEVELS, Dataset, DatasetFacet
 
@@ -127,11 +126,15 @@ _cached: dict[str, FacetIndex] = {}
 
 def current_stamp() -> tuple:
     """Changes whenever a dataset is written (every write sets `updated_at` and rewrites its facet rows)."""
-    # Three index look-ups. (One aggregate with both maxima would make SQLite read the whole table: its
-    # min/max shortcut applies only to a query with a single MAX.)
-    newest = Dataset.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
-    top = Dataset.objects.order_by("-id").values_list("id", flat=True).first()
-    return (newest, top, DatasetFacet.objects.aggregate(top=Max("id"))["top"])
+    # One statement of three index look-ups. (One aggregate with both maxima of the dataset table would make
+    # SQLite read the whole table: its min/max shortcut applies only to a query with a single MAX.)
+    dataset, facet = Dataset._meta.db_table, DatasetFacet._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT MAX(updated_at) FROM {dataset}), (SELECT MAX(id) FROM {dataset}), "  # noqa: S608
+            f"(SELECT MAX(id) FROM {facet})"
+        )
+        return tuple(cursor.fetchone())
 
 
 def build(stamp: tuple) -> FacetIndex:
