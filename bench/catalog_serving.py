@@ -14,7 +14,7 @@ every facet). Each query is asked `--repeat` times; the first ask of each is rep
 the peak RSS of the web processes, the first time after start (the document is built and kept) and again.
 
 Figures go to docs/benchmarks.md, section "Catalog over HTTP".
-Run: .venv/bin/python bench/catalog_http.py [--queries 40] [--repeat 5] [--no-write]
+Run: .venv/bin/python bench/catalog_serving.py [--queries 40] [--repeat 5] [--no-write]
 """
 
 from __future__ import annotations
@@ -186,7 +186,7 @@ def main() -> None:
     env["DATA_DIR"] = str(static_data_dir(env))
     civicdata(env, "createcachetable")
     queries = make_queries(database, args.queries)
-    log = ROOT / "bench" / "out" / "catalog-http-serve.log"
+    log = ROOT / "bench" / "out" / "catalog-serving.log"
     with serving(env, log=log) as site:
         web = descendants(site.process.pid)
         connection = Connection(site.port)
@@ -242,7 +242,7 @@ def main() -> None:
 
 def _fetch_once(env: dict[str, str]) -> bytes:
     """The whole /data.json of a fresh server (smoke mode: its dataset count is checked)."""
-    with serving(env, log=ROOT / "bench" / "out" / "catalog-http-serve-2.log") as site:
+    with serving(env, log=ROOT / "bench" / "out" / "catalog-serving-2.log") as site:
         return Connection(site.port).get("/data.json")[1]
 
 
@@ -266,7 +266,7 @@ def _write(args, total, timings, everything, first_asks, runs, rss, rss_before) 
     warm_rate = min(run[3] / 1e6 / run[2] for run in warm)
     text = f"""## Catalog over HTTP (search page and `/data.json`)
 
-{header("catalog_http.py", "SQLite " + sqlite3.sqlite_version)}
+{header("catalog_serving.py", "SQLite " + sqlite3.sqlite_version)}
 
 Data: the catalog of `bench/catalog_import.py` ({total:,} datasets replicated from the real federal catalogs and
 healthdata.gov). Server: `civicdata serve` (gunicorn gthread, default workers and threads) with
