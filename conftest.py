@@ -44,13 +44,15 @@ def reset_process_state() -> None:
     from django.contrib.contenttypes.models import ContentType
     from django.core.cache import caches
 
-    from civicdata.catalog import facetindex, search
+    from civicdata.catalog import facetindex, publishing, search
     from civicdata.datastore import runtime
 
     for cache in caches.all(initialized_only=True):
         cache.clear()
     with facetindex._lock:
         facetindex._cached.clear()
+    with publishing._figures_lock:
+        publishing._figures.clear()
     search._BACKEND_CACHE.clear()
     # Rows flushed by a transactional test come back with new ids; the memo would keep the old ones.
     ContentType.objects.clear_cache()

@@ -10,14 +10,18 @@ rebuilt when the catalog changes (its stamp is the newest `updated_at`, the high
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from django.db import connection
-from django.db.models import Max
 
 from civicdata.catalog.models import PUBLIC_LEVELS, Dataset, DatasetFacet
+
+#: Search answers (totals, facet counts, relevance order) remembered per state of the catalog.
+REMEMBERED = 512
 
 
 @dataclass(slots=True)
@@ -31,6 +35,12 @@ class FacetIndex:
     public: np.ndarray  # bool per dataset id: in the public listing
     alive: np.ndarray  # bool per dataset id: exists and not withdrawn
     bbox: np.ndarray  # float (n, 4) per dataset id; NaN when no box
+    modified: np.ndarray  # float per dataset id: `modified_at` as a timestamp, -inf when unknown
+    value_facet: np.ndarray  # value id -> facet code (position in facet_codes)
+    value_rank: np.ndarray  # value id -> position of the value in sorted order (ties are broken by value)
+    facet_codes: dict[str, int]
+    memo: OrderedDict = field(default_factory=OrderedDict)  # search answers for this state (see remembered)
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def size(self) -> int:
@@ -53,6 +63,11 @@ class FacetIndex:
         has[self.row_dataset[self.row_value == value_id]] = True
         return ids[has[ids]]
 
+    def newest_first(self, ids: np.ndarray, offset: int, limit: int) -> list[int]:
+        """One page of `ids` in the SQL order `-modified_at, -id` (unknown dates last, as SQLite sorts NULL)."""
+        order = np.lexsort((-ids, -self.modified[ids]))
+        return [int(pk) for pk in ids[order[offset : offset + limit]]]
+
     def within(self, ids: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
         west, south, east, north = box
         boxes = self.bbox[ids]
@@ -60,7 +75,7 @@ class FacetIndex:
         return ids[keep]
 
     def counts(self, ids: np.ndarray, facets: Sequence[str], limit: int) -> dict[str, list[tuple[str, int]]]:
-        """Top `limit` values of each facet among the datasets `ids`, with counts."""
+        """Top `limit` values of each facet among the datasets `ids`, with counts (ties by value, as in SQL)."""
         result: dict[str, list[tuple[str, int]]] = {facet: [] for facet in facets}
         if len(ids) == 0 or not facets:
             return result
@@ -73,16 +88,36 @@ class FacetIndex:
         # its length, plus the offset inside the run.
         offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
         tally = np.bincount(self.row_value[offsets], minlength=len(self.vocabulary))
-        wanted = set(facets)
-        order = np.argsort(-tally, kind="stable")
-        for value_id in order:
-            n = int(tally[value_id])
-            if n == 0:
-                break
-            facet, value = self.vocabulary[value_id]
-            if facet in wanted and len(result[facet]) < limit:
-                result[facet].append((value, n))
+        present = np.flatnonzero(tally)
+        kinds = self.value_facet[present]
+        for facet in facets:
+            code = self.facet_codes.get(facet)
+            if code is None:
+                continue
+            chosen = present[kinds == code]
+            if len(chosen) == 0:
+                continue
+            # Most frequent first, ties in value order; only the facet's own values are sorted.
+            order = np.lexsort((self.value_rank[chosen], -tally[chosen]))[:limit]
+            result[facet] = [(self.vocabulary[v][1], int(tally[v])) for v in chosen[order]]
         return result
+
+    def remembered(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """`compute()`, remembered for this index (so for this state of the catalog) under `key`.
+
+        The index is replaced whenever the catalog changes, so nothing remembered outlives a write; at most
+        `REMEMBERED` answers are kept, the oldest dropped first.
+        """
+        with self.lock:
+            if key in self.memo:
+                self.memo.move_to_end(key)
+                return self.memo[key]
+        value = compute()
+        with self.lock:
+            self.memo[key] = value
+            while len(self.memo) > REMEMBERED:
+                self.memo.popitem(last=False)
+        return value
 
 
 _lock = threading.Lock()
@@ -91,8 +126,15 @@ _cached: dict[str, FacetIndex] = {}
 
 def current_stamp() -> tuple:
     """Changes whenever a dataset is written (every write sets `updated_at` and rewrites its facet rows)."""
-    figures = Dataset.objects.aggregate(last=Max("updated_at"), top=Max("id"))
-    return (figures["last"], figures["top"], DatasetFacet.objects.aggregate(top=Max("id"))["top"])
+    # One statement of three index look-ups. (One aggregate with both maxima of the dataset table would make
+    # SQLite read the whole table: its min/max shortcut applies only to a query with a single MAX.)
+    dataset, facet = Dataset._meta.db_table, DatasetFacet._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT MAX(updated_at) FROM {dataset}), (SELECT MAX(id) FROM {dataset}), "  # noqa: S608
+            f"(SELECT MAX(id) FROM {facet})"
+        )
+        return tuple(cursor.fetchone())
 
 
 def build(stamp: tuple) -> FacetIndex:
@@ -101,13 +143,24 @@ def build(stamp: tuple) -> FacetIndex:
     public = np.zeros(size, dtype=bool)
     alive = np.zeros(size, dtype=bool)
     bbox = np.full((size, 4), np.nan)
+    modified = np.full(size, -np.inf)
     rows = Dataset.objects.values_list(
-        "id", "is_published", "withdrawn_at", "access_level", "bbox_west", "bbox_south", "bbox_east", "bbox_north"
+        "id",
+        "is_published",
+        "withdrawn_at",
+        "access_level",
+        "bbox_west",
+        "bbox_south",
+        "bbox_east",
+        "bbox_north",
+        "modified_at",
     )
     public_levels = set(PUBLIC_LEVELS)
-    for pk, published, withdrawn_at, level, west, south, east, north in rows.iterator(chunk_size=10000):
+    for pk, published, withdrawn_at, level, west, south, east, north, modified_at in rows.iterator(chunk_size=10000):
         if pk >= size:
             continue
+        if modified_at is not None:
+            modified[pk] = modified_at.timestamp()
         alive[pk] = withdrawn_at is None
         public[pk] = withdrawn_at is None and bool(published) and level in public_levels
         if west is not None:
@@ -136,7 +189,29 @@ def build(stamp: tuple) -> FacetIndex:
     indptr = np.zeros(size + 1, dtype=np.int64)
     np.add.at(indptr, row_dataset + 1, 1)
     indptr = np.cumsum(indptr)
-    return FacetIndex(stamp, row_dataset, row_value, indptr, vocabulary, value_ids, public, alive, bbox)
+    facet_codes: dict[str, int] = {}
+    value_facet = np.fromiter(
+        (facet_codes.setdefault(facet, len(facet_codes)) for facet, _value in vocabulary),
+        dtype=np.int64,
+        count=len(vocabulary),
+    )
+    value_rank = np.empty(len(vocabulary), dtype=np.int64)
+    value_rank[sorted(range(len(vocabulary)), key=lambda v: vocabulary[v][1])] = np.arange(len(vocabulary))
+    return FacetIndex(
+        stamp,
+        row_dataset,
+        row_value,
+        indptr,
+        vocabulary,
+        value_ids,
+        public,
+        alive,
+        bbox,
+        modified,
+        value_facet,
+        value_rank,
+        facet_codes,
+    )
 
 
 def facet_index() -> FacetIndex:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -23,6 +23,9 @@ from civicdata.accounts.permissions import is_site_staff
 from civicdata.catalog import fulltext_sql
 from civicdata.catalog.models import PUBLIC_LEVELS, Dataset, DatasetFacet, FacetKind
 from civicdata.catalog.spatial import BBox
+
+if TYPE_CHECKING:
+    from civicdata.catalog.facetindex import FacetIndex
 
 FACETS: tuple[str, ...] = tuple(FacetKind.values)
 FACET_LIMIT = 10
@@ -255,12 +258,29 @@ def _indexed_search(
 ) -> tuple[int, dict[str, list[tuple[str, int]]], list[int] | None]:
     """Total, facet counts and (for relevance order) the page's ids, computed on the facet index with
     the same rules as matching_datasets. FTS5 scores every match once (bm25); numpy filters and orders."""
-    import numpy as np
-
     from civicdata.catalog.facetindex import facet_index
 
     index = facet_index()
     expression = _fts5_query(query.text) if query.text.strip() else ""
+    # Remembered per state of the catalog: the index is replaced by any write, and its memo with it. Only a
+    # relevance-ordered answer depends on the page; every page of a query shares its total and counts.
+    ranked_page = (bool(expression) and query.sort == Sort.RELEVANCE) or _newest_first(query, expression)
+    key = (
+        expression,
+        tuple((facet, tuple(values)) for facet, values in query.filters.items()),
+        query.bbox,
+        query.include_all,
+        (ranked_page, query.offset, query.limit) if ranked_page else None,
+        tuple(facets),
+    )
+    return index.remembered(key, lambda: _indexed_answer(index, query, expression, facets))
+
+
+def _indexed_answer(
+    index: FacetIndex, query: SearchQuery, expression: str, facets: Sequence[str]
+) -> tuple[int, dict[str, list[tuple[str, int]]], list[int] | None]:
+    import numpy as np
+
     ranked_ids = ranked_scores = None
     if expression:
         with connection.cursor() as cursor:
@@ -289,7 +309,16 @@ def _indexed_search(
         # bm25 is lower-is-better; ties go to the newer dataset (higher id), like the SQL order.
         order = np.lexsort((-kept_ids, kept_scores))
         page_ids = [int(pk) for pk in kept_ids[order][query.offset : query.offset + query.limit]]
+    elif _newest_first(query, expression):
+        # Ordered here too: SQLite would sort every visible dataset for the page (its filter index wins over
+        # the date index), about 0.5 s at 100,000 datasets.
+        page_ids = index.newest_first(ids, query.offset, query.limit)
     return len(ids), counts, page_ids
+
+
+def _newest_first(query: SearchQuery, expression: str) -> bool:
+    """Whether the page is in `-modified_at, -id` order (the date sort, and browsing without words)."""
+    return query.sort == Sort.MODIFIED or (not expression and query.sort == Sort.RELEVANCE)
 
 
 def matching_datasets(query: SearchQuery) -> tuple[QuerySet[Dataset], bool]:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 from civicdata.accounts.models import Organization
 from civicdata.catalog import permissions, records, services, signals
 from civicdata.catalog.models import AccessLevel, Dataset, Distribution, DistributionFile
-from civicdata.catalog.publishing import Listing, listing_queryset, listing_state, stream_catalog
+from civicdata.catalog.publishing import Listing, kept_catalog, listing_queryset, listing_state
 from civicdata.catalog.registry import render_dataset_panels
 from civicdata.catalog.schemaorg import schema_org_dataset
 from civicdata.catalog.search import FACETS, SearchQuery, Sort, publisher_labels, query_for_user, search_datasets
@@ -188,10 +188,15 @@ def _listing_response(request: HttpRequest, *, listing: str, publisher: Organiza
         and int(state.last_modified.timestamp()) <= since
     ):
         return HttpResponseNotModified(headers={"ETag": state.etag})
-    response = StreamingHttpResponse(
-        stream_catalog(queryset, catalog_url=request.build_absolute_uri(request.path)),
-        content_type="application/json",
+    chunks, length = kept_catalog(
+        queryset,
+        etag=state.etag,
+        variant=f"{listing}:{publisher.pk if publisher else '-'}",
+        catalog_url=request.build_absolute_uri(request.path),
     )
+    response = StreamingHttpResponse(chunks, content_type="application/json")
+    if length is not None:
+        response["Content-Length"] = str(length)
     response["ETag"] = state.etag
     if last_modified:
         response["Last-Modified"] = last_modified

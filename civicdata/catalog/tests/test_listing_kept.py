@@ -1,0 +1,89 @@
+"""The serialised /data.json is kept on disk per listing state: later answers read the file, and any write
+to the listing changes the next answer at once (issue 15: /data.json at 100,000 datasets)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from civicdata.accounts.tests.factories import make_organization
+from civicdata.catalog import publishing, services
+from civicdata.catalog.tests.factories import make_dataset, pod_dataset
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def parks():
+    return make_organization("Parks", slug="parks", org_type="agency")
+
+
+def fetch(client, path="/data.json", **headers):
+    response = client.get(path, **headers)
+    assert response.status_code == 200
+    return response, b"".join(response.streaming_content)
+
+
+def kept_files():
+    folder = publishing.kept_folder()
+    return sorted(p.name for p in folder.glob("*.json")) if folder.exists() else []
+
+
+def test_the_second_answer_is_read_from_the_kept_file_with_its_length(client, parks):
+    make_dataset(parks, identifier="trees", title="Street trees")
+    first, first_body = fetch(client)
+    assert not first.has_header("Content-Length")  # streamed while it was being written
+    assert len(kept_files()) == 1
+    second, second_body = fetch(client)
+    assert second_body == first_body
+    assert second["Content-Length"] == str(len(first_body))
+    assert second["ETag"] == first["ETag"]
+    assert [d["identifier"] for d in json.loads(second_body)["dataset"]] == ["trees"]
+
+
+def test_an_edit_changes_the_next_answer_at_once_and_drops_the_old_file(client, parks):
+    dataset = make_dataset(parks, identifier="trees", title="Street trees")
+    fetch(client)
+    old_files = kept_files()
+    services.update_dataset(dataset, data=pod_dataset(identifier="trees", title="Street trees, renamed"), by=None)
+    _response, body = fetch(client)
+    assert [d["title"] for d in json.loads(body)["dataset"]] == ["Street trees, renamed"]
+    assert len(kept_files()) == 1
+    assert kept_files() != old_files
+
+
+def test_a_new_dataset_and_a_withdrawal_show_at_once(client, parks):
+    first = make_dataset(parks, identifier="trees", title="Street trees")
+    fetch(client)
+    make_dataset(parks, identifier="parks-list", title="Parks")
+    _response, body = fetch(client)
+    assert sorted(d["identifier"] for d in json.loads(body)["dataset"]) == ["parks-list", "trees"]
+    services.withdraw_dataset(first, by=None, reason="Duplicate")
+    _response, body = fetch(client)
+    assert [d["identifier"] for d in json.loads(body)["dataset"]] == ["parks-list"]
+
+
+def test_each_address_and_listing_keeps_its_own_document(client, parks):
+    make_dataset(parks, identifier="trees", title="Street trees")
+    _response, body = fetch(client)
+    _response, other = fetch(client, HTTP_HOST="localhost")
+    assert json.loads(body)["@id"] == "http://testserver/data.json"
+    assert json.loads(other)["@id"] == "http://localhost/data.json"
+    _response, mine = fetch(client, "/publishers/parks/data.json")
+    assert json.loads(mine)["@id"] == "http://testserver/publishers/parks/data.json"
+    assert len(kept_files()) == 3
+
+
+def test_a_stream_stopped_half_way_keeps_nothing(client, parks):
+    for n in range(3):
+        make_dataset(parks, identifier=f"d{n}", title=f"Dataset {n}")
+    response = client.get("/data.json")
+    chunks = iter(response.streaming_content)
+    next(chunks)
+    response.close()  # the client went away
+    folder = publishing.kept_folder()
+    assert kept_files() == []
+    assert not list(folder.glob("*.part"))
+    _response, body = fetch(client)
+    assert len(json.loads(body)["dataset"]) == 3
