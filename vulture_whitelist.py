@@ -316,3 +316,4 @@ _.RESEARCH
 _.API_CLIENT
 _.reviewed_by
 _.submitted_at
+_.create_cursor  # civicdata.core.backends.sqlite3: Django calls it

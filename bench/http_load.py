@@ -153,7 +153,8 @@ def main() -> None:
         with serving(env, log=work / "serve.log") as site:
             for label, paths in endpoints.items():
                 for path in paths:  # once each first, so compiled templates and caches are warm
-                    check(get(site, path).status == 200, f"{path} does not answer 200")
+                    answer = get(site, path)
+                    check(answer.status == 200, f"{path} answers {answer.status}: {answer.body[:300]!r}")
                 stop_at = time.monotonic() + args.seconds
                 clients = [Client(site.port, paths, n, stop_at) for n in range(args.clients)]
                 started = time.monotonic()
