@@ -317,6 +317,8 @@ def test_two_nodes_two_workers_one_database(tmp_path: Path, postgres_url: str) -
     # Short heartbeats so the sweeps see a killed worker quickly; one gunicorn process per node.
     env = production_env(tmp_path, database_url=postgres_url, WORKER_HEARTBEAT_SECONDS="1", WEB_CONCURRENCY="1")
     civicdata(env, "migrate", "--noinput", "-v", "0", timeout=WAIT * 5)
+    # Production pages name hashed static files from the manifest collectstatic writes.
+    civicdata(env, "collectstatic", "--noinput", "-v", "0", timeout=WAIT * 5)
     setup = json.loads(civicdata(env, "shell", stdin=SETUP.format(voters=VOTERS)).strip().splitlines()[-1])
     load_path = f"/data/{setup['dataset']}/load/"
 
