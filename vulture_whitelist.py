@@ -317,3 +317,4 @@ _.API_CLIENT
 _.reviewed_by
 _.submitted_at
 _.job_url  # datastore/tools_api.py LoadedOut, serialised by ninja
+_.create_cursor  # civicdata.core.backends.sqlite3: Django calls it

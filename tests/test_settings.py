@@ -18,7 +18,7 @@ def test_app_commands_are_spelled_with_the_app_first():
 
 def test_database_url_is_parsed_or_refused_clearly():
     assert database_from_url("postgres://u:p@db:5432/civic")["NAME"] == "civic"
-    assert database_from_url("")["ENGINE"] == "django.db.backends.sqlite3"
+    assert database_from_url("")["ENGINE"] == "civicdata.core.backends.sqlite3"
     with pytest.raises(ConfigurationError):
         database_from_url("nonsense://")
 

@@ -89,6 +89,10 @@ TEMPLATES = [
 ]
 
 
+#: Django's SQLite backend with the writers of each process queued fairly (see its docstring).
+SQLITE_ENGINE = "civicdata.core.backends.sqlite3"
+
+
 def database_from_url(url: str) -> dict:
     """Turn DATABASE_URL into Django's DATABASES entry; an empty URL means embedded SQLite."""
     sqlite_options = {
@@ -100,7 +104,7 @@ def database_from_url(url: str) -> dict:
     }
     if not url:
         return {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": SQLITE_ENGINE,
             "NAME": DATA_DIR / "civicdata.sqlite3",
             "OPTIONS": sqlite_options,
         }
@@ -112,6 +116,7 @@ def database_from_url(url: str) -> dict:
         raise ConfigurationError("DATABASE_URL must name a database, e.g. postgres://user@host/civicdata")
     if config["ENGINE"].endswith("sqlite3") and config["NAME"] != ":memory:":
         # An SQLite file named in DATABASE_URL is shared by web threads and workers like the embedded one.
+        config["ENGINE"] = SQLITE_ENGINE
         config["OPTIONS"] = {**sqlite_options, **config.get("OPTIONS", {})}
     return config
 
