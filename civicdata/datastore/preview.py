@@ -12,9 +12,9 @@ from django.conf import settings
 from . import runtime
 from .guard import Busy, QueryFailed, QueryTimeout
 from .ingest.infer import quote_ident
+from .maps import has_map
 from .models import DataTable
 from .permissions import can_manage_table, can_view_table
-from .maps import has_map
 from .schema import point_source
 from .store import DATA_TABLE, StoreError
 
@@ -115,9 +115,7 @@ def preview_context(dataset: Any, user: Any = None) -> dict[str, Any]:
             "can_manage": can_manage_table(user, table),
             "error": None,
             "map": (
-                map_context(table, area_form="", area_url=table.get_absolute_url())
-                if has_map(table.schema)
-                else None
+                map_context(table, area_form="", area_url=table.get_absolute_url()) if has_map(table.schema) else None
             ),
         }
         try:

@@ -22,9 +22,9 @@ from .. import charts, runtime, services
 from ..api import get_visible_table
 from ..forms import ChartForm, LoadForm, PiiDecisionForm, SchemaFieldForm
 from ..guard import Busy, QueryFailed, QueryTimeout
+from ..maps import has_map
 from ..models import Chart, DataTable, IngestJob, PiiFinding
 from ..permissions import can_manage_table, ensure_can_manage_dataset, ensure_can_manage_table, ensure_can_see_job
-from ..maps import has_map
 from ..preview import map_context, table_columns
 from ..query import AGGREGATES, BBOX_PARAM, OPERATORS
 from ..registry import report_link
