@@ -12,6 +12,7 @@ _.AccountAdapter
 _.ApiTokenMiddleware
 _.app_settings
 _.bad_request
+_.CompressPagesMiddleware
 _.csrf_failure
 _.forbidden
 _.HeadAsGetMiddleware

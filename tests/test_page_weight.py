@@ -9,6 +9,7 @@ faces the USWDS theme draws text with (regular and bold of the sans, serif and m
 
 from __future__ import annotations
 
+import gzip
 import re
 from pathlib import Path
 from urllib.parse import urljoin
@@ -59,7 +60,9 @@ def _transferred(client: Client, url: str) -> tuple[int, str, bytes]:
 
 def _page_weight(path: str) -> tuple[int, dict[str, tuple[int, str]]]:
     client = Client()  # a new client builds its middleware (and whitenoise's file list) from the settings
-    html_size, _encoding, html = _transferred(client, path)
+    html_size, encoding, html = _transferred(client, path)
+    if encoding == "gzip":  # pages are gzipped too (core.middleware.CompressPagesMiddleware)
+        html = gzip.decompress(html)
     parts: dict[str, tuple[int, str]] = {path: (html_size, "")}
     for asset in sorted(set(_ASSET.findall(html.decode()))):
         size, encoding, _body = _transferred(client, asset)

@@ -1,4 +1,5 @@
-"""Request plumbing: HEAD answered as GET, CORS for read-only API calls and a size limit on uploads."""
+"""Request plumbing: HEAD answered as GET, compressed pages, CORS for read-only API calls and a size
+limit on uploads."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.gzip import GZipMiddleware
 from django.utils.translation import gettext as _
 
 from civicdata.core.api_errors import error_response
@@ -97,3 +99,32 @@ class NullCharacterMiddleware:
                 return error_response(400, message, code="invalid_character")
             return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+#: Media types worth compressing (text): pages, JSON answers and GeoJSON for maps.
+COMPRESSIBLE_TYPES = ("text/html", "application/json", "application/geo+json", "application/schema+json")
+
+
+class CompressPagesMiddleware(GZipMiddleware):
+    """Gzip pages and JSON answers for clients that accept it (a table page shrinks about tenfold).
+
+    Left alone: streamed responses (data.json, exports, distribution files: core/downloads.py sends them
+    as they are, with their length, ETag and byte ranges), attachments, partial content, other media
+    types, and responses marked `Cache-Control: no-store` — pages that show a secret once (a new API
+    token), which BREACH could otherwise guess by reflecting typed text beside it. The CSRF token in
+    forms is masked afresh on every response and Django pads each gzip body with random bytes, so
+    other pages are safe to compress (docs/deploy.md). Brotli is kept for static files (whitenoise):
+    the random padding is gzip's.
+    """
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        media_type = response.get("Content-Type", "").split(";")[0].strip().lower()
+        if (
+            response.streaming
+            or media_type not in COMPRESSIBLE_TYPES
+            or response.status_code == 206
+            or "attachment" in response.get("Content-Disposition", "")
+            or "no-store" in response.get("Cache-Control", "")
+        ):
+            return response
+        return super().process_response(request, response)

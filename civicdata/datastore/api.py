@@ -426,17 +426,25 @@ def table_schema(request: HttpRequest, dataset: str, table: str) -> HttpResponse
 
 @router.get(
     "/{dataset}/{table}/points",
-    summary="Points of a table for a map (bounded GeoJSON)",
+    summary="Points or shapes of a table for a map (bounded GeoJSON)",
     description=(
         "The located rows matching the filters (same parameters as the query, including "
-        "`_bbox=west,south,east,north`), as a GeoJSON FeatureCollection of at most DATASTORE_MAP_MAX_POINTS "
-        "features. `located_count` is how many located rows match; `capped` is true when not all are drawn."
+        "`_bbox=west,south,east,north` for points), as a GeoJSON FeatureCollection of at most "
+        "DATASTORE_MAP_MAX_POINTS features. `located_count` is how many located rows match; `capped` is true "
+        "when not all are drawn. For a table of shapes (a GeoJSON upload's polygons and lines) the corners "
+        "of all shapes together are at most DATASTORE_MAP_MAX_VERTICES (`vertex_limit`): long outlines are "
+        "thinned (`simplified`) and shapes beyond the budget are left off."
     ),
     url_name="data_table_points",
 )
 def table_points(request: HttpRequest, dataset: str, table: str) -> HttpResponse:
     """Bounded GeoJSON for the table page's and dataset page's maps."""
-    result = map_points(get_visible_table(request, dataset, table), request.GET, cap=settings.DATASTORE_MAP_MAX_POINTS)
+    result = map_points(
+        get_visible_table(request, dataset, table),
+        request.GET,
+        cap=settings.DATASTORE_MAP_MAX_POINTS,
+        max_vertices=settings.DATASTORE_MAP_MAX_VERTICES,
+    )
     if result.error is not None:
         return problem_response(result.error)
     response = _json(result.as_geojson())

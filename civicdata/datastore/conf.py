@@ -95,7 +95,14 @@ SETTINGS = (
     Declared(
         "DATASTORE_MAP_MAX_POINTS",
         "5000",
-        "Most points a table's map shows at once; the map says so when more rows match.",
+        "Most points (or shapes) a table's map shows at once; the map says so when more rows match.",
+        as_int,
+    ),
+    Declared(
+        "DATASTORE_MAP_MAX_VERTICES",
+        "100000",
+        "Most corners all the shapes (areas and lines) on one map may have together: longer outlines "
+        "are drawn with fewer corners, and shapes beyond the budget are left off (the map says so).",
         as_int,
     ),
 )

@@ -12,6 +12,7 @@ from django.conf import settings
 from . import runtime
 from .guard import Busy, QueryFailed, QueryTimeout
 from .ingest.infer import quote_ident
+from .maps import has_map
 from .models import DataTable
 from .permissions import can_manage_table, can_view_table
 from .schema import point_source
@@ -37,15 +38,18 @@ def map_context(
     table: DataTable, params: Sequence[tuple[str, str]] = (), *, area_form: str = "area-form", area_url: str = ""
 ) -> dict[str, Any]:
     """What `datastore/_map.html` needs: the bounded GeoJSON address for these filters, the tiles, and
-    where "Filter to this area" goes (the table page's area form, or an address taking `_bbox`)."""
+    where "Filter to this area" goes (the table page's area form, or an address taking `_bbox`). The
+    area filter needs points: a table of shapes (polygons, lines) has neither."""
     query = "?" + urlencode(list(params)) if params else ""
+    points = point_source(table.schema) is not None
     return {
         "id": f"map-{table.pk}",
         "points_url": f"{table.api_path}/points{query}",
+        "shapes": not points,
         "tile_url": settings.MAP_TILE_URL,
         "attribution": settings.MAP_TILE_ATTRIBUTION,
-        "area_form": area_form,
-        "area_url": area_url,
+        "area_form": area_form if points else "",
+        "area_url": area_url if points else "",
     }
 
 
@@ -111,9 +115,7 @@ def preview_context(dataset: Any, user: Any = None) -> dict[str, Any]:
             "can_manage": can_manage_table(user, table),
             "error": None,
             "map": (
-                map_context(table, area_form="", area_url=table.get_absolute_url())
-                if point_source(table.schema) is not None
-                else None
+                map_context(table, area_form="", area_url=table.get_absolute_url()) if has_map(table.schema) else None
             ),
         }
         try:

@@ -49,6 +49,8 @@ MIDDLEWARE = [
     "civicdata.core.downloads.DownloadSlotsMiddleware",
     # Outermost, so every layer below and every view sees HEAD as GET.
     "civicdata.core.middleware.HeadAsGetMiddleware",
+    # Pages and JSON gzipped (not streamed downloads, not no-store pages: see its docstring).
+    "civicdata.core.middleware.CompressPagesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

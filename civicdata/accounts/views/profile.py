@@ -53,11 +53,14 @@ def tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         _token, new_token = services.issue_api_token(request.user, name=form.cleaned_data["name"])
         form = TokenForm()
-    return render(
+    response = render(
         request,
         "accounts/tokens.html",
         {"form": form, "new_token": new_token, "tokens": request.user.api_tokens.all()},
     )
+    # A page showing a secret is neither stored nor compressed (BREACH, see core.middleware).
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

@@ -135,3 +135,44 @@ def test_resident_finds_filters_maps_and_downloads(browser, live_server, assert_
     assert len(rows) == in_area + 1  # the header, then every matching row
     assert {row[rows[0].index("district")] for row in rows[1:]} == {district}
     context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_shapes_of_a_geojson_table_are_drawn_on_both_maps(browser, live_server, assert_no_axe_violations, width):
+    """The real census block groups (polygons from a GeoJSON upload): the dataset page and the table
+    page draw their outlines as a polygon layer, say how many are shown and list them in words; a
+    filter narrows the shapes drawn; axe is clean and nothing scrolls sideways at 375 px."""
+    from playwright.sync_api import expect
+
+    from .factories import published_table
+    from .shapes import blockgroups_geojson
+
+    table = published_table(blockgroups_geojson(30), name="blockgroups", suffix=".geojson")
+    context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 900}, locale="en-US")
+    _offline(context)
+    page = context.new_page()
+    page.goto(table.dataset.get_absolute_url())
+    shapes = page.locator("[data-civic-map] path.leaflet-interactive")
+    expect(shapes.first).to_be_visible(timeout=30_000)
+    assert shapes.count() == 30
+    expect(page.locator("[data-civic-map] .civic-map__status")).to_have_text("The map shows 30 shapes.")
+    assert_no_axe_violations(page)
+
+    page.get_by_role("link", name="Explore, filter and download").click()
+    figure = page.locator("[data-civic-map]")
+    expect(figure).to_have_attribute("data-points-shown", "30", timeout=30_000)
+    assert page.locator("[data-civic-map] path.leaflet-interactive").count() == 30
+    words = page.locator(".civic-map__words")
+    words.locator("summary").click()
+    expect(words.locator("li")).to_have_count(30)
+    expect(words.locator("li").first).to_contain_text("060750179029: area around latitude 37.")
+    expect(page.locator("#area-form")).to_have_count(0)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_no_axe_violations(page)
+
+    page.goto(table.get_absolute_url() + "?pop1990__gte=2000")
+    total = int(re.match(r"\d+", page.locator("#results").inner_text())[0])
+    assert 0 < total < 30
+    expect(figure).to_have_attribute("data-points-shown", str(total), timeout=30_000)
+    assert page.locator("[data-civic-map] path.leaflet-interactive").count() == total
+    context.close()

@@ -271,3 +271,85 @@ def test_dataset_page_shows_the_map_of_its_point_table(client: Client, table) ->
     assert f'data-points="{table.api_path}/points"' in html
     assert f'data-area-url="{table.get_absolute_url()}"' in html
     assert "leaflet/leaflet.js" in html
+
+
+# -- shapes (a GeoJSON upload's polygons and lines) -------------------------------------------
+
+
+def _shape_table(limit: int | None = 40):
+    from .shapes import blockgroups_geojson
+
+    return published_table(blockgroups_geojson(limit), name="blockgroups", suffix=".geojson")
+
+
+@pytest.mark.django_db
+def test_shapes_endpoint_returns_real_polygons_with_the_filters_applied(client: Client) -> None:
+    """The census block groups load as rows with a `geometry` column; the map endpoint serves their
+    outlines as polygons, labelled by the first text column, and follows the table's filters."""
+    table = _shape_table()
+    body = json.loads(client.get(f"{table.api_path}/points").content)
+    assert body["located_count"] == 40
+    assert len(body["features"]) == 40
+    first = body["features"][0]
+    assert first["geometry"]["type"] == "Polygon"
+    assert first["geometry"]["coordinates"][0][0] == [-122.420391, 37.863433]
+    assert first["geometry"]["coordinates"][0][0] == first["geometry"]["coordinates"][0][-1]
+    assert first["properties"]["label"] == "060750179029"
+    filtered = json.loads(client.get(f"{table.api_path}/points?bkg_key=060750179029").content)
+    assert [f["properties"]["label"] for f in filtered["features"]] == ["060750179029"]
+    assert filtered["located_count"] == 1
+
+
+@pytest.mark.django_db
+def test_shapes_are_bounded_by_features_and_corners(client: Client, settings) -> None:
+    """Few features allowed: the first ones and `capped`; few corners allowed: outlines are thinned
+    (still closed rings) and the total stays within the budget."""
+    table = _shape_table()
+    settings.DATASTORE_MAP_MAX_POINTS = 5
+    capped = json.loads(client.get(f"{table.api_path}/points").content)
+    assert len(capped["features"]) == 5
+    assert capped["capped"] is True
+    assert capped["located_count"] == 40
+    settings.DATASTORE_MAP_MAX_POINTS = 5000
+    full = json.loads(client.get(f"{table.api_path}/points").content)
+    full_corners = sum(len(r) for f in full["features"] for r in f["geometry"]["coordinates"])
+    assert full["simplified"] is False
+    settings.DATASTORE_MAP_MAX_VERTICES = 400
+    thin = json.loads(client.get(f"{table.api_path}/points").content)
+    corners = sum(len(r) for f in thin["features"] for r in f["geometry"]["coordinates"])
+    assert full_corners > 400
+    assert corners <= 400
+    assert thin["simplified"] is True
+    assert thin["vertex_limit"] == 400
+    for feature in thin["features"]:
+        for ring in feature["geometry"]["coordinates"]:
+            assert len(ring) >= 4
+            assert ring[0] == ring[-1]
+
+
+@pytest.mark.django_db
+def test_shape_table_page_and_dataset_page_show_the_shape_map_without_an_area_form(client: Client) -> None:
+    """Shapes have a map (with the GeoJSON link as the no-JavaScript fallback and a list in words),
+    but no area box: the area filter needs points."""
+    table = _shape_table(5)
+    html = unescape(client.get(f"{table.get_absolute_url()}?pop1990__gte=1000").content.decode())
+    assert f'data-points="{table.api_path}/points?pop1990__gte=1000"' in html
+    assert f'href="{table.api_path}/points?pop1990__gte=1000" type="application/geo+json"' in html
+    assert "The shapes in words" in html
+    assert 'id="area-form"' not in html
+    assert "Filter to this area" not in html
+    dataset_html = unescape(client.get(table.dataset.get_absolute_url()).content.decode())
+    assert f'data-points="{table.api_path}/points"' in dataset_html
+    assert "leaflet/leaflet.js" in dataset_html
+
+
+def test_shape_reader_keeps_drawable_geometries_only() -> None:
+    """Cells that are not GeoJSON geometries (or are out of range) are not drawn; WKT points are."""
+    from civicdata.datastore.maps import _shape
+
+    assert _shape("POINT (-71.06 42.33)", 10) == ({"type": "Point", "coordinates": [-71.06, 42.33]}, False)
+    line = json.dumps({"type": "LineString", "coordinates": [[0, 0], [1, 1], [2, 2], [3, 3], [4, 4]]})
+    assert _shape(line, 2) == ({"type": "LineString", "coordinates": [[0.0, 0.0], [4.0, 4.0]]}, True)
+    for bad in ("not json", '{"type": "Feature"}', '{"type": "Polygon", "coordinates": "x"}', "[1, 2]"):
+        assert _shape(bad, 10) == (None, False)
+    assert _shape(json.dumps({"type": "Point", "coordinates": [500, 0]}), 10) == (None, False)

@@ -22,6 +22,7 @@ from .. import charts, runtime, services
 from ..api import get_visible_table
 from ..forms import ChartForm, LoadForm, PiiDecisionForm, SchemaFieldForm
 from ..guard import Busy, QueryFailed, QueryTimeout
+from ..maps import has_map
 from ..models import Chart, DataTable, IngestJob, PiiFinding
 from ..permissions import can_manage_table, ensure_can_manage_dataset, ensure_can_manage_table, ensure_can_see_job
 from ..preview import map_context, table_columns
@@ -188,7 +189,7 @@ def table_page(request: HttpRequest, dataset: str, table: str) -> HttpResponse:
         "hidden_params": _without(request, "q", "cursor", "offset", *PAGE_CONTROLS),
         "area_params": _without(request, BBOX_PARAM, "cursor", "offset", *PAGE_CONTROLS),
         "map": map_context(found, _without(request, "cursor", "offset", "sort", *PAGE_CONTROLS))
-        if has_points
+        if has_map(found.schema)
         else None,
         "area_fields": [
             {"name": name, "label": label, "value": box[i] if box else None}

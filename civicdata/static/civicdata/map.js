@@ -1,9 +1,10 @@
 /* Maps drawn with Leaflet (from npm, see package.json), only as an enhancement: every map stands
    beside a form or a table that does the same job without JavaScript.
 
-   [data-civic-map]      clustered points of a table from its bounded GeoJSON endpoint, with
-                         "Filter to this area" (fills the table page's area form, or opens the table
-                         with `_bbox`).
+   [data-civic-map]      clustered points, or shapes (areas, lines), of a table from its bounded
+                         GeoJSON endpoint, with "Filter to this area" for points (fills the table
+                         page's area form, or opens the table with `_bbox`) and, for shapes, a list
+                         of the drawn shapes in words.
    [data-civic-box-map]  draw a box (or take the visible area) to fill a "west,south,east,north" field.
 
    Texts come from data-label-* attributes, translated by the server. */
@@ -89,28 +90,73 @@
         return response.json();
       });
     }
+    // Areas and lines (a GeoJSON upload's shapes) are drawn as they are; points are clustered.
+    var shapes = L.featureGroup().addTo(map);
+    var shapeStyle = { color: "#162e51", weight: 2, fillColor: "#2491ff", fillOpacity: 0.25 };
+    function kindOf(type) {
+      if (/Polygon$/.test(type)) return label("area");
+      if (/LineString$/.test(type)) return label("line");
+      return label("point");
+    }
     load(0)
       .then(function (data) {
-        var markers = data.features.map(function (feature) {
-          var c = feature.geometry.coordinates;
-          var marker = L.circleMarker([c[1], c[0]], { radius: 6, weight: 2, color: "#162e51", fillColor: "#2491ff", fillOpacity: 0.8 });
-          if (feature.properties && feature.properties.label) {
-            var text = document.createElement("span");
-            text.textContent = feature.properties.label;
-            marker.bindPopup(text);
+        var markers = [];
+        var drawn = [];
+        data.features.forEach(function (feature) {
+          var text = feature.properties && feature.properties.label;
+          var layer;
+          if (feature.geometry.type === "Point") {
+            var c = feature.geometry.coordinates;
+            layer = L.circleMarker([c[1], c[0]], { radius: 6, weight: 2, color: "#162e51", fillColor: "#2491ff", fillOpacity: 0.8 });
+            markers.push(layer);
+          } else {
+            layer = L.geoJSON(feature, { style: shapeStyle });
+            shapes.addLayer(layer);
+            drawn.push({ text: text, type: feature.geometry.type, centre: layer.getBounds().getCenter() });
           }
-          return marker;
+          if (text) {
+            var popup = document.createElement("span");
+            popup.textContent = text;
+            layer.bindPopup(popup);
+          }
         });
         clusters.addLayers(markers);
-        var shown = markers.length;
+        var shown = data.features.length;
+        var isShapes = data.vertex_limit !== undefined;
         if (!shown) {
           status.textContent = label("none");
         } else if (data.capped) {
-          status.textContent = fill(label("capped"), { shown: shown.toLocaleString(), total: data.located_count.toLocaleString() });
+          status.textContent = fill(label(isShapes ? "shapes-capped" : "capped"), { shown: shown.toLocaleString(), total: data.located_count.toLocaleString() });
         } else {
-          status.textContent = fill(label("shown"), { shown: shown.toLocaleString() });
+          status.textContent = fill(label(isShapes ? "shapes-shown" : "shown"), { shown: shown.toLocaleString() });
         }
-        if (shown) map.fitBounds(clusters.getBounds(), { padding: [20, 20], maxZoom: 16 });
+        var simplified = figure.querySelector(".civic-map__simplified");
+        if (simplified && data.simplified) {
+          simplified.textContent = label("simplified");
+          simplified.hidden = false;
+        }
+        // The text alternative: each drawn shape by name, kind and rough centre.
+        var words = figure.querySelector(".civic-map__words");
+        if (words && drawn.length) {
+          var list = words.querySelector("ul");
+          drawn.forEach(function (item) {
+            var li = document.createElement("li");
+            li.textContent = fill(label("around"), {
+              label: item.text || label("unnamed"),
+              kind: kindOf(item.type),
+              lat: item.centre.lat.toFixed(4),
+              lon: item.centre.lng.toFixed(4),
+            });
+            list.appendChild(li);
+          });
+          words.hidden = false;
+        }
+        if (shown) {
+          var bounds = L.latLngBounds([]);
+          if (markers.length) bounds.extend(clusters.getBounds());
+          if (drawn.length) bounds.extend(shapes.getBounds());
+          map.fitBounds(bounds, { padding: [20, 20], maxZoom: 16 });
+        }
         figure.setAttribute("data-points-shown", String(shown));
       })
       .catch(function () {
