@@ -316,3 +316,12 @@ _.RESEARCH
 _.API_CLIENT
 _.reviewed_by
 _.submitted_at
+# community (data challenges, API calls): API schema fields, licence choices, the middleware named in settings
+_.entry_count
+_.normalised_score
+_.judge_totals
+_.ApiCallCounterMiddleware
+_.CC0
+_.MIT
+_.APACHE
+_.GPL
