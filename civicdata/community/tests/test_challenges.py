@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -350,3 +351,34 @@ def test_api_lists_challenges_takes_entries_and_votes_and_hides_judges(client):
     csv = b"".join(client.get(reverse("community:challenge_results_csv", args=[challenge.slug])).streaming_content)
     assert b"Route map" in csv
     assert judge.email.encode() not in csv
+
+
+def test_the_demo_loads_a_finished_challenge_being_implemented_and_an_open_one():
+    from civicdata.community import demo
+    from civicdata.community.models import Challenge
+    from civicdata.projects import services as project_services
+
+    for email in ("resident@example.org", "resident02@example.org", "hacker@example.org", "journalist@example.org"):
+        af.make_user(email)
+    af.make_user("staff@example.org", staff=True)
+    org = pf.make_org()
+    editor = pf.make_staff(org)
+    project = pf.make_project(org, editor)
+    pf.complete_find(project, editor)
+    project = project_services.advance_step(project, by=editor)
+    use_case = pf.complete_refine(project, editor)
+    project = project_services.advance_step(project, by=editor)
+    pf.complete_design(project, editor, use_case)
+    project_services.advance_step(project, by=editor)
+    inventory = pf.make_project(org, editor, title="Cleaner parks")
+    project_services.post_problem(inventory, title="Litter after weekends", by=af.make_user("parks@example.org"))
+
+    lines = []
+    demo._load_challenges(SimpleNamespace(write=lines.append))
+    finished = Challenge.objects.get(phase=ChallengePhase.IMPLEMENTATION)
+    assert finished.winner.title == "Neighbourhood alert map"
+    assert finished.intervention is not None
+    assert finished.implementation_status == ImplementationStatus.IN_PROGRESS
+    assert Challenge.objects.get(phase=ChallengePhase.OPEN).entries.count() == 1
+    demo._load_challenges(SimpleNamespace(write=lines.append))  # loading twice adds nothing
+    assert Challenge.objects.count() == 2
