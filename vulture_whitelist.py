@@ -319,3 +319,12 @@ _.reviewed_by
 _.submitted_at
 _.job_url  # datastore/tools_api.py LoadedOut, serialised by ninja
 _.create_cursor  # civicdata.core.backends.sqlite3: Django calls it
+# community (data challenges, API calls): API schema fields, licence choices, the middleware named in settings
+_.entry_count
+_.normalised_score
+_.judge_totals
+_.ApiCallCounterMiddleware
+_.CC0
+_.MIT
+_.APACHE
+_.GPL

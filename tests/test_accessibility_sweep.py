@@ -168,7 +168,7 @@ def community_pages() -> list[str]:
     reach them within its limit."""
     from django.urls import reverse
 
-    from civicdata.community.models import Discussion, QualityReport
+    from civicdata.community.models import Challenge, Discussion, QualityReport
 
     report = QualityReport.objects.select_related("dataset__publisher").order_by("pk").first()
     discussion = Discussion.objects.select_related("dataset").order_by("pk").first()
@@ -183,6 +183,8 @@ def community_pages() -> list[str]:
         reverse("community:dataset_impact", kwargs={"name": name}),
         reverse("community:publisher_quality", kwargs={"slug": slug}),
         reverse("community:organization_impact", kwargs={"slug": slug}),
+        reverse("community:challenges"),
+        *[challenge.get_absolute_url() for challenge in Challenge.objects.order_by("pk")[:2]],
     ]
 
 

@@ -10,6 +10,7 @@ def load(rng: random.Random, out: Any) -> None:
     """Load the demo stories, reuses, news, quality reports and discussions."""
     _load_quality_and_discussions(rng, out)
     _load_stories_reuses_news(rng, out)
+    _load_challenges(out)
 
 
 # --- quality reports and discussions (helper f) --------------------------------------------------
@@ -259,3 +260,104 @@ def _load_stories_reuses_news(rng: random.Random, out: Any) -> None:
         f"  community: 3 stories with live embeds ({pending.get_state_display().lower()} included, "
         f"{permits_story.slug}), 5 reuses in every state, 2 announcements"
     )
+
+
+# --- data challenges (helper d) ---------------------------------------------------------------------
+
+
+def _load_challenges(out: Any) -> None:
+    """A finished challenge (judged, voted, winner being implemented as a project intervention) and an
+    open one taking entries, framed by the projects demo's use case and problem inventory."""
+    from civicdata.community import services
+    from civicdata.community.models import Challenge, ChallengePhase
+    from civicdata.core.errors import ActionRefused, Conflict, InvalidInput
+    from civicdata.projects.models import Problem, UseCase
+
+    if Challenge.objects.exists():
+        return
+    staff, journalist = _person("staff@example.org"), _person("journalist@example.org")
+    hacker, resident, resident2 = (
+        _person("hacker@example.org"),
+        _person("resident@example.org"),
+        _person("resident02@example.org"),
+    )
+    use_case = UseCase.objects.select_related("project").filter(project__current_step="implement").first()
+    problem = Problem.objects.select_related("project").filter(status="visible").order_by("-vote_count").first()
+    if not all((staff, journalist, hacker, resident, resident2)) or use_case is None or problem is None:
+        out.write("  community: demo people or projects missing, challenges skipped")
+        return
+    datasets = [t.dataset for t in _demo_tables().values()]
+    rubric = [("Usefulness to residents", 3), ("Use of the data", 2), ("Feasibility", 1)]
+
+    done = services.create_challenge(
+        by=staff,
+        organization=use_case.project.organization,
+        title=f"Data challenge: {use_case.title}"[:200],
+        summary="Build something that helps with this use case, using the city's open data.",
+        use_case=use_case,
+        datasets=datasets,
+        criteria=rubric,
+        judges=[staff, journalist],
+        blind_judging=True,
+    )
+    done = services.advance_phase(done, by=staff, to=ChallengePhase.OPEN)
+    entries = [
+        services.submit_entry(
+            done,
+            by=person,
+            team_name=team,
+            title=title,
+            description=text,
+            links=link,
+            licence="MIT",
+        )
+        for person, team, title, text, link in (
+            (
+                hacker,
+                "Code for the City",
+                "Neighbourhood alert map",
+                "A map with alerts by text message.",
+                "https://example.org/alerts",
+            ),
+            (resident, "Block captains", "Printed weekly sheet", "A one-page sheet for the laundromats.", ""),
+        )
+    ]
+    done = services.advance_phase(done, by=staff, to=ChallengePhase.JUDGING)
+    criteria = list(done.criteria.all())
+    for judge, marks in ((staff, (9, 5)), (journalist, (7, 6))):
+        for entry, mark in zip(entries, marks, strict=True):
+            services.score_entry(entry, by=judge, scores={c.pk: mark for c in criteria})
+    done = services.advance_phase(done, by=staff, to=ChallengePhase.VOTING)
+    services.cast_vote(done, entries[0], by=resident2)
+    services.cast_vote(done, entries[1], by=hacker)
+    done = services.advance_phase(done, by=staff, to=ChallengePhase.RESULTS)
+    done = services.choose_winner(done, entries[0], by=staff)
+    try:
+        done = services.make_intervention(done, by=staff)
+    except (ActionRefused, Conflict, InvalidInput) as exc:
+        out.write(f"  community: the winning entry is not an intervention ({exc})")
+    done = services.advance_phase(done, by=staff, to=ChallengePhase.IMPLEMENTATION)
+    services.record_implementation(
+        done, by=staff, status="in_progress", note="The map is being tested with two neighbourhood groups."
+    )
+
+    open_challenge = services.create_challenge(
+        by=staff,
+        organization=problem.project.organization,
+        title=f"Data challenge: {problem.title}"[:200],
+        summary="Residents raised this problem. Show us how the data could help solve it.",
+        problem=problem,
+        datasets=datasets,
+        criteria=rubric,
+        judges=[journalist],
+    )
+    open_challenge = services.advance_phase(open_challenge, by=staff, to=ChallengePhase.OPEN)
+    services.submit_entry(
+        open_challenge,
+        by=hacker,
+        team_name="Code for the City",
+        title="Crossing risk map",
+        description="Crash records near each school crossing.",
+        licence="CC-BY-4.0",
+    )
+    out.write("  community: 2 data challenges (one finished and being implemented, one open)")

@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from civicdata.accounts.models import Organization
 from civicdata.catalog.models import PUBLIC_LEVELS, Dataset
 from civicdata.catalog.publishing import organization_tree_ids
+from civicdata.community.api_calls import api_calls_total
 from civicdata.community.impact import ImpactFigure
-from civicdata.community.models import OPEN_REPORT_STATUSES, QualityReport, ReportStatus
+from civicdata.community.models import OPEN_REPORT_STATUSES, ApiCallDay, ApiKind, Challenge, QualityReport, ReportStatus
 from civicdata.demand.models import DataRequest, DemandItem, DemandKind, RequestStatus
 
 MONTHS = 12
@@ -34,11 +35,13 @@ def _usage_figures(dataset_ids: Sequence[int] | None, *, views: int, downloads: 
     fulfilled = DataRequest.objects.filter(status=RequestStatus.PUBLISHED)
     if dataset_ids is not None:
         fulfilled = fulfilled.filter(fulfilling_datasets__in=list(dataset_ids))
+    # API calls are counted in memory and written in batches (civicdata/community/api_calls.py).
+    calls = api_calls_total(list(dataset_ids or []))
     return [
         ImpactFigure("views", _("Page views"), views),
         ImpactFigure("downloads", _("Downloads"), downloads),
-        # The Data API does not count calls yet; None shows as "not counted".
-        ImpactFigure("api_calls", _("Data API calls"), None),
+        ImpactFigure("api_calls", _("Data API calls"), calls.get(ApiKind.DATA, 0)),
+        ImpactFigure("ckan_api_calls", _("CKAN API calls"), calls.get(ApiKind.CKAN, 0)),
         ImpactFigure("requests_fulfilled", _("Data requests fulfilled"), fulfilled.distinct().count()),
     ]
 
@@ -64,6 +67,12 @@ def dataset_figures(dataset: Dataset) -> list[ImpactFigure]:
     return [
         *_usage_figures([dataset.pk], views=dataset.view_count, downloads=dataset.download_count),
         *_quality_figures(QualityReport.objects.filter(dataset=dataset), link),
+        ImpactFigure(
+            "challenges",
+            _("Data challenges that used it"),
+            Challenge.objects.filter(datasets=dataset).count(),
+            reverse("community:challenges"),
+        ),
     ]
 
 
@@ -92,12 +101,18 @@ def organization_figures(organization: Organization) -> list[ImpactFigure]:
         ImpactFigure("datasets", _("Datasets"), totals["n"]),
         *_usage_figures(ids, views=totals["views"] or 0, downloads=totals["downloads"] or 0),
         *_quality_figures(QualityReport.objects.filter(dataset_id__in=ids), link),
+        ImpactFigure(
+            "challenges",
+            _("Data challenges run or using its data"),
+            Challenge.objects.filter(Q(organization=organization) | Q(datasets__in=ids)).distinct().count(),
+            reverse("community:challenges"),
+        ),
     ]
 
 
 def monthly_usage(dataset_ids: Sequence[int]) -> list[dict]:
-    """Views and downloads per month for the last twelve months, oldest first (months without use
-    count zero), from the demand app's daily usage rows."""
+    """Views, downloads and API calls per month for the last twelve months, oldest first (months without
+    use count zero), from the demand app's daily usage rows and the daily API call rows."""
     today = timezone.localdate()
     first = (today.replace(day=1) - dt.timedelta(days=31 * (MONTHS - 1))).replace(day=1)
     rows = (
@@ -111,6 +126,13 @@ def monthly_usage(dataset_ids: Sequence[int]) -> list[dict]:
         .annotate(n=Sum("weight"))
     )
     counts = {(row["month"].strftime("%Y-%m"), row["kind"]): row["n"] for row in rows}
+    api_rows = (
+        ApiCallDay.objects.filter(dataset_id__in=list(dataset_ids), day__gte=first)
+        .annotate(month=TruncMonth("day"))
+        .values("month")
+        .annotate(n=Sum("calls"))
+    )
+    api_calls = {row["month"].strftime("%Y-%m"): row["n"] for row in api_rows}
     months, current = [], first
     while current <= today:
         key = current.strftime("%Y-%m")
@@ -119,6 +141,7 @@ def monthly_usage(dataset_ids: Sequence[int]) -> list[dict]:
                 "month": key,
                 "views": counts.get((key, DemandKind.VIEW), 0),
                 "downloads": counts.get((key, DemandKind.DOWNLOAD), 0),
+                "api_calls": api_calls.get(key, 0),
             }
         )
         current = (current + dt.timedelta(days=32)).replace(day=1)

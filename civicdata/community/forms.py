@@ -11,11 +11,9 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from civicdata.community.models import ReportCategory, ReportStatus
+from .models import EntryLicence, ImplementationStatus, ReportCategory, ReportStatus, ReuseKind
 
-from .models import ReuseKind
-
-# --- data-quality reports and discussions (helper f) ---------------------------------------------
+# --- data-quality reports and discussions ---------------------------------------------------------
 
 
 class QualityReportForm(forms.Form):
@@ -88,6 +86,8 @@ class ReplyForm(forms.Form):
     as_publisher = forms.BooleanField(label=_("Answer as the publisher (official answer)"), required=False)
 
 
+# --- linking datasets, projects and data requests by their short names or numbers -------------------
+
 _SPLIT = re.compile(r"[\s,]+")
 MAX_LINKED = 30
 
@@ -133,6 +133,9 @@ def _data_requests(text: str) -> list[Any]:
 
 
 DATASETS_HELP = _("The short name of each dataset (the last part of its address), one per line.")
+
+
+# --- stories, reuses, announcements and moderation decisions --------------------------------------
 
 
 class StoryForm(forms.Form):
@@ -242,3 +245,134 @@ class DeclineForm(forms.Form):
 def keys_of(items: Any) -> str:
     """The text a link field shows for objects already linked."""
     return "\n".join(getattr(item, "name", None) or getattr(item, "slug", None) or str(item.pk) for item in items)
+
+
+# --- data challenges -------------------------------------------------------------------------------
+
+
+class ChallengeForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    summary = forms.CharField(
+        label=_("The challenge"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Markdown. The problem to solve, who it matters to, and what a good entry looks like."),
+    )
+    organization = forms.ModelChoiceField(label=_("Organisation running it"), queryset=None)
+    use_case = forms.ModelChoiceField(
+        label=_("Project use case it answers"),
+        queryset=None,
+        required=False,
+        help_text=_("From an engagement project's Refine step. Choose this or a problem below."),
+    )
+    problem = forms.ModelChoiceField(
+        label=_("Problem from a project's problem inventory"), queryset=None, required=False
+    )
+    datasets = forms.CharField(
+        label=_("Datasets to use"), required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=DATASETS_HELP
+    )
+    criteria = forms.CharField(
+        label=_("Judging rubric"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One criterion per line, then a bar and its weight, such as: Usefulness to residents | 3"),
+    )
+    judges = forms.CharField(
+        label=_("Judges"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The e-mail address of each judge's account, one per line."),
+    )
+    blind_judging = forms.BooleanField(label=_("Blind judging: hide team names until the results"), required=False)
+    public_vote = forms.BooleanField(label=_("Hold a public vote (one vote per account)"), required=False)
+    publish_judge_scores = forms.BooleanField(
+        label=_("Publish each judge's scores with the results (judges stay unnamed)"), required=False
+    )
+    opens_on = forms.DateField(
+        label=_("Entries open on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    closes_on = forms.DateField(
+        label=_("Entries close on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    results_on = forms.DateField(
+        label=_("Results announced on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from civicdata.accounts.models import Organization
+        from civicdata.projects.models import Problem, UseCase
+
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = Organization.objects.order_by("name")
+        self.fields["use_case"].queryset = UseCase.objects.select_related("project").order_by("project__title", "title")
+        self.fields["use_case"].label_from_instance = lambda u: f"{u.project.title}: {u.title}"
+        self.fields["problem"].queryset = (
+            Problem.objects.select_related("project").filter(status="visible").order_by("project__title", "title")
+        )
+        self.fields["problem"].label_from_instance = lambda p: f"{p.project.title}: {p.title}"
+
+    def clean_datasets(self) -> list[Any]:
+        return _public_datasets(self.cleaned_data["datasets"])
+
+    def clean_criteria(self) -> list[tuple[str, int]]:
+        rubric = []
+        for line in self.cleaned_data["criteria"].splitlines():
+            if not line.strip():
+                continue
+            name, _bar, weight = line.rpartition("|")
+            if not _bar:
+                name, weight = line, "1"
+            if not name.strip() or not weight.strip().isdigit() or not 1 <= int(weight) <= 100:
+                raise forms.ValidationError(
+                    _("Write each criterion as its name, a bar and a weight from 1 to 100, such as: Impact | 3")
+                )
+            rubric.append((name.strip()[:120], int(weight)))
+        if not rubric:
+            raise forms.ValidationError(_("Give the judges at least one criterion."))
+        return rubric
+
+    def clean_judges(self) -> list[str]:
+        emails = _keys(self.cleaned_data["judges"])
+        for email in emails:
+            if "@" not in email:
+                raise forms.ValidationError(_("“%(value)s” is not an e-mail address.") % {"value": email[:80]})
+        return emails
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("use_case") and not data.get("problem") and "use_case" not in self.errors:
+            self.add_error("use_case", _("Choose the project use case or the problem this challenge is about."))
+        return data
+
+
+def rubric_text(challenge: Any) -> str:
+    return "\n".join(f"{c.name} | {c.weight}" for c in challenge.criteria.all())
+
+
+class EntryForm(forms.Form):
+    team_name = forms.CharField(label=_("Team name"), max_length=120, help_text=_("Or your own name."))
+    title = forms.CharField(label=_("Title of your entry"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What you made, who it helps and which data it uses. Markdown."),
+    )
+    links = forms.CharField(
+        label=_("Links"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Where to see your work (code, demo, slides), one address per line."),
+    )
+    licence = forms.ChoiceField(label=_("Licence of your entry"), choices=EntryLicence.choices)
+
+
+class ConflictForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why (seen only by staff)"),
+        required=False,
+        max_length=300,
+        help_text=_("For example: I know the team."),
+    )
+
+
+class ImplementationForm(forms.Form):
+    status = forms.ChoiceField(label=_("Where is the implementation?"), choices=ImplementationStatus.choices)
+    note = forms.CharField(label=_("News for residents"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

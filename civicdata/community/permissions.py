@@ -1,10 +1,16 @@
 """Who may do what in the community app; pages and the API ask the same functions.
 
 `can_*` answers yes or no for templates; `ensure_*` raises ActionRefused (or NotSignedIn) with the
-reason a person can act on. Quality reports and discussions: stewards are the publisher's editors;
-discussion posts are moderated by the site's moderators (as data requests are). Stories and reuses:
-anyone signed in writes them; their author sees and edits them until they are published; site staff
-moderate (publish, decline with a reason, feature). Announcements: site staff and editors of a publisher.
+reason a person can act on. One vocabulary for the two kinds of moderation:
+
+- `can_moderate_posts` / `ensure_can_moderate_post`: messages in dataset discussions, kept or hidden by the
+  site's moderators exactly as data requests are (demand's moderators; never on their own messages);
+- `can_moderate_submissions` / `ensure_can_moderate_submissions`: stories and reuses, published, declined
+  with a reason or featured by site staff.
+
+Quality reports are answered by the dataset's stewards (the publisher's editors); announcements are posted
+by site staff and publishers' editors; data challenges are run by site staff, judged by the judges they
+name, entered and voted on by anyone signed in. Daily limits share one rule (`_daily_limit`).
 """
 
 from __future__ import annotations
@@ -17,26 +23,30 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicdata.accounts.models import Role
-from civicdata.accounts.permissions import can_edit_for, has_role, is_signed_in, is_site_staff
-from civicdata.core.errors import ActionRefused, NotSignedIn
-from civicdata.demand.permissions import can_moderate as can_moderate_requests
+from civicdata.accounts.permissions import can_edit_for, ensure_signed_in, has_role, is_signed_in, is_site_staff
+from civicdata.core.errors import ActionRefused
+from civicdata.demand import permissions as demand_permissions
 
 from .models import ModerationState
 
-# --- data-quality reports and discussions (helper f) ---------------------------------------------
+__all__ = ["ensure_signed_in"]  # re-exported: services ask `permissions.ensure_signed_in`
 
 
-def ensure_signed_in(user: Any) -> None:
-    if not is_signed_in(user):
-        raise NotSignedIn(_("Sign in to do this."))
-
-
-def _daily_limit(user: Any, *, usual: str, new_account: str) -> int:
+def _daily_limit(user: Any, *, usual: int, new_account: int) -> int:
+    """How many of something a person may start per 24 hours; accounts younger than
+    `DEMAND_NEW_ACCOUNT_DAYS` get `new_account` (the same rule as data requests)."""
     new_days = int(getattr(settings, "DEMAND_NEW_ACCOUNT_DAYS", 7))
     joined = getattr(user, "date_joined", None) or timezone.now()
     if timezone.now() - joined < dt.timedelta(days=new_days):
-        return int(getattr(settings, new_account))
-    return int(getattr(settings, usual))
+        return int(new_account)
+    return int(usual)
+
+
+def _since_yesterday() -> dt.datetime:
+    return timezone.now() - dt.timedelta(hours=24)
+
+
+# --- data-quality reports -------------------------------------------------------------------------
 
 
 def ensure_can_report_problem(user: Any) -> None:
@@ -46,9 +56,10 @@ def ensure_can_report_problem(user: Any) -> None:
     ensure_signed_in(user)
     if is_site_staff(user):
         return
-    limit = _daily_limit(user, usual="COMMUNITY_DAILY_REPORTS", new_account="COMMUNITY_NEW_ACCOUNT_DAILY_REPORTS")
-    since = timezone.now() - dt.timedelta(hours=24)
-    recent = QualityReport.objects.filter(reporter=user, created_at__gte=since).count()
+    limit = _daily_limit(
+        user, usual=settings.COMMUNITY_DAILY_REPORTS, new_account=settings.COMMUNITY_NEW_ACCOUNT_DAILY_REPORTS
+    )
+    recent = QualityReport.objects.filter(reporter=user, created_at__gte=_since_yesterday()).count()
     if recent >= limit:
         raise ActionRefused(
             _("You have sent %(count)s reports in the last 24 hours, the most allowed for now. Try again tomorrow.")
@@ -87,6 +98,19 @@ def ensure_can_withdraw_table(user: Any, dataset: Any) -> None:
         )
 
 
+# --- dataset discussions --------------------------------------------------------------------------
+
+
+def can_moderate_posts(user: Any) -> bool:
+    """Keeping or hiding reported discussion messages: the site's moderators (as for data requests)."""
+    return demand_permissions.can_moderate(user)
+
+
+def ensure_can_moderate_post(user: Any, post: Any) -> None:
+    """Moderators only, and never on their own posts (demand's rule, shared)."""
+    demand_permissions.ensure_can_moderate(user, post)
+
+
 def can_answer_officially(user: Any, dataset: Any) -> bool:
     """Answering "as the publisher": the publisher's editors and site staff."""
     return can_edit_for(user, dataset.publisher)
@@ -99,8 +123,7 @@ def ensure_can_post(user: Any) -> None:
     ensure_signed_in(user)
     if is_site_staff(user):
         return
-    since = timezone.now() - dt.timedelta(hours=24)
-    recent = DiscussionPost.objects.filter(author=user, created_at__gte=since).count()
+    recent = DiscussionPost.objects.filter(author=user, created_at__gte=_since_yesterday()).count()
     if recent >= int(settings.COMMUNITY_DAILY_POSTS):
         raise ActionRefused(
             _("You have posted %(count)s messages in the last 24 hours, the most allowed for now. Try again tomorrow.")
@@ -114,9 +137,7 @@ def can_change_discussion(user: Any, discussion: Any) -> bool:
     if not is_signed_in(user):
         return False
     return (
-        discussion.author_id == user.pk
-        or can_edit_for(user, discussion.dataset.publisher)
-        or can_moderate_requests(user)
+        discussion.author_id == user.pk or can_edit_for(user, discussion.dataset.publisher) or can_moderate_posts(user)
     )
 
 
@@ -129,34 +150,19 @@ def ensure_can_change_discussion(user: Any, discussion: Any) -> None:
         )
 
 
-def can_moderate_posts(user: Any) -> bool:
-    return can_moderate_requests(user)
-
-
-def ensure_can_moderate_post(user: Any, post: Any) -> None:
-    """Moderators only, and never on their own posts."""
-    ensure_signed_in(user)
-    if not can_moderate_requests(user):
-        raise ActionRefused(_("Only moderators can do this."), code="not_moderator")
-    if post.author_id == user.pk:
-        raise ActionRefused(
-            _("You cannot moderate your own content; another moderator will decide."), code="own_content"
-        )
-
-
-# --- stories, reuses and announcements (helper g) ---
+# --- stories and reuses -----------------------------------------------------------------------------
 
 EDITABLE_STATES = (ModerationState.DRAFT, ModerationState.DECLINED)
 
 
-def can_moderate(user: Any) -> bool:
+def can_moderate_submissions(user: Any) -> bool:
     """Site staff publish, decline and feature stories and reuses."""
     return is_site_staff(user)
 
 
-def ensure_can_moderate(user: Any) -> None:
+def ensure_can_moderate_submissions(user: Any) -> None:
     ensure_signed_in(user)
-    if not can_moderate(user):
+    if not can_moderate_submissions(user):
         raise ActionRefused(_("Only site staff review stories and reuses."), code="community.not_moderator")
 
 
@@ -167,12 +173,12 @@ def _is_author(user: Any, item: Any) -> bool:
 
 def can_view(user: Any, item: Any) -> bool:
     """A story or reuse: public once published; before that, its author and the moderators."""
-    return item.state == ModerationState.PUBLISHED or _is_author(user, item) or can_moderate(user)
+    return item.state == ModerationState.PUBLISHED or _is_author(user, item) or can_moderate_submissions(user)
 
 
 def can_edit(user: Any, item: Any) -> bool:
     """The author edits a draft or a declined item; moderators edit anything."""
-    return can_moderate(user) or (_is_author(user, item) and item.state in EDITABLE_STATES)
+    return can_moderate_submissions(user) or (_is_author(user, item) and item.state in EDITABLE_STATES)
 
 
 def ensure_can_edit(user: Any, item: Any) -> None:
@@ -187,11 +193,11 @@ def ensure_can_edit(user: Any, item: Any) -> None:
 
 def daily_limit(user: Any) -> int:
     """Stories plus reuses a person may start per 24 hours (new accounts get fewer, as for requests)."""
-    new_days = int(getattr(settings, "DEMAND_NEW_ACCOUNT_DAYS", 7))
-    joined = getattr(user, "date_joined", None) or timezone.now()
-    if timezone.now() - joined < dt.timedelta(days=new_days):
-        return int(getattr(settings, "DEMAND_NEW_ACCOUNT_DAILY_REQUESTS", 2)) * 2
-    return int(getattr(settings, "DEMAND_DAILY_REQUESTS", 10))
+    return _daily_limit(
+        user,
+        usual=getattr(settings, "DEMAND_DAILY_REQUESTS", 10),
+        new_account=int(getattr(settings, "DEMAND_NEW_ACCOUNT_DAILY_REQUESTS", 2)) * 2,
+    )
 
 
 def ensure_can_submit(user: Any) -> None:
@@ -201,7 +207,7 @@ def ensure_can_submit(user: Any) -> None:
     ensure_signed_in(user)
     if is_site_staff(user):
         return
-    since = timezone.now() - dt.timedelta(hours=24)
+    since = _since_yesterday()
     recent = (
         Story.objects.filter(author=user, created_at__gte=since).count()
         + Reuse.objects.filter(submitter=user, created_at__gte=since).count()
@@ -217,6 +223,9 @@ def ensure_can_submit(user: Any) -> None:
         )
 
 
+# --- release announcements ------------------------------------------------------------------------
+
+
 def can_post_news(user: Any) -> bool:
     """Site staff, and editors of any publisher, write release announcements."""
     from civicdata.catalog.permissions import editable_publishers
@@ -228,3 +237,92 @@ def ensure_can_post_news(user: Any) -> None:
     ensure_signed_in(user)
     if not can_post_news(user):
         raise ActionRefused(_("Only staff and publishers' editors post announcements."), code="community.not_editor")
+
+
+# --- data challenges -------------------------------------------------------------------------------
+
+
+def can_run_challenges(user: Any) -> bool:
+    """Creating a challenge, moving it along its timeline, choosing the winner: site staff."""
+    return is_site_staff(user)
+
+
+def ensure_can_run_challenges(user: Any) -> None:
+    ensure_signed_in(user)
+    if not can_run_challenges(user):
+        raise ActionRefused(_("Only site staff run data challenges."), code="community.not_challenge_staff")
+
+
+def judge_of(user: Any, challenge: Any) -> Any:
+    """The person's judge record for this challenge, or None."""
+    from .models import ChallengeJudge
+
+    if not is_signed_in(user):
+        return None
+    return ChallengeJudge.objects.filter(challenge=challenge, user=user).first()
+
+
+def ensure_can_enter(user: Any, challenge: Any) -> None:
+    """Anyone signed in while entries are open; judges do not enter the challenge they judge."""
+    from .models import ChallengePhase
+
+    ensure_signed_in(user)
+    if challenge.phase != ChallengePhase.OPEN:
+        raise ActionRefused(_("This challenge is not taking entries now."), code="challenge.closed")
+    if judge_of(user, challenge) is not None:
+        raise ActionRefused(_("Judges cannot enter the challenge they judge."), code="challenge.judge_enters")
+
+
+def ensure_can_judge(user: Any, challenge: Any) -> Any:
+    """A named judge of the challenge; returns the judge record."""
+    ensure_signed_in(user)
+    judge = judge_of(user, challenge)
+    if judge is None:
+        raise ActionRefused(_("Only this challenge's judges can do this."), code="challenge.not_judge")
+    return judge
+
+
+def ensure_can_score(user: Any, entry: Any) -> Any:
+    """A judge, during judging, of an entry they have no conflict with; returns the judge record."""
+    from .models import ChallengePhase, JudgeConflict
+
+    judge = ensure_can_judge(user, entry.challenge)
+    if entry.challenge.phase != ChallengePhase.JUDGING:
+        raise ActionRefused(
+            _("Scores can only be given or changed while the challenge is being judged."), code="challenge.not_judging"
+        )
+    if JudgeConflict.objects.filter(judge=judge, entry=entry).exists():
+        raise ActionRefused(
+            _("You declared a conflict with this entry, so you cannot score it."), code="challenge.conflict"
+        )
+    return judge
+
+
+def ensure_can_vote(user: Any, challenge: Any) -> None:
+    from .models import ChallengePhase
+
+    ensure_signed_in(user)
+    if not challenge.public_vote or challenge.phase != ChallengePhase.VOTING:
+        raise ActionRefused(_("The public vote is not open."), code="challenge.vote_closed")
+
+
+def can_see_team_names(user: Any, challenge: Any) -> bool:
+    """With blind judging, team names stay hidden (from judges and the public) until the results; staff
+    always see them."""
+    from .models import ChallengePhase
+
+    return not challenge.blind_judging or challenge.reached(ChallengePhase.RESULTS) or can_run_challenges(user)
+
+
+def can_see_entries(user: Any, challenge: Any) -> bool:
+    """Entries are public from the vote (or the results) on; staff and judges see them earlier."""
+    from .models import ChallengePhase
+
+    return challenge.reached(ChallengePhase.VOTING) or can_run_challenges(user) or judge_of(user, challenge) is not None
+
+
+def can_see_judge_scores(user: Any, challenge: Any) -> bool:
+    """Each judge's own scores are public only when the challenge publishes them; staff always see them."""
+    from .models import ChallengePhase
+
+    return can_run_challenges(user) or (challenge.publish_judge_scores and challenge.reached(ChallengePhase.RESULTS))

@@ -70,3 +70,21 @@ urlpatterns += [
     path("news/<slug:slug>/edit/", news.news_edit, name="news_edit"),
     path("news/<slug:slug>/publish/", news.news_publish, name="news_publish"),
 ]
+
+# Data challenges (helper d).
+from civicdata.community.views import challenges  # noqa: E402
+
+urlpatterns += [
+    path("challenges/", challenges.challenge_list, name="challenges"),
+    path("challenges/new/", challenges.challenge_edit, name="challenge_new"),
+    path("challenges/<slug:slug>/", challenges.challenge_detail, name="challenge"),
+    path("challenges/<slug:slug>/edit/", challenges.challenge_edit, name="challenge_edit"),
+    path("challenges/<slug:slug>/phase/", challenges.challenge_phase, name="challenge_phase"),
+    path("challenges/<slug:slug>/enter/", challenges.entry_edit, name="challenge_enter"),
+    path("challenges/<slug:slug>/judging/", challenges.judging, name="challenge_judging"),
+    path("challenges/<slug:slug>/entries/<int:pk>/score/", challenges.entry_score, name="challenge_score"),
+    path("challenges/<slug:slug>/entries/<int:pk>/conflict/", challenges.entry_conflict, name="challenge_conflict"),
+    path("challenges/<slug:slug>/vote/", challenges.challenge_vote, name="challenge_vote"),
+    path("challenges/<slug:slug>/winner/", challenges.challenge_winner, name="challenge_winner"),
+    path("challenges/<slug:slug>/results.csv", challenges.results_csv, name="challenge_results_csv"),
+]

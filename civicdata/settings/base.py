@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "civicdata.core.middleware.ReadOnlyApiCorsMiddleware",
     "civicdata.core.middleware.UploadLimitMiddleware",
     "civicdata.core.middleware.NullCharacterMiddleware",
+    # Counts Data API and CKAN API calls per dataset in memory, written in batches (docs/community.md).
+    "civicdata.community.api_calls.ApiCallCounterMiddleware",
 ]
 
 ROOT_URLCONF = "civicdata.site.urls"

@@ -69,7 +69,7 @@ def _links(user: object) -> list[ManageLink]:
         ]
     if demand_permissions.can_moderate(user):
         links.append(ManageLink(reverse("demand:moderation"), _("Moderation")))
-    if community_permissions.can_moderate(user):
+    if community_permissions.can_moderate_submissions(user):
         links.append(ManageLink(reverse("community:story_review"), _("Stories to review")))
         links.append(ManageLink(reverse("community:reuse_review"), _("Reuses to review")))
     if community_permissions.can_post_news(user):

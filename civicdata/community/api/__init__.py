@@ -25,3 +25,8 @@ ROUTERS += [
     ("/reuses/", reuses_router, "reuses"),
     ("/news/", news_router, "news"),
 ]
+
+# Data challenges (helper d).
+from .challenges import router as challenges_router  # noqa: E402
+
+ROUTERS.append(("/challenges/", challenges_router, "challenges"))

@@ -17,6 +17,20 @@ from civicdata.community.models.quality import (  # noqa: F401
     ReportStatus,
 )
 
+from .challenges import (  # noqa: F401
+    PHASE_ORDER,
+    Challenge,
+    ChallengeEntry,
+    ChallengeJudge,
+    ChallengePhase,
+    ChallengeVote,
+    Criterion,
+    EntryLicence,
+    ImplementationStatus,
+    JudgeConflict,
+    JudgeScore,
+)
 from .news import Announcement, AnnouncementState  # noqa: F401
 from .reuses import Reuse, ReuseImage, ReuseKind  # noqa: F401
 from .stories import ModerationState, Story  # noqa: F401
+from .usage import ApiCallDay, ApiKind  # noqa: F401

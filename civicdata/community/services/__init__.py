@@ -51,3 +51,15 @@ __all__ = [
     "unfollow_report",
     "withdraw_tables_for_privacy",
 ]
+from .challenges import (  # noqa: F401
+    advance_phase,
+    cast_vote,
+    choose_winner,
+    create_challenge,
+    declare_conflict,
+    make_intervention,
+    record_implementation,
+    score_entry,
+    submit_entry,
+    update_challenge,
+)

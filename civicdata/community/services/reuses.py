@@ -161,7 +161,7 @@ def update_reuse(
         reuse.datasets.set(datasets)
         reuse.data_requests.set(data_requests)
         _set_image(reuse, image, image_alt)
-        if permissions.can_moderate(by):
+        if permissions.can_moderate_submissions(by):
             record_write(actor=by, action="community.reuse.update", target=reuse, before=before, after=snapshot(reuse))
         if submit and reuse.state in permissions.EDITABLE_STATES:
             submit_reuse(reuse, by=by)
@@ -185,7 +185,7 @@ def submit_reuse(reuse: Reuse, *, by: Any) -> Reuse:
 def publish_reuse(reuse: Reuse, *, by: Any) -> Reuse:
     """A moderator publishes a reuse. Only now are the data's publishers told (editors and administrators
     of each dataset's publisher, in their own language), and the submitter hears it is public."""
-    permissions.ensure_can_moderate(by)
+    permissions.ensure_can_moderate_submissions(by)
     with transaction.atomic():
         before = snapshot(reuse)
         now = timezone.now()
@@ -233,7 +233,7 @@ def _tell_publishers(reuse: Reuse) -> None:
 
 def decline_reuse(reuse: Reuse, *, by: Any, reason: str) -> Reuse:
     """A moderator declines a reuse with a reason sent to the submitter; a featured reuse stops being featured."""
-    permissions.ensure_can_moderate(by)
+    permissions.ensure_can_moderate_submissions(by)
     if not reason.strip():
         message = _("Say why, so the author can improve it.")
         raise InvalidInput(message, code="reason_required", details=[field_error("reason", message)])
@@ -254,7 +254,7 @@ def decline_reuse(reuse: Reuse, *, by: Any, reason: str) -> Reuse:
 
 def set_featured(reuse: Reuse, *, by: Any, featured: bool) -> Reuse:
     """A moderator features (or stops featuring) a published reuse."""
-    permissions.ensure_can_moderate(by)
+    permissions.ensure_can_moderate_submissions(by)
     if featured and reuse.state != ModerationState.PUBLISHED:
         raise InvalidInput(_("Only a published reuse can be featured."), code="not_published")
     with transaction.atomic():

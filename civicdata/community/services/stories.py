@@ -98,7 +98,7 @@ def update_story(
         story.refresh_from_db()
         story.datasets.set(datasets)
         story.projects.set(projects)
-        if permissions.can_moderate(by):
+        if permissions.can_moderate_submissions(by):
             record_write(actor=by, action="community.story.update", target=story, before=before, after=snapshot(story))
         if submit and story.state in permissions.EDITABLE_STATES:
             submit_story(story, by=by)
@@ -108,7 +108,7 @@ def update_story(
 def submit_story(story: Story, *, by: Any) -> Story:
     """Send a draft (or a declined story) for review. A moderator's own story is published at once."""
     permissions.ensure_can_edit(by, story)
-    if permissions.can_moderate(by):
+    if permissions.can_moderate_submissions(by):
         return publish_story(story, by=by)
     with transaction.atomic():
         Story.objects.filter(pk=story.pk).update(
@@ -124,7 +124,7 @@ def submit_story(story: Story, *, by: Any) -> Story:
 def publish_story(story: Story, *, by: Any) -> Story:
     """A moderator publishes a story: it appears on /stories/, in the feed and on its datasets' pages;
     the author is told by e-mail after commit."""
-    permissions.ensure_can_moderate(by)
+    permissions.ensure_can_moderate_submissions(by)
     with transaction.atomic():
         before = snapshot(story)
         now = timezone.now()
@@ -144,7 +144,7 @@ def publish_story(story: Story, *, by: Any) -> Story:
 
 def decline_story(story: Story, *, by: Any, reason: str) -> Story:
     """A moderator declines a story with a reason the author receives (a published story is withdrawn)."""
-    permissions.ensure_can_moderate(by)
+    permissions.ensure_can_moderate_submissions(by)
     if not reason.strip():
         raise InvalidInput(
             _("Say why, so the author can improve it."),

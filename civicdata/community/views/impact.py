@@ -30,6 +30,13 @@ def _charts(dataset_ids: Sequence[int]) -> list[dict]:
             "chart": grouped_bars(usage, ["views", "downloads"]),
         },
         {
+            "id": "api-calls",
+            "title": _("API calls by month (Data API and CKAN API)"),
+            "series": [_("API calls")],
+            "table": [(row["month"], [row["api_calls"]]) for row in usage],
+            "chart": grouped_bars(usage, ["api_calls"]),
+        },
+        {
             "id": "reports",
             "title": _("Quality reports opened and fixed by month"),
             "series": [_("Opened"), _("Fixed")],

@@ -59,7 +59,7 @@ def reuse_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "params": params,
             "kinds": ReuseKind.choices,
-            "can_moderate": permissions.can_moderate(request.user),
+            "can_moderate": permissions.can_moderate_submissions(request.user),
         },
     )
 
@@ -78,7 +78,7 @@ def _detail_context(request: HttpRequest, reuse: Reuse, decline_form: DeclineFor
         "datasets": list(reuse.datasets.all()),
         "data_requests": list(reuse.data_requests.all()),
         "can_edit": permissions.can_edit(request.user, reuse),
-        "can_moderate": permissions.can_moderate(request.user),
+        "can_moderate": permissions.can_moderate_submissions(request.user),
         "decline_form": decline_form or DeclineForm(auto_id="decline_%s"),
     }
 
@@ -164,7 +164,7 @@ def reuse_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def reuse_moderate(request: HttpRequest, pk: int) -> HttpResponse:
     """Publish, decline (with a reason), feature or stop featuring a reuse (site staff)."""
     reuse = _visible(request, pk)
-    permissions.ensure_can_moderate(request.user)
+    permissions.ensure_can_moderate_submissions(request.user)
     action = request.POST.get("action", "")
     if action == "publish":
         services.publish_reuse(reuse, by=request.user)
@@ -188,7 +188,7 @@ def reuse_moderate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def reuse_review(request: HttpRequest) -> HttpResponse:
     """The moderation queue of reuses (site staff)."""
-    permissions.ensure_can_moderate(request.user)
+    permissions.ensure_can_moderate_submissions(request.user)
     waiting = (
         Reuse.objects.filter(state=ModerationState.UNDER_REVIEW)
         .select_related("submitter")

@@ -44,7 +44,7 @@ def story_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "community/story_list.html",
-        {"page": page, "params": params, "can_moderate": permissions.can_moderate(request.user)},
+        {"page": page, "params": params, "can_moderate": permissions.can_moderate_submissions(request.user)},
     )
 
 
@@ -67,7 +67,7 @@ def story_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "datasets": list(story.datasets.all()),
             "projects": list(story.projects.all()),
             "can_edit": permissions.can_edit(request.user, story),
-            "can_moderate": permissions.can_moderate(request.user),
+            "can_moderate": permissions.can_moderate_submissions(request.user),
             "decline_form": DeclineForm(auto_id="decline_%s"),
         },
     )
@@ -133,7 +133,7 @@ def _state_message(item: Any) -> str:
 def story_moderate(request: HttpRequest, slug: str) -> HttpResponse:
     """Publish or decline a story (site staff). A decline without a reason comes back with what was typed."""
     story = _visible(request, slug)
-    permissions.ensure_can_moderate(request.user)
+    permissions.ensure_can_moderate_submissions(request.user)
     if request.POST.get("action") == "publish":
         services.publish_story(story, by=request.user)
         messages.success(request, _("The story is published and its author was told."))
@@ -163,7 +163,7 @@ def story_moderate(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def story_review(request: HttpRequest) -> HttpResponse:
     """The moderation queue of stories (site staff)."""
-    permissions.ensure_can_moderate(request.user)
+    permissions.ensure_can_moderate_submissions(request.user)
     waiting = (
         Story.objects.filter(state=ModerationState.UNDER_REVIEW).select_related("author").order_by("submitted_at", "pk")
     )
