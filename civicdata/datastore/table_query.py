@@ -197,7 +197,9 @@ def run_table_query(
         asked = requested_columns(query.getlist("_facet"), parsed)
         filtered = sorted({k.partition("__")[0] for k, _v in params})
         cache = result_cache.get_cache()
-        keys = _cache_keys(table, parsed, asked, auto_facets=auto_facets, filtered=filtered) if cache else None
+        keys = None
+        if cache is not None:  # (an empty cache is falsy: it has a length)
+            keys = _cache_keys(table, parsed, asked, auto_facets=auto_facets, filtered=filtered)
         remembered = _Remembered(cache if keys else None, keys or {})
         page, matching, facets = remembered.get("page"), remembered.get("count"), remembered.get("facets")
         wants_facets = bool(asked) or (auto_facets and not parsed.grouped)
