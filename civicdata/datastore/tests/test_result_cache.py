@@ -39,9 +39,10 @@ def cache() -> result_cache.ResultCache:
 def test_a_repeated_question_is_answered_from_the_cache(client: Client) -> None:
     table = published_table()
     first = ask(client, table)
-    hits = cache().hits
+    hits, misses = cache().hits, cache().misses
     assert ask(client, table) == first
     assert cache().hits >= hits + 2  # the page and the matching count
+    assert cache().misses == misses  # nothing of it computed again
 
 
 def test_the_count_is_computed_once_per_filter_while_paging(client: Client) -> None:
