@@ -201,8 +201,9 @@ def run_table_query(
         if cache is not None:  # (an empty cache is falsy: it has a length)
             keys = _cache_keys(table, parsed, asked, auto_facets=auto_facets, filtered=filtered)
         remembered = _Remembered(cache if keys else None, keys or {})
-        page, matching, facets = remembered.get("page"), remembered.get("count"), remembered.get("facets")
         wants_facets = bool(asked) or (auto_facets and not parsed.grouped)
+        page, matching = remembered.get("page"), remembered.get("count")
+        facets = remembered.get("facets") if wants_facets else []
         if page is None or matching is None or (wants_facets and facets is None):
             guard = runtime.get_guard()
             cur = runtime.open_cursor(table)
