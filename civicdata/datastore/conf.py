@@ -49,6 +49,13 @@ SETTINGS = (
         as_int,
     ),
     Declared(
+        "DATASTORE_RESULT_CACHE_MB",
+        "64",
+        "Memory, in megabytes, each web process keeps for answers of public tables (pages, matching "
+        "counts, facets), reused until the table is loaded again; 0 turns the cache off.",
+        as_int,
+    ),
+    Declared(
         "DATASTORE_MAX_COLUMNS",
         "2000",
         "Most columns a table may have; wider files are refused at ingest.",

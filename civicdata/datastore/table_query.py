@@ -16,11 +16,12 @@ from urllib.parse import urlencode
 
 from django.http import QueryDict
 
-from . import runtime
+from . import result_cache, runtime
 from .facets import Facet, compute_facets, requested_columns, suggest_columns
 from .guard import Busy, QueryFailed, QueryTimeout
 from .models import DataTable
 from .query import DEFAULT_LIMIT, ParsedQuery, QueryError, build_count_sql, build_sql, fetch_page, parse_query
+from .sql import approximate_json_bytes
 
 EXPORT_FORMATS = ("csv", "json", "xml", "geojson", "xlsx")
 PAGING = ("cursor", "offset")
@@ -128,6 +129,53 @@ def count_matching(cur: Any, query: ParsedQuery) -> int:
     return int(cur.execute(sql, params).fetchone()[0])
 
 
+@dataclass
+class _Remembered:
+    """The result cache seen through one query's keys; does nothing when the table is not cached."""
+
+    cache: result_cache.ResultCache | None
+    keys: dict[str, tuple]
+
+    def get(self, kind: str) -> Any:
+        return self.cache.get(self.keys[kind]) if self.cache is not None else None
+
+    def put(self, kind: str, value: Any, weight: int) -> None:
+        if self.cache is not None:
+            self.cache.put(self.keys[kind], value, weight)
+
+
+def _compute_facets(
+    cur: Any, parsed: ParsedQuery, asked: list[str], *, auto_facets: bool, filtered: list[str]
+) -> list[Facet]:
+    """The `_facet` columns, plus with `auto_facets` the low-cardinality columns among the matching rows."""
+    facets = compute_facets(cur, parsed, asked) if asked else []
+    if auto_facets and not parsed.grouped:
+        suggested = [c for c in suggest_columns(cur, parsed, keep=filtered) if c not in asked]
+        facets += compute_facets(cur, parsed, suggested, drop_truncated=True)
+    return facets
+
+
+def _cache_keys(
+    table: DataTable, parsed: ParsedQuery, asked: list[str], *, auto_facets: bool, filtered: list[str]
+) -> dict[str, tuple] | None:
+    """Result-cache keys of this query's page, count and facets (None when the table is not cached).
+
+    The page is keyed on its SQL and values (plus what decides its `next` links), the count and the
+    facets on the filter alone, so paging and re-sorting reuse them."""
+    base = result_cache.table_key(table)
+    if base is None:
+        return None
+    sql, values = build_sql(parsed)
+    where = (tuple(parsed.where), result_cache.typed(parsed.params))
+    grouping = (tuple(parsed.group_by), tuple(parsed.aggregates))
+    paging = (parsed.table.offset_max_rows, tuple(parsed.output_columns))
+    return {
+        "page": (*base, "page", sql, result_cache.typed(values), paging),
+        "count": (*base, "count", where, grouping),
+        "facets": (*base, "facets", where, tuple(asked), auto_facets and not parsed.grouped, tuple(filtered)),
+    }
+
+
 def run_table_query(
     table: DataTable,
     query: QueryDict,
@@ -144,21 +192,32 @@ def run_table_query(
     result's `error` says what went wrong.
     """
     params = _params(query, ignore)
-    facets: list[Facet] = []
     try:
         parsed = parse_query(query, runtime.table_info(table), default_limit=default_limit, ignore=ignore)
         asked = requested_columns(query.getlist("_facet"), parsed)
-        guard = runtime.get_guard()
-        cur = runtime.open_cursor(table)
-        with guard.slot(), guard.deadline(cur):
-            page = fetch_page(cur, parsed)
-            matching = count_matching(cur, parsed)
-            if asked:
-                facets = compute_facets(cur, parsed, asked)
-            if auto_facets and not parsed.grouped:
-                filtered = {k.partition("__")[0] for k, _v in params}
-                suggested = [c for c in suggest_columns(cur, parsed, keep=filtered) if c not in asked]
-                facets += compute_facets(cur, parsed, suggested, drop_truncated=True)
+        filtered = sorted({k.partition("__")[0] for k, _v in params})
+        cache = result_cache.get_cache()
+        keys = None
+        if cache is not None:  # (an empty cache is falsy: it has a length)
+            keys = _cache_keys(table, parsed, asked, auto_facets=auto_facets, filtered=filtered)
+        remembered = _Remembered(cache if keys else None, keys or {})
+        wants_facets = bool(asked) or (auto_facets and not parsed.grouped)
+        page, matching = remembered.get("page"), remembered.get("count")
+        facets = remembered.get("facets") if wants_facets else []
+        if page is None or matching is None or (wants_facets and facets is None):
+            guard = runtime.get_guard()
+            cur = runtime.open_cursor(table)
+            with guard.slot(), guard.deadline(cur):
+                if page is None:
+                    page = fetch_page(cur, parsed)
+                    remembered.put("page", page, sum(approximate_json_bytes(row) for row in page.rows))
+                if matching is None:
+                    matching = count_matching(cur, parsed)
+                    remembered.put("count", matching, 0)
+                if wants_facets and facets is None:
+                    facets = _compute_facets(cur, parsed, asked, auto_facets=auto_facets, filtered=filtered)
+                    remembered.put("facets", facets, sum(64 * (1 + len(f.values)) for f in facets))
+        facets = list(facets or [])
     except QueryError as exc:
         return _failed(table, params, QueryProblem(400, "bad_parameter", exc.message, exc.as_dict()))
     except (Busy, QueryTimeout, QueryFailed) as exc:
