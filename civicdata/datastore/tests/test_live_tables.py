@@ -287,3 +287,33 @@ def test_a_throwaway_postgresql_table_is_copied_read_only(parks, editor, setting
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def test_the_api_connects_lists_refreshes_and_stops_a_live_table(
+    client, parks, editor, permits_db, django_capture_on_commit_callbacks
+):
+    dataset = make_dataset(parks, published=False)
+    client.force_login(editor)
+    body = {"dataset": dataset.name, "connection_url": f"sqlite:///{permits_db}", "relation": "permits"}
+    with django_capture_on_commit_callbacks(execute=True):
+        created = client.post("/api/tools/live-tables", body, content_type="application/json")
+    assert created.status_code == 201, created.content
+    answer = created.json()
+    assert answer["relation"] == "permits"
+    assert answer["engine"] == "SQLite"
+    listed = client.get("/api/tools/live-tables").json()
+    assert [item["id"] for item in listed] == [answer["id"]]
+    assert listed[0]["last_rows"] == 3
+    missing = client.post(
+        "/api/tools/live-tables", {**body, "relation": "nope"}, content_type="application/json"
+    ).json()
+    assert missing["error"]["code"] == "live.no_table"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/api/tools/live-tables/{answer['id']}/refresh").status_code == 202
+    client.force_login(make_user())
+    assert client.get(f"/api/tools/live-tables/{answer['id']}").status_code == 403
+    assert client.get("/api/tools/live-tables").json() == []
+    client.force_login(editor)
+    assert client.delete(f"/api/tools/live-tables/{answer['id']}").status_code == 204
+    assert not LiveSource.objects.exists()
+    assert DataTable.objects.get().row_count == 3  # the table stays with its last copy
