@@ -17,6 +17,7 @@ class DatastoreConfig(AppConfig):
             register_listing_stamp,
             register_release_check,
         )
+        from civicdata.core.schedule import register_periodic_task
         from civicdata.core.workers import register_stopped_work_sweep
         from civicdata.datastore import receivers
 
@@ -26,6 +27,7 @@ class DatastoreConfig(AppConfig):
         register_dataset_panel(receivers.data_api_panel)
         register_stopped_work_sweep("civicdata.datastore.services.fail_stopped_ingest_jobs")
         register_stopped_work_sweep("civicdata.datastore.services.tools.sweep_stale_stashes")
+        register_periodic_task("civicdata.datastore.tasks.live_tables_tick")
         register_distribution_links(receivers.data_api_links)
         register_listing_stamp(receivers.data_api_stamp)
         register_file_handler(receivers.load_uploaded_file)

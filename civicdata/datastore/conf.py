@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from civicdata.settings.declared import Declared, as_float, as_int
+from civicdata.settings.declared import Declared, as_float, as_int, as_list
 
 SETTINGS = (
     Declared(
@@ -110,6 +110,38 @@ SETTINGS = (
         "100000",
         "Most corners all the shapes (areas and lines) on one map may have together: longer outlines "
         "are drawn with fewer corners, and shapes beyond the budget are left off (the map says so).",
+        as_int,
+    ),
+    Declared(
+        "LIVE_TABLE_ALLOWED_HOSTS",
+        "",
+        "Comma-separated database hosts or CIDR ranges that live tables may connect to although they are "
+        "private or internal (where the office's databases usually are); others must be public addresses.",
+        as_list,
+    ),
+    Declared(
+        "LIVE_TABLE_SQLITE_DIRS",
+        "",
+        "Comma-separated folders whose SQLite files live tables may read (read-only); none by default.",
+        as_list,
+    ),
+    Declared(
+        "LIVE_TABLE_SECRET_KEY",
+        "",
+        "Key that encrypts the saved connection addresses of live tables; SECRET_KEY when empty (changing "
+        "it means entering the connections again).",
+        secret=True,
+    ),
+    Declared(
+        "LIVE_TABLE_QUERY_TIMEOUT",
+        "60",
+        "Seconds a live table's copy query may run on the office's database before it is stopped.",
+        as_float,
+    ),
+    Declared(
+        "LIVE_TABLE_ROW_CAP",
+        "1000000",
+        "Most rows copied from a live table's database table or view at each refresh.",
         as_int,
     ),
 )

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .charts import CHART_AGGREGATES, CHART_TYPES
-from .models import PiiAction
+from .models import LiveRefresh, PiiAction
 from .schema import TYPES
 
 
@@ -151,3 +151,48 @@ class PiiDecisionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class LiveSourceForm(forms.Form):
+    """Connect a table or view of the office's database to a dataset ("List tables" first, then "Connect")."""
+
+    connection_url = forms.CharField(
+        label=_("Connection address of the database"),
+        max_length=2000,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "off"}),
+        help_text=_(
+            "For example postgresql://reader:password@db.city.gov/permits (also mysql://, mssql:// or "
+            "sqlite:///path). Use an account that can only read: civicdata stores the address encrypted."
+        ),
+    )
+    relation = forms.CharField(
+        label=_("Table or view"),
+        required=False,
+        max_length=255,
+        help_text=_("Choose “List tables” to see the tables and views the account can read."),
+    )
+    title = forms.CharField(
+        label=_("Title of the table"),
+        required=False,
+        max_length=500,
+        help_text=_("Left blank, the table's name in the database is used."),
+    )
+    refresh = forms.ChoiceField(
+        label=_("Copy it again"), choices=LiveRefresh.choices, initial=LiveRefresh.DAILY, widget=forms.RadioSelect
+    )
+    row_cap = forms.IntegerField(
+        label=_("Most rows to copy"),
+        required=False,
+        min_value=1,
+        help_text=_("Leave blank for the site's limit."),
+    )
+
+    def offer_relations(self, relations: list[str]) -> None:
+        """After "List tables": the table box becomes a list to choose from."""
+        field = self.fields["relation"]
+        field.widget = forms.Select(choices=[("", _("Choose a table or view")), *((name, name) for name in relations)])
+        field.help_text = _("%(n)s tables and views found.") % {"n": len(relations)}
+
+
+class LiveRefreshForm(forms.Form):
+    refresh = forms.ChoiceField(label=_("Copy it again"), choices=LiveRefresh.choices)

@@ -3,6 +3,8 @@ decisions, and saved charts. The rows themselves live in DuckDB files under DATA
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -236,3 +238,47 @@ class Chart(models.Model):
             "datastore:chart_image",
             kwargs={"dataset": self.table.dataset.name, "table": self.table.name, "pk": self.pk, "ext": "png"},
         )
+
+
+class LiveRefresh(models.TextChoices):
+    MANUAL = "manual", _("Only when asked")
+    HOURLY = "hourly", _("Every hour")
+    DAILY = "daily", _("Every day")
+    WEEKLY = "weekly", _("Every week")
+
+
+REFRESH_INTERVALS = {
+    LiveRefresh.HOURLY: dt.timedelta(hours=1),
+    LiveRefresh.DAILY: dt.timedelta(days=1),
+    LiveRefresh.WEEKLY: dt.timedelta(days=7),
+}
+
+
+class LiveSource(models.Model):
+    """A table kept in step with a table or view of the office's own database (see `live.py`): each
+    refresh copies it, read-only and capped, into the Data API table through the normal ingest."""
+
+    table = models.OneToOneField(DataTable, on_delete=models.CASCADE, related_name="live_source")
+    engine = models.CharField(_("database kind"), max_length=20)
+    connection_secret = models.TextField(help_text="The connection address, encrypted (live.encrypt).")
+    connection_display = models.CharField(_("connection"), max_length=2000)
+    relation = models.CharField(_("table or view"), max_length=255)
+    refresh = models.CharField(_("refresh"), max_length=10, choices=LiveRefresh.choices, default=LiveRefresh.DAILY)
+    row_cap = models.PositiveIntegerField(_("most rows"))
+    next_refresh_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_refreshed_at = models.DateTimeField(null=True, blank=True)
+    last_rows = models.PositiveIntegerField(null=True, blank=True)
+    last_truncated = models.BooleanField(default=False)
+    last_error = models.TextField(blank=True)
+    refreshing = models.BooleanField(default=False)
+    refresh_started_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("live table")
+        verbose_name_plural = _("live tables")
+
+    def __str__(self) -> str:
+        return f"{self.relation} → {self.table}"

@@ -11,3 +11,28 @@ def ingest_table(job_id: int) -> None:
     from . import services
 
     services.run_ingest_job(job_id=job_id)
+
+
+@task
+def refresh_live_table(source_id: int) -> None:
+    """Copy one live table from its database and queue the load of the copy."""
+    from .services.live_sources import refresh_live_source
+
+    refresh_live_source(source_id)
+
+
+@task
+def live_tables_tick(reschedule: bool = True) -> int:
+    """Queue the refresh of every live table that is due, then the next tick (every five minutes)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .services.live_sources import due_live_sources
+
+    due = due_live_sources()
+    for source_id in due:
+        refresh_live_table.enqueue(source_id=source_id)
+    if reschedule:
+        live_tables_tick.using(run_after=timezone.now() + timedelta(minutes=5)).enqueue()
+    return len(due)

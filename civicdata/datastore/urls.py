@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import tables, tools
+from .views import live, tables, tools
 
 app_name = "datastore"
 
@@ -11,6 +11,11 @@ urlpatterns = [
     path("catalog/tools/pdf-tables/review/", tools.pdf_review, name="pdf_review"),
     path("catalog/tools/gis/", tools.gis_upload, name="gis_upload"),
     path("data/<slug:dataset>/load/", tables.load_page, name="load"),
+    path("data/<slug:dataset>/load/database/", live.live_connect, name="live_connect"),
+    path("catalog/tools/live-tables/", live.live_tables, name="live_tables"),
+    path("catalog/tools/live-tables/<int:pk>/refresh/", live.live_refresh, name="live_refresh"),
+    path("catalog/tools/live-tables/<int:pk>/schedule/", live.live_change, name="live_change"),
+    path("catalog/tools/live-tables/<int:pk>/stop/", live.live_delete, name="live_delete"),
     path("datastore/jobs/<int:pk>/", tables.job_page, name="job"),
     path("data/<slug:dataset>/<slug:table>/", tables.table_page, name="table"),
     path("data/<slug:dataset>/<slug:table>/chart.<str:ext>", tables.chart_preview, name="chart_preview"),

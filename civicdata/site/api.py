@@ -15,6 +15,7 @@ from civicdata.community.api import ROUTERS as community_routers
 from civicdata.core import api_errors
 from civicdata.core.ratelimit import FairRateThrottle
 from civicdata.datastore.api import router as datastore_router
+from civicdata.datastore.live_api import router as live_tables_router
 from civicdata.datastore.tools_api import router as datastore_tools_router
 from civicdata.demand.api import router as demand_router
 from civicdata.events.api import router as events_router
@@ -63,6 +64,7 @@ def mount_app_routers() -> None:
     api.add_router("/catalog/", catalog_router, tags=["catalog"])
     api.add_router("/tools/", tools_router, tags=["tools"])
     api.add_router("/tools/", datastore_tools_router, tags=["tools"])
+    api.add_router("/tools/", live_tables_router, tags=["tools"])
     api.add_router("/data/", datastore_router, tags=["data"])
     api.add_router("/demand/", demand_router, tags=["demand"])
     api.add_router("/projects/", projects_router, tags=["projects"])

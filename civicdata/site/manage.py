@@ -60,6 +60,7 @@ def _links(user: object) -> list[ManageLink]:
         links.append(ManageLink(reverse("catalog:harvest_import"), _("Import a data.json file")))
         links.append(ManageLink(reverse("catalog:crawls"), _("Find data files the catalog misses")))
         links.append(ManageLink(reverse("catalog:pdf_forms"), _("PDF forms residents can fill in online")))
+        links.append(ManageLink(reverse("datastore:live_tables"), _("Live database tables")))
     if demand_permissions.can_use_staff_pages(user):
         links += [
             ManageLink(reverse("demand:triage"), _("Triage queue")),
