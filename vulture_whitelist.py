@@ -328,3 +328,6 @@ _.CC0
 _.MIT
 _.APACHE
 _.GPL
+_.table_url  # live tables API answer field (read by clients)
+_.refreshing  # LiveSource: a copy is being made (read in the live tables page)
+_.refresh_started_at  # LiveSource: claim time of a copy (used in update/filter kwargs)
