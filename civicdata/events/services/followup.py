@@ -195,7 +195,7 @@ def send_commitment_reminders(*, now: dt.datetime | None = None) -> int:
     `REMINDER_INTERVAL`, in the owner's language; returns how many were sent. Run daily by the worker."""
     now = now or timezone.now()
     due = (
-        Commitment.objects.filter(done_at__isnull=True, due_on__lte=(now + REMINDER_LEAD).date())
+        Commitment.objects.filter(done_at__isnull=True, due_on__lte=timezone.localdate(now + REMINDER_LEAD))
         .filter(Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lte=now - REMINDER_INTERVAL))
         .select_related("event", "owner_user", "event__created_by")
     )
@@ -206,7 +206,7 @@ def send_commitment_reminders(*, now: dt.datetime | None = None) -> int:
         if person is None or not person.is_active or not person.email:
             continue
         with override(person.preferred_language):
-            overdue = commitment.due_on < now.date()
+            overdue = commitment.due_on < timezone.localdate(now)
             subject = (_("Overdue: %(what)s") if overdue else _("Due soon: %(what)s")) % {
                 "what": commitment.description[:80]
             }

@@ -491,3 +491,19 @@ def test_demo_loads_a_reported_data_jam_and_the_hackathon():
     assert len(years) >= 2
     assert any(year.attended_change is not None for year in years)
     assert EventGoal.objects.filter(event=jam, metric=GoalMetric.MEDIA_MENTIONS, target=2).exists()
+
+
+def test_a_commitment_due_today_is_not_overdue_in_the_evening_when_utc_is_already_tomorrow(org, organiser):
+    # 20:00 in New York (the site's time zone) is 01:00 the next day in UTC: the local date decides.
+    evening = dt.datetime(2026, 12, 2, 1, 0, tzinfo=dt.UTC)
+    owner = User.objects.create_user("late@example.org", "pw-owner-2", language="en")
+    services.add_commitment(
+        _new_event(org, organiser),
+        by=organiser,
+        description="Publish permits",
+        owner="Housing",
+        owner_user=owner,
+        due_on=dt.date(2026, 12, 1),
+    )
+    assert services.send_commitment_reminders(now=evening) == 1
+    assert mail.outbox[-1].subject.startswith("Due soon")
