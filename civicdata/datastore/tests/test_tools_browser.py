@@ -59,7 +59,7 @@ def _wait_until_loaded(page, language: str, assert_no_axe_violations) -> None:
     page.wait_for_load_state(timeout=STEP_MS)
 
 
-@pytest.mark.skipif(not WARN_PDF.is_file(), reason="../shared/realdata/pdf (the WARN report) is not beside the repository")
+@pytest.mark.skipif(not WARN_PDF.is_file(), reason="../shared/realdata/pdf is not beside the repository")
 @pytest.mark.parametrize(("width", "language"), RUNS, ids=IDS)
 def test_an_editor_frees_a_table_from_a_real_pdf(browser, live_server, assert_no_axe_violations, width, language):
     with journey_page(browser, live_server, email="editor@example.org", width=width, language=language) as page:
