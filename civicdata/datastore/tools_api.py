@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 
 from civicdata.accounts.auth import signed_in
@@ -43,7 +44,7 @@ def _dataset(request: HttpRequest, name: str) -> Dataset:
 
 def _pdf(upload: UploadedFile) -> str:
     if not (upload.name or "").lower().endswith(".pdf"):
-        raise InvalidInput("Send a PDF file.", code="file_type")
+        raise InvalidInput(_("Send a PDF file."), code="file_type")
     return tools.stash_upload(upload)
 
 
@@ -115,7 +116,7 @@ def gis_load(
     found_dataset = _dataset(request, dataset)
     file = request.FILES.get("file")  # optional: a layer address instead
     if (file is None) == (not layer_url):
-        raise InvalidInput("Send a file or a layer_url (one of the two).", code="file_or_layer")
+        raise InvalidInput(_("Send a file or a layer_url (one of the two)."), code="file_or_layer")
     result = tools.convert_gis(
         dataset=found_dataset,
         upload=file,

@@ -58,6 +58,9 @@ def _links(user: object) -> list[ManageLink]:
             links.append(ManageLink(quality, _("Quality reports")))
         links.append(ManageLink(reverse("catalog:harvest_sources"), _("Harvest sources")))
         links.append(ManageLink(reverse("catalog:harvest_import"), _("Import a data.json file")))
+        # The POD toolbox's converters add a table to a dataset of the person's publishers.
+        links.append(ManageLink(reverse("datastore:pdf_upload"), _("Take tables out of a PDF")))
+        links.append(ManageLink(reverse("datastore:gis_upload"), _("Load map data")))
         links.append(ManageLink(reverse("catalog:crawls"), _("Find data files the catalog misses")))
         links.append(ManageLink(reverse("catalog:pdf_forms"), _("PDF forms residents can fill in online")))
         links.append(ManageLink(reverse("datastore:live_tables"), _("Live database tables")))

@@ -53,8 +53,6 @@ class PdfUploadForm(_DatasetForm):
         label=gettext_lazy("Pages to read"),
         required=False,
         max_length=200,
-        help_text=gettext_lazy("For example “1-3, 5”. Leave empty for the first %(n)s pages.")
-        % {"n": pdftables.MAX_PAGES},
     )
     strategy = forms.ChoiceField(
         label=gettext_lazy("How the tables are drawn"),
@@ -65,6 +63,13 @@ class PdfUploadForm(_DatasetForm):
         ],
         initial="auto",
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Filled in per request: a lazy string with % would be translated once, at import.
+        self.fields["pages"].help_text = _("For example “1-3, 5”. Leave empty for the first %(n)s pages.") % {
+            "n": pdftables.MAX_PAGES
+        }
 
 
 class PdfTablesForm(forms.Form):
