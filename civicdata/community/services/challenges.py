@@ -402,7 +402,7 @@ def make_intervention(challenge: Challenge, *, by: Any) -> Challenge:
     from civicdata.projects.services.implement import add_intervention
 
     permissions.ensure_can_run_challenges(by)
-    challenge = Challenge.objects.select_for_update().select_related("winner").get(pk=challenge.pk)
+    challenge = Challenge.objects.select_for_update(of=("self",)).select_related("winner").get(pk=challenge.pk)
     if challenge.winner_id is None:
         raise ActionRefused(_("Choose the winning entry first."), code="challenge.no_winner")
     if challenge.intervention_id:
