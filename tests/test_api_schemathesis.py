@@ -16,6 +16,8 @@ gave out), with a documented 400.
 
 from __future__ import annotations
 
+import logging
+import traceback
 from typing import Any
 
 import pytest
@@ -77,8 +79,38 @@ def _path_values(path: str, pinned: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in pinned.items() if "{" + name + "}" in path}
 
 
+class _ServerErrors(logging.Handler):
+    """Keeps the tracebacks Django logs for answers of 500, so a failure says what broke on the server."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.tracebacks: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info and record.exc_info[1] is not None:
+            text = "".join(traceback.format_exception(*record.exc_info))
+            if text not in self.tracebacks:
+                self.tracebacks.append(text)
+
+
 def run_operations(world: dict[str, Any], *, mode: GenerationMode, pin: bool) -> list[str]:
-    """Run every operation of the live OpenAPI document; return one line per failing operation."""
+    """Run every operation of the live OpenAPI document; return one line per failing operation, after
+    the distinct server-side tracebacks logged meanwhile (at most three)."""
+    server_errors = _ServerErrors()
+    loggers = [logging.getLogger("django.request"), logging.getLogger("civicdata")]
+    for logger in loggers:
+        logger.addHandler(server_errors)
+    try:
+        failures = _run_operations(world, mode=mode, pin=pin)
+    finally:
+        for logger in loggers:
+            logger.removeHandler(server_errors)
+    if failures:  # first, so a shortened report still shows them
+        failures[:0] = [f"Server-side traceback:\n{text}" for text in server_errors.tracebacks[:3]]
+    return failures
+
+
+def _run_operations(world: dict[str, Any], *, mode: GenerationMode, pin: bool) -> list[str]:
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", WSGIHandler())
     # A NUL character is refused on every address (documented as 400): do not count it as valid input.
     schema.config.generation.update(allow_x00=False)
