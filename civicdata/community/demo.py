@@ -290,15 +290,17 @@ def _load_challenges(out: Any) -> None:
     rubric = [("Usefulness to residents", 3), ("Use of the data", 2), ("Feasibility", 1)]
 
     done = services.create_challenge(
+        services.ChallengeFields(
+            organization=use_case.project.organization,
+            title=f"Data challenge: {use_case.title}"[:200],
+            summary="Build something that helps with this use case, using the city's open data.",
+            use_case=use_case,
+            datasets=datasets,
+            criteria=rubric,
+            judges=[staff, journalist],
+            blind_judging=True,
+        ),
         by=staff,
-        organization=use_case.project.organization,
-        title=f"Data challenge: {use_case.title}"[:200],
-        summary="Build something that helps with this use case, using the city's open data.",
-        use_case=use_case,
-        datasets=datasets,
-        criteria=rubric,
-        judges=[staff, journalist],
-        blind_judging=True,
     )
     done = services.advance_phase(done, by=staff, to=ChallengePhase.OPEN)
     entries = [
@@ -342,14 +344,16 @@ def _load_challenges(out: Any) -> None:
     )
 
     open_challenge = services.create_challenge(
+        services.ChallengeFields(
+            organization=problem.project.organization,
+            title=f"Data challenge: {problem.title}"[:200],
+            summary="Residents raised this problem. Show us how the data could help solve it.",
+            problem=problem,
+            datasets=datasets,
+            criteria=rubric,
+            judges=[journalist],
+        ),
         by=staff,
-        organization=problem.project.organization,
-        title=f"Data challenge: {problem.title}"[:200],
-        summary="Residents raised this problem. Show us how the data could help solve it.",
-        problem=problem,
-        datasets=datasets,
-        criteria=rubric,
-        judges=[journalist],
     )
     open_challenge = services.advance_phase(open_challenge, by=staff, to=ChallengePhase.OPEN)
     services.submit_entry(

@@ -1,6 +1,7 @@
 """The figures of the impact pages that the community app itself knows: use of the data (views and
 downloads counted by the catalog, by month from the demand app's daily usage rows), data requests
-fulfilled, and data-quality reports with their fix times. They join the impact registry
+fulfilled, data-quality reports with their fix times, and the data challenges and engagement projects
+(projects app) that used the data. They join the impact registry
 (`impact.py`) in `CommunityConfig.ready()`, beside what other parts register."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections.abc import Sequence
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
@@ -19,11 +21,14 @@ from civicdata.accounts.models import Organization
 from civicdata.catalog.models import PUBLIC_LEVELS, Dataset
 from civicdata.catalog.publishing import organization_tree_ids
 from civicdata.community.api_calls import api_calls_total
-from civicdata.community.impact import ImpactFigure
+from civicdata.community.impact import ImpactFigure, ImpactItem
 from civicdata.community.models import OPEN_REPORT_STATUSES, ApiCallDay, ApiKind, Challenge, QualityReport, ReportStatus
 from civicdata.demand.models import DataRequest, DemandItem, DemandKind, RequestStatus
+from civicdata.projects.models import DataNeed, Intervention, Project
 
 MONTHS = 12
+# How many challenges or projects an impact page names (newest first); the figure counts them all.
+LISTED = 20
 
 
 def _median_days(pairs: Sequence[tuple[dt.datetime, dt.datetime]]) -> float | None:
@@ -61,17 +66,50 @@ def _quality_figures(reports: QuerySet, link: str) -> list[ImpactFigure]:
     ]
 
 
+def challenges_using(dataset_ids: Any) -> QuerySet:
+    """Challenges linked to any of the datasets (`dataset_ids`: a list or a subquery of ids)."""
+    linked = Challenge.datasets.through.objects.filter(dataset_id__in=dataset_ids).values("challenge_id")
+    return Challenge.objects.filter(pk__in=linked)
+
+
+def projects_using(dataset_ids: Any) -> QuerySet:
+    """Engagement projects that used any of the datasets: a use case needed it (Refine) or an
+    intervention delivered it (Implement)."""
+    needed = DataNeed.objects.filter(dataset_id__in=dataset_ids).values("use_case__project_id")
+    delivered = Intervention.datasets.through.objects.filter(dataset_id__in=dataset_ids).values(
+        "intervention__project_id"
+    )
+    return Project.objects.filter(Q(pk__in=needed) | Q(pk__in=delivered))
+
+
+def _named_figure(key: str, label: str, things: QuerySet, detail: str, link: str) -> ImpactFigure:
+    """A count with the newest few named and linked: two queries however many there are."""
+    newest = things.order_by("-created_at", "-id").values_list("slug", "title")[:LISTED]
+    items = tuple(ImpactItem(title, reverse(detail, kwargs={"slug": slug})) for slug, title in newest)
+    count = len(items) if len(items) < LISTED else things.count()
+    return ImpactFigure(key, label, count, link, items)
+
+
+def _use_figures(challenges: QuerySet, projects: QuerySet, *, challenges_label: str, projects_label: str) -> list:
+    return [
+        _named_figure(
+            "challenges", challenges_label, challenges, "community:challenge", reverse("community:challenges")
+        ),
+        _named_figure("projects", projects_label, projects, "projects:detail", reverse("projects:list")),
+    ]
+
+
 def dataset_figures(dataset: Dataset) -> list[ImpactFigure]:
-    """Use, requests fulfilled and quality reports of one dataset."""
+    """Use, requests fulfilled, quality reports, and the challenges and projects that used one dataset."""
     link = reverse("community:quality_list", kwargs={"name": dataset.name})
     return [
         *_usage_figures([dataset.pk], views=dataset.view_count, downloads=dataset.download_count),
         *_quality_figures(QualityReport.objects.filter(dataset=dataset), link),
-        ImpactFigure(
-            "challenges",
-            _("Data challenges that used it"),
-            Challenge.objects.filter(datasets=dataset).count(),
-            reverse("community:challenges"),
+        *_use_figures(
+            challenges_using([dataset.pk]),
+            projects_using([dataset.pk]),
+            challenges_label=_("Data challenges that used it"),
+            projects_label=_("Engagement projects that used it"),
         ),
     ]
 
@@ -101,11 +139,11 @@ def organization_figures(organization: Organization) -> list[ImpactFigure]:
         ImpactFigure("datasets", _("Datasets"), totals["n"]),
         *_usage_figures(ids, views=totals["views"] or 0, downloads=totals["downloads"] or 0),
         *_quality_figures(QualityReport.objects.filter(dataset_id__in=ids), link),
-        ImpactFigure(
-            "challenges",
-            _("Data challenges run or using its data"),
-            Challenge.objects.filter(Q(organization=organization) | Q(datasets__in=ids)).distinct().count(),
-            reverse("community:challenges"),
+        *_use_figures(
+            challenges_using(ids) | Challenge.objects.filter(organization=organization),
+            projects_using(ids),
+            challenges_label=_("Data challenges run or using its data"),
+            projects_label=_("Engagement projects that used its data"),
         ),
     ]
 
@@ -174,6 +212,27 @@ def monthly_reports(dataset_ids: Sequence[int]) -> list[dict]:
     while current <= today:
         key = current.strftime("%Y-%m")
         months.append({"month": key, "opened": opened.get(key, 0), "fixed": fixed.get(key, 0)})
+        current = (current + dt.timedelta(days=32)).replace(day=1)
+    return months[-MONTHS:]
+
+
+def monthly_uptake(dataset_ids: Sequence[int]) -> list[dict]:
+    """Data challenges and engagement projects that used the data, by the month they started, over the
+    last twelve months, oldest first."""
+    today = timezone.localdate()
+    first = (today.replace(day=1) - dt.timedelta(days=31 * (MONTHS - 1))).replace(day=1)
+    since = timezone.make_aware(dt.datetime.combine(first, dt.time.min))
+
+    def by_month(things: QuerySet) -> dict[str, int]:
+        rows = things.filter(created_at__gte=since).annotate(month=TruncMonth("created_at")).values("month")
+        return {_month_key(row["month"]): row["n"] for row in rows.annotate(n=Count("id")).order_by()}
+
+    challenges = by_month(challenges_using(list(dataset_ids)))
+    projects = by_month(projects_using(list(dataset_ids)))
+    months, current = [], first
+    while current <= today:
+        key = current.strftime("%Y-%m")
+        months.append({"month": key, "challenges": challenges.get(key, 0), "projects": projects.get(key, 0)})
         current = (current + dt.timedelta(days=32)).replace(day=1)
     return months[-MONTHS:]
 

@@ -11,13 +11,28 @@ from civicdata.catalog.models import Dataset
 
 
 @dataclass(frozen=True)
+class ImpactItem:
+    """One thing a figure counts, named and linked (a challenge, a project…)."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
 class ImpactFigure:
-    """One figure on an impact page: `key` is stable (CSV column, API field), `label` is translated."""
+    """One figure on an impact page: `key` is stable (CSV column, API field), `label` is translated.
+    `items` names what a count counts (the first few, newest first) when a page can list them."""
 
     key: str
     label: str
     value: int | float | None
     link: str = ""
+    items: tuple[ImpactItem, ...] = ()
+
+    @property
+    def more(self) -> int:
+        """How many counted things `items` leaves out."""
+        return max(int(self.value or 0) - len(self.items), 0) if self.items else 0
 
 
 DatasetImpact = Callable[[Dataset], list[ImpactFigure]]

@@ -1,5 +1,6 @@
 """Impact figures in the API at /api/impact/: every registered figure of a dataset or an organisation
-(the same as the impact pages and their CSV)."""
+(the same as the impact pages and their CSV); `items` names the challenges and projects a count counts
+(the newest twenty)."""
 
 from __future__ import annotations
 
@@ -15,11 +16,17 @@ from civicdata.community.impact import dataset_impact, organization_impact
 router = Router()
 
 
+class ItemOut(Schema):
+    title: str
+    url: str
+
+
 class FigureOut(Schema):
     key: str
     label: str
     value: int | float | None
     link: str
+    items: list[ItemOut]
 
 
 class ImpactOut(Schema):
@@ -28,7 +35,16 @@ class ImpactOut(Schema):
 
 
 def _figures(items: list) -> list[dict]:
-    return [{"key": f.key, "label": str(f.label), "value": f.value, "link": f.link} for f in items]
+    return [
+        {
+            "key": f.key,
+            "label": str(f.label),
+            "value": f.value,
+            "link": f.link,
+            "items": [{"title": item.title, "url": item.url} for item in f.items],
+        }
+        for f in items
+    ]
 
 
 @router.get("/datasets/{name}", response=ImpactOut, summary="Impact figures of a dataset")

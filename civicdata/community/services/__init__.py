@@ -52,6 +52,7 @@ __all__ = [
     "withdraw_tables_for_privacy",
 ]
 from .challenges import (  # noqa: F401
+    ChallengeFields,
     advance_phase,
     cast_vote,
     choose_winner,

@@ -4,7 +4,9 @@ Every refusal names what to do instead."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -94,99 +96,97 @@ def find_judges(emails: Iterable[str]) -> list[Any]:
     return users
 
 
+@dataclass(frozen=True, kw_only=True)
+class ChallengeFields:
+    """What staff set on a challenge, the same whether it is being announced or changed. Lists are
+    kept as tuples, so the value cannot change after the check."""
+
+    organization: Any
+    title: str
+    summary: str
+    use_case: Any = None
+    problem: Any = None
+    datasets: tuple[Any, ...] = ()
+    criteria: tuple[tuple[str, int], ...] = ()
+    judges: tuple[Any, ...] = ()
+    blind_judging: bool = False
+    public_vote: bool = True
+    publish_judge_scores: bool = False
+    opens_on: dt.date | None = None
+    closes_on: dt.date | None = None
+    results_on: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("datasets", "criteria", "judges"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+
+
+def _check_fields(fields: ChallengeFields) -> None:
+    _check_challenge(
+        title=fields.title,
+        summary=fields.summary,
+        use_case=fields.use_case,
+        problem=fields.problem,
+        criteria=fields.criteria,
+    )
+
+
 @transaction.atomic
-def create_challenge(
-    *,
-    by: Any,
-    organization: Any,
-    title: str,
-    summary: str,
-    use_case: Any = None,
-    problem: Any = None,
-    datasets: Iterable[Any] = (),
-    criteria: Sequence[tuple[str, int]] = (),
-    judges: Iterable[Any] = (),
-    blind_judging: bool = False,
-    public_vote: bool = True,
-    publish_judge_scores: bool = False,
-    opens_on: Any = None,
-    closes_on: Any = None,
-    results_on: Any = None,
-) -> Challenge:
+def create_challenge(fields: ChallengeFields, *, by: Any) -> Challenge:
     """Announce a challenge, framed by a project use case or a problem-inventory entry."""
     permissions.ensure_can_run_challenges(by)
-    criteria = list(criteria)
-    _check_challenge(title=title, summary=summary, use_case=use_case, problem=problem, criteria=criteria)
+    _check_fields(fields)
     challenge = Challenge.objects.create(
-        title=title.strip()[:200],
-        slug=unique_slug(Challenge, title),
-        summary=summary,
-        organization=organization,
-        use_case=use_case,
-        problem=problem,
-        blind_judging=blind_judging,
-        public_vote=public_vote,
-        publish_judge_scores=publish_judge_scores,
-        opens_on=opens_on,
-        closes_on=closes_on,
-        results_on=results_on,
+        title=fields.title.strip()[:200],
+        slug=unique_slug(Challenge, fields.title),
+        summary=fields.summary,
+        organization=fields.organization,
+        use_case=fields.use_case,
+        problem=fields.problem,
+        blind_judging=fields.blind_judging,
+        public_vote=fields.public_vote,
+        publish_judge_scores=fields.publish_judge_scores,
+        opens_on=fields.opens_on,
+        closes_on=fields.closes_on,
+        results_on=fields.results_on,
         created_by=by,
     )
-    challenge.datasets.set(list(datasets))
-    _set_rubric(challenge, criteria)
-    _set_judges(challenge, judges)
+    challenge.datasets.set(list(fields.datasets))
+    _set_rubric(challenge, fields.criteria)
+    _set_judges(challenge, fields.judges)
     record_write(actor=by, action="community.challenge.create", target=challenge, after=snapshot(challenge))
     return challenge
 
 
 @transaction.atomic
-def update_challenge(
-    challenge: Challenge,
-    *,
-    by: Any,
-    organization: Any,
-    title: str,
-    summary: str,
-    use_case: Any = None,
-    problem: Any = None,
-    datasets: Iterable[Any] = (),
-    criteria: Sequence[tuple[str, int]] = (),
-    judges: Iterable[Any] = (),
-    blind_judging: bool = False,
-    public_vote: bool = True,
-    publish_judge_scores: bool = False,
-    opens_on: Any = None,
-    closes_on: Any = None,
-    results_on: Any = None,
-) -> Challenge:
+def update_challenge(challenge: Challenge, fields: ChallengeFields, *, by: Any) -> Challenge:
     """Change a challenge. The rubric and the blind setting are fixed once judging starts."""
     permissions.ensure_can_run_challenges(by)
     challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
-    criteria = list(criteria)
-    _check_challenge(title=title, summary=summary, use_case=use_case, problem=problem, criteria=criteria)
+    _check_fields(fields)
     before = snapshot(challenge)
     judging_started = challenge.reached(ChallengePhase.JUDGING)
     current = [(c.name, c.weight) for c in challenge.criteria.all()]
     if judging_started and (
-        current != [(str(n).strip(), w) for n, w in criteria] or blind_judging != challenge.blind_judging
+        current != [(str(n).strip(), w) for n, w in fields.criteria] or fields.blind_judging != challenge.blind_judging
     ):
         message = _("The rubric and blind judging cannot change once judging has started.")
         raise InvalidInput(message, code="rubric_locked", details=[field_error("criteria", message)])
-    challenge.title = title.strip()[:200]
-    challenge.summary = summary
-    challenge.organization = organization
-    challenge.use_case = use_case
-    challenge.problem = problem
-    challenge.blind_judging = blind_judging
-    challenge.public_vote = public_vote
-    challenge.publish_judge_scores = publish_judge_scores
-    challenge.opens_on, challenge.closes_on, challenge.results_on = opens_on, closes_on, results_on
+    challenge.title = fields.title.strip()[:200]
+    challenge.summary = fields.summary
+    challenge.organization = fields.organization
+    challenge.use_case = fields.use_case
+    challenge.problem = fields.problem
+    challenge.blind_judging = fields.blind_judging
+    challenge.public_vote = fields.public_vote
+    challenge.publish_judge_scores = fields.publish_judge_scores
+    challenge.opens_on, challenge.closes_on, challenge.results_on = fields.opens_on, fields.closes_on, fields.results_on
     challenge.updated_at = timezone.now()
     challenge.save()
-    challenge.datasets.set(list(datasets))
+    challenge.datasets.set(list(fields.datasets))
     if not judging_started:
-        _set_rubric(challenge, criteria)
-    _set_judges(challenge, judges)
+        _set_rubric(challenge, fields.criteria)
+    _set_judges(challenge, fields.judges)
     record_write(
         actor=by, action="community.challenge.update", target=challenge, before=before, after=snapshot(challenge)
     )

@@ -42,16 +42,18 @@ def _challenge(*, judges=(), blind=False, public_vote=True, project=None, datase
     project = project or pf.make_project()
     use_case = services_refine_use_case(project)
     challenge = services.create_challenge(
+        services.ChallengeFields(
+            organization=project.organization,
+            title="Safer routes to school",
+            summary="Find where children cross busy roads.",
+            use_case=use_case,
+            datasets=list(datasets),
+            criteria=[("Usefulness", 3), ("Use of the data", 1)],
+            judges=list(judges),
+            blind_judging=blind,
+            public_vote=public_vote,
+        ),
         by=staff,
-        organization=project.organization,
-        title="Safer routes to school",
-        summary="Find where children cross busy roads.",
-        use_case=use_case,
-        datasets=list(datasets),
-        criteria=[("Usefulness", 3), ("Use of the data", 1)],
-        judges=list(judges),
-        blind_judging=blind,
-        public_vote=public_vote,
     )
     return challenge, staff
 
@@ -87,11 +89,13 @@ def test_a_challenge_must_be_framed_and_only_staff_run_one():
     project = pf.make_project()
     with pytest.raises(ActionRefused):
         services.create_challenge(
-            by=make_user(), organization=project.organization, title="x", summary="y", criteria=[("a", 1)]
+            services.ChallengeFields(organization=project.organization, title="x", summary="y", criteria=[("a", 1)]),
+            by=make_user(),
         )
     with pytest.raises(InvalidInput) as refused:
         services.create_challenge(
-            by=make_user(staff=True), organization=project.organization, title="x", summary="y", criteria=[("a", 1)]
+            services.ChallengeFields(organization=project.organization, title="x", summary="y", criteria=[("a", 1)]),
+            by=make_user(staff=True),
         )
     assert refused.value.details[0]["field"] == "use_case"
 
@@ -213,7 +217,10 @@ def test_the_winner_becomes_an_intervention_when_the_project_is_at_implement():
     judge = make_user()
     staff = make_user(staff=True)
     challenge = services.create_challenge(
-        by=staff, organization=org, title="Routes", summary="s", use_case=use_case, criteria=[("c", 1)], judges=[judge]
+        services.ChallengeFields(
+            organization=org, title="Routes", summary="s", use_case=use_case, criteria=[("c", 1)], judges=[judge]
+        ),
+        by=staff,
     )
     challenge = _to(challenge, staff, ChallengePhase.OPEN)
     entry = _enter(challenge, "Route map", team="Walkers")

@@ -19,7 +19,7 @@ from .. import permissions, services
 from ..challenge_results import compute_results
 from ..forms import ChallengeForm, ConflictForm, EntryForm, ImplementationForm, keys_of, rubric_text
 from ..models import PHASE_ORDER, Challenge, ChallengeEntry, ChallengePhase, ChallengeVote, JudgeConflict, JudgeScore
-from ..services.challenges import find_judges, framing_project, next_phase
+from ..services.challenges import ChallengeFields, find_judges, framing_project, next_phase
 from ._feeds import csv_response
 
 SCORE_CHOICES = range(11)
@@ -97,24 +97,24 @@ def challenge_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "community/challenge_detail.html", _detail_context(request, _challenge(slug)))
 
 
-def _form_fields(form: ChallengeForm) -> dict[str, Any]:
+def _form_fields(form: ChallengeForm) -> ChallengeFields:
     data = form.cleaned_data
-    return {
-        "organization": data["organization"],
-        "title": data["title"],
-        "summary": data["summary"],
-        "use_case": data.get("use_case"),
-        "problem": data.get("problem"),
-        "datasets": data["datasets"],
-        "criteria": data["criteria"],
-        "judges": find_judges(data["judges"]),
-        "blind_judging": data["blind_judging"],
-        "public_vote": data["public_vote"],
-        "publish_judge_scores": data["publish_judge_scores"],
-        "opens_on": data.get("opens_on"),
-        "closes_on": data.get("closes_on"),
-        "results_on": data.get("results_on"),
-    }
+    return ChallengeFields(
+        organization=data["organization"],
+        title=data["title"],
+        summary=data["summary"],
+        use_case=data.get("use_case"),
+        problem=data.get("problem"),
+        datasets=data["datasets"],
+        criteria=data["criteria"],
+        judges=find_judges(data["judges"]),
+        blind_judging=data["blind_judging"],
+        public_vote=data["public_vote"],
+        publish_judge_scores=data["publish_judge_scores"],
+        opens_on=data.get("opens_on"),
+        closes_on=data.get("closes_on"),
+        results_on=data.get("results_on"),
+    )
 
 
 @login_required
@@ -153,10 +153,10 @@ def challenge_edit(request: HttpRequest, slug: str | None = None) -> HttpRespons
         try:
             fields = _form_fields(form)
             if challenge is None:
-                challenge = services.create_challenge(by=request.user, **fields)
+                challenge = services.create_challenge(fields, by=request.user)
                 messages.success(request, _("The challenge is announced."))
             else:
-                challenge = services.update_challenge(challenge, by=request.user, **fields)
+                challenge = services.update_challenge(challenge, fields, by=request.user)
                 messages.success(request, _("The challenge is saved."))
         except InvalidInput as exc:
             add_to_form(form, exc)

@@ -21,6 +21,7 @@ from civicdata.core.spreadsheet import csv_text
 def _charts(dataset_ids: Sequence[int]) -> list[dict]:
     usage = figures.monthly_usage(dataset_ids)
     reports = figures.monthly_reports(dataset_ids)
+    uptake = figures.monthly_uptake(dataset_ids)
     return [
         {
             "id": "usage",
@@ -42,6 +43,13 @@ def _charts(dataset_ids: Sequence[int]) -> list[dict]:
             "series": [_("Opened"), _("Fixed")],
             "table": [(row["month"], [row["opened"], row["fixed"]]) for row in reports],
             "chart": grouped_bars(reports, ["opened", "fixed"]),
+        },
+        {
+            "id": "uptake",
+            "title": _("Data challenges and engagement projects that used the data, by the month they started"),
+            "series": [_("Data challenges"), _("Engagement projects")],
+            "table": [(row["month"], [row["challenges"], row["projects"]]) for row in uptake],
+            "chart": grouped_bars(uptake, ["challenges", "projects"]),
         },
     ]
 
