@@ -86,8 +86,7 @@ def _named_figure(key: str, label: str, things: QuerySet, detail: str, link: str
     """A count with the newest few named and linked: two queries however many there are."""
     newest = things.order_by("-created_at", "-id").values_list("slug", "title")[:LISTED]
     items = tuple(ImpactItem(title, reverse(detail, kwargs={"slug": slug})) for slug, title in newest)
-    count = len(items) if len(items) < LISTED else things.count()
-    return ImpactFigure(key, label, count, link, items)
+    return ImpactFigure(key, label, things.count(), link, items)
 
 
 def _use_figures(challenges: QuerySet, projects: QuerySet, *, challenges_label: str, projects_label: str) -> list:

@@ -77,6 +77,7 @@ from civicdata.community.views import challenges  # noqa: E402
 urlpatterns += [
     path("challenges/", challenges.challenge_list, name="challenges"),
     path("challenges/new/", challenges.challenge_edit, name="challenge_new"),
+    path("challenges/challenges.csv", challenges.challenge_csv, name="challenge_csv"),
     path("challenges/<slug:slug>/", challenges.challenge_detail, name="challenge"),
     path("challenges/<slug:slug>/edit/", challenges.challenge_edit, name="challenge_edit"),
     path("challenges/<slug:slug>/phase/", challenges.challenge_phase, name="challenge_phase"),

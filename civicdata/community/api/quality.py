@@ -11,8 +11,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from civicdata.accounts.auth import signed_in
+from civicdata.accounts.models import Organization
 from civicdata.catalog.models import PUBLIC_LEVELS, Dataset
 from civicdata.catalog.permissions import ensure_can_view_dataset
+from civicdata.catalog.publishing import organization_tree_ids
 from civicdata.community import services
 from civicdata.community.models import QualityReport
 from civicdata.core.errors import InvalidInput
@@ -98,7 +100,9 @@ def _filtered(dataset: str, status: str, publisher: str) -> QuerySet[QualityRepo
     if status:
         reports = reports.filter(status=status)
     if publisher:
-        reports = reports.filter(dataset__publisher__slug=publisher)
+        # The publisher with its departments, as on its "problem reports" page.
+        organization = Organization.objects.filter(slug=publisher).first()
+        reports = reports.filter(dataset__publisher_id__in=organization_tree_ids(organization) if organization else [])
     return reports
 
 
@@ -112,7 +116,7 @@ def list_reports(
     limit: int = 50,
 ) -> dict:
     """Reports about public datasets, newest first; filter by `dataset` (short name), `status` and
-    `publisher` (slug). Who sent a report is never given."""
+    `publisher` (slug; its departments' datasets too). Who sent a report is never given."""
     page = paginate(_filtered(dataset, status, publisher), cursor=cursor, limit=limit)
     return {"items": [report_out(r) for r in page["items"]], "next_cursor": page["next_cursor"]}
 

@@ -389,3 +389,105 @@ def test_the_demo_loads_a_finished_challenge_being_implemented_and_an_open_one()
     assert Challenge.objects.get(phase=ChallengePhase.OPEN).entries.count() == 1
     demo._load_challenges(SimpleNamespace(write=lines.append))  # loading twice adds nothing
     assert Challenge.objects.count() == 2
+
+
+def test_challenge_fields_are_frozen_and_editing_through_the_page_updates_the_challenge(client):
+    import dataclasses
+
+    from civicdata.community.models import Challenge
+
+    fields = services.ChallengeFields(organization=None, title="t", summary="s", criteria=[("a", 1)], judges=[])
+    assert fields.criteria == (("a", 1),)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fields.title = "changed"  # type: ignore[misc]
+    dataset = make_dataset(make_organization())
+    challenge, staff = _challenge()
+    client.force_login(staff)
+    data = {
+        "title": "Safer routes, second round",
+        "summary": "Now with crossings.",
+        "organization": challenge.organization_id,
+        "use_case": challenge.use_case_id,
+        "datasets": dataset.name,
+        "criteria": "Usefulness | 3\nUse of the data | 1",
+        "judges": "",
+    }
+    response = client.post(reverse("community:challenge_edit", kwargs={"slug": challenge.slug}), data)
+    assert response.status_code == 302
+    challenge = Challenge.objects.get(pk=challenge.pk)
+    assert challenge.title == "Safer routes, second round"
+    assert list(challenge.datasets.values_list("name", flat=True)) == [dataset.name]
+    assert challenge.public_vote is False  # an unticked box is saved as such
+    judge = make_user()
+    challenge = services.update_challenge(
+        challenge,
+        dataclasses.replace(
+            services.ChallengeFields(
+                organization=challenge.organization,
+                title=challenge.title,
+                summary=challenge.summary,
+                use_case=challenge.use_case,
+                criteria=[("Usefulness", 3), ("Use of the data", 1)],
+            ),
+            judges=[judge],
+        ),
+        by=staff,
+    )
+    challenge = _to(challenge, staff, ChallengePhase.OPEN)
+    _enter(challenge, "Crossing map")
+    challenge = _to(challenge, staff, ChallengePhase.JUDGING)
+    locked = services.ChallengeFields(
+        organization=challenge.organization,
+        title=challenge.title,
+        summary=challenge.summary,
+        use_case=challenge.use_case,
+        criteria=[("Only this", 1)],
+    )
+    with pytest.raises(InvalidInput) as refused:
+        services.update_challenge(challenge, locked, by=staff)
+    assert refused.value.code == "rubric_locked"
+
+
+def test_every_challenge_downloads_as_csv_without_naming_anyone_taking_part(client):
+    from civicdata.community.models import Challenge
+
+    dataset = make_dataset(make_organization())
+    judge = make_user("judge.private@example.org")
+    challenge, staff = _challenge(judges=[judge], datasets=[dataset])
+    formula = services.create_challenge(
+        services.ChallengeFields(
+            organization=challenge.organization,
+            title="=HYPERLINK(evil) challenge",
+            summary="@SUM(1+1)",
+            use_case=challenge.use_case,
+            criteria=[("c", 1)],
+        ),
+        by=staff,
+    )
+    challenge = _to(challenge, staff, ChallengePhase.OPEN)
+    services.submit_entry(
+        challenge,
+        by=make_user("entrant.private@example.org"),
+        team_name="The Private Family",
+        title="Route map",
+        description="A map.",
+        licence="MIT",
+    )
+    listing = client.get(reverse("community:challenges")).content.decode()
+    assert reverse("community:challenge_csv") in listing
+    response = client.get(reverse("community:challenge_csv"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    body = b"".join(response.streaming_content).decode()
+    lines = body.splitlines()
+    assert lines[0].startswith("slug,title,summary,organization,phase,project,")
+    assert len(lines) == 1 + Challenge.objects.count()
+    row = next(line for line in lines if line.startswith(challenge.slug + ","))
+    assert dataset.name in row
+    assert "Usefulness | 3; Use of the data | 1" in row
+    assert ",open," in row
+    assert ",1,0,," in row  # one entry, no vote, no winner yet
+    assert "'=HYPERLINK(evil) challenge,'@SUM(1+1)" in body
+    assert formula.slug in body
+    for private in ("judge.private", "entrant.private", "The Private Family", "Route map"):
+        assert private not in body

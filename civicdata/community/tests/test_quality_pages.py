@@ -127,3 +127,22 @@ def test_the_publisher_dashboard_shows_quality_scores(client):
 def test_reports_about_a_draft_stay_private(client):
     _publisher, dataset, _editor, _admin = publisher_with_dataset(published=False)
     assert client.get(f"/datasets/{dataset.name}/quality/").status_code == 404
+
+
+def test_the_report_lists_link_to_their_csv_and_a_publishers_csv_covers_its_departments(client):
+    from civicdata.accounts.tests.factories import make_organization
+    from civicdata.catalog.tests.factories import make_dataset
+
+    publisher, dataset, _editor, _admin = publisher_with_dataset()
+    department = make_organization("Parks office", org_type="bureau", parent=publisher)
+    own = report(dataset, description="Own dataset report")
+    below = report(make_dataset(department), description="Department dataset report")
+    dataset_csv = f"/api/quality-reports/export.csv?dataset={dataset.name}"
+    assert dataset_csv in client.get(f"/datasets/{dataset.name}/quality/").content.decode()
+    publisher_csv = f"/api/quality-reports/export.csv?publisher={publisher.slug}"
+    assert publisher_csv in client.get(f"/organizations/{publisher.slug}/quality/").content.decode()
+    body = client.get(publisher_csv).content.decode()
+    assert own.description in body
+    assert below.description in body
+    assert own.description in client.get(dataset_csv).content.decode()
+    assert below.description not in client.get(dataset_csv).content.decode()

@@ -1,6 +1,6 @@
 """Data challenge pages: the list, one challenge (timeline, entries, vote, results, winner and its
 implementation), staff creating and editing one and moving it along, a team's entry, the judges' page
-(scores and conflicts) and the results as CSV."""
+(scores and conflicts), the list and each challenge's results as CSV."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -336,6 +337,77 @@ def challenge_winner(request: HttpRequest, slug: str) -> HttpResponse:
     except (ActionRefused, InvalidInput) as exc:
         messages.error(request, exc.message)
     return redirect(challenge)
+
+
+CHALLENGE_CSV_HEADER = [
+    "slug",
+    "title",
+    "summary",
+    "organization",
+    "phase",
+    "project",
+    "use_case",
+    "problem",
+    "datasets",
+    "criteria",
+    "blind_judging",
+    "public_vote",
+    "opens_on",
+    "closes_on",
+    "results_on",
+    "entries",
+    "votes",
+    "winning_entry",
+    "implementation_status",
+    "intervention",
+    "url",
+]
+
+
+def _iso(day: Any) -> str:
+    return day.isoformat() if day else ""
+
+
+@require_safe
+def challenge_csv(request: HttpRequest) -> HttpResponse:
+    """Every challenge with its framing, datasets, rubric, timeline and outcome. Nobody taking part is
+    named: no team, entrant, judge or voter (teams are named only in each challenge's results)."""
+    challenges = (
+        Challenge.objects.select_related(
+            "organization", "use_case__project", "problem__project", "winner", "intervention__project"
+        )
+        .prefetch_related("datasets", "criteria")
+        .annotate(entry_count=Count("entries", distinct=True), vote_count=Count("votes", distinct=True))
+        .order_by("pk")
+    )
+    site = request.build_absolute_uri("/").rstrip("/")
+    rows = (
+        (
+            c.slug,
+            c.title,
+            c.summary,
+            c.organization.slug,
+            c.phase,
+            project.slug if (project := framing_project(c)) else "",
+            c.use_case.title if c.use_case_id else "",
+            c.problem.title if c.problem_id else "",
+            " ".join(d.name for d in c.datasets.all()),
+            "; ".join(f"{k.name} | {k.weight}" for k in c.criteria.all()),
+            c.blind_judging,
+            c.public_vote,
+            _iso(c.opens_on),
+            _iso(c.closes_on),
+            _iso(c.results_on),
+            c.entry_count,
+            c.vote_count,
+            c.winner.title if c.winner_id and c.reached(ChallengePhase.RESULTS) else "",
+            c.implementation_status,
+            site + c.intervention.project.get_absolute_url() if c.intervention_id else "",
+            site + c.get_absolute_url(),
+        )
+        for c in challenges.iterator(chunk_size=500)
+    )
+    return csv_response("challenges.csv", CHALLENGE_CSV_HEADER, rows)
 
 
 @require_safe
