@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Count
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
@@ -108,7 +109,7 @@ def _challenge_dict(challenge: Challenge) -> dict:
         "opens_on": challenge.opens_on,
         "closes_on": challenge.closes_on,
         "results_on": challenge.results_on,
-        "entry_count": challenge.entries.count(),
+        "entry_count": challenge.entry_total,  # annotated by _queryset()
         "winner": challenge.winner_id,
         "implementation_status": challenge.implementation_status,
         "url": challenge.get_absolute_url(),
@@ -116,8 +117,10 @@ def _challenge_dict(challenge: Challenge) -> dict:
 
 
 def _queryset():
-    return Challenge.objects.select_related("organization", "use_case__project", "problem__project").prefetch_related(
-        "datasets", "criteria"
+    return (
+        Challenge.objects.select_related("organization", "use_case__project", "problem__project")
+        .prefetch_related("datasets", "criteria")
+        .annotate(entry_total=Count("entries", distinct=True))
     )
 
 

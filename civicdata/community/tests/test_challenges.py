@@ -491,3 +491,22 @@ def test_every_challenge_downloads_as_csv_without_naming_anyone_taking_part(clie
     assert formula.slug in body
     for private in ("judge.private", "entrant.private", "The Private Family", "Route map"):
         assert private not in body
+
+
+def test_api_list_counts_entries_without_a_query_per_challenge(client, django_assert_num_queries):
+    """The list's entry counts come with the challenges: adding challenges adds no query."""
+    first, staff = _challenge()
+    first = _to(first, staff, ChallengePhase.OPEN)
+    _enter(first, "Walkers")
+    _enter(first, "Riders")
+    client.get("/api/challenges/")  # warm per-process memos (content types, settings)
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        listing = client.get("/api/challenges/").json()
+    assert [c["entry_count"] for c in listing] == [2]
+    for _ in range(3):
+        _challenge()
+    with django_assert_num_queries(len(one)):
+        listing = client.get("/api/challenges/").json()
+    assert sorted(c["entry_count"] for c in listing) == [0, 0, 0, 2]
