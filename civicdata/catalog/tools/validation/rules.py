@@ -112,9 +112,8 @@ def dataset_warnings(
     and nothing is built for a field that is absent or fine.
     """
     found: list[Finding] = []
-    if type(ds) is not dict:
-        if not isinstance(ds, dict):
-            return found
+    if not isinstance(ds, dict):
+        return found
     add = found.append
     warning = Severity.WARNING
     get = ds.get
@@ -137,7 +136,7 @@ def dataset_warnings(
                 )
             )
     part_of = get("isPartOf")
-    if type(part_of) is str or isinstance(part_of, str):
+    if isinstance(part_of, str):
         if not part_of:
             pass
         elif identifier is not None and part_of == identifier:
@@ -172,7 +171,7 @@ def dataset_warnings(
     if ctx.spec.federal:
         for key, codes, what, code_name in _FEDERAL_CODE_FIELDS:
             values = get(key)
-            if type(values) is list or isinstance(values, list):
+            if isinstance(values, list):
                 known = ctx.bureau_codes if codes == "bureau" else ctx.program_codes
                 for k, code in enumerate(values):
                     if code in known or type(code) is not str or code.startswith(REDACTED_MARK):
@@ -315,7 +314,7 @@ def dataset_warnings(
         schema_enforces_media_type = ctx.schema_enforces_media_type
         non_public = get("accessLevel") == "non-public"
         for j, dist in enumerate(distributions):
-            if type(dist) is not dict and not isinstance(dist, dict):
+            if not isinstance(dist, dict):
                 continue
             dget = dist.get
             for key in _DISTRIBUTION_LINK_FIELDS:
