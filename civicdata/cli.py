@@ -3,7 +3,9 @@ each app's own commands (management command `<app>_<verb>`), e.g. `civicdata cat
 
 Two things run without `django.setup()`, which imports every installed app and its models (about a
 second before any work): the list of commands (`civicdata help`), found by looking at the folders, and
-the file tools in `STANDALONE`, which need the settings but no database, model or URL map.
+the file tools in `STANDALONE`, which need the settings but no database, model or URL map. Those in
+`DIRECT` do not even import Django's management package: a `main(argv)` of their own parses the
+arguments, as the management command of the same name does.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ STANDALONE = {
     "catalog_merge": "civicdata.catalog.management.commands.catalog_merge",
     "catalog_validate": "civicdata.catalog.management.commands.catalog_validate",
 }
+DIRECT = {"catalog_validate": "civicdata.catalog.tools.validate_cli"}
 
 
 def translate_argv(argv: list[str]) -> list[str]:
@@ -87,6 +90,9 @@ def _run_fast(args: list[str]) -> bool:
         if text is None:
             return False
         sys.stdout.write(text)
+        return True
+    if len(args) > 1 and args[1] in DIRECT:
+        importlib.import_module(DIRECT[args[1]]).main(args)
         return True
     if len(args) > 1 and args[1] in STANDALONE:
         command = importlib.import_module(STANDALONE[args[1]]).Command()

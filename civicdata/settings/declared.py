@@ -251,7 +251,9 @@ def app_conf_modules(installed_apps: Sequence[str]) -> list[str]:
     """
     found = []
     for entry in installed_apps:
-        if not entry.startswith("civicdata."):
+        if not entry.startswith("civicdata.") or entry.rpartition(".")[2][:1].isupper():
+            # An AppConfig class path (civicdata.x.apps.XConfig) has no conf module; looking for one
+            # would import the module holding the class, and with it Django's system checks.
             continue
         module_name = f"{entry}.conf"
         try:

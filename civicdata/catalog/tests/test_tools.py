@@ -314,3 +314,33 @@ def test_validator_results_come_first_and_keep_what_was_given(client: Client):
     html = client.post("/catalog/validate/", {"upload": upload}).content.decode()
     assert html.index('id="result-heading"') < html.index('name="upload"')
     assert "You checked the file offices.json" in html
+
+
+def test_cli_validate_json_is_the_standard_librarys_json():
+    """--format json (written with orjson) is the very text json.dumps(indent=2, ensure_ascii=False) gives,
+    accented and non-Latin text included as UTF-8, on a real catalog with errors and warnings."""
+    from civicdata.catalog.tools.validate_cli import dumps_json
+
+    path = realdata_path("datajson/federal_agencies_2025-02/fcc.data.json")
+    code, out, _ = run("catalog_validate", str(path), "--format", "json")
+    payload = json.loads(out)
+    assert code == 1
+    assert payload["report"]["summary"]["errors"] > 0
+    assert out == json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    odd = {"título": "Café “quoted” \u4e2d\u6587", "empty": [], "nested": {}, "n": [1, None, True], "tab": "a\tb\x01"}
+    assert dumps_json(odd) == json.dumps(odd, indent=2, ensure_ascii=False)
+    surrogate = {"text": "\ud800"}  # orjson refuses a lone surrogate; the standard library writes it
+    assert dumps_json(surrogate) == json.dumps(surrogate, indent=2, ensure_ascii=False)
+
+
+def test_cli_validate_uses_idle_cores_only(monkeypatch):
+    """A large catalog is split over the cores the rest of the machine leaves idle, at least one process."""
+    from civicdata.catalog.tools import validate_cli
+
+    monkeypatch.setattr(validate_cli.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(validate_cli.os, "getloadavg", lambda: (0.1, 0.0, 0.0))
+    assert validate_cli.processes_for_this_machine() == 2
+    monkeypatch.setattr(validate_cli.os, "getloadavg", lambda: (1.2, 0.0, 0.0))
+    assert validate_cli.processes_for_this_machine() == 1
+    monkeypatch.setattr(validate_cli.os, "getloadavg", lambda: (7.5, 0.0, 0.0))
+    assert validate_cli.processes_for_this_machine() == 1

@@ -16,6 +16,7 @@ from civicdata.catalog.ingest.reading import read_catalog_file
 from civicdata.catalog.tools.validation import (
     CODES,
     PROFILES,
+    Finding,
     Severity,
     UnknownProfile,
     detect_profile,
@@ -499,3 +500,41 @@ def test_forked_processes_give_the_same_report():
     assert forked.to_dict() == alone.to_dict()
     assert alone.errors
     assert alone.warnings
+
+
+def test_packed_findings_come_back_the_same():
+    """What a forked checker sends back (indexes, codes, messages, pointers) rebuilds the very same findings,
+    identifiers and titles included, for object datasets, IRI-only datasets and catalog-level findings."""
+    from civicdata.catalog.tools.validation.engine import pack_findings, unpack_findings
+
+    sources = [ds for name, datasets in _all_real_datasets() if name.startswith("federal_agencies") for ds in datasets]
+    if not sources:
+        pytest.skip("real data not found under ../shared/realdata")
+    datasets = [*sources[:400], "https://example.gov/dataset/iri-only", 7]
+    report = validate_catalog({"conformsTo": V11, "dataset": datasets}, profile="federal-v1.1", now=NOW)
+    assert report.errors
+    assert report.warnings
+    extra = [
+        Finding("schema.type", Severity.ERROR, "Not an object.", "/dataset/401", "", 401, None, None),
+        Finding("catalog.no_datasets", Severity.WARNING, "Catalog level.", "/dataset"),
+    ]
+    findings = [*report.findings, *extra]
+    assert unpack_findings(pack_findings(findings), datasets) == findings
+    assert unpack_findings(pack_findings([]), datasets) == []
+
+
+def test_repeated_faulty_values_get_the_reference_errors_each_time():
+    """The errors of a faulty value are listed once and reused: each dataset still gets exactly the errors
+    Python jsonschema gives it, located at its own index."""
+    bad = good_dataset(contactPoint={"fn": "", "hasEmail": "opendata@example.gov"}, accrualPeriodicity="weekly")
+    datasets = [copy.deepcopy(bad) | {"identifier": f"d{i}"} for i in range(3)]
+    report = validate_catalog(catalog(*datasets), profile="federal-v1.1", now=NOW)
+    by_index = [sorted((f.code, f.field) for f in report.errors if f.dataset_index == i) for i in range(3)]
+    assert by_index[0]
+    assert by_index[0] == by_index[1] == by_index[2]
+    assert {f.pointer.split("/")[2] for f in report.errors} == {"0", "1", "2"}
+    compiled_profile("federal-v1.1").property_errors.clear()
+    fresh = validate_catalog(catalog(datasets[2]), profile="federal-v1.1", now=NOW)
+    assert [(f.code, f.message, f.field) for f in fresh.errors] == [
+        (f.code, f.message, f.field) for f in report.errors if f.dataset_index == 2
+    ]

@@ -9,9 +9,12 @@ re-validated. A dataset's error verdict is therefore always jsonschema's.
 from __future__ import annotations
 
 import datetime as dt
+import marshal
 import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
+
+import orjson
 
 from civicdata.core.gcpause import gc_paused
 
@@ -25,6 +28,8 @@ if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
 _NONE: frozenset[str] = frozenset()
+# Faulty property values whose error lists one process keeps (per profile), to reuse on repeats.
+PROPERTY_ERRORS_MEMO = 4096
 
 
 class UnknownProfile(ValueError):
@@ -71,14 +76,26 @@ def _dataset_schema_errors(cp: CompiledProfile, ds: Any) -> list[ValidationError
     if not cp.property_valid or not isinstance(ds, dict):
         return list(cp.item_full.iter_errors(ds))
     errors = list(cp.top_full.iter_errors(ds))
+    memo = cp.property_errors
     for prop in cp.property_valid.names():
         if prop not in ds:
             continue
         single = {prop: ds[prop]}
         if _passes(cp.property_valid.get(prop), single):
             continue
-        # Root-level errors of this one-property object are "required" noise about the others.
-        errors.extend(e for e in cp.item_full.iter_errors(single) if e.absolute_path)
+        # Catalogs repeat the same faulty value (a contact, a frequency) in dataset after dataset, and
+        # the reference validator gives the same errors for the same JSON: list them once per value.
+        try:
+            key: tuple[str, bytes] | None = (prop, orjson.dumps(single[prop]))
+        except TypeError:  # not JSON data: no key, validate it afresh
+            key = None
+        found = memo.get(key) if key is not None else None
+        if found is None:
+            # Root-level errors of this one-property object are "required" noise about the others.
+            found = [e for e in cp.item_full.iter_errors(single) if e.absolute_path]
+            if key is not None and len(memo) < PROPERTY_ERRORS_MEMO:
+                memo[key] = found
+        errors.extend(found)
     if not errors:  # should not happen; never trust the shortcut over the reference
         errors = list(cp.item_full.iter_errors(ds))
     return errors
@@ -177,21 +194,48 @@ def validate_catalog(
 
 # Below this many datasets, starting a process costs more than it saves.
 PARALLEL_MIN_DATASETS = 5_000
-# What a forked worker reads: set just before the fork, so nothing large is ever pickled to it.
-_FORK_INPUT: tuple[CompiledProfile, list[Any], str, CatalogContext | None] | None = None
 _SEVERITIES = {s.value: s for s in Severity}
+_UNSET = object()
 
 
-def _check_slice(start: int, stop: int) -> list[tuple[Any, ...]]:
-    """In a forked worker: the findings of datasets start..stop as plain tuples (quick to send back)."""
-    assert _FORK_INPUT is not None  # noqa: S101 - set by _check_datasets_forked before the fork
-    cp, datasets, prefix, ctx = _FORK_INPUT
-    found: list[Finding] = []
-    with gc_paused():
-        _check_datasets(found, cp, datasets, prefix, ctx, range(start, stop))
-    return [
-        (f.code, f.severity.value, f.message, f.pointer, f.field, f.dataset_index, f.identifier, f.title) for f in found
-    ]
+def _names(ds: Any) -> tuple[str | None, str | None]:
+    """(identifier, title) of a dataset as findings carry them."""
+    if type(ds) is dict:
+        identifier = ds.get("identifier")
+        title = ds.get("title")
+        return (identifier if type(identifier) is str else None), (title if type(title) is str else None)
+    if isinstance(ds, str):  # DCAT-US 3.0 allows a dataset given by IRI only
+        return ds, None
+    return None, None
+
+
+def pack_findings(findings: list[Finding]) -> bytes:
+    """Findings of consecutive datasets in a compact form for another process: per dataset its index
+    and, per finding, code, severity, message, pointer and field (identifier and title are read again
+    from the dataset by the receiver, which holds the same catalog)."""
+    groups: list[tuple[int | None, list[tuple[str, str, str, str, str]]]] = []
+    last: object = _UNSET
+    rows: list[tuple[str, str, str, str, str]] = []
+    for f in findings:
+        if f.dataset_index != last:
+            last = f.dataset_index
+            rows = []
+            groups.append((last, rows))
+        rows.append((f.code, f.severity.value, f.message, f.pointer, f.field))
+    return marshal.dumps(groups)
+
+
+def unpack_findings(data: bytes, datasets: list[Any]) -> list[Finding]:
+    """The findings ``pack_findings`` packed, as Finding objects again."""
+    severities = _SEVERITIES
+    out: list[Finding] = []
+    for index, rows in marshal.loads(data):  # noqa: S302 - written by our own forked child
+        identifier, title = _names(datasets[index]) if index is not None else (None, None)
+        out.extend(
+            Finding(code, severities[severity], message, pointer, field, index, identifier, title)
+            for code, severity, message, pointer, field in rows
+        )
+    return out
 
 
 def _check_datasets_forked(
@@ -202,21 +246,40 @@ def _check_datasets_forked(
     ctx: CatalogContext | None,
     processes: int,
 ) -> None:
-    """``_check_datasets`` split in contiguous slices: this process takes the first, forked workers the
-    others (they share the parsed catalog copy-on-write); findings stay in dataset order."""
-    import multiprocessing
-
-    global _FORK_INPUT
+    """``_check_datasets`` split in contiguous slices: this process takes the first, one forked child
+    per other slice (sharing the parsed catalog copy-on-write) sends its findings back packed through
+    a pipe and exits; findings stay in dataset order. A child that fails has its slice checked here."""
+    # Large catalogs nearly always hold an invalid dataset somewhere: set up the Python jsonschema
+    # validators (about a tenth of a second) once here rather than in every process.
+    _ = cp.item_full, cp.top_full
     bounds = [len(datasets) * k // processes for k in range(processes + 1)]
-    _FORK_INPUT = (cp, datasets, prefix, ctx)
-    try:
-        with multiprocessing.get_context("fork").Pool(processes - 1) as pool:
-            pending = [pool.apply_async(_check_slice, bounds[k : k + 2]) for k in range(1, processes)]
-            _check_datasets(findings, cp, datasets, prefix, ctx, range(bounds[0], bounds[1]))
-            for result in pending:
-                findings.extend(Finding(code, _SEVERITIES[severity], *rest) for code, severity, *rest in result.get())
-    finally:
-        _FORK_INPUT = None
+    children: list[tuple[int, int, range]] = []
+    for k in range(1, processes):
+        part = range(bounds[k], bounds[k + 1])
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: check, send, leave without running the parent's exit handlers
+            status = 1
+            try:
+                os.close(read_fd)
+                found: list[Finding] = []
+                _check_datasets(found, cp, datasets, prefix, ctx, part)
+                with os.fdopen(write_fd, "wb") as out:
+                    out.write(pack_findings(found))
+                status = 0
+            finally:
+                os._exit(status)
+        os.close(write_fd)
+        children.append((pid, read_fd, part))
+    _check_datasets(findings, cp, datasets, prefix, ctx, range(bounds[0], bounds[1]))
+    for pid, read_fd, part in children:
+        with os.fdopen(read_fd, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        if status == 0:
+            findings.extend(unpack_findings(data, datasets))
+        else:
+            _check_datasets(findings, cp, datasets, prefix, ctx, part)
 
 
 def _dataset_list(doc: Any, spec: ProfileSpec) -> tuple[list[Any] | None, str]:
@@ -236,7 +299,7 @@ def _check_datasets(
     indexes: range,
 ) -> None:
     """Schema errors, then warnings, of the datasets at ``indexes``, appended to ``findings`` in order."""
-    item_valid, too_deep = cp.item_valid, cp.too_deep
+    item_valid, too_deep, names = cp.item_valid, cp.too_deep, _names
     # The hot loop: one compiled check per dataset, everything else only when something is found.
     for index in indexes:
         ds = datasets[index]
@@ -244,17 +307,7 @@ def _check_datasets(
             failed = not item_valid(ds) or too_deep(ds)
         except Exception:  # a value jsonschema-rs cannot read means "look closer" (see dataset_schema_errors)
             failed = True
-        if type(ds) is dict:
-            identifier = ds.get("identifier")
-            title = ds.get("title")
-            if type(identifier) is not str:
-                identifier = None
-            if type(title) is not str:
-                title = None
-        elif isinstance(ds, str):  # DCAT-US 3.0 allows a dataset given by IRI only
-            identifier, title = ds, None
-        else:
-            identifier = title = None
+        identifier, title = names(ds)
         ds_prefix = f"{prefix}/{index}"
         pointers = _NONE
         if failed:
@@ -266,16 +319,8 @@ def _check_datasets(
                 findings.extend(error_findings)
                 pointers = frozenset(f.pointer for f in error_findings)
         if ctx is not None:
-            findings.extend(
-                dataset_warnings(
-                    ds,
-                    index,
-                    ctx,
-                    prefix=ds_prefix,
-                    identifier=identifier,
-                    title=title,
-                    schema_error_pointers=pointers,
-                )
+            findings += dataset_warnings(
+                ds, index, ctx, prefix=ds_prefix, identifier=identifier, title=title, schema_error_pointers=pointers
             )
 
 

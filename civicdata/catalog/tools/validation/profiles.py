@@ -165,6 +165,8 @@ class CompiledProfile:
         self.item_valid = compile_valid(item_schema)
         # one check per top-level dataset property, to find which parts of a failing dataset failed
         self.property_valid = LazyChecks(property_schemas, compile_valid)
+        # (property, its value as JSON) -> the reference validator's errors for it (see engine.py)
+        self.property_errors: dict[tuple[str, bytes], list[Any]] = {}
         if spec.draft != "4":
             self.too_deep: Callable[[Any], bool] = _nested_too_deep
         else:
