@@ -195,6 +195,53 @@ def staff_tool_pages() -> list[str]:
     return [reverse("datastore:pdf_upload"), reverse("datastore:gis_upload")]
 
 
+@pytest.fixture
+def live_table(demo_city, tmp_path, settings):
+    """A live table on a demo dataset the coordinator looks after, copied from a SQLite file in a folder
+    LIVE_TABLE_SQLITE_DIRS lists (tasks run at once in tests: the first copy is loaded)."""
+    import sqlite3
+
+    from civicdata.accounts import permissions
+    from civicdata.accounts.models import User
+    from civicdata.catalog.models import Dataset
+    from civicdata.datastore.services.live_sources import register_live_source
+
+    settings.LIVE_TABLE_SQLITE_DIRS = [str(tmp_path)]
+    database = tmp_path / "permits.sqlite3"
+    with sqlite3.connect(database) as conn:
+        conn.execute("CREATE TABLE permits (permit TEXT, address TEXT, issued TEXT, fee NUMERIC)")
+        conn.executemany(
+            "INSERT INTO permits VALUES (?, ?, ?, ?)",
+            [("2023023374", "1916 18TH AVE S", "2023-04-11", 0), ("D2020047607", "2509 BELMONT BLVD", "", 100000)],
+        )
+    conn.close()
+    coordinator = User.objects.get(email="coordinator@example.org")
+    dataset = Dataset.objects.filter(publisher__in=permissions.editable_organizations(coordinator)).order_by("pk")[0]
+    source = register_live_source(
+        dataset,
+        connection_url=f"sqlite:///{database}",
+        relation="permits",
+        title="Building permits (live)",
+        by=coordinator,
+        site_url="http://testserver/",
+    )
+    source.table.refresh_from_db()
+    assert source.table.is_loaded, "the first copy of the live table was not loaded"
+    return source
+
+
+def live_table_pages(source) -> list[str]:
+    """The live tables' staff pages: the list (with a live table on it), the connect form of a dataset and
+    the live table's own page."""
+    from django.urls import reverse
+
+    return [
+        reverse("datastore:live_tables"),
+        reverse("datastore:live_connect", kwargs={"dataset": source.table.dataset.name}),
+        source.table.get_absolute_url(),
+    ]
+
+
 def visit_each(page, paths: list[str], assert_no_axe_violations) -> None:
     """The checks of the crawl, on pages named in advance."""
     for path in paths:
@@ -250,10 +297,10 @@ def test_staff_forms_keep_every_control_on_the_page(demo_city, live_page):
     assert groups >= 4, "the pages no longer show the multi-choice groups this test is about"
 
 
-def test_staff_pages_have_no_axe_violations(demo_city, live_page, assert_no_axe_violations):
+def test_staff_pages_have_no_axe_violations(demo_city, live_table, live_page, assert_no_axe_violations):
     page = live_page
     sign_in(page, "coordinator@example.org")
-    visit_each(page, staff_tool_pages(), assert_no_axe_violations)
+    visit_each(page, staff_tool_pages() + live_table_pages(live_table), assert_no_axe_violations)
     visited = crawl(page, "/", assert_no_axe_violations)
     assert len(visited) >= 15, visited
 
@@ -283,9 +330,9 @@ def test_public_pages_fit_a_phone(demo_city, live_page, assert_no_axe_violations
     assert len(visited) >= 15, visited
 
 
-def test_staff_pages_fit_a_phone(demo_city, live_page, assert_no_axe_violations):
+def test_staff_pages_fit_a_phone(demo_city, live_table, live_page, assert_no_axe_violations):
     live_page.set_viewport_size(PHONE)
     sign_in(live_page, "coordinator@example.org")
-    visit_each(live_page, staff_tool_pages(), assert_no_axe_violations)
+    visit_each(live_page, staff_tool_pages() + live_table_pages(live_table), assert_no_axe_violations)
     visited = crawl(live_page, "/", assert_no_axe_violations, limit=40)
     assert len(visited) >= 15, visited

@@ -15,7 +15,7 @@ import socket
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,10 +50,11 @@ class FetchResponse:
         return self.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
-def _allowed_networks() -> tuple[set[str], list[ipaddress.IPv4Network | ipaddress.IPv6Network]]:
+def _allowed(entries: Iterable[str]) -> tuple[set[str], list[ipaddress.IPv4Network | ipaddress.IPv6Network]]:
+    """Split an allow-list (FETCH_ALLOWED_HOSTS, LIVE_TABLE_ALLOWED_HOSTS) into host names and networks."""
     names: set[str] = set()
     networks = []
-    for entry in getattr(settings, "FETCH_ALLOWED_HOSTS", []):
+    for entry in entries:
         try:
             networks.append(ipaddress.ip_network(entry, strict=False))
         except ValueError:
@@ -95,6 +96,46 @@ def is_public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) ->
     return address.is_global and not address.is_multicast
 
 
+class HostRefused(FetchError):
+    """check_host refused a host: it could not be resolved (`address` is None, code fetch.dns) or it
+    resolves to an address that is not public (`address`, code fetch.blocked_address)."""
+
+    def __init__(
+        self, code: str, message: str, *, host: str, address: ipaddress.IPv4Address | ipaddress.IPv6Address | None
+    ) -> None:
+        super().__init__(code, message)
+        self.host = host
+        self.address = address
+
+
+def check_host(host: str, port: int, *, allowed: Iterable[str] = ()) -> str:
+    """Resolve `host` and vet every address it resolves to; returns the first, to connect to instead of the
+    name (so a second DNS answer cannot swap it). An address that is not public (is_public_address) is
+    refused unless `allowed` names the host or a network holding the address ("db.city.gov",
+    "10.0.0.0/8"). Raises HostRefused; callers say what it means for them (and which setting allows it)."""
+    host = host.lower()
+    allowed_names, allowed_networks = _allowed(allowed)
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        raise HostRefused("fetch.dns", f"The host {host} could not be found.", host=host, address=None) from None
+    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    for address in addresses:
+        permitted = (
+            host in allowed_names
+            or any(address in network for network in allowed_networks)
+            or is_public_address(address)
+        )
+        if not permitted:
+            raise HostRefused(
+                "fetch.blocked_address",
+                f"{host} points to a private or internal address ({address}).",
+                host=host,
+                address=address,
+            )
+    return str(addresses[0])
+
+
 def check_url(url: str) -> tuple[str, str, int, str]:
     """Validate a URL and resolve its host; returns (scheme, host, port, vetted IP) or raises FetchError."""
     parts = urlsplit(url)
@@ -109,25 +150,17 @@ def check_url(url: str) -> tuple[str, str, int, str]:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
         raise FetchError("fetch.bad_port", "The address has an invalid port.") from None
-    allowed_names, allowed_networks = _allowed_networks()
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError):
-        raise FetchError("fetch.dns", f"The host {host} could not be found.") from None
-    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
-    for address in addresses:
-        permitted = (
-            host in allowed_names
-            or any(address in network for network in allowed_networks)
-            or is_public_address(address)
-        )
-        if not permitted:
-            raise FetchError(
-                "fetch.blocked_address",
-                f"{host} points to a private or internal address ({address}); such addresses are not fetched. "
-                "An administrator can allow it with FETCH_ALLOWED_HOSTS.",
-            )
-    return parts.scheme, host, port, str(addresses[0])
+        ip = check_host(host, port, allowed=getattr(settings, "FETCH_ALLOWED_HOSTS", []))
+    except HostRefused as refused:
+        if refused.address is None:
+            raise
+        raise FetchError(
+            "fetch.blocked_address",
+            f"{host} points to a private or internal address ({refused.address}); such addresses are not "
+            "fetched. An administrator can allow it with FETCH_ALLOWED_HOSTS.",
+        ) from None
+    return parts.scheme, host, port, ip
 
 
 class Watchdog:

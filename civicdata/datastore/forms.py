@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .charts import CHART_AGGREGATES, CHART_TYPES
 from .models import LiveRefresh, PiiAction
@@ -191,7 +192,11 @@ class LiveSourceForm(forms.Form):
         """After "List tables": the table box becomes a list to choose from."""
         field = self.fields["relation"]
         field.widget = forms.Select(choices=[("", _("Choose a table or view")), *((name, name) for name in relations)])
-        field.help_text = _("%(n)s tables and views found.") % {"n": len(relations)}
+        field.help_text = ngettext("%(n)s table or view found.", "%(n)s tables and views found.", len(relations)) % {
+            "n": len(relations)
+        }
+        # Validating the form made its bound field, which keeps the hint it had then: make it anew.
+        self._bound_fields_cache.pop("relation", None)
 
 
 class LiveRefreshForm(forms.Form):

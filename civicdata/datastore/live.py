@@ -20,8 +20,6 @@ import csv
 import datetime as dt
 import decimal
 import hashlib
-import ipaddress
-import socket
 import sqlite3
 import time
 import uuid
@@ -35,7 +33,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from civicdata.core.errors import InvalidInput
-from civicdata.core.fetch import is_public_address
+from civicdata.core.fetch import HostRefused, check_host
 
 DRIVERS = {
     "postgresql": "postgresql+psycopg",
@@ -115,17 +113,6 @@ def decrypt(token: str) -> str:
 # --- checking an address ------------------------------------------------------------------------------
 
 
-def _host_allowed(host: str, address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    for entry in settings.LIVE_TABLE_ALLOWED_HOSTS:
-        try:
-            if address in ipaddress.ip_network(entry, strict=False):
-                return True
-        except ValueError:
-            if entry.lower() == host:
-                return True
-    return is_public_address(address)
-
-
 def _sqlite_path(database: str) -> Path:
     if not database or database == ":memory:":
         raise LiveSourceError(_("Give the path of the SQLite file."), code="live.sqlite_path")
@@ -174,23 +161,23 @@ def check_connection_url(text: str) -> Connection:
     host = url.host.lower()
     port = url.port or DEFAULT_PORTS[url.drivername]
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError):
-        raise LiveSourceError(_("The host %(host)s could not be found.") % {"host": host}, code="live.dns") from None
-    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
-    for address in addresses:
-        if not _host_allowed(host, address):
+        address = check_host(host, port, allowed=settings.LIVE_TABLE_ALLOWED_HOSTS)
+    except HostRefused as refused:
+        if refused.address is None:
             raise LiveSourceError(
-                _(
-                    "%(host)s is on a private or internal network (%(address)s). An administrator can allow "
-                    "it with LIVE_TABLE_ALLOWED_HOSTS."
-                )
-                % {"host": host, "address": address},
-                code="live.blocked_address",
+                _("The host %(host)s could not be found.") % {"host": host}, code="live.dns"
+            ) from None
+        raise LiveSourceError(
+            _(
+                "%(host)s is on a private or internal network (%(address)s). An administrator can allow "
+                "it with LIVE_TABLE_ALLOWED_HOSTS."
             )
+            % {"host": host, "address": refused.address},
+            code="live.blocked_address",
+        ) from None
     # Only options we set ourselves reach the driver: none from the address (sslmode etc. excepted).
     query = {k: v for k, v in url.query.items() if k in {"sslmode", "sslrootcert", "charset"}}
-    return Connection(url=url.set(query=query, port=port), address=str(addresses[0]))
+    return Connection(url=url.set(query=query, port=port), address=address)
 
 
 # --- connecting ---------------------------------------------------------------------------------------

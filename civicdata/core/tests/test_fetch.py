@@ -100,6 +100,58 @@ def test_ipv6_addresses_carrying_a_public_ipv4_address_stay_public(address):
     assert fetch.is_public_address(ipaddress.ip_address(address))
 
 
+@pytest.mark.parametrize(
+    ("host", "refused"),
+    [
+        ("127.0.0.1", "127.0.0.1"),  # loopback
+        ("localhost", None),  # a name for loopback: 127.0.0.1 or ::1, whichever comes first
+        ("10.1.2.3", "10.1.2.3"),  # private
+        ("192.168.0.9", "192.168.0.9"),
+        ("169.254.169.254", "169.254.169.254"),  # link-local: the cloud metadata service
+        ("fe80::1", "fe80::1"),
+        ("::ffff:127.0.0.1", "::ffff:7f00:1"),  # IPv4-mapped loopback
+    ],
+)
+def test_check_host_refuses_internal_addresses(host, refused):
+    with pytest.raises(fetch.HostRefused) as caught:
+        fetch.check_host(host, 5432)
+    assert caught.value.code == "fetch.blocked_address"
+    assert caught.value.host == host
+    assert not caught.value.address.is_global
+    if refused is not None:
+        assert str(caught.value.address) == refused
+    assert str(caught.value.address) in caught.value.message
+
+
+def test_check_host_returns_the_vetted_address_of_a_public_host():
+    assert fetch.check_host("8.8.8.8", 443) == "8.8.8.8"
+    assert fetch.check_host("2001:4860:4860::8888", 443) == "2001:4860:4860::8888"
+
+
+def test_check_host_honours_the_allowed_hosts_by_network_and_by_name():
+    assert fetch.check_host("10.1.2.3", 5432, allowed=["10.0.0.0/8"]) == "10.1.2.3"
+    assert fetch.check_host("LocalHost", 80, allowed=["localhost"]) in {"127.0.0.1", "::1"}
+    with pytest.raises(fetch.HostRefused):  # another network, another name: still refused
+        fetch.check_host("10.1.2.3", 5432, allowed=["192.168.0.0/16", "db.city.gov"])
+
+
+def test_check_host_says_when_a_host_cannot_be_found():
+    with pytest.raises(fetch.HostRefused) as caught:
+        fetch.check_host("db.example.invalid", 5432)
+    assert caught.value.code == "fetch.dns"
+    assert caught.value.address is None
+    assert caught.value.message == "The host db.example.invalid could not be found."
+
+
+def test_check_url_says_which_setting_allows_a_host():
+    """check_url keeps its own words about a refused host: the setting an administrator would change."""
+    with pytest.raises(fetch.FetchError) as fetched:
+        fetch.check_url("http://10.1.2.3/data.json")
+    assert fetched.value.code == "fetch.blocked_address"
+    assert "(10.1.2.3)" in fetched.value.message
+    assert "FETCH_ALLOWED_HOSTS" in fetched.value.message
+
+
 class _Trickle(http.server.BaseHTTPRequestHandler):
     """Sends one byte at a time, each well inside the per-read timeout: only an overall deadline stops it."""
 

@@ -238,6 +238,21 @@ def test_the_pages_list_tables_connect_one_and_refresh_it(
     assert client.post(f"/catalog/tools/live-tables/{source.pk}/stop/").status_code == 403
 
 
+def test_listing_says_how_many_tables_were_found(client, parks, editor, permits_db):
+    """After "List tables" the hint under the list counts what was found (not the hint to list them)."""
+    dataset = make_dataset(parks, published=False)
+    client.force_login(editor)
+    url = f"/data/{dataset.name}/load/database/"
+    form = {"connection_url": f"sqlite:///{permits_db}", "refresh": "daily", "action": "list"}
+    listed = client.post(url, form).content.decode()
+    assert "2 tables and views found." in listed
+    assert "see the tables and views the account can read" not in listed
+    with sqlite3.connect(permits_db) as conn:
+        conn.execute("DROP VIEW roof_permits")
+    conn.close()
+    assert "1 table or view found." in client.post(url, form).content.decode()
+
+
 def test_a_bad_address_on_the_page_is_said_at_the_field(client, parks, editor, databases):
     dataset = make_dataset(parks, published=False)
     client.force_login(editor)
