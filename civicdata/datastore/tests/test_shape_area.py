@@ -59,7 +59,7 @@ def test_api_keeps_the_shapes_whose_box_overlaps_the_area_with_count_and_facets(
     body = json.loads(client.get(f"{table.api_path}?_bbox={_bbox(BOX)}&fields=bkg_key&limit=100").content)
     assert {row["bkg_key"] for row in body["rows"]} == expected
     assert body["matching_count"] == len(expected)
-    faceted = json.loads(client.get(f"{table.api_path}?_bbox={_bbox(BOX)}&_facet=fipsstco&limit=1").content)
+    faceted = json.loads(client.get(f"{table.api_path}?_bbox={_bbox(BOX)}&_facet=mobilehome&limit=1").content)
     assert sum(v["count"] for v in faceted["facets"][0]["values"]) == len(expected)
     shapes = json.loads(client.get(f"{table.api_path}/points?_bbox={_bbox(BOX)}").content)
     assert {f["properties"]["label"] for f in shapes["features"]} == expected
