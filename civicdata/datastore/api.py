@@ -326,7 +326,8 @@ QUERY_DESCRIPTION = (
     "picks columns, `sort` orders (`-column` for descending, comma-separated), `limit` (default 100, "
     "max 10,000), `cursor` follows `next_cursor`, `offset` pages small tables. `group_by` with "
     "`count`, `sum`, `avg`, `min`, `max` (column names) aggregates. `_shape=arrays` returns rows as "
-    "arrays. `_bbox=west,south,east,north` keeps rows located inside the box (tables with points). "
+    "arrays. `_bbox=west,south,east,north` keeps rows located inside the box (tables with points), or "
+    "whose shape's bounding box overlaps it (tables of GeoJSON shapes). "
     "`_facet=column` (repeatable) adds the column's most common values with their counts among the "
     "matching rows (`facets`). `matching_count` is the number of rows matching the filters. "
     "Bad parameters answer 400 listing the valid columns and operators."
@@ -429,7 +430,8 @@ def table_schema(request: HttpRequest, dataset: str, table: str) -> HttpResponse
     summary="Points or shapes of a table for a map (bounded GeoJSON)",
     description=(
         "The located rows matching the filters (same parameters as the query, including "
-        "`_bbox=west,south,east,north` for points), as a GeoJSON FeatureCollection of at most "
+        "`_bbox=west,south,east,north`: points inside it, or shapes whose bounding box overlaps it), "
+        "as a GeoJSON FeatureCollection of at most "
         "DATASTORE_MAP_MAX_POINTS features. `located_count` is how many located rows match; `capped` is true "
         "when not all are drawn. For a table of shapes (a GeoJSON upload's polygons and lines) the corners "
         "of all shapes together are at most DATASTORE_MAP_MAX_VERTICES (`vertex_limit`): long outlines are "

@@ -38,8 +38,8 @@ def map_context(
     table: DataTable, params: Sequence[tuple[str, str]] = (), *, area_form: str = "area-form", area_url: str = ""
 ) -> dict[str, Any]:
     """What `datastore/_map.html` needs: the bounded GeoJSON address for these filters, the tiles, and
-    where "Filter to this area" goes (the table page's area form, or an address taking `_bbox`). The
-    area filter needs points: a table of shapes (polygons, lines) has neither."""
+    where "Filter to this area" goes (the table page's area form, or an address taking `_bbox`). For a
+    table of shapes (polygons, lines) the area keeps the rows whose shape's bounding box overlaps it."""
     query = "?" + urlencode(list(params)) if params else ""
     points = point_source(table.schema) is not None
     return {
@@ -48,8 +48,8 @@ def map_context(
         "shapes": not points,
         "tile_url": settings.MAP_TILE_URL,
         "attribution": settings.MAP_TILE_ATTRIBUTION,
-        "area_form": area_form if points else "",
-        "area_url": area_url if points else "",
+        "area_form": area_form,
+        "area_url": area_url,
     }
 
 

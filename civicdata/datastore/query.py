@@ -15,6 +15,7 @@ from typing import Any
 from civicdata.core import cursors
 
 from .ingest.infer import TRUE_WORDS, quote_ident
+from .shape_bounds import area_condition
 from .store import DATA_TABLE
 
 OPERATORS = ("exact", "gt", "gte", "lt", "lte", "ne", "in", "contains", "startswith", "isnull")
@@ -22,7 +23,8 @@ AGGREGATES = ("count", "sum", "avg", "min", "max")
 RESERVED = frozenset(
     {"q", "fields", "sort", "limit", "cursor", "offset", "group_by", *AGGREGATES, "_shape", "format", "_format"}
 )
-#: `_bbox=west,south,east,north` keeps rows whose point lies inside the box (tables with points only).
+#: `_bbox=west,south,east,north` keeps rows whose point lies inside the box, or (tables of shapes) whose
+#: shape's bounding box overlaps it.
 BBOX_PARAM = "_bbox"
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
@@ -59,16 +61,28 @@ class TableInfo:
     row_count: int = 0
     offset_max_rows: int = 50_000
     point: tuple[str, str] | None = None  # SQL for (longitude, latitude), when rows have a location
+    shape: str | None = None  # SQL for the column of GeoJSON shapes, when rows have polygons or lines
+    shape_bounds: bool = False  # the version file holds the shapes' precomputed boxes (shape_bounds.py)
 
     @classmethod
-    def from_schema(cls, schema: Mapping[str, Any], *, row_count: int = 0, offset_max_rows: int = 50_000) -> TableInfo:
+    def from_schema(
+        cls,
+        schema: Mapping[str, Any],
+        *,
+        row_count: int = 0,
+        offset_max_rows: int = 50_000,
+    ) -> TableInfo:
+        from .maps import shape_column
         from .schema import point_sql
 
+        point = point_sql(dict(schema))
+        shape = shape_column(dict(schema)) if point is None else None
         return cls(
             types={f["name"]: f.get("type", "string") for f in schema.get("fields", [])},
             row_count=row_count,
             offset_max_rows=offset_max_rows,
-            point=point_sql(dict(schema)),
+            point=point,
+            shape=quote_ident(shape) if shape else None,
         )
 
     @property
@@ -283,12 +297,13 @@ def parse_bbox(raw: str) -> tuple[float, float, float, float] | None:
 
 
 def _add_bbox(query: ParsedQuery, p: _Params) -> None:
-    """`_bbox`: rows whose point lies inside the box (edges included)."""
+    """`_bbox`: rows whose point lies inside the box, or whose shape's bounding box overlaps it (edges
+    included)."""
     raw = (p.get(BBOX_PARAM) or "").strip()
     if not raw:
         return
     table = query.table
-    if table.point is None:
+    if table.point is None and table.shape is None:
         raise _fail(table, "This table has no locations, so it cannot be filtered by area.", BBOX_PARAM)
     box = parse_bbox(raw)
     if box is None:
@@ -297,9 +312,15 @@ def _add_bbox(query: ParsedQuery, p: _Params) -> None:
             f"{BBOX_PARAM} must be west,south,east,north in degrees (west ≤ east, south ≤ north), not {raw!r}.",
             BBOX_PARAM,
         )
-    lon, lat = table.point
-    query.where.append(f"({lon} BETWEEN ? AND ? AND {lat} BETWEEN ? AND ?)")
-    query.params.extend([box[0], box[2], box[1], box[3]])
+    if table.point is None:
+        assert table.shape is not None  # noqa: S101 (checked above)
+        condition, values = area_condition(table.shape, box, precomputed=table.shape_bounds, relation=DATA_TABLE)
+        query.where.append(condition)
+        query.params.extend(values)
+    else:
+        lon, lat = table.point
+        query.where.append(f"({lon} BETWEEN ? AND ? AND {lat} BETWEEN ? AND ?)")
+        query.params.extend([box[0], box[2], box[1], box[3]])
     query.bbox = box
 
 

@@ -3,6 +3,7 @@ DATA_DIR/datastore, the query guard, and helpers that open a table's current ver
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,7 +12,9 @@ from django.conf import settings
 
 from .guard import Guard
 from .ingest import Limits
+from .ingest.infer import quote_ident
 from .query import TableInfo
+from .shape_bounds import BOUNDS_COLUMN, has_bounds
 from .store import ReaderConfig, TableStore
 
 if TYPE_CHECKING:
@@ -22,6 +25,9 @@ if TYPE_CHECKING:
 _lock = threading.Lock()
 _stores: dict[Path, TableStore] = {}
 _guard: Guard | None = None
+#: Whether a version file holds its shapes' boxes, by (path, inode, modification time): a version file
+#: never changes, but a dropped table's version numbers can be written again.
+_bounds_known: dict[tuple[str, int, int], bool] = {}
 
 
 def store_root() -> Path:
@@ -76,6 +82,29 @@ def open_cursor(table: DataTable) -> duckdb.DuckDBPyConnection:
 
 
 def table_info(table: DataTable) -> TableInfo:
-    return TableInfo.from_schema(
+    info = TableInfo.from_schema(
         table.schema, row_count=table.row_count, offset_max_rows=settings.DATASTORE_OFFSET_MAX_ROWS
     )
+    if info.shape is None or not table.version:
+        return info
+    precomputed = info.shape == quote_ident(BOUNDS_COLUMN) and _has_shape_bounds(table)
+    return dataclasses.replace(info, shape_bounds=precomputed)
+
+
+def _has_shape_bounds(table: DataTable) -> bool:
+    """Whether the table's current version file holds the precomputed boxes of its shapes."""
+    path = table_path(table)
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    key = (str(path), stat.st_ino, stat.st_mtime_ns)
+    with _lock:
+        known = _bounds_known.get(key)
+    if known is None:
+        known = has_bounds(open_cursor(table))
+        with _lock:
+            if len(_bounds_known) > 4096:
+                _bounds_known.clear()
+            _bounds_known[key] = known
+    return known

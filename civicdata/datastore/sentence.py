@@ -32,12 +32,19 @@ def _value(value: str, ftype: str) -> str:
     return value if ftype in BARE_TYPES else f"“{value}”"
 
 
-def describe_condition(key: str, value: str, *, titles: Mapping[str, str], types: Mapping[str, str]) -> str | None:
-    """One filter parameter in words ("Ward is 3"), or None when `key` is not a filter of this table."""
+def describe_condition(
+    key: str, value: str, *, titles: Mapping[str, str], types: Mapping[str, str], shapes: bool = False
+) -> str | None:
+    """One filter parameter in words ("Ward is 3"), or None when `key` is not a filter of this table.
+    `shapes`: the table's rows are shapes, which the area filter keeps by their bounding boxes."""
     if key == "q":
         return _("any text contains %(words)s") % {"words": f"“{value}”"} if value.strip() else None
     if key == BBOX_PARAM:
-        return _("the location is inside the chosen map area") if value.strip() else None
+        if not value.strip():
+            return None
+        if shapes:
+            return _("the shape touches the chosen map area (judged by the box around the shape)")
+        return _("the location is inside the chosen map area")
     column, _sep, op = key.partition("__")
     op = op or "exact"
     if column not in titles or op not in OPERATORS:
@@ -78,9 +85,14 @@ def describe_rows(
     titles: Mapping[str, str],
     types: Mapping[str, str],
     grouped: bool = False,
+    shapes: bool = False,
 ) -> str:
     """The whole sentence: how many rows (or groups) match, where what holds, and their order."""
-    conditions = [text for key, value in params if (text := describe_condition(key, value, titles=titles, types=types))]
+    conditions = [
+        text
+        for key, value in params
+        if (text := describe_condition(key, value, titles=titles, types=types, shapes=shapes))
+    ]
     words = {"count": number_format(count, force_grouping=True), "conditions": join_words(conditions)}
     if grouped:
         if conditions:

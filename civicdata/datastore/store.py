@@ -21,6 +21,8 @@ import duckdb
 
 from civicdata.core import duckdb as embedded
 
+from .shape_bounds import write_bounds
+
 #: Name of the table inside every version file.
 DATA_TABLE = "data"
 
@@ -171,6 +173,7 @@ class TableStore:
                 f"CREATE TABLE {DATA_TABLE} AS SELECT {select_sql} FROM src.{DATA_TABLE} ORDER BY rowid"  # noqa: S608
             )
             conn.execute("DETACH src")
+            write_bounds(conn, DATA_TABLE)
             conn.execute("CHECKPOINT")
         except BaseException:
             conn.close()

@@ -22,6 +22,7 @@ import duckdb
 
 from civicdata.core import duckdb as embedded
 
+from ..shape_bounds import write_bounds
 from ..store import DATA_TABLE, TableStore
 from . import sources
 from .errors import IngestError
@@ -303,6 +304,8 @@ class _Loader:
             f"FROM {DATA_TABLE} WHERE len(__failed) > 0 ORDER BY rowid LIMIT {FAILURE_SAMPLE_ROWS}"
         )
         conn.execute(f"ALTER TABLE {DATA_TABLE} DROP COLUMN __failed")
+        # The boxes of a GeoJSON upload's shapes, for the area filter (see shape_bounds.py).
+        write_bounds(conn, DATA_TABLE)
         row_count = conn.execute(f"SELECT count(*) FROM {DATA_TABLE}").fetchone()[0]  # noqa: S608
         return row_count, failures
 

@@ -166,7 +166,7 @@ def test_shapes_of_a_geojson_table_are_drawn_on_both_maps(browser, live_server, 
     words.locator("summary").click()
     expect(words.locator("li")).to_have_count(30)
     expect(words.locator("li").first).to_contain_text("060750179029: area around latitude 37.")
-    expect(page.locator("#area-form")).to_have_count(0)
+    expect(page.locator("#area-form")).to_have_count(1)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert_no_axe_violations(page)
 
@@ -175,4 +175,72 @@ def test_shapes_of_a_geojson_table_are_drawn_on_both_maps(browser, live_server, 
     assert 0 < total < 30
     expect(figure).to_have_attribute("data-points-shown", str(total), timeout=30_000)
     assert page.locator("[data-civic-map] path.leaflet-interactive").count() == total
+    context.close()
+
+
+@pytest.mark.parametrize(("width", "language"), [(1280, "en"), (375, "es")])
+def test_resident_filters_shapes_to_the_map_area(browser, live_server, assert_no_axe_violations, width, language):
+    """A resident finds the census block groups from the home page, opens the table, zooms the shape map
+    in with the keyboard and uses "Filter to this area": fewer rows, the sentence says the shapes touching
+    the area are shown (judged by their boxes), the map draws just those, the address keeps `_bbox`; axe
+    is clean and nothing scrolls sideways."""
+    from playwright.sync_api import expect
+
+    from .factories import load_table, make_published_dataset
+    from .shapes import blockgroups_geojson
+
+    spanish = language == "es"
+    dataset = make_published_dataset(title="San Francisco census block groups, 1990")
+    table, job = load_table(dataset, blockgroups_geojson(30), name="blockgroups", suffix=".geojson")
+    assert job.status == "succeeded", job.error
+    from civicdata.datastore import services
+
+    services.publish_table(table, by=None)
+    context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 900}, locale="en-US")
+    _offline(context)
+    page = context.new_page()
+    page.goto("/")
+    if spanish:
+        page.get_by_role("button", name="Español").click()
+    page.locator("#home-search").fill("census block groups")
+    page.locator("#home-search").press("Enter")
+    page.get_by_role("link", name="San Francisco census block groups, 1990").click()
+    page.get_by_role(
+        "link", name="Explorar, filtrar y descargar" if spanish else "Explore, filter and download"
+    ).click()
+
+    results = page.locator("#results")
+    figure = page.locator("[data-civic-map]")
+    expect(figure).to_have_attribute("data-points-shown", "30", timeout=30_000)
+    assert page.locator("[data-civic-map] path.leaflet-interactive").count() == 30
+    assert _count(results.inner_text()) == 30
+    assert_no_axe_violations(page)
+
+    # Zoom in twice with the keyboard, each time waiting for the map to settle on its new view.
+    canvas = page.locator(".civic-map__canvas")
+    expect(figure).to_have_attribute("data-view", re.compile(r"\d"))
+    canvas.focus()
+    for _step in range(2):
+        view = figure.get_attribute("data-view")
+        canvas.press("NumpadAdd")
+        expect(figure).not_to_have_attribute("data-view", view or "")
+    page.get_by_role("button", name="Filtrar a esta zona" if spanish else "Filter to this area").click()
+    expect(results).to_contain_text(
+        "donde la forma toca la zona elegida en el mapa"
+        if spanish
+        else "where the shape touches the chosen map area (judged by the box around the shape)"
+    )
+    expect(results).to_be_focused()
+    in_area = _count(results.inner_text())
+    assert 0 < in_area < 30
+    expect(figure).to_have_attribute("data-points-shown", str(in_area), timeout=30_000)
+    assert page.locator("[data-civic-map] path.leaflet-interactive").count() == in_area
+    expect(page.locator("#area-west")).not_to_have_value("")
+    assert "_bbox=" in page.url
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert_no_axe_violations(page)
+
+    # The address is shareable: opened afresh (no JavaScript state), it shows the same rows.
+    page.goto(page.url)
+    assert _count(results.inner_text()) == in_area
     context.close()

@@ -328,16 +328,17 @@ def test_shapes_are_bounded_by_features_and_corners(client: Client, settings) ->
 
 
 @pytest.mark.django_db
-def test_shape_table_page_and_dataset_page_show_the_shape_map_without_an_area_form(client: Client) -> None:
+def test_shape_table_page_and_dataset_page_show_the_shape_map_with_an_area_form(client: Client) -> None:
     """Shapes have a map (with the GeoJSON link as the no-JavaScript fallback and a list in words),
-    but no area box: the area filter needs points."""
+    and the area box, which keeps the shapes whose bounding box overlaps it (test_shape_area.py)."""
     table = _shape_table(5)
     html = unescape(client.get(f"{table.get_absolute_url()}?pop1990__gte=1000").content.decode())
     assert f'data-points="{table.api_path}/points?pop1990__gte=1000"' in html
     assert f'href="{table.api_path}/points?pop1990__gte=1000" type="application/geo+json"' in html
     assert "The shapes in words" in html
-    assert 'id="area-form"' not in html
-    assert "Filter to this area" not in html
+    assert 'id="area-form"' in html
+    assert "smallest box around it" in html
+    assert "Filter to this area" in html
     dataset_html = unescape(client.get(table.dataset.get_absolute_url()).content.decode())
     assert f'data-points="{table.api_path}/points"' in dataset_html
     assert "leaflet/leaflet.js" in dataset_html

@@ -126,9 +126,10 @@ def table_page(request: HttpRequest, dataset: str, table: str) -> HttpResponse:
     types = {c["name"]: c["type"] for c in columns}
     # The same query path as the JSON and CSV endpoints: same rows, count and errors.
     result = run_table_query(found, request.GET, default_limit=50, ignore=PAGE_CONTROLS, auto_facets=True)
+    shapes = point_source(found.schema) is None and has_map(found.schema)
     filters = []
     for key, value in _without(request, *PAGE_CONTROLS, "cursor", "offset", "sort"):
-        text = describe_condition(key, value, titles=titles, types=types)
+        text = describe_condition(key, value, titles=titles, types=types, shapes=shapes)
         if text:
             remaining = [p for p in _without(request, "cursor", "offset") if p != (key, value)]
             filters.append({"text": text, "remove": _query_string(remaining) + RESULTS})
@@ -154,6 +155,7 @@ def table_page(request: HttpRequest, dataset: str, table: str) -> HttpResponse:
             titles=titles,
             types=types,
             grouped=result.grouped,
+            shapes=shapes,
         )
         if result.matching_count is not None
         else None

@@ -2,9 +2,9 @@
    beside a form or a table that does the same job without JavaScript.
 
    [data-civic-map]      clustered points, or shapes (areas, lines), of a table from its bounded
-                         GeoJSON endpoint, with "Filter to this area" for points (fills the table
-                         page's area form, or opens the table with `_bbox`) and, for shapes, a list
-                         of the drawn shapes in words.
+                         GeoJSON endpoint, with "Filter to this area" (fills the table page's area
+                         form, or opens the table with `_bbox`; shapes are kept when their bounding
+                         box overlaps the area) and, for shapes, a list of the drawn shapes in words.
    [data-civic-box-map]  draw a box (or take the visible area) to fill a "west,south,east,north" field.
 
    Texts come from data-label-* attributes, translated by the server. */
@@ -62,6 +62,10 @@
     status.textContent = label("loading");
     var map = baseMap(canvas, figure, label("map"));
     map.setView([0, 0], 1);
+    // The visible area, as "Filter to this area" would send it (kept current for scripts and tests).
+    map.on("moveend", function () {
+      figure.setAttribute("data-view", clampBox(map.getBounds()).join(","));
+    });
     var clusters = L.markerClusterGroup({
       showCoverageOnHover: false,
       iconCreateFunction: function (cluster) {
