@@ -93,18 +93,10 @@ def insert_rows(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> in
     sql = f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
     written = 0
     batch: list[tuple[Any, ...]] = []
-    missing = _MISSING
+    build = _row_builder(plan)
     with connection.cursor() as cursor:
         for row in rows:
-            values = []
-            for attname, convert, default in plan:
-                value = row.get(attname, missing)
-                if value is missing:
-                    value = default.make() if type(default) is _Factory else default
-                elif convert is not None:
-                    value = convert(value)
-                values.append(value)
-            batch.append(tuple(values))
+            batch.append(build(row))
             if len(batch) >= BATCH:
                 cursor.executemany(sql, batch)
                 written += len(batch)
@@ -116,6 +108,33 @@ def insert_rows(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> in
 
 
 _MISSING = object()
+
+
+def _row_builder(plan: list[tuple[str, Callable[[Any], Any] | None, Any]]) -> Callable[[dict[str, Any]], tuple]:
+    """A function turning one row {attname: value} into the tuple of its stored values, column by column as
+    `plan` says: a given value through its converter, a missing one replaced by its (stored) default.
+
+    Generated as one tuple expression, so each value costs a dictionary lookup and, where needed, a call,
+    without the interpreter looping over the plan for each of the millions of values of a large import.
+    The generated source holds only the attribute names (repr'd) and names bound in its own namespace.
+    """
+    namespace: dict[str, Any] = {"MISSING": _MISSING}
+    parts = []
+    for position, (attname, convert, default) in enumerate(plan):
+        if type(default) is _Factory:
+            namespace[f"make{position}"] = default.make
+            fallback = f"make{position}()"
+        else:
+            namespace[f"default{position}"] = default
+            fallback = f"default{position}"
+        given = "value"
+        if convert is not None:
+            namespace[f"convert{position}"] = convert
+            given = f"convert{position}(value)"
+        parts.append(f"({given} if (value := get({attname!r}, MISSING)) is not MISSING else {fallback})")
+    source = f"def build(row):\n    get = row.get\n    return ({', '.join(parts)},)\n"
+    exec(compile(source, "<bulkwrite row builder>", "exec"), namespace)  # noqa: S102
+    return namespace["build"]
 
 
 @contextmanager

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import orjson
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
@@ -83,16 +84,35 @@ def validate_dataset_pod(data: dict[str, Any], *, publisher: Organization) -> li
 
 
 def _insert_facets(rows: list[tuple[int, str, str]]) -> None:
-    # Plain executemany: this table gets ~15 rows per dataset and the ORM's per-object cost dominates.
+    # Not the ORM: this table gets ~10 rows per dataset and the ORM's per-object cost dominates.
     if not rows:
         return
     table = DatasetFacet._meta.db_table
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 5000):
-            cursor.executemany(
-                f"INSERT INTO {table} (dataset_id, facet, value) VALUES (%s, %s, %s)",  # noqa: S608
-                rows[start : start + 5000],
+            chunk = rows[start : start + 5000]
+            packed = _facets_as_json(chunk) if connection.vendor == "sqlite" else None
+            if packed is None:
+                cursor.executemany(f"INSERT INTO {table} (dataset_id, facet, value) VALUES (%s, %s, %s)", chunk)  # noqa: S608
+                continue
+            # On SQLite one statement per chunk, its rows unpacked from a JSON array by json_each: each row
+            # of an executemany is a statement run of its own (the AUTOINCREMENT counter and the deferred
+            # foreign key checked each time), over twice as slow.
+            cursor.execute(
+                f"INSERT INTO {table} (dataset_id, facet, value) "  # noqa: S608
+                "SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(%s) ORDER BY key",
+                [packed],
             )
+
+
+def _facets_as_json(rows: list[tuple[int, str, str]]) -> str | None:
+    """The rows as a JSON array of [dataset_id, facet, value], or None when JSON cannot carry them exactly
+    (a lone surrogate, which orjson refuses, or a NUL character, at which SQLite's JSON text ends)."""
+    try:
+        packed = orjson.dumps(rows)
+    except TypeError:
+        return None
+    return None if b"\\u0000" in packed else packed.decode()
 
 
 def _replace_children(datasets: list[tuple[Dataset, pod.FlatDataset]]) -> None:

@@ -67,9 +67,10 @@ def _write_plan(plan: Plan, *, publisher: Organization, source: HarvestSource | 
     new_items = [item for item in plan.items if item.action == Action.NEW]
     author_id = by.pk if getattr(by, "is_authenticated", False) else None
     tables = (Dataset, Distribution, DatasetFacet, DatasetRevision)
-    with bulk_index_mode() as index_for_search, deferred_indexes(tables, incoming=len(new_items)) as deferred:
-        _write_new(new_items, index_for_search, publisher=publisher, source=source, now=now,
-                   revision_source=revision_source, author_id=author_id, indexes_deferred=deferred)  # fmt: skip
+    if new_items:  # else nothing to insert: the trigger and indexes stay as they are (no schema change)
+        with bulk_index_mode() as index_for_search, deferred_indexes(tables, incoming=len(new_items)) as deferred:
+            _write_new(new_items, index_for_search, publisher=publisher, source=source, now=now,
+                       revision_source=revision_source, author_id=author_id, indexes_deferred=deferred)  # fmt: skip
     _write_changed(plan, source=source, by=by, now=now, revision_source=revision_source)
     _write_withdrawn(plan, now=now, origin=origin)
 
@@ -224,19 +225,34 @@ def _write_withdrawn(plan: Plan, *, now: Any, origin: str) -> None:
 
 @contextmanager
 def _large_page_cache() -> Iterator[None]:
-    """On SQLite, give this connection a 256 MB page cache while a large import writes its indexes."""
+    """On SQLite, give this connection a 256 MB page cache while a large import writes its indexes, and
+    let the sorts of the index rebuilds run in memory (temp_store) rather than in temporary files.
+
+    Neither changes durability: the page cache only holds the transaction's pages until its commit, and
+    temp_store concerns scratch data that never outlives a statement. journal_mode (WAL) and synchronous
+    (NORMAL) stay as the connection set them, so a committed import survives a crash of the process.
+    """
     if connection.vendor != "sqlite":
         yield
         return
+    # SQLite refuses to change temp_store inside a transaction (an import run within a caller's atomic
+    # block, as in tests, keeps the connection's setting).
+    temp_store = not connection.in_atomic_block
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size")
         (previous,) = cursor.fetchone()
         cursor.execute("PRAGMA cache_size = -262144")
+        if temp_store:
+            cursor.execute("PRAGMA temp_store")
+            (previous_temp,) = cursor.fetchone()
+            cursor.execute("PRAGMA temp_store = MEMORY")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+            if temp_store:
+                cursor.execute(f"PRAGMA temp_store = {int(previous_temp)}")
 
 
 def _latest_numbers(ids: list[int]) -> dict[int, int]:
@@ -317,7 +333,7 @@ def import_catalog(
             listed=listed,
         )
         if not dry_run:
-            with transaction.atomic(), _large_page_cache():
+            with _large_page_cache(), transaction.atomic():
                 _write_plan(plan, publisher=publisher, source=source, by=by, origin=origin)
                 record_write(
                     actor=by,

@@ -115,3 +115,94 @@ def test_bulk_uuids_are_version_4():
     for text in made:
         value = uuid.UUID(hex=text)
         assert (value.version, value.variant, value.hex) == (4, uuid.RFC_4122, text)
+
+
+def _schema_version() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA schema_version")
+        return cursor.fetchone()[0]
+
+
+def test_unchanged_reimport_leaves_the_schema_alone():
+    """A re-import with nothing new neither drops nor recreates the full-text trigger or any index: the
+    schema version (which every DROP and CREATE bumps, making other connections re-read the schema) stays."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the full-text trigger and deferred indexes are SQLite shortcuts")
+    publisher = make_organization("FCC", slug="fcc")
+    path = str(realdata_path(FCC))
+    assert services.import_catalog_from(publisher=publisher, location=path, by=None).created_count
+    before = (_schema_version(), _indexes())
+    again = services.import_catalog_from(publisher=publisher, location=path, by=None)
+    assert (again.status, again.created_count, again.changed_count) == (RunStatus.SUCCEEDED, 0, 0)
+    assert (_schema_version(), _indexes()) == before
+
+
+def test_import_restores_the_connection_pragmas():
+    """The bigger page cache and in-memory temp store last only while the import writes."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite pragmas")
+
+    def pragmas() -> tuple[int, int]:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            cache = cursor.fetchone()[0]
+            cursor.execute("PRAGMA temp_store")
+            return cache, cursor.fetchone()[0]
+
+    before = pragmas()
+    publisher = make_organization("FCC", slug="fcc")
+    run = services.import_catalog_from(publisher=publisher, location=str(realdata_path(FCC)), by=None)
+    assert run.status == RunStatus.SUCCEEDED, run.error
+    assert pragmas() == before
+
+
+def test_facet_rows_are_stored_exactly_as_given():
+    """Facet rows go to SQLite packed as JSON; values JSON cannot carry exactly (a NUL character) take the
+    row-by-row path, and every value comes back unchanged, in the order given."""
+    from civicdata.catalog.services.datasets import _facets_as_json, _insert_facets
+
+    publisher = make_organization("FCC", slug="fcc")
+    services.import_catalog(publisher=publisher, document={"dataset": [{"identifier": "a", "title": "A"}]}, by=None)
+    dataset_id = Dataset.objects.get(identifier="a").pk
+    DatasetFacet.objects.all().delete()
+    tricky = ["plain", "naïve café", "😀 emoji", '"quoted" \\ back', "null", "12", " spaced ", "line\nbreak", "\u2028"]
+    rows = [(dataset_id, "keyword", value) for value in tricky]
+    assert _facets_as_json(rows) is not None
+    assert _facets_as_json([(dataset_id, "keyword", "nul\x00inside")]) is None
+    _insert_facets(rows)
+    _insert_facets([(dataset_id, "theme", "nul\x00inside"), (dataset_id, "theme", "after")])
+    stored = list(DatasetFacet.objects.order_by("id").values_list("dataset_id", "facet", "value"))
+    assert stored == [*rows, (dataset_id, "theme", "nul\x00inside"), (dataset_id, "theme", "after")]
+
+
+def test_row_builder_matches_the_column_plan():
+    """The generated row builder stores given values through their converters and fills missing ones with
+    their defaults (made fresh per row where the default is a callable)."""
+    import datetime
+
+    from civicdata.catalog.services import _bulkwrite
+
+    fields = [f for f in DatasetRevision._meta.concrete_fields if not f.primary_key]
+    plan = [_bulkwrite._column_plan(f) for f in fields]
+    build = _bulkwrite._row_builder(plan)
+    moment = datetime.datetime(2025, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)
+    given = {"dataset_id": 7, "number": 1, "source": "import", "author_id": None, "created_at": moment,
+             "snapshot": {"title": "é"}, "diff": [], "content_hash": "h", "summary": ""}  # fmt: skip
+    row = dict(zip([f.attname for f in fields], build(given), strict=True))
+    for attname, convert, _default in plan:
+        if attname in given:
+            value = given[attname]
+            assert row[attname] == (convert(value) if convert is not None else value), attname
+    assert row["snapshot"] == '{"title":"é"}'
+    loose = {k: v for k, v in given.items() if k not in ("summary", "diff")}
+    first, second = build(loose), build(loose)
+    defaults = {f.attname: f.get_default() for f in fields}
+    row = dict(zip([f.attname for f in fields], first, strict=True))
+    assert row["summary"] == defaults["summary"]
+    assert row["diff"] == _bulkwrite._json_text(defaults["diff"])
+    assert first == second
+    if connection.vendor == "sqlite":  # elsewhere uuid4 objects are made by Django's own field preparation
+        dist_fields = [f for f in Distribution._meta.concrete_fields if not f.primary_key]
+        build_dist = _bulkwrite._row_builder([_bulkwrite._column_plan(f) for f in dist_fields])
+        uuids = [dict(zip([f.attname for f in dist_fields], build_dist({}), strict=True))["uuid"] for _ in range(3)]
+        assert len(set(uuids)) == 3
