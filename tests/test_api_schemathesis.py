@@ -22,7 +22,9 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.generation import GenerationMode
@@ -100,9 +102,16 @@ def run_operations(world: dict[str, Any], *, mode: GenerationMode, pin: bool) ->
     loggers = [logging.getLogger("django.request"), logging.getLogger("civicdata")]
     for logger in loggers:
         logger.addHandler(server_errors)
+    # Django's handler closes "old" database connections as each request starts and ends; inside the
+    # test's transaction that would close the test's own connection (Django's test client holds it back
+    # the same way).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
     try:
         failures = _run_operations(world, mode=mode, pin=pin)
     finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
         for logger in loggers:
             logger.removeHandler(server_errors)
     if failures:  # first, so a shortened report still shows them

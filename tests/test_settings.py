@@ -162,3 +162,14 @@ def test_validate_command_runs_without_the_app_registry_and_says_the_same(tmp_pa
     import json
 
     assert json.loads(result.stdout)["report"] == json.loads(expected.getvalue())["report"]
+
+
+@pytest.mark.django_db
+def test_the_suite_runs_on_a_database_in_memory_in_every_worker():
+    """On SQLite the test database is in memory in each pytest-xdist worker, not a file left in the working
+    folder (pytest-django names it "test_:memory:_gw0" for any engine but Django's own)."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the PostgreSQL stage uses a server database")
+    assert connection.is_in_memory_db(), connection.settings_dict["NAME"]

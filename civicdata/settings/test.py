@@ -20,3 +20,7 @@ DOWNLOAD_SLOTS = 0
 # `makemigrations --check` then work on a fresh clone before var/ exists.
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"]["NAME"] = ":memory:"  # noqa: F405
+    # The test database in memory too, in every pytest-xdist worker: pytest-django keeps ":memory:" only
+    # for Django's own engine name and would otherwise give each worker a file named "test_:memory:_gw0"
+    # in the working folder (civicdata's engine is `civicdata.core.backends.sqlite3`).
+    DATABASES["default"]["TEST"] = {**DATABASES["default"].get("TEST", {}), "NAME": ":memory:"}  # noqa: F405
