@@ -41,7 +41,8 @@ def negotiate(accepted: list[str], default: str) -> str:
         "VersionNegotiationFailed",
         f"This service speaks CSW {' and '.join(VERSIONS)}; the request accepts {', '.join(accepted)[:200]}.",
         "AcceptVersions",
-        version=VERSION3 if default == VERSION3 else VERSION,
+        # An OWS 1.0 report for clients that only know versions before 3; OWS 2.0 for the others.
+        version=VERSION if default == VERSION and all(v.startswith(("0", "1", "2")) for v in accepted) else VERSION3,
     )
 
 
