@@ -31,6 +31,7 @@ from civicdata.catalog.publishing import Listing, listing_queryset
 CSW_NS = "http://www.opengis.net/cat/csw/2.0.2"
 CSW30_NS = "http://www.opengis.net/cat/csw/3.0"
 OWS_NS = "http://www.opengis.net/ows"
+OWS11_NS = "http://www.opengis.net/ows/1.1"  # FES 2.0's filter capabilities use OWS 1.1 types
 OWS20_NS = "http://www.opengis.net/ows/2.0"
 FES_NS = "http://www.opengis.net/fes/2.0"
 GML32_NS = "http://www.opengis.net/gml/3.2"
@@ -48,6 +49,7 @@ NAMESPACES = {
     "csw": CSW_NS,
     "csw30": CSW30_NS,
     "ows": OWS_NS,
+    "ows11": OWS11_NS,
     "ows20": OWS20_NS,
     "fes": FES_NS,
     "gml32": GML32_NS,

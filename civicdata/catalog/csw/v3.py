@@ -299,7 +299,7 @@ class Csw3:
             ("ImplementsSorting", False),
             ("ImplementsExtendedOperators", False),
         ):
-            _flag(sub(conformance, "fes", "Constraint", name=name), met)
+            _flag(sub(conformance, "fes", "Constraint", name=name), met, "ows11")
         sub(sub(filters, "fes", "Id_Capabilities"), "fes", "ResourceIdentifier", name="csw30:Identifier")
         scalar = sub(filters, "fes", "Scalar_Capabilities")
         sub(scalar, "fes", "LogicalOperators")  # present: And, Or and Not are supported
@@ -387,9 +387,9 @@ def _allowed(parent: ET.Element, values: list[str]) -> None:
         sub(allowed, "ows20", "Value", value)
 
 
-def _flag(parent: ET.Element, value: bool) -> None:
-    sub(parent, "ows20", "NoValues")
-    sub(parent, "ows20", "DefaultValue", "TRUE" if value else "FALSE")
+def _flag(parent: ET.Element, value: bool, ows: str = "ows20") -> None:
+    sub(parent, ows, "NoValues")
+    sub(parent, ows, "DefaultValue", "TRUE" if value else "FALSE")
 
 
 def _atom_date(moment: datetime) -> str:
