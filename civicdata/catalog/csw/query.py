@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import re
+import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -266,7 +267,7 @@ def _field_q(name: str, *, exact: str | None = None, regex: str | None = None) -
         return Q() if matches else Q(pk__in=[])
     if target == "_identifier":
         if exact is not None:
-            return Q(identifier=exact) | (Q(uuid=exact) if re.fullmatch(r"[0-9a-fA-F-]{32,36}", exact) else Q())
+            return Q(identifier=exact) | (Q(uuid=exact) if _is_uuid(exact) else Q())
         return Q(identifier__iregex=regex) | Q(_uuid_text__iregex=regex)
     if exact is not None:
         return Q(**{f"{target}__iexact": exact}) if not target.startswith("_") else Q(**{f"{target}__icontains": exact})
@@ -343,9 +344,18 @@ def local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
+def _is_uuid(value: str) -> bool:
+    """Whether `value` reads as a uuid (a uuid lookup on anything else fails with a ValidationError)."""
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
 def ids_q(ids: list[str]) -> Q:
     """Datasets with one of these uuids or POD identifiers."""
-    uuids = [value for value in ids if re.fullmatch(r"[0-9a-fA-F-]{32,36}", value)]
+    uuids = [value for value in ids if _is_uuid(value)]
     return Q(uuid__in=uuids) | Q(identifier__in=ids)
 
 
