@@ -35,7 +35,7 @@ def oai_pmh(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
 def csw(request: HttpRequest) -> HttpResponse:
-    """`/csw`: the OGC CSW 2.0.2 catalogue of the public catalog (Dublin Core records, bounding boxes)."""
+    """`/csw`: the OGC CSW 2.0.2 and 3.0.0 catalogue of the public catalog (Dublin Core records, boxes)."""
     site_url = settings.SITE_URL or request.build_absolute_uri("/").rstrip("/")
     catalogue = Catalogue(base_url=request.build_absolute_uri(request.path), site_url=site_url)
     try:
@@ -43,11 +43,10 @@ def csw(request: HttpRequest) -> HttpResponse:
             length = int(request.headers.get("Content-Length") or 0)
             if length > MAX_BODY_BYTES:
                 raise CswError("NoApplicableCode", f"The request is larger than {MAX_BODY_BYTES // 1024} KB.")
-            body = catalogue.respond_xml(request.body)
+            body, content_type = catalogue.respond_xml(request.body)
         else:
             params = request.POST if request.method == "POST" else request.GET
-            body = catalogue.respond_kvp({name: params.get(name, "") for name in params})
+            body, content_type = catalogue.respond_kvp({name: params.get(name, "") for name in params})
     except CswError as error:
-        status = 501 if error.code == "OperationNotSupported" and error.locator == "request" else 400
-        return HttpResponse(exception_report(error), status=status, content_type="application/xml; charset=utf-8")
-    return HttpResponse(body, content_type="application/xml; charset=utf-8")
+        return HttpResponse(exception_report(error), status=error.status, content_type="application/xml; charset=utf-8")
+    return HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
