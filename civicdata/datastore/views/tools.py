@@ -6,20 +6,23 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from civicdata.accounts import permissions as base_permissions
 from civicdata.catalog.files import safe_name
 from civicdata.catalog.models import Dataset
 from civicdata.core.errors import ActionRefused, InvalidInput
 from civicdata.datastore import gis, pdftables
-from civicdata.datastore.services import tools
+from civicdata.datastore.models import LiveRefresh, MapLayerSource
+from civicdata.datastore.permissions import ensure_can_manage_table
+from civicdata.datastore.services import map_layers, tools
 
 PDF_SALT = "datastore.pdf-tables"
 #: Most pages a PDF may have at all (the tool reads PDF_TABLES_MAX_PAGES of them at a time).
@@ -202,6 +205,16 @@ class GisForm(_DatasetForm):
         help_text=gettext_lazy("Ending in /FeatureServer/0 or /MapServer/0 (the number of the layer)."),
     )
     title = forms.CharField(label=gettext_lazy("Name of the new table file"), max_length=200, required=False)
+    refresh = forms.ChoiceField(
+        label=gettext_lazy("Copy the map layer again"),
+        choices=LiveRefresh.choices,
+        initial=LiveRefresh.MANUAL,
+        required=False,
+        help_text=gettext_lazy(
+            "Only for a map layer: each new copy replaces the table's rows; "
+            "if the map server fails, the last rows stay."
+        ),
+    )
 
     def clean(self) -> dict:
         data = super().clean()
@@ -223,6 +236,7 @@ def gis_upload(request: HttpRequest) -> HttpResponse:
                 title=form.cleaned_data.get("title") or "",
                 by=request.user,
                 site_url=request.build_absolute_uri("/"),
+                refresh=form.cleaned_data.get("refresh") or LiveRefresh.MANUAL,
             )
         except InvalidInput as exc:
             form.add_error("file" if form.cleaned_data.get("file") else "layer_url", exc.message)
@@ -231,3 +245,44 @@ def gis_upload(request: HttpRequest) -> HttpResponse:
                 return redirect(result.job.get_absolute_url())
             return redirect("catalog:dataset_edit", name=form.cleaned_data["dataset"].name)
     return render(request, "datastore/tools/gis.html", {"form": form})
+
+
+class MapLayerScheduleForm(forms.Form):
+    refresh = forms.ChoiceField(label=gettext_lazy("Copy the map layer again"), choices=LiveRefresh.choices)
+
+
+def _map_layer(request: HttpRequest, dataset: str, table: str) -> MapLayerSource:
+    base_permissions.ensure_signed_in(request.user)
+    source = get_object_or_404(
+        MapLayerSource.objects.select_related("table", "table__dataset__publisher"),
+        table__dataset__name=dataset,
+        table__name=table,
+    )
+    ensure_can_manage_table(request.user, source.table)
+    return source
+
+
+@require_POST
+def map_layer_schedule(request: HttpRequest, dataset: str, table: str) -> HttpResponse:
+    """Change how often a table made from an ArcGIS map layer is copied again (from the table's page)."""
+    source = _map_layer(request, dataset, table)
+    form = MapLayerScheduleForm(request.POST)
+    if form.is_valid():
+        map_layers.change_map_layer(source, refresh=form.cleaned_data["refresh"], by=request.user)
+        messages.success(
+            request,
+            _("Saved: the map layer is copied again %(when)s.")
+            % {"when": LiveRefresh(form.cleaned_data["refresh"]).label.lower()},
+        )
+    else:
+        messages.error(request, _("Choose how often the map layer is copied again."))
+    return redirect(source.table.get_absolute_url() + "#map-layer-heading")
+
+
+@require_POST
+def map_layer_refresh(request: HttpRequest, dataset: str, table: str) -> HttpResponse:
+    """Copy the map layer again now."""
+    source = _map_layer(request, dataset, table)
+    map_layers.request_map_layer_refresh(source, by=request.user)
+    messages.success(request, _("A new copy of the map layer is being made; reload this page in a minute."))
+    return redirect(source.table.get_absolute_url() + "#map-layer-heading")
