@@ -58,12 +58,19 @@ def pdf_tables_found(
     file: File[UploadedFile],
     pages: Form[str] = "",
     strategy: Form[str] = "auto",
+    area: Form[str] = "",
+    area_unit: Form[str] = "percent",
 ) -> list[dict]:
-    """The tables on the chosen pages ("1-3, 5"; at most 20 at a time), each with its first rows."""
+    """The tables on the chosen pages ("1-3, 5"; at most 20 at a time), each with its first rows. `area`
+    ("left, top, right, bottom" from the page's top-left corner, in `area_unit` percent or points) reads
+    only that rectangle of each page."""
     _dataset(request, dataset)
+    chosen_area = pdftables.parse_area(area, area_unit)
     path = tools.stashed_path(_pdf(file))
     try:
-        found = pdftables.find_tables(path, pdftables.parse_pages(pages, pdftables.page_count(path)), strategy=strategy)
+        found = pdftables.find_tables(
+            path, pdftables.parse_pages(pages, pdftables.page_count(path)), strategy=strategy, area=chosen_area
+        )
     finally:
         path.unlink(missing_ok=True)
     return [
@@ -82,13 +89,19 @@ def pdf_tables_load(
     tables: Form[str] = "",
     header_row: Form[int] = 1,
     column_names: Form[str] = "",
+    area: Form[str] = "",
+    area_unit: Form[str] = "percent",
 ) -> Status:
     """Load the chosen tables (refs from `/pdf-tables/found`, comma-separated; empty for all) as one
-    table of the dataset, with the header row chosen; the PDF is kept as a second distribution."""
+    table of the dataset, with the header row chosen; the PDF is kept as a second distribution. `area`
+    and `area_unit` as for `/pdf-tables/found`."""
     found_dataset = _dataset(request, dataset)
+    chosen_area = pdftables.parse_area(area, area_unit)
     path = tools.stashed_path(_pdf(file))
     try:
-        found = pdftables.find_tables(path, pdftables.parse_pages(pages, pdftables.page_count(path)), strategy=strategy)
+        found = pdftables.find_tables(
+            path, pdftables.parse_pages(pages, pdftables.page_count(path)), strategy=strategy, area=chosen_area
+        )
         wanted = {ref.strip() for ref in tables.split(",") if ref.strip()}
         chosen = [t for t in found if not wanted or t.ref in wanted]
         header, rows = pdftables.combine(chosen, header_row=header_row, column_names=column_names)

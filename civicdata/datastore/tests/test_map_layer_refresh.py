@@ -13,7 +13,7 @@ from django.utils import timezone
 from civicdata.accounts.tests.factories import make_member, make_organization
 from civicdata.catalog.tests.factories import make_dataset
 from civicdata.datastore.models import DataTable, IngestJob, MapLayerSource
-from civicdata.datastore.services import map_layers, tools
+from civicdata.datastore.services import tools
 from civicdata.datastore.tasks import map_layers_tick
 from civicdata.datastore.tests import test_gis_tools
 from civicdata.datastore.tests.test_gis_tools import ArcGis, needs_realdata

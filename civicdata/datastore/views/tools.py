@@ -66,6 +66,25 @@ class PdfUploadForm(_DatasetForm):
         ],
         initial="auto",
     )
+    area = forms.CharField(
+        label=gettext_lazy("Area of each page to read (optional)"),
+        required=False,
+        max_length=100,
+        help_text=gettext_lazy(
+            "Four numbers separated by commas: left, top, right, bottom, measured from the top-left corner "
+            "of the page. For example “0, 50, 100, 100” reads the bottom half of each page. Leave empty to "
+            "read whole pages."
+        ),
+    )
+    area_unit = forms.ChoiceField(
+        label=gettext_lazy("The area's numbers are"),
+        choices=[
+            ("percent", gettext_lazy("Percent of the page (0 to 100)")),
+            ("points", gettext_lazy("PDF points (72 points are one inch)")),
+        ],
+        initial="percent",
+        widget=forms.RadioSelect,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -121,10 +140,16 @@ def pdf_upload(request: HttpRequest) -> HttpResponse:
                     code="too_many_pages",
                 )
             pages = pdftables.parse_pages(form.cleaned_data["pages"], count)
+            area = pdftables.parse_area(form.cleaned_data["area"], form.cleaned_data["area_unit"])
+            pdftables.check_area(tools.stashed_path(key), pages, area)
         except InvalidInput as exc:
-            form.add_error(
-                "file" if exc.code in ("bad_pdf", "file_type", "file_too_large", "file_empty") else "pages", exc.message
-            )
+            if exc.code == "bad_area":
+                field = "area"
+            elif exc.code in ("bad_pdf", "file_type", "file_too_large", "file_empty"):
+                field = "file"
+            else:
+                field = "pages"
+            form.add_error(field, exc.message)
         else:
             dataset = form.cleaned_data["dataset"]
             token = signing.dumps(
@@ -135,6 +160,8 @@ def pdf_upload(request: HttpRequest) -> HttpResponse:
                     "name": safe_name(upload.name),
                     "pages": pages,
                     "strategy": form.cleaned_data["strategy"],
+                    "area": form.cleaned_data["area"],
+                    "area_unit": form.cleaned_data["area_unit"],
                 },
                 salt=PDF_SALT,
             )
@@ -154,7 +181,8 @@ def pdf_review(request: HttpRequest) -> HttpResponse:
         path = tools.stashed_path(state["key"])
         if not path.is_file():
             raise InvalidInput(_("That upload is not known; upload the file again."), code="stash_unknown")
-        found = pdftables.find_tables(path, state["pages"], strategy=state["strategy"])
+        area = pdftables.parse_area(state.get("area", ""), state.get("area_unit", "percent"))
+        found = pdftables.find_tables(path, state["pages"], strategy=state["strategy"], area=area)
     except (InvalidInput, Dataset.DoesNotExist) as exc:
         message = exc.message if isinstance(exc, InvalidInput) else _("That dataset is not one you edit.")
         return render(request, "datastore/tools/pdf_review.html", {**context, "problem": message}, status=400)
@@ -184,7 +212,9 @@ def pdf_review(request: HttpRequest) -> HttpResponse:
             if result.job is not None:
                 return redirect(result.job.get_absolute_url())
             return redirect("catalog:dataset_edit", name=dataset.name)
-    context.update({"dataset": dataset, "tables": found, "chosen": chosen, "form": form, "pages": state["pages"]})
+    context.update(
+        {"dataset": dataset, "tables": found, "chosen": chosen, "form": form, "pages": state["pages"], "area": area}
+    )
     return render(request, "datastore/tools/pdf_review.html", context)
 
 
