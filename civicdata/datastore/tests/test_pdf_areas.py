@@ -26,9 +26,10 @@ def test_the_top_half_of_a_real_report_gives_only_its_rows():
     assert len(top) == 1
     assert 5 < len(top[0].rows) < 37
     assert top[0].rows[0][:4] == ["Notice Date", "Effective", "Received", "Company"]
-    assert top[0].rows == whole[0].rows[: len(top[0].rows) - 1] + [top[0].rows[-1]]
+    assert top[0].rows == [*whole[0].rows[: len(top[0].rows) - 1], top[0].rows[-1]]
     bottom = pdftables.find_tables(WARN, [1], area=pdftables.parse_area("0, 50, 100, 100"))
-    assert bottom and "Notice Date" not in bottom[0].rows[0]
+    assert bottom
+    assert "Notice Date" not in bottom[0].rows[0]
 
 
 @needs_warn
