@@ -83,6 +83,7 @@ class PdfUploadForm(_DatasetForm):
             ("points", gettext_lazy("PDF points (72 points are one inch)")),
         ],
         initial="percent",
+        required=False,  # percent when not sent
         widget=forms.RadioSelect,
     )
 
@@ -140,7 +141,7 @@ def pdf_upload(request: HttpRequest) -> HttpResponse:
                     code="too_many_pages",
                 )
             pages = pdftables.parse_pages(form.cleaned_data["pages"], count)
-            area = pdftables.parse_area(form.cleaned_data["area"], form.cleaned_data["area_unit"])
+            area = pdftables.parse_area(form.cleaned_data["area"], form.cleaned_data["area_unit"] or "percent")
             pdftables.check_area(tools.stashed_path(key), pages, area)
         except InvalidInput as exc:
             if exc.code == "bad_area":
@@ -161,7 +162,7 @@ def pdf_upload(request: HttpRequest) -> HttpResponse:
                     "pages": pages,
                     "strategy": form.cleaned_data["strategy"],
                     "area": form.cleaned_data["area"],
-                    "area_unit": form.cleaned_data["area_unit"],
+                    "area_unit": form.cleaned_data["area_unit"] or "percent",
                 },
                 salt=PDF_SALT,
             )
