@@ -28,6 +28,7 @@ class DatastoreConfig(AppConfig):
         register_stopped_work_sweep("civicdata.datastore.services.fail_stopped_ingest_jobs")
         register_stopped_work_sweep("civicdata.datastore.services.tools.sweep_stale_stashes")
         register_periodic_task("civicdata.datastore.tasks.live_tables_tick")
+        register_periodic_task("civicdata.datastore.tasks.map_layers_tick")
         register_distribution_links(receivers.data_api_links)
         register_listing_stamp(receivers.data_api_stamp)
         register_file_handler(receivers.load_uploaded_file)

@@ -282,3 +282,32 @@ class LiveSource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.relation} → {self.table}"
+
+
+class MapLayerSource(models.Model):
+    """A table copied from an ArcGIS REST FeatureServer/MapServer layer (see `gis.read_arcgis_layer`),
+    paged through again on its schedule; each copy is loaded as a new version of the table, so a failed
+    copy keeps the rows of the last good one."""
+
+    table = models.OneToOneField(DataTable, on_delete=models.CASCADE, related_name="map_layer")
+    layer_url = models.URLField(_("map layer address"), max_length=2000)
+    refresh = models.CharField(_("refresh"), max_length=10, choices=LiveRefresh.choices, default=LiveRefresh.MANUAL)
+    next_refresh_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_refreshed_at = models.DateTimeField(null=True, blank=True)
+    last_tried_at = models.DateTimeField(null=True, blank=True)
+    last_features = models.PositiveIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True, default="")
+    refreshing = models.BooleanField(default=False)
+    refresh_started_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("map layer table")
+        verbose_name_plural = _("map layer tables")
+
+    def __str__(self) -> str:
+        return f"{self.layer_url} → {self.table}"

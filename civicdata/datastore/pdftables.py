@@ -29,6 +29,8 @@ PREVIEW_ROWS = 8
 MAX_CELLS = 200_000
 
 STRATEGIES = ("auto", "lines", "text")
+#: How an area is measured: in percent of the page, or in PDF points (72 points are one inch).
+AREA_UNITS = ("percent", "points")
 _TEXT_SETTINGS = {"vertical_strategy": "text", "horizontal_strategy": "text"}
 
 
@@ -83,6 +85,90 @@ def parse_pages(spec: str, page_count: int) -> list[int]:
     return pages
 
 
+@dataclass(frozen=True)
+class Area:
+    """A rectangle of each chosen page, measured from the page's top-left corner: left and right from the
+    left edge, top and bottom from the top edge, in percent of the page or in PDF points."""
+
+    left: float
+    top: float
+    right: float
+    bottom: float
+    unit: str = "percent"
+
+    @property
+    def text(self) -> str:
+        numbers = ", ".join(f"{n:g}" for n in (self.left, self.top, self.right, self.bottom))
+        return f"{numbers} %" if self.unit == "percent" else _("%(numbers)s points") % {"numbers": numbers}
+
+    def box(self, width: float, height: float, *, page: int) -> tuple[float, float, float, float]:
+        """(left, top, right, bottom) in points on a page of this size; InvalidInput when it does not fit."""
+        if self.unit == "percent":
+            return (
+                width * self.left / 100,
+                height * self.top / 100,
+                width * self.right / 100,
+                height * self.bottom / 100,
+            )
+        if self.right > width + 0.01 or self.bottom > height + 0.01:
+            raise InvalidInput(
+                _(
+                    "The area goes outside page %(page)s, which is %(width)s points wide and %(height)s points "
+                    "high. Use smaller numbers, or give the area in percent."
+                )
+                % {"page": page, "width": f"{width:g}", "height": f"{height:g}"},
+                code="bad_area",
+            )
+        return self.left, self.top, self.right, self.bottom
+
+
+def parse_area(spec: str, unit: str = "percent") -> Area | None:
+    """An Area from "left, top, right, bottom" (empty: the whole page). Checked here: four numbers, not
+    negative, percent at most 100, and a positive width and height; points are checked against each page
+    when it is read (`Area.box`)."""
+    spec = (spec or "").strip()
+    if not spec:
+        return None
+    if unit not in AREA_UNITS:
+        raise InvalidInput(_("Give the area in percent or in points."), code="bad_area")
+    parts = [part.strip() for part in re.split(r"[,;]", spec)]
+    try:
+        numbers = [float(part) for part in parts]
+    except ValueError:
+        numbers = []
+    if len(numbers) != 4 or any(n != n or n in (float("inf"), float("-inf")) for n in numbers):
+        raise InvalidInput(
+            _(
+                "Write the area as four numbers separated by commas: left, top, right, bottom "
+                "(for example “0, 10, 100, 60”)."
+            ),
+            code="bad_area",
+        )
+    left, top, right, bottom = numbers
+    if min(numbers) < 0 or (unit == "percent" and max(numbers) > 100):
+        raise InvalidInput(
+            _("In percent, each number of the area is between 0 and 100.")
+            if unit == "percent"
+            else _("The numbers of the area cannot be negative."),
+            code="bad_area",
+        )
+    if right <= left or bottom <= top:
+        raise InvalidInput(
+            _("The area has no size: right must be larger than left, and bottom larger than top."), code="bad_area"
+        )
+    return Area(left, top, right, bottom, unit)
+
+
+def check_area(path: Path, pages: list[int], area: Area | None) -> None:
+    """InvalidInput (code "bad_area") when the area does not fit on one of the chosen pages."""
+    if area is None or area.unit == "percent":
+        return
+    with _open(path) as pdf:
+        for number in pages:
+            page = pdf.pages[number - 1]
+            area.box(float(page.width), float(page.height), page=number)
+
+
 def _open(path: Path):
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
@@ -110,10 +196,11 @@ def _clean(row: list[str | None]) -> list[str]:
     return [" ".join((cell or "").split()) for cell in row]
 
 
-def find_tables(path: Path, pages: list[int], *, strategy: str = "auto") -> list[FoundTable]:
-    """The tables on `pages` (1-based). "lines" follows the ruled lines, "text" the alignment of words,
-    "auto" tries ruled lines first and text alignment on pages where no ruled table is found. Empty rows
-    and tables with fewer than two columns or two rows are left out."""
+def find_tables(path: Path, pages: list[int], *, strategy: str = "auto", area: Area | None = None) -> list[FoundTable]:
+    """The tables on `pages` (1-based), inside `area` of each page when one is given (the rest of the page
+    is cut away first). "lines" follows the ruled lines, "text" the alignment of words, "auto" tries ruled
+    lines first and text alignment on pages where no ruled table is found. Empty rows and tables with
+    fewer than two columns or two rows are left out."""
     if strategy not in STRATEGIES:
         strategy = "auto"
     started = time.monotonic()
@@ -126,7 +213,12 @@ def find_tables(path: Path, pages: list[int], *, strategy: str = "auto") -> list
                     _("Reading the pages took too long; choose fewer pages at a time."), code="pdf_too_slow"
                 )
             try:
-                page = pdf.pages[number - 1]
+                whole = pdf.pages[number - 1]
+                page = whole
+                if area is not None:
+                    left, top, right, bottom = area.box(float(whole.width), float(whole.height), page=number)
+                    x0, y0 = float(whole.bbox[0]), float(whole.bbox[1])
+                    page = whole.crop((x0 + left, y0 + top, x0 + right, y0 + bottom))
                 tables = [] if strategy == "text" else page.extract_tables()
                 if strategy == "text" or (strategy == "auto" and not _useful(tables)):
                     tables = page.extract_tables(_TEXT_SETTINGS)
@@ -152,7 +244,7 @@ def find_tables(path: Path, pages: list[int], *, strategy: str = "auto") -> list
                     )
                 index += 1
                 found.append(FoundTable(page=number, index=index, rows=rows))
-            page.close()
+            whole.close()
     return found
 
 

@@ -36,3 +36,28 @@ def live_tables_tick(reschedule: bool = True) -> int:
     if reschedule:
         live_tables_tick.using(run_after=timezone.now() + timedelta(minutes=5)).enqueue()
     return len(due)
+
+
+@task
+def refresh_map_layer(source_id: int) -> None:
+    """Page one ArcGIS map layer through again and queue the load of the copy."""
+    from .services.map_layers import refresh_map_layer_now
+
+    refresh_map_layer_now(source_id)
+
+
+@task
+def map_layers_tick(reschedule: bool = True) -> int:
+    """Queue the copy of every ArcGIS map layer table that is due, then the next tick (every five minutes)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .services.map_layers import due_map_layers
+
+    due = due_map_layers()
+    for source_id in due:
+        refresh_map_layer.enqueue(source_id=source_id)
+    if reschedule:
+        map_layers_tick.using(run_after=timezone.now() + timedelta(minutes=5)).enqueue()
+    return len(due)

@@ -4,6 +4,8 @@ layer loaded, each into the Data API."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -14,8 +16,9 @@ from civicdata.catalog.files import safe_name
 from civicdata.catalog.models import Dataset
 from civicdata.core.errors import InvalidInput
 from civicdata.datastore import pdftables
-from civicdata.datastore.permissions import ensure_can_manage_dataset
-from civicdata.datastore.services import tools
+from civicdata.datastore.models import MapLayerSource
+from civicdata.datastore.permissions import ensure_can_manage_dataset, ensure_can_manage_table
+from civicdata.datastore.services import map_layers, tools
 
 router = Router(tags=["tools"])
 
@@ -55,12 +58,19 @@ def pdf_tables_found(
     file: File[UploadedFile],
     pages: Form[str] = "",
     strategy: Form[str] = "auto",
+    area: Form[str] = "",
+    area_unit: Form[str] = "percent",
 ) -> list[dict]:
-    """The tables on the chosen pages ("1-3, 5"; at most 20 at a time), each with its first rows."""
+    """The tables on the chosen pages ("1-3, 5"; at most 20 at a time), each with its first rows. `area`
+    ("left, top, right, bottom" from the page's top-left corner, in `area_unit` percent or points) reads
+    only that rectangle of each page."""
     _dataset(request, dataset)
+    chosen_area = pdftables.parse_area(area, area_unit)
     path = tools.stashed_path(_pdf(file))
     try:
-        found = pdftables.find_tables(path, pdftables.parse_pages(pages, pdftables.page_count(path)), strategy=strategy)
+        found = pdftables.find_tables(
+            path, pdftables.parse_pages(pages, pdftables.page_count(path)), strategy=strategy, area=chosen_area
+        )
     finally:
         path.unlink(missing_ok=True)
     return [
@@ -79,13 +89,19 @@ def pdf_tables_load(
     tables: Form[str] = "",
     header_row: Form[int] = 1,
     column_names: Form[str] = "",
+    area: Form[str] = "",
+    area_unit: Form[str] = "percent",
 ) -> Status:
     """Load the chosen tables (refs from `/pdf-tables/found`, comma-separated; empty for all) as one
-    table of the dataset, with the header row chosen; the PDF is kept as a second distribution."""
+    table of the dataset, with the header row chosen; the PDF is kept as a second distribution. `area`
+    and `area_unit` as for `/pdf-tables/found`."""
     found_dataset = _dataset(request, dataset)
+    chosen_area = pdftables.parse_area(area, area_unit)
     path = tools.stashed_path(_pdf(file))
     try:
-        found = pdftables.find_tables(path, pdftables.parse_pages(pages, pdftables.page_count(path)), strategy=strategy)
+        found = pdftables.find_tables(
+            path, pdftables.parse_pages(pages, pdftables.page_count(path)), strategy=strategy, area=chosen_area
+        )
         wanted = {ref.strip() for ref in tables.split(",") if ref.strip()}
         chosen = [t for t in found if not wanted or t.ref in wanted]
         header, rows = pdftables.combine(chosen, header_row=header_row, column_names=column_names)
@@ -110,9 +126,11 @@ def gis_load(
     dataset: Form[str],
     layer_url: Form[str] = "",
     title: Form[str] = "",
+    refresh: Form[str] = "manual",
 ) -> Status:
     """A zipped shapefile, GeoPackage or KML/KMZ file sent as `file` (multipart; kept as a second
-    distribution), or an ArcGIS FeatureServer/MapServer layer address, loaded with its geometry in WGS 84."""
+    distribution), or an ArcGIS FeatureServer/MapServer layer address, loaded with its geometry in WGS 84.
+    A layer is copied again on `refresh` (manual, hourly, daily or weekly); see `/map-layers/`."""
     found_dataset = _dataset(request, dataset)
     file = request.FILES.get("file")  # optional: a layer address instead
     if (file is None) == (not layer_url):
@@ -124,8 +142,73 @@ def gis_load(
         title=title,
         by=request.auth,
         site_url=request.build_absolute_uri("/"),
+        refresh=refresh,
     )
     return Status(201, _loaded(found_dataset, result))
+
+
+class MapLayerOut(Schema):
+    dataset: str
+    table: str
+    layer_url: str
+    refresh: str
+    refreshing: bool
+    last_refreshed_at: datetime | None = None
+    last_tried_at: datetime | None = None
+    last_features: int | None = None
+    last_error: str = ""
+    next_refresh_at: datetime | None = None
+
+
+class MapLayerIn(Schema):
+    refresh: str
+
+
+def _map_layer(request: HttpRequest, dataset: str, table: str) -> MapLayerSource:
+    source = get_object_or_404(
+        MapLayerSource.objects.select_related("table", "table__dataset__publisher"),
+        table__dataset__name=dataset,
+        table__name=table,
+    )
+    ensure_can_manage_table(request.auth, source.table)
+    return source
+
+
+def _map_layer_out(source: MapLayerSource) -> dict:
+    return {
+        "dataset": source.table.dataset.name,
+        "table": source.table.name,
+        **{
+            field: getattr(source, field)
+            for field in (
+                "layer_url", "refresh", "refreshing", "last_refreshed_at", "last_tried_at", "last_features",
+                "last_error", "next_refresh_at",
+            )
+        },
+    }  # fmt: skip
+
+
+@router.get("/map-layers/{dataset}/{table}", response=MapLayerOut, auth=signed_in, summary="A map layer table")
+def map_layer_get(request: HttpRequest, dataset: str, table: str) -> dict:
+    """Where a table made from an ArcGIS layer comes from, its schedule, and how its last copy went."""
+    return _map_layer_out(_map_layer(request, dataset, table))
+
+
+@router.patch("/map-layers/{dataset}/{table}", response=MapLayerOut, auth=signed_in, summary="Change its schedule")
+def map_layer_change(request: HttpRequest, dataset: str, table: str, payload: MapLayerIn) -> dict:
+    """How often the layer is copied again: manual, hourly, daily or weekly."""
+    source = map_layers.change_map_layer(_map_layer(request, dataset, table), refresh=payload.refresh, by=request.auth)
+    return _map_layer_out(source)
+
+
+@router.post(
+    "/map-layers/{dataset}/{table}/refresh", response={202: MapLayerOut}, auth=signed_in, summary="Copy it now"
+)
+def map_layer_refresh(request: HttpRequest, dataset: str, table: str) -> Status:
+    """Queue a new copy of the layer now; the table keeps its rows if the map server fails."""
+    source = _map_layer(request, dataset, table)
+    map_layers.request_map_layer_refresh(source, by=request.auth)
+    return Status(202, _map_layer_out(source))
 
 
 def _loaded(dataset: Dataset, result: tools.ToolResult) -> dict:

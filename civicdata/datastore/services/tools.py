@@ -23,6 +23,7 @@ from civicdata.catalog.models import Dataset, Distribution
 from civicdata.core.errors import InvalidInput
 from civicdata.datastore import gis
 from civicdata.datastore.models import IngestJob
+from civicdata.datastore.services import map_layers
 from civicdata.datastore.services.uploads import load_distribution_file
 
 #: A kept upload older than this is swept (the editor left the tool half-way).
@@ -148,9 +149,12 @@ def add_converted_table(
     return ToolResult(table_distribution, source_distribution, job)
 
 
-def convert_gis(*, dataset: Dataset, upload: Any, layer_url: str, title: str, by: Any, site_url: str) -> ToolResult:
+def convert_gis(
+    *, dataset: Dataset, upload: Any, layer_url: str, title: str, by: Any, site_url: str, refresh: str = "manual"
+) -> ToolResult:
     """Convert an uploaded GIS file (kept as a second distribution) or an ArcGIS layer into a GeoJSON
-    distribution loaded into the Data API (shared by the page and the API)."""
+    distribution loaded into the Data API (shared by the page and the API). A layer's table remembers
+    the layer and is copied again on `refresh` (see `services.map_layers`)."""
     if upload is not None:
         name = safe_name(upload.name or "data")
         if not name.lower().endswith(gis.SUFFIXES):
@@ -174,14 +178,19 @@ def convert_gis(*, dataset: Dataset, upload: Any, layer_url: str, title: str, by
             )
         finally:
             path.unlink(missing_ok=True)
+    refresh = map_layers.check_refresh(refresh)
     layer_name, data = gis.read_arcgis_layer(layer_url)
     title = title or layer_name
-    return add_converted_table(
-        dataset,
-        data=data,
-        file_name=f"{safe_name(title)[:100]}.geojson",
-        title=title,
-        by=by,
-        site_url=site_url,
-        description=_("Copied from the map layer %(url)s") % {"url": gis.layer_url(layer_url)},
-    )
+    with transaction.atomic():
+        result = add_converted_table(
+            dataset,
+            data=data,
+            file_name=f"{safe_name(title)[:100]}.geojson",
+            title=title,
+            by=by,
+            site_url=site_url,
+            description=_("Copied from the map layer %(url)s") % {"url": gis.layer_url(layer_url)},
+        )
+        if result.job is not None:
+            map_layers.record_map_layer(result.job.table, layer_url=layer_url, refresh=refresh, by=by)
+    return result

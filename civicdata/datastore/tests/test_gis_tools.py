@@ -226,8 +226,14 @@ class ArcGis(http.server.BaseHTTPRequestHandler):
     features: dict = {}
     page_size = 4
     queries: list[dict] = []
+    failing = False  # answer 500 to everything (a map server that is down)
 
     def do_GET(self):
+        if type(self).failing:
+            self.send_response(500)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         parts = urlsplit(self.path)
         params = {k: v[0] for k, v in parse_qs(parts.query).items()}
         if parts.path == "/arcgis/rest/services/Parcels/FeatureServer/0":
@@ -263,6 +269,7 @@ def arcgis(settings) -> Iterator[str]:
     ArcGis.metadata = json.loads((county / "us-ca-tuolumne-metadata.json").read_text())
     ArcGis.features = json.loads((county / "us-ca-tuolumne-0.json").read_text())
     ArcGis.queries = []
+    ArcGis.failing = False
     settings.FETCH_ALLOWED_HOSTS = ["127.0.0.0/8"]
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ArcGis)
     threading.Thread(target=server.serve_forever, daemon=True).start()

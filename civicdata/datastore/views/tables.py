@@ -23,7 +23,7 @@ from ..api import get_visible_table
 from ..forms import ChartForm, LoadForm, PiiDecisionForm, SchemaFieldForm
 from ..guard import Busy, QueryFailed, QueryTimeout
 from ..maps import has_map
-from ..models import Chart, DataTable, IngestJob, PiiFinding
+from ..models import Chart, DataTable, IngestJob, LiveRefresh, MapLayerSource, PiiFinding
 from ..permissions import can_manage_table, ensure_can_manage_dataset, ensure_can_manage_table, ensure_can_see_job
 from ..preview import map_context, table_columns
 from ..query import AGGREGATES, BBOX_PARAM, OPERATORS
@@ -187,6 +187,10 @@ def table_page(request: HttpRequest, dataset: str, table: str) -> HttpResponse:
         # "Report a problem" links, offered by an app above the datastore (see datastore/registry.py).
         "report_url": report_link(found),
         "pending_pii": services.unresolved_pii(found) if can_manage_table(request.user, found) else [],
+        "map_layer": MapLayerSource.objects.filter(table=found).first()
+        if can_manage_table(request.user, found)
+        else None,
+        "refresh_choices": LiveRefresh.choices,
         "grouped": result.grouped,
         "hidden_params": _without(request, "q", "cursor", "offset", *PAGE_CONTROLS),
         "area_params": _without(request, BBOX_PARAM, "cursor", "offset", *PAGE_CONTROLS),

@@ -6,20 +6,23 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from civicdata.accounts import permissions as base_permissions
 from civicdata.catalog.files import safe_name
 from civicdata.catalog.models import Dataset
 from civicdata.core.errors import ActionRefused, InvalidInput
 from civicdata.datastore import gis, pdftables
-from civicdata.datastore.services import tools
+from civicdata.datastore.models import LiveRefresh, MapLayerSource
+from civicdata.datastore.permissions import ensure_can_manage_table
+from civicdata.datastore.services import map_layers, tools
 
 PDF_SALT = "datastore.pdf-tables"
 #: Most pages a PDF may have at all (the tool reads PDF_TABLES_MAX_PAGES of them at a time).
@@ -62,6 +65,26 @@ class PdfUploadForm(_DatasetForm):
             ("text", gettext_lazy("Without lines (columns lined up by spacing)")),
         ],
         initial="auto",
+    )
+    area = forms.CharField(
+        label=gettext_lazy("Area of each page to read (optional)"),
+        required=False,
+        max_length=100,
+        help_text=gettext_lazy(
+            "Four numbers separated by commas: left, top, right, bottom, measured from the top-left corner "
+            "of the page. For example “0, 50, 100, 100” reads the bottom half of each page. Leave empty to "
+            "read whole pages."
+        ),
+    )
+    area_unit = forms.ChoiceField(
+        label=gettext_lazy("The area's numbers are"),
+        choices=[
+            ("percent", gettext_lazy("Percent of the page (0 to 100)")),
+            ("points", gettext_lazy("PDF points (72 points are one inch)")),
+        ],
+        initial="percent",
+        required=False,  # percent when not sent
+        widget=forms.RadioSelect,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -118,10 +141,16 @@ def pdf_upload(request: HttpRequest) -> HttpResponse:
                     code="too_many_pages",
                 )
             pages = pdftables.parse_pages(form.cleaned_data["pages"], count)
+            area = pdftables.parse_area(form.cleaned_data["area"], form.cleaned_data["area_unit"] or "percent")
+            pdftables.check_area(tools.stashed_path(key), pages, area)
         except InvalidInput as exc:
-            form.add_error(
-                "file" if exc.code in ("bad_pdf", "file_type", "file_too_large", "file_empty") else "pages", exc.message
-            )
+            if exc.code == "bad_area":
+                field = "area"
+            elif exc.code in ("bad_pdf", "file_type", "file_too_large", "file_empty"):
+                field = "file"
+            else:
+                field = "pages"
+            form.add_error(field, exc.message)
         else:
             dataset = form.cleaned_data["dataset"]
             token = signing.dumps(
@@ -132,6 +161,8 @@ def pdf_upload(request: HttpRequest) -> HttpResponse:
                     "name": safe_name(upload.name),
                     "pages": pages,
                     "strategy": form.cleaned_data["strategy"],
+                    "area": form.cleaned_data["area"],
+                    "area_unit": form.cleaned_data["area_unit"] or "percent",
                 },
                 salt=PDF_SALT,
             )
@@ -151,7 +182,8 @@ def pdf_review(request: HttpRequest) -> HttpResponse:
         path = tools.stashed_path(state["key"])
         if not path.is_file():
             raise InvalidInput(_("That upload is not known; upload the file again."), code="stash_unknown")
-        found = pdftables.find_tables(path, state["pages"], strategy=state["strategy"])
+        area = pdftables.parse_area(state.get("area", ""), state.get("area_unit", "percent"))
+        found = pdftables.find_tables(path, state["pages"], strategy=state["strategy"], area=area)
     except (InvalidInput, Dataset.DoesNotExist) as exc:
         message = exc.message if isinstance(exc, InvalidInput) else _("That dataset is not one you edit.")
         return render(request, "datastore/tools/pdf_review.html", {**context, "problem": message}, status=400)
@@ -181,7 +213,9 @@ def pdf_review(request: HttpRequest) -> HttpResponse:
             if result.job is not None:
                 return redirect(result.job.get_absolute_url())
             return redirect("catalog:dataset_edit", name=dataset.name)
-    context.update({"dataset": dataset, "tables": found, "chosen": chosen, "form": form, "pages": state["pages"]})
+    context.update(
+        {"dataset": dataset, "tables": found, "chosen": chosen, "form": form, "pages": state["pages"], "area": area}
+    )
     return render(request, "datastore/tools/pdf_review.html", context)
 
 
@@ -202,6 +236,16 @@ class GisForm(_DatasetForm):
         help_text=gettext_lazy("Ending in /FeatureServer/0 or /MapServer/0 (the number of the layer)."),
     )
     title = forms.CharField(label=gettext_lazy("Name of the new table file"), max_length=200, required=False)
+    refresh = forms.ChoiceField(
+        label=gettext_lazy("Copy the map layer again"),
+        choices=LiveRefresh.choices,
+        initial=LiveRefresh.MANUAL,
+        required=False,
+        help_text=gettext_lazy(
+            "Only for a map layer: each new copy replaces the table's rows; "
+            "if the map server fails, the last rows stay."
+        ),
+    )
 
     def clean(self) -> dict:
         data = super().clean()
@@ -223,6 +267,7 @@ def gis_upload(request: HttpRequest) -> HttpResponse:
                 title=form.cleaned_data.get("title") or "",
                 by=request.user,
                 site_url=request.build_absolute_uri("/"),
+                refresh=form.cleaned_data.get("refresh") or LiveRefresh.MANUAL,
             )
         except InvalidInput as exc:
             form.add_error("file" if form.cleaned_data.get("file") else "layer_url", exc.message)
@@ -231,3 +276,44 @@ def gis_upload(request: HttpRequest) -> HttpResponse:
                 return redirect(result.job.get_absolute_url())
             return redirect("catalog:dataset_edit", name=form.cleaned_data["dataset"].name)
     return render(request, "datastore/tools/gis.html", {"form": form})
+
+
+class MapLayerScheduleForm(forms.Form):
+    refresh = forms.ChoiceField(label=gettext_lazy("Copy the map layer again"), choices=LiveRefresh.choices)
+
+
+def _map_layer(request: HttpRequest, dataset: str, table: str) -> MapLayerSource:
+    base_permissions.ensure_signed_in(request.user)
+    source = get_object_or_404(
+        MapLayerSource.objects.select_related("table", "table__dataset__publisher"),
+        table__dataset__name=dataset,
+        table__name=table,
+    )
+    ensure_can_manage_table(request.user, source.table)
+    return source
+
+
+@require_POST
+def map_layer_schedule(request: HttpRequest, dataset: str, table: str) -> HttpResponse:
+    """Change how often a table made from an ArcGIS map layer is copied again (from the table's page)."""
+    source = _map_layer(request, dataset, table)
+    form = MapLayerScheduleForm(request.POST)
+    if form.is_valid():
+        map_layers.change_map_layer(source, refresh=form.cleaned_data["refresh"], by=request.user)
+        messages.success(
+            request,
+            _("Saved: the map layer is copied again %(when)s.")
+            % {"when": LiveRefresh(form.cleaned_data["refresh"]).label.lower()},
+        )
+    else:
+        messages.error(request, _("Choose how often the map layer is copied again."))
+    return redirect(source.table.get_absolute_url() + "#map-layer-heading")
+
+
+@require_POST
+def map_layer_refresh(request: HttpRequest, dataset: str, table: str) -> HttpResponse:
+    """Copy the map layer again now."""
+    source = _map_layer(request, dataset, table)
+    map_layers.request_map_layer_refresh(source, by=request.user)
+    messages.success(request, _("A new copy of the map layer is being made; reload this page in a minute."))
+    return redirect(source.table.get_absolute_url() + "#map-layer-heading")

@@ -1,0 +1,142 @@
+"""Tables copied from ArcGIS REST map layers, kept in step on a schedule: the GIS tool records the layer
+behind the table it made; the `map_layers_tick` task pages the layer through again when its time comes and
+loads the copy as a new version of the table (the swap is atomic, so a failed copy keeps the last rows)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import timedelta
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from civicdata.core.audit import record_write
+from civicdata.core.errors import InvalidInput
+from civicdata.datastore import gis
+from civicdata.datastore.models import REFRESH_INTERVALS, DataTable, IngestJob, LiveRefresh, MapLayerSource
+from civicdata.datastore.permissions import ensure_can_manage_table
+from civicdata.datastore.services.tables import start_ingest
+
+log = logging.getLogger(__name__)
+
+#: A copy whose worker died this long ago no longer holds the layer.
+STALE_AFTER = timedelta(hours=1)
+
+
+def _next_refresh(refresh: str, *, after: Any = None) -> Any:
+    interval = REFRESH_INTERVALS.get(refresh)
+    return None if interval is None else (after or timezone.now()) + interval
+
+
+def check_refresh(refresh: str) -> str:
+    """The schedule name, or InvalidInput in plain language."""
+    refresh = (refresh or "").strip() or LiveRefresh.MANUAL
+    if refresh not in LiveRefresh.values:
+        raise InvalidInput(
+            _("Choose how often the layer is copied again: %(choices)s.") % {"choices": ", ".join(LiveRefresh.values)},
+            code="refresh_unknown",
+        )
+    return refresh
+
+
+def record_map_layer(table: DataTable, *, layer_url: str, refresh: str, by: Any) -> MapLayerSource:
+    """Remember that `table` is a copy of the layer at `layer_url`, copied again on `refresh`.
+
+    Preconditions: the caller made the table from the layer for `by` (see `tools.convert_gis`), so the
+    first copy is already on its way; the next one is due one interval from now."""
+    refresh = check_refresh(refresh)
+    source, _created = MapLayerSource.objects.update_or_create(
+        table=table,
+        defaults={
+            "layer_url": gis.layer_url(layer_url),
+            "refresh": refresh,
+            "next_refresh_at": _next_refresh(refresh),
+            "last_refreshed_at": timezone.now(),
+            "last_tried_at": timezone.now(),
+            "last_error": "",
+            "created_by": by if getattr(by, "is_authenticated", False) else None,
+        },
+    )
+    record_write(
+        actor=by,
+        action="datastore.map_layer.register",
+        target=source,
+        after={"url": source.layer_url, "refresh": refresh},
+    )
+    return source
+
+
+def change_map_layer(source: MapLayerSource, *, refresh: str, by: Any) -> MapLayerSource:
+    """Change how often the layer is copied again ("manual" stops the schedule)."""
+    ensure_can_manage_table(by, source.table)
+    refresh = check_refresh(refresh)
+    before = source.refresh
+    source.refresh = refresh
+    source.next_refresh_at = _next_refresh(refresh, after=source.last_refreshed_at)
+    source.save(update_fields=["refresh", "next_refresh_at"])
+    record_write(actor=by, action="datastore.map_layer.change", target=source, before={"refresh": before},
+                 after={"refresh": refresh})  # fmt: skip
+    return source
+
+
+def request_map_layer_refresh(source: MapLayerSource, *, by: Any) -> None:
+    """Queue a copy now (the "Copy the layer again now" button)."""
+    ensure_can_manage_table(by, source.table)
+    record_write(actor=by, action="datastore.map_layer.refresh", target=source, after={})
+    transaction.on_commit(lambda: _enqueue(source.pk))
+
+
+def _enqueue(source_id: int) -> None:
+    from civicdata.datastore.tasks import refresh_map_layer
+
+    refresh_map_layer.enqueue(source_id=source_id)
+
+
+def refresh_map_layer_now(source_id: int) -> IngestJob | None:
+    """Page the layer through again and queue its load as a new version of the table (the worker runs
+    this). A failure is written on the source in plain language; the table keeps its rows."""
+    now = timezone.now()
+    claimed = MapLayerSource.objects.filter(
+        Q(refreshing=False) | Q(refresh_started_at__lt=now - STALE_AFTER), pk=source_id
+    ).update(refreshing=True, refresh_started_at=now)
+    if not claimed:
+        return None  # another worker is copying it
+    source = MapLayerSource.objects.select_related("table", "created_by").get(pk=source_id)
+    try:
+        _name, data = gis.read_arcgis_layer(source.layer_url)
+        job = start_ingest(source.table, by=source.created_by, upload=ContentFile(data, name="layer.geojson"))
+    except InvalidInput as exc:
+        MapLayerSource.objects.filter(pk=source_id).update(
+            refreshing=False,
+            last_tried_at=now,
+            last_error=str(exc.message),
+            next_refresh_at=_next_refresh(source.refresh, after=now),
+        )
+        log.warning("map layer %s: %s", source_id, exc.message)
+        return None
+    except BaseException:
+        MapLayerSource.objects.filter(pk=source_id).update(refreshing=False)
+        raise
+    MapLayerSource.objects.filter(pk=source_id).update(
+        refreshing=False,
+        last_tried_at=now,
+        last_refreshed_at=now,
+        last_error="",
+        last_features=len(json.loads(data)["features"]),
+        next_refresh_at=_next_refresh(source.refresh, after=now),
+    )
+    return job
+
+
+def due_map_layers(now: Any = None) -> list[int]:
+    """Ids of map layer tables whose next copy is due."""
+    return list(
+        MapLayerSource.objects.filter(next_refresh_at__lte=now or timezone.now(), refreshing=False).values_list(
+            "pk", flat=True
+        )
+    )
