@@ -4,7 +4,8 @@ Writes the pairs to label for `civicdata/demand/tests/data/match_pairs.csv` (doc
 threshold is fitted"). For every request in `REQUESTS` (real LA 311 request types and USDA APHIS FOIA
 log subjects, personal names left out) it takes, from the real catalogs in ../shared/realdata/datajson:
 
-- ``top``: the 5 datasets the current scorer ranks highest (score, then the ungated overlap);
+- ``top``: the 5 datasets the term overlap ranks highest, unweighted (score, then the ungated overlap;
+  the scorer before rarity weights, which proposed the committed pairs);
 - ``one-word``: 3 datasets sharing exactly one word with the request in their title or keywords
   (hard negatives: what the two-word rule is for);
 - ``random``: 2 datasets drawn at random;
@@ -15,6 +16,13 @@ Seeded (``random.Random(11)``), so a rerun gives the same candidates. Labels and
 hand in the committed CSV; this tool only proposes pairs::
 
     .venv/bin/python bench/demand_match_candidates.py > /tmp/candidates.csv
+
+With ``--term-counts`` it writes instead how many of the catalogs' datasets use each term of the
+labelled requests (`matching.Rarity` over all 5,222 datasets, cut to the requests' terms), the table the
+tests weigh the labelled pairs with (``civicdata/demand/tests/data/catalog_term_counts.json``)::
+
+    .venv/bin/python bench/demand_match_candidates.py --term-counts \
+        > civicdata/demand/tests/data/catalog_term_counts.json
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ import json
 import random
 import re
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from civicdata.demand import matching
@@ -223,6 +232,13 @@ def _keywords(record: dict) -> list[str]:
     return [str(k).strip() for k in value if k and str(k).strip()]
 
 
+def _labelled_requests() -> set[str]:
+    """Requests of the committed labelled set (it also keeps rows of an earlier set)."""
+    path = Path(__file__).resolve().parents[1] / "civicdata" / "demand" / "tests" / "data" / "match_pairs.csv"
+    with path.open(encoding="utf-8") as handle:
+        return {row["request"] for row in csv.DictReader(handle)}
+
+
 def load_datasets() -> list[dict]:
     """Every dataset of the catalogs once (by title), with the catalog's file name."""
     seen: set[str] = set()
@@ -247,6 +263,17 @@ def load_datasets() -> list[dict]:
                 }
             )
     return datasets
+
+
+def term_counts(datasets: list[dict], requests: Iterable[str]) -> dict:
+    """The catalogs' document count and, for every term of `requests`, how many datasets use it."""
+    rarity = matching.Rarity.of(d["terms"] for d in datasets)
+    terms = sorted({term for text in requests for term in matching.query_from_text(text)})
+    return {
+        "documents": rarity.documents,
+        "catalogs": [f"{path.parent.name}/{path.name}" for path in CATALOGS],
+        "counts": {term: rarity.counts.get(term, 0) for term in terms},
+    }
 
 
 def _ungated(query: dict[str, float], terms: matching.DatasetTerms) -> float:
@@ -295,6 +322,11 @@ def candidates(datasets: list[dict]) -> list[dict]:
 
 
 def main() -> None:
+    if "--term-counts" in sys.argv:
+        requests = sorted({text for text, _source in REQUESTS} | _labelled_requests())
+        json.dump(term_counts(load_datasets(), requests), sys.stdout, indent=0, sort_keys=True)
+        sys.stdout.write("\n")
+        return
     rows = candidates(load_datasets())
     sys.stdout.reconfigure(encoding="utf-8", newline="")
     writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]))
