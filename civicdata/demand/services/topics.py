@@ -35,13 +35,15 @@ Scored = tuple[int, matching.Match, Any]  # dataset position, match, staff decis
 
 
 def _match_topics(topics: list[Any], datasets: list[Any]) -> dict[int, tuple[list[Scored], list[Scored]]]:
-    """For each topic, the datasets that answer it (weighted overlap above the learned threshold, or
-    confirmed by staff), best first, and the suggestions staff rejected (`services/matches.py`)."""
+    """For each topic, the datasets that answer it (overlap weighted by the terms' rarity among these
+    datasets, above the learned threshold, or confirmed by staff), best first, and the suggestions staff
+    rejected (`services/matches.py`)."""
     terms = [_dataset_terms(d) for d in datasets]
+    rarity = matching.Rarity.of(terms)  # once per run: how many public datasets use each term
     decided = decisions.load_decisions()
     found: dict[int, tuple[list[Scored], list[Scored]]] = {}
     for topic in topics:
-        query = matching.query_from_terms(topic.top_terms)
+        query = rarity.weigh(matching.query_from_terms(topic.top_terms))
         signature = matching.signature(topic.top_terms)
         kept: list[Scored] = []
         rejected: list[Scored] = []

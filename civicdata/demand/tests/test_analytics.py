@@ -37,7 +37,8 @@ def test_topics_cover_all_demand_and_unmet_topics_are_listed():
     """Topics sum to all demand; topics without a matching public dataset are unmet."""
     _demand()
     make_public_dataset(
-        "Restaurant inspection results", description="Restaurant inspection scores and reports, one row per visit."
+        "Restaurant health inspection results",
+        description="Restaurant inspection scores and reports, one row per visit.",
     )
     snapshot = services.compute_topics()
     topics = list(snapshot.topics.all())

@@ -93,11 +93,12 @@ def test_staff_reject_a_suggested_match_from_the_home_page(live_page, assert_no_
     )
     services.import_log_file(by=staff, kind="foia", source="Clerk", filename="log.csv", data=log.encode())
     dataset_id = make_public_dataset(
-        "Restaurant inspection results", description="Restaurant inspection scores and reports, one row per visit."
+        "Restaurant health inspection results",
+        description="Restaurant inspection scores and reports, one row per visit.",
     ).pk
     snapshot = services.compute_topics()
     topic = next(t for t in snapshot.topics.all() if dataset_id in [e["id"] for e in t.matching_datasets])
-    name = f"match: Restaurant inspection results (topic: {topic.label})"
+    name = f"match: Restaurant health inspection results (topic: {topic.label})"
     page = live_page
     _sign_in(page, staff)
     page.set_viewport_size({"width": 1280, "height": 900})

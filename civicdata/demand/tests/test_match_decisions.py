@@ -36,7 +36,8 @@ def _setup():
     staff = make_user(staff=True)
     services.import_log_file(by=staff, kind="foia", source="Clerk", filename="log.csv", data=LOG.encode())
     dataset = make_public_dataset(
-        "Restaurant inspection results", description="Restaurant inspection scores and reports, one row per visit."
+        "Restaurant health inspection results",
+        description="Restaurant inspection scores and reports, one row per visit.",
     )
     services.compute_topics()
     return staff, dataset
