@@ -3,7 +3,7 @@
 Typed, keyword-explicit and verb-first; each names its preconditions and runs in one transaction.
 """
 
-from civicdata.catalog.services.crawls import run_crawl, start_crawl, start_draft_from_finding
+from civicdata.catalog.services.crawls import crawl_now, run_crawl, start_crawl, start_draft_from_finding
 from civicdata.catalog.services.datasets import (
     add_usage_note,
     catalog_settings,
@@ -55,6 +55,7 @@ __all__ = [
     "approve_harvest_source",
     "catalog_settings",
     "check_upload",
+    "crawl_now",
     "create_dataset",
     "create_pdf_form",
     "delete_orphan_files",

@@ -142,3 +142,58 @@ def test_api_starts_a_crawl_lists_findings_and_drafts(client, site):
     assert draft.json()["edit_url"] == f"/catalog/datasets/{draft.json()['name']}/edit/"
     client.force_login(make_member(make_organization()))
     assert client.get(f"/api/tools/crawls/{crawl_id}").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_crawl_command_lists_the_files_the_catalog_misses_and_keeps_the_run(site):
+    """`civicdata catalog crawl`: the same crawl in the command's own process, stored for the pages."""
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    publisher = make_organization()
+    make_dataset(
+        publisher,
+        distribution=[
+            {
+                "@type": "dcat:Distribution",
+                "downloadURL": f"{site.upper()}/reports/budget.xlsx",
+                "mediaType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "title": "Street budget",
+            }
+        ],
+    )
+    out = io.StringIO()
+    call_command("catalog_crawl", f"{site}/", publisher=publisher.slug, stdout=out)
+    text = out.getvalue()
+    assert f"{site}/reports/potholes-2026.csv" in text
+    assert "/reports/budget.xlsx" not in text  # catalogued: listed only with --all
+    assert "data files not in the catalog" in text.splitlines()[-1]
+    run = CatalogCrawl.objects.get()
+    assert run.status == "done"
+    assert run.findings.filter(in_catalog=False).exists()
+
+    out = io.StringIO()
+    call_command("catalog_crawl", f"{site}/", publisher=publisher.slug, all=True, format="json", stdout=out)
+    report = json.loads(out.getvalue())
+    assert report["status"] == "done"
+    assert report["pages_read"] >= 1
+    by_url = {row["url"].removeprefix(site): row["in_catalog"] for row in report["files"]}
+    assert by_url["/reports/budget.xlsx"] is True
+    assert by_url["/reports/potholes-2026.csv"] is False
+
+
+@pytest.mark.django_db
+def test_the_crawl_command_refuses_an_unknown_publisher_and_a_blocked_address():
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    publisher = make_organization()
+    with pytest.raises(CommandError, match="No publisher") as unknown:
+        call_command("catalog_crawl", "https://example.org/", publisher="nobody")
+    assert unknown.value.returncode == 2
+    with pytest.raises(CommandError) as refused:
+        call_command("catalog_crawl", "http://169.254.169.254/latest/", publisher=publisher.slug)
+    assert refused.value.returncode == 2
+    assert not CatalogCrawl.objects.exists()
