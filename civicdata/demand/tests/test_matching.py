@@ -3,7 +3,7 @@
 Terms weigh by their rarity in the catalog matched (`matching.Rarity`). For the labelled pairs that catalog
 is the one their datasets were drawn from: the 5,222 datasets of the real catalogs in
 ../shared/realdata/datajson, whose counts for every request term are shipped in
-`data/catalog_term_counts.json` (`bench/demand_match_candidates.py --term-counts`), so these tests run
+`data/catalog_term_counts.json` (`bench/_demand_match_candidates.py --term-counts`), so these tests run
 without the 14 MB of catalogs; `test_shipped_term_counts_are_the_catalogs` checks the table against them."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from civicdata.demand import matching
 
 PAIRS = Path(__file__).parent / "data" / "match_pairs.csv"
 TERM_COUNTS = Path(__file__).parent / "data" / "catalog_term_counts.json"
-BENCH = Path(__file__).resolve().parents[3] / "bench" / "demand_match_candidates.py"
+BENCH = Path(__file__).resolve().parents[3] / "bench" / "_demand_match_candidates.py"
 
 
 def _rarity() -> matching.Rarity:

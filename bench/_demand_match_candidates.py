@@ -15,13 +15,13 @@ log subjects, personal names left out) it takes, from the real catalogs in ../sh
 Seeded (``random.Random(11)``), so a rerun gives the same candidates. Labels and reasons are added by
 hand in the committed CSV; this tool only proposes pairs::
 
-    .venv/bin/python bench/demand_match_candidates.py > /tmp/candidates.csv
+    .venv/bin/python bench/_demand_match_candidates.py > /tmp/candidates.csv
 
 With ``--term-counts`` it writes instead how many of the catalogs' datasets use each term of the
 labelled requests (`matching.Rarity` over all 5,222 datasets, cut to the requests' terms), the table the
 tests weigh the labelled pairs with (``civicdata/demand/tests/data/catalog_term_counts.json``)::
 
-    .venv/bin/python bench/demand_match_candidates.py --term-counts \
+    .venv/bin/python bench/_demand_match_candidates.py --term-counts \
         > civicdata/demand/tests/data/catalog_term_counts.json
 """
 
