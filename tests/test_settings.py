@@ -134,7 +134,9 @@ def test_fast_help_lists_what_django_lists():
     assert help_text("civicdata") == ManagementUtility(["civicdata", "help"]).main_help_text() + "\n"
     result = _run_cli("help")
     assert result.returncode == 0, result.stderr
-    assert "[catalog]\n    catalog_convert\n    catalog_crawl\n    catalog_harvest\n    catalog_import\n" in result.stdout
+    assert (
+        "[catalog]\n    catalog_convert\n    catalog_crawl\n    catalog_harvest\n    catalog_import\n" in result.stdout
+    )
 
 
 def test_validate_command_runs_without_the_app_registry_and_says_the_same(tmp_path):
