@@ -94,7 +94,8 @@ for pk, count in posts_of.items():
     while count > 0:
         take = min(size, count)
         at = now - dt.timedelta(hours=len(discussions) % 5000)
-        discussions.append(Discussion(dataset_id=pk, title=f"Why do the totals of week {{len(discussions) % 52}} differ?",
+        week = len(discussions) % 52
+        discussions.append(Discussion(dataset_id=pk, title=f"Why do the totals of week {{week}} differ?",
                                       author=users[len(discussions) % 50], post_count=take, created_at=at,
                                       updated_at=at, status="resolved" if len(discussions) % 3 == 0 else "open"))
         sizes.append(take)
