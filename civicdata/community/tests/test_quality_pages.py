@@ -146,3 +146,38 @@ def test_the_report_lists_link_to_their_csv_and_a_publishers_csv_covers_its_depa
     assert below.description in body
     assert own.description in client.get(dataset_csv).content.decode()
     assert below.description not in client.get(dataset_csv).content.decode()
+
+
+def test_the_dataset_page_with_every_community_part_runs_as_many_queries_when_busy(
+    client, django_assert_max_num_queries
+):
+    """Stories, reuses, discussions and quality reports all join the dataset page: with many of each it
+    runs no more queries than with one of each (bench/community_pages.py measures it at full size)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from civicdata.community import services
+    from civicdata.community.tests.factories import make_reuse, make_story
+
+    _publisher, dataset, editor, _admin = publisher_with_dataset()
+
+    def add_one_of_each(n: int) -> None:
+        make_story(datasets=(dataset,))
+        make_reuse(datasets=(dataset,), title=f"Bus delay map {n}")
+        report(dataset)
+        discussion = services.start_discussion(dataset, by=resident(), title=f"Question {n}", body="Why?")
+        services.reply(discussion, by=editor, body="Because.", as_publisher=True)
+
+    add_one_of_each(0)
+    client.get(dataset.get_absolute_url())  # warm the caches
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(dataset.get_absolute_url()).status_code == 200
+    for n in range(1, 8):
+        add_one_of_each(n)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(dataset.get_absolute_url())
+    html = response.content.decode()
+    assert "Bus delay map 7" in html
+    assert "Where the buses run late" in html
+    assert f"/datasets/{dataset.name}/discussions/" in html
+    assert "Quality score:" in html
