@@ -159,6 +159,8 @@ def test_import_restores_the_connection_pragmas():
 def test_facet_rows_are_stored_exactly_as_given():
     """Facet rows go to SQLite packed as JSON; values JSON cannot carry exactly (a NUL character) take the
     row-by-row path, and every value comes back unchanged, in the order given."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the JSON-packed facet insert is SQLite's path (PostgreSQL refuses NUL in text anyway)")
     from civicdata.catalog.services.datasets import _facets_as_json, _insert_facets
 
     publisher = make_organization("FCC", slug="fcc")
@@ -178,6 +180,8 @@ def test_facet_rows_are_stored_exactly_as_given():
 def test_row_builder_matches_the_column_plan():
     """The generated row builder stores given values through their converters and fills missing ones with
     their defaults (made fresh per row where the default is a callable)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the generated row builder's JSON text is SQLite's; PostgreSQL binds psycopg Jsonb adapters")
     import datetime
 
     from civicdata.catalog.services import _bulkwrite
