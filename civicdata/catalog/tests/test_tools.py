@@ -196,6 +196,19 @@ def test_api_validate_unreadable_body_and_bad_profile(client: Client):
 
 
 @pytest.mark.django_db
+def test_api_validate_refuses_a_body_and_a_url_together(client: Client):
+    """Which catalog was meant is unclear when both a body and ?url= come: a 400 says so, nothing is fetched."""
+    response = client.post(
+        "/api/catalog/validate?url=https://example.org/data.json", b"True", content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "ambiguous_input"
+    response = client.post("/api/catalog/validate?url=ftp://example.org/data.json", {"file": b"True"})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "ambiguous_input"
+
+
+@pytest.mark.django_db
 def test_api_validate_multipart_file(client: Client):
     """A multipart upload in the field `file` is validated too (real GSA catalog: valid)."""
     path = Path(realdata_path("datajson/federal_agencies_2025-02/gsa.data.json"))

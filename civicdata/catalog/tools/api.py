@@ -30,8 +30,20 @@ def _check_profile(profile: str | None) -> str | None:
     return profile or None
 
 
+def _has_body(request: HttpRequest) -> bool:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    return length > 0 or "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+
+
 def _read_request(request: HttpRequest, url: str | None) -> ReadResult:
     if url:
+        if _has_body(request):
+            raise InvalidInput(
+                "Send the catalog either in the request body or as ?url=, not both.", code="ambiguous_input"
+            )
         return read_from_url(url)
     content_type = request.META.get("CONTENT_TYPE", "")
     if content_type.startswith("multipart/form-data"):
