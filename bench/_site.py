@@ -77,9 +77,10 @@ class Site:
 
 
 @contextmanager
-def serving(env: dict[str, str], *args: str, log: Path) -> Iterator[Site]:
-    """`civicdata serve --bind 127.0.0.1:<free port> <args>` until the block ends (SIGTERM, then wait)."""
-    port = free_port()
+def serving(env: dict[str, str], *args: str, log: Path, port: int | None = None) -> Iterator[Site]:
+    """`civicdata serve --bind 127.0.0.1:<port> <args>` (a free port unless given) until the block ends
+    (SIGTERM, then wait)."""
+    port = port or free_port()
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "civicdata.cli", "serve", "--bind", f"127.0.0.1:{port}", *args],

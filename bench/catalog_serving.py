@@ -10,8 +10,8 @@ loopback. The client is this process: one keep-alive connection, one request at 
 Search: queries with words drawn (seeded) from the catalog's own titles: one word, a quoted phrase of two
 title words in order, three words, one word plus a keyword filter, and no query (browse: newest first with
 every facet). Each query is asked `--repeat` times; the first ask of each is reported apart as "first ask"
-(nothing about that query is cached yet). `/data.json`: time to first byte, the whole document's rate, and
-the peak RSS of the web processes, the first time after start (the document is built and kept) and again.
+(nothing about that query is cached yet). `/data.json`: the worker writes it ahead (timed), then time to
+first byte, the whole document's rate and the peak RSS of the web processes, three times.
 
 Figures go to docs/benchmarks.md, section "Catalog over HTTP".
 Run: .venv/bin/python bench/catalog_serving.py [--queries 40] [--repeat 5] [--no-write]
@@ -35,7 +35,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from _common import ROOT, arguments, check, header, write_section
-from _site import civicdata, percentile, production_env, serving
+from _site import civicdata, free_port, percentile, production_env, serving
 
 OUT = Path(os.environ.get("BENCH_CATALOG_DIR", ROOT / "bench" / "out" / "catalog"))
 SECTION = "Catalog over HTTP"
@@ -187,7 +187,10 @@ def main() -> None:
     civicdata(env, "createcachetable")
     queries = make_queries(database, args.queries)
     log = ROOT / "bench" / "out" / "catalog-serving.log"
-    with serving(env, log=log) as site:
+    # The site's address, as a deployment sets it: the worker writes /data.json for it ahead of any request.
+    port = free_port()
+    env["SITE_URL"] = f"http://127.0.0.1:{port}"
+    with serving(env, log=log, port=port) as site:
         web = descendants(site.process.pid)
         connection = Connection(site.port)
         # Warm up as a running site is: each web process has served a search and the listing's headers.
@@ -215,6 +218,15 @@ def main() -> None:
                 check(b"usa-card" in bodies[path] or b"dataset" in bodies[path], f"{path} found nothing")
         everything = [t for values in timings.values() for t in values]
         rss_before = peak_rss_mb(web)
+        # After a change the catalog queues the writing of /data.json; the worker does it before anyone asks.
+        prepare_code = "from civicdata.catalog.tasks import prepare_listing_task; prepare_listing_task.enqueue()"
+        civicdata(env, "shell", "-c", prepare_code)
+        started = time.perf_counter()
+        civicdata(env, "db_worker", "--batch", "--no-startup-delay", "--queue-name", "default", timeout=1800)
+        prepared_s = time.perf_counter() - started
+        kept = list((Path(env["DATA_DIR"]) / "cache" / "listings").glob("*.json"))
+        check(len(kept) >= 1, "the worker wrote no /data.json ahead")
+        connection = Connection(site.port)  # the server closed the idle keep-alive connection meanwhile
         runs = []
         for _ in range(3):
             runs.append(connection.stream("/data.json"))
@@ -233,11 +245,12 @@ def main() -> None:
         print(f"/data.json {label}: first byte {run[1] * 1000:.0f} ms, {run[3] / 1e6:.0f} MB in {run[2]:.2f} s "
               f"({run[3] / 1e6 / run[2]:.0f} MB/s)")  # fmt: skip
     print(f"peak RSS of a web process: {rss:.0f} MB (after the searches {rss_before:.0f} MB)")
+    print(f"/data.json written ahead by the worker in {prepared_s:.1f} s ({runs[0][3] / 1e6 / prepared_s:.0f} MB/s)")
     if listed is not None:
         print(f"/data.json lists {listed} datasets")
     if args.no_write:
         return
-    _write(args, total, timings, everything, first_asks, runs, rss, rss_before)
+    _write(args, total, timings, everything, first_asks, runs, rss, rss_before, prepared_s)
 
 
 def _fetch_once(env: dict[str, str]) -> bytes:
@@ -251,7 +264,7 @@ def _results_part(body: bytes) -> bytes:
     return re.sub(rb'(csrfmiddlewaretoken" value="|nonce=")[^"]*', b"", body)
 
 
-def _write(args, total, timings, everything, first_asks, runs, rss, rss_before) -> None:
+def _write(args, total, timings, everything, first_asks, runs, rss, rss_before, prepared_s) -> None:
     def verdict(ok: bool) -> str:
         return "met" if ok else "**missed**"
 
@@ -280,10 +293,15 @@ each asked {args.repeat} times; every page counts all six facets and renders 20 
 | first ask of each query | {len(first_asks)} | {statistics.median(first_asks):.1f} | {percentile(first_asks, 0.95):.1f} | {max(first_asks):.1f} |
 | **all** | {len(everything)} | {statistics.median(everything):.1f} | **{p95:.1f}** | {max(everything):.1f} |
 
-| `/data.json` | first fetch after start | later fetches (worst) | target |
+`/data.json`: after the searches, the catalog's "write `/data.json` ahead" task is queued (as an import, a
+harvest and the hourly tick queue it) and `civicdata db_worker --batch` runs it: it wrote the
+{fb[3] / 1e6:.0f} MB document in {prepared_s:.1f} s ({fb[3] / 1e6 / prepared_s:.0f} MB/s of serialisation, the
+time the first person to ask would otherwise wait). Then three fetches.
+
+| `/data.json` | first fetch | later fetches (worst) | target |
 |---|---|---|---|
-| first byte | {fb[1] * 1000:.0f} ms | {warm_fb:.0f} ms | < 100 ms — {verdict(warm_fb < TARGETS["first_byte_ms"])} (first fetch: {verdict(fb[1] * 1000 < TARGETS["first_byte_ms"])}) |
-| whole document | {fb[3] / 1e6:.0f} MB in {fb[2]:.2f} s ({fb[3] / 1e6 / fb[2]:.0f} MB/s) | {warm_rate:.0f} MB/s | ≥ 50 MB/s — {verdict(warm_rate >= TARGETS["rate_mb_s"])} (first fetch: {verdict(fb[3] / 1e6 / fb[2] >= TARGETS["rate_mb_s"])}) |
+| first byte | {fb[1] * 1000:.0f} ms | {warm_fb:.0f} ms | < 100 ms — {verdict(max(warm_fb, fb[1] * 1000) < TARGETS["first_byte_ms"])} |
+| whole document | {fb[3] / 1e6:.0f} MB in {fb[2]:.2f} s ({fb[3] / 1e6 / fb[2]:.0f} MB/s) | {warm_rate:.0f} MB/s | ≥ 50 MB/s — {verdict(min(warm_rate, fb[3] / 1e6 / fb[2]) >= TARGETS["rate_mb_s"])} |
 | peak RSS of a web process | {rss:.0f} MB (after the searches: {rss_before:.0f} MB) | | < 200 MB — {verdict(rss < TARGETS["rss_mb"])} |
 
 Target: search page p95 under {TARGETS["search_p95_ms"]:.0f} ms — {verdict(p95 < TARGETS["search_p95_ms"])}.

@@ -169,15 +169,39 @@ def kept_catalog(
     that file (hundreds of MB/s) with its length. Older states of the same listing are removed once a newer
     one is complete; a stream that stops half-way leaves nothing behind.
     """
-    prefix = hashlib.sha256(f"{variant}|{catalog_url}".encode()).hexdigest()[:16]
-    name = f"{prefix}-{hashlib.sha256(etag.encode()).hexdigest()[:32]}.json"
-    folder = kept_folder()
-    path = folder / name
+    folder, prefix, name = _kept_place(etag=etag, variant=variant, catalog_url=catalog_url)
     try:
-        handle = path.open("rb")
+        handle = (folder / name).open("rb")
     except OSError:
         return _stream_and_keep(stream_catalog(queryset, catalog_url=catalog_url), folder, prefix, name), None
     return _read_kept(handle), os.fstat(handle.fileno()).st_size
+
+
+def _kept_place(*, etag: str, variant: str, catalog_url: str) -> tuple[Path, str, str]:
+    """(folder, prefix of the listing at this address, file name of this state) of a kept document."""
+    prefix = hashlib.sha256(f"{variant}|{catalog_url}".encode()).hexdigest()[:16]
+    return kept_folder(), prefix, f"{prefix}-{hashlib.sha256(etag.encode()).hexdigest()[:32]}.json"
+
+
+def listing_variant(listing: str, publisher: Organization | None) -> str:
+    """What tells listings apart in ETags and kept documents."""
+    return f"{listing}:{publisher.pk if publisher else '-'}"
+
+
+def prepare_listing(*, catalog_url: str, listing: str = Listing.PUBLIC, publisher: Organization | None = None) -> bool:
+    """Write the listing's document for its current state before anyone asks for it (the worker does this
+    after an import or a harvest, and on the catalog's schedule), so that even the first person to ask
+    after a change is answered from the kept file. `catalog_url` is the listing's public address, as
+    requests name it. True when a document was written, False when the current one was already kept."""
+    queryset = listing_queryset(listing, publisher=publisher)
+    variant = listing_variant(listing, publisher)
+    state = listing_state(queryset, variant=variant)
+    folder, prefix, name = _kept_place(etag=state.etag, variant=variant, catalog_url=catalog_url)
+    if (folder / name).is_file():
+        return False
+    for _chunk in _stream_and_keep(stream_catalog(queryset, catalog_url=catalog_url), folder, prefix, name):
+        pass
+    return (folder / name).is_file()
 
 
 def _read_kept(handle: BinaryIO) -> Iterator[bytes]:

@@ -1,6 +1,6 @@
 """Background work of the catalog (Django tasks): harvest runs, the scheduled tick that starts due
-harvests, checks links, stores dashboard snapshots and deletes orphan uploaded files, and helpers to
-enqueue them."""
+harvests, checks links, stores dashboard snapshots, prepares `/data.json` and deletes orphan uploaded
+files, and helpers to enqueue them."""
 
 from __future__ import annotations
 
@@ -62,9 +62,28 @@ def snapshot_task() -> int:
 
 
 @task
+def prepare_listing_task() -> bool:
+    """Write `/data.json` for the catalog's current state at the site's address (SITE_URL), so that the
+    first person to ask after a change does not wait for it to be serialised; True when one was written."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from civicdata.catalog.publishing import prepare_listing
+
+    if not settings.SITE_URL:
+        return False
+    return prepare_listing(catalog_url=settings.SITE_URL + reverse("catalog:data_json"))
+
+
+def enqueue_prepare_listing() -> None:
+    """Queue `prepare_listing_task` (call it on commit of a change to the catalog)."""
+    prepare_listing_task.enqueue()
+
+
+@task
 def catalog_tick(reschedule: bool = True) -> dict[str, int]:
-    """The catalog's schedule: start due harvests, check links, refresh snapshots, delete orphan uploaded
-    files, then queue the next tick."""
+    """The catalog's schedule: start due harvests, check links, refresh snapshots, prepare `/data.json`,
+    delete orphan uploaded files, then queue the next tick."""
     from civicdata.catalog import services
 
     due = services.due_harvest_sources()
@@ -72,6 +91,7 @@ def catalog_tick(reschedule: bool = True) -> dict[str, int]:
         harvest_task.enqueue(source.pk)
     link_check_task.enqueue()
     snapshot_task.enqueue()
+    prepare_listing_task.enqueue()
     orphans = services.delete_orphan_files()
     if reschedule:
         catalog_tick.using(run_after=timezone.now() + TICK_EVERY).enqueue()

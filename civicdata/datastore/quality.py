@@ -12,6 +12,8 @@ from .ingest.infer import quote_ident
 from .store import DATA_TABLE
 
 NUMERIC = ("integer", "number")
+#: Above this many rows the quartiles of the outlier check are estimated rather than exact.
+EXACT_QUARTILES_ROWS = 1_000_000
 
 
 def _has_table(cur: duckdb.DuckDBPyConnection, name: str) -> bool:
@@ -26,9 +28,13 @@ def _outliers(
     outliers: dict[str, dict[str, Any]] = {}
     numeric = [f["name"] for f in fields if f.get("type") in NUMERIC]
     if numeric and row_count:
+        # Exact quartiles hold every value of every numeric column in memory at once, which a large table
+        # cannot do within the store's memory limit; above EXACT_QUARTILES_ROWS they are estimated (t-digest,
+        # a few kilobytes per column), close enough for a usual range.
+        quartiles = "quantile_cont" if row_count <= EXACT_QUARTILES_ROWS else "approx_quantile"
         quart = cur.execute(
             "SELECT "  # noqa: S608
-            + ", ".join(f"quantile_cont({quote_ident(n)}, [0.25, 0.75]), min({quote_ident(n)})" for n in numeric)
+            + ", ".join(f"{quartiles}({quote_ident(n)}, [0.25, 0.75]), min({quote_ident(n)})" for n in numeric)
             + f" FROM {DATA_TABLE}"
         ).fetchone()
         bounds = {}

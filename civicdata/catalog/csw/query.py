@@ -22,6 +22,7 @@ from xml.etree import ElementTree as ET
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
+from django.conf import settings
 from django.db.models import Q, QuerySet, TextField, Value
 from django.db.models.functions import Cast, Coalesce, Concat
 
@@ -120,6 +121,30 @@ def sub(parent: ET.Element, prefix: str, tag: str, text: Any = None, **attrs: st
     if text is not None:
         element.text = clean(text)
     return element
+
+
+def add_service_sections(root: ET.Element, ows: str, versions: list[str], site_url: str) -> None:
+    """The ServiceIdentification and ServiceProvider sections of a capabilities document, in the OWS
+    namespace of the version asked (``ows`` for CSW 2.0.2, ``ows20`` for 3.0), ``versions`` first to last."""
+    ident = sub(root, ows, "ServiceIdentification")
+    sub(ident, ows, "Title", settings.SITE_NAME)
+    sub(ident, ows, "Abstract", f"The public open data catalog of {settings.SITE_NAME}, as OGC CSW records.")
+    keywords = sub(ident, ows, "Keywords")
+    for word in ("open data", "catalog", "DCAT-US"):
+        sub(keywords, ows, "Keyword", word)
+    sub(ident, ows, "ServiceType", "CSW", codeSpace="OGC")
+    for version in versions:
+        sub(ident, ows, "ServiceTypeVersion", version)
+    sub(ident, ows, "Fees", "none")
+    sub(ident, ows, "AccessConstraints", "none")
+    provider = sub(root, ows, "ServiceProvider")
+    sub(provider, ows, "ProviderName", settings.SITE_NAME)
+    sub(provider, ows, "ProviderSite", **{qname("xlink", "href"): site_url + "/"})
+    contact = sub(provider, ows, "ServiceContact")
+    admin = settings.DEFAULT_FROM_EMAIL
+    admin = admin.split("<", 1)[1].rstrip(">").strip() if "<" in admin else admin
+    info = sub(contact, ows, "ContactInfo")
+    sub(sub(info, ows, "Address"), ows, "ElectronicMailAddress", admin)
 
 
 def exception_report(error: CswError) -> bytes:

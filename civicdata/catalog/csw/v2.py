@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from xml.etree import ElementTree as ET
 
-from django.conf import settings
 from django.utils import timezone
 
 from civicdata.catalog.csw.query import (
@@ -27,6 +26,7 @@ from civicdata.catalog.csw.query import (
     VERSIONS,
     CswError,
     Query,
+    add_service_sections,
     check_choice,
     check_schema,
     check_type_names,
@@ -160,25 +160,7 @@ class Csw2:
     def capabilities(self) -> bytes:
         root = ET.Element(qname("csw", "Capabilities"), {"version": VERSION})
         root.set(qname("xsi", "schemaLocation"), f"{CSW_NS} http://schemas.opengis.net/csw/2.0.2/CSW-discovery.xsd")
-        ident = sub(root, "ows", "ServiceIdentification")
-        sub(ident, "ows", "Title", settings.SITE_NAME)
-        sub(ident, "ows", "Abstract", f"The public open data catalog of {settings.SITE_NAME}, as OGC CSW records.")
-        keywords = sub(ident, "ows", "Keywords")
-        for word in ("open data", "catalog", "DCAT-US"):
-            sub(keywords, "ows", "Keyword", word)
-        sub(ident, "ows", "ServiceType", "CSW", codeSpace="OGC")
-        for version in VERSIONS:  # both versions this endpoint speaks, this one first
-            sub(ident, "ows", "ServiceTypeVersion", version)
-        sub(ident, "ows", "Fees", "none")
-        sub(ident, "ows", "AccessConstraints", "none")
-        provider = sub(root, "ows", "ServiceProvider")
-        sub(provider, "ows", "ProviderName", settings.SITE_NAME)
-        sub(provider, "ows", "ProviderSite", **{qname("xlink", "href"): self.site_url + "/"})
-        contact = sub(provider, "ows", "ServiceContact")
-        admin = settings.DEFAULT_FROM_EMAIL
-        admin = admin.split("<", 1)[1].rstrip(">").strip() if "<" in admin else admin
-        info = sub(contact, "ows", "ContactInfo")
-        sub(sub(info, "ows", "Address"), "ows", "ElectronicMailAddress", admin)
+        add_service_sections(root, "ows", list(VERSIONS), self.site_url)
         meta = sub(root, "ows", "OperationsMetadata")
         parameters = {
             "GetCapabilities": {"sections": ["ServiceIdentification", "ServiceProvider", "OperationsMetadata"]},

@@ -30,6 +30,7 @@ from civicdata.catalog.csw.query import (
     VERSIONS,
     CswError,
     Query,
+    add_service_sections,
     bbox_q,
     check_choice,
     check_schema,
@@ -221,25 +222,7 @@ class Csw3:
     def capabilities(self) -> Answer:
         root = ET.Element(qname("csw30", "Capabilities"), {"version": VERSION3})
         root.set(qname("xsi", "schemaLocation"), SCHEMA_LOCATION)
-        ident = sub(root, "ows20", "ServiceIdentification")
-        sub(ident, "ows20", "Title", settings.SITE_NAME)
-        sub(ident, "ows20", "Abstract", f"The public open data catalog of {settings.SITE_NAME}, as OGC CSW records.")
-        keywords = sub(ident, "ows20", "Keywords")
-        for word in ("open data", "catalog", "DCAT-US"):
-            sub(keywords, "ows20", "Keyword", word)
-        sub(ident, "ows20", "ServiceType", "CSW", codeSpace="OGC")
-        for version in (VERSION3, *[v for v in VERSIONS if v != VERSION3]):
-            sub(ident, "ows20", "ServiceTypeVersion", version)
-        sub(ident, "ows20", "Fees", "none")
-        sub(ident, "ows20", "AccessConstraints", "none")
-        provider = sub(root, "ows20", "ServiceProvider")
-        sub(provider, "ows20", "ProviderName", settings.SITE_NAME)
-        sub(provider, "ows20", "ProviderSite", **{qname("xlink", "href"): self.site_url + "/"})
-        contact = sub(provider, "ows20", "ServiceContact")
-        admin = settings.DEFAULT_FROM_EMAIL
-        admin = admin.split("<", 1)[1].rstrip(">").strip() if "<" in admin else admin
-        info = sub(contact, "ows20", "ContactInfo")
-        sub(sub(info, "ows20", "Address"), "ows20", "ElectronicMailAddress", admin)
+        add_service_sections(root, "ows20", [VERSION3, *[v for v in VERSIONS if v != VERSION3]], self.site_url)
         meta = sub(root, "ows20", "OperationsMetadata")
         parameters = {
             "GetCapabilities": {

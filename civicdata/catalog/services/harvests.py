@@ -358,6 +358,11 @@ def import_catalog(
         )
     if source is not None and not dry_run:
         HarvestSource.objects.filter(pk=source.pk).update(last_run_at=timezone.now())
+    if not dry_run and any(plan.count(action) for action in (Action.NEW, Action.CHANGED, Action.WITHDRAWN)):
+        # The listings changed: the worker writes /data.json afresh before anyone asks for it.
+        from civicdata.catalog.tasks import enqueue_prepare_listing
+
+        transaction.on_commit(enqueue_prepare_listing)
     return _finish_run(run, plan, status=RunStatus.SUCCEEDED)
 
 

@@ -93,3 +93,32 @@ def test_a_stream_stopped_half_way_keeps_nothing(client, parks, monkeypatch):
     assert not list(folder.glob("*.part"))
     _response, body = fetch(client)
     assert len(json.loads(body)["dataset"]) == 3
+
+
+def test_the_worker_prepares_the_listing_so_the_first_answer_is_read_from_the_file(client, parks, settings):
+    from civicdata.catalog.tasks import prepare_listing_task
+
+    settings.SITE_URL = "http://testserver"
+    make_dataset(parks, identifier="trees", title="Street trees")
+    assert prepare_listing_task.call() is True
+    assert len(kept_files()) == 1
+    assert prepare_listing_task.call() is False  # already kept for this state
+    response, body = fetch(client)
+    assert response["Content-Length"] == str(len(body))  # read from the prepared file, not serialised now
+    assert json.loads(body)["@id"] == "http://testserver/data.json"
+    assert [d["identifier"] for d in json.loads(body)["dataset"]] == ["trees"]
+
+
+def test_an_import_that_changes_the_catalog_has_the_listing_prepared(
+    parks, settings, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = "http://testserver"
+    document = {"dataset": [pod_dataset(identifier="trees", title="Street trees")]}
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.import_catalog(publisher=parks, document=document, by=None)
+    assert len(callbacks) >= 1
+    assert len(kept_files()) == 1
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        run = services.import_catalog(publisher=parks, document=document, by=None)
+    assert run.unchanged_count == 1
+    assert callbacks == []  # nothing changed: nothing to prepare

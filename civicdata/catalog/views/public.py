@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 from civicdata.accounts.models import Organization
 from civicdata.catalog import permissions, records, services, signals
 from civicdata.catalog.models import AccessLevel, Dataset, Distribution, DistributionFile
-from civicdata.catalog.publishing import Listing, kept_catalog, listing_queryset, listing_state
+from civicdata.catalog.publishing import Listing, kept_catalog, listing_queryset, listing_state, listing_variant
 from civicdata.catalog.registry import render_dataset_panels
 from civicdata.catalog.schemaorg import schema_org_dataset
 from civicdata.catalog.search import FACETS, SearchQuery, Sort, publisher_labels, query_for_user, search_datasets
@@ -176,7 +176,8 @@ def distribution_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _listing_response(request: HttpRequest, *, listing: str, publisher: Organization | None) -> HttpResponse:
     queryset = listing_queryset(listing, publisher=publisher)
-    state = listing_state(queryset, variant=f"{listing}:{publisher.pk if publisher else '-'}")
+    variant = listing_variant(listing, publisher)
+    state = listing_state(queryset, variant=variant)
     last_modified = http_date(state.last_modified.timestamp()) if state.last_modified else None
     if request.headers.get("If-None-Match") == state.etag:
         return HttpResponseNotModified(headers={"ETag": state.etag})
@@ -191,7 +192,7 @@ def _listing_response(request: HttpRequest, *, listing: str, publisher: Organiza
     chunks, length = kept_catalog(
         queryset,
         etag=state.etag,
-        variant=f"{listing}:{publisher.pk if publisher else '-'}",
+        variant=variant,
         catalog_url=request.build_absolute_uri(request.path),
     )
     response = StreamingHttpResponse(chunks, content_type="application/json")

@@ -5,13 +5,11 @@ through the ordinary ingest, so types, the personal-data review and publishing w
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,16 +21,10 @@ from civicdata.core.audit import record_write
 from civicdata.core.errors import Conflict, InvalidInput
 from civicdata.datastore import live
 from civicdata.datastore.ingest.headers import snake
-from civicdata.datastore.models import REFRESH_INTERVALS, DataTable, IngestJob, LiveRefresh, LiveSource
+from civicdata.datastore.models import DataTable, IngestJob, LiveRefresh, LiveSource
 from civicdata.datastore.permissions import ensure_can_manage_dataset, ensure_can_manage_table
+from civicdata.datastore.services.schedules import due_sources, next_refresh, run_claimed_copy
 from civicdata.datastore.services.tables import create_table, incoming_dir, start_ingest
-
-log = logging.getLogger(__name__)
-
-
-def _next_refresh(refresh: str, *, after: Any = None) -> Any:
-    interval = REFRESH_INTERVALS.get(refresh)
-    return None if interval is None else (after or timezone.now()) + interval
 
 
 def register_live_source(
@@ -127,7 +119,7 @@ def change_live_source(source: LiveSource, *, refresh: str, by: Any) -> LiveSour
         raise InvalidInput(_("Choose how often the table is refreshed."))
     before = source.refresh
     source.refresh = refresh
-    source.next_refresh_at = _next_refresh(refresh, after=source.last_refreshed_at)
+    source.next_refresh_at = next_refresh(refresh, after=source.last_refreshed_at)
     source.save(update_fields=["refresh", "next_refresh_at"])
     record_write(actor=by, action="datastore.live_source.change", target=source, before={"refresh": before},
                  after={"refresh": refresh})  # fmt: skip
@@ -138,15 +130,8 @@ def refresh_live_source(source_id: int) -> IngestJob | None:
     """Copy the table now (the worker runs this). A failure is written on the source, which keeps the
     rows of its last good copy; the next scheduled refresh tries again."""
     now = timezone.now()
-    # A copy whose worker died long ago (twice the query timeout, at least an hour) no longer holds it.
-    stale = now - max(timedelta(hours=1), timedelta(seconds=2 * settings.LIVE_TABLE_QUERY_TIMEOUT))
-    claimed = LiveSource.objects.filter(Q(refreshing=False) | Q(refresh_started_at__lt=stale), pk=source_id).update(
-        refreshing=True, refresh_started_at=now
-    )
-    if not claimed:
-        return None  # another worker is copying it
-    source = LiveSource.objects.select_related("table", "created_by").get(pk=source_id)
-    try:
+
+    def copy(source: LiveSource) -> tuple[IngestJob, dict[str, Any]]:
         connection = live.check_connection_url(live.decrypt(source.connection_secret))
         copied = live.snapshot(
             connection,
@@ -156,33 +141,22 @@ def refresh_live_source(source_id: int) -> IngestJob | None:
             max_bytes=settings.DATASTORE_MAX_FILE_MB << 20,
         )
         job = start_ingest(source.table, by=source.created_by, path=copied.path, declared_format="csv")
-    except (live.LiveSourceError, InvalidInput) as exc:
-        LiveSource.objects.filter(pk=source_id).update(
-            refreshing=False, last_error=str(exc.message), next_refresh_at=_next_refresh(source.refresh, after=now)
-        )
-        log.warning("live table %s: %s", source_id, exc.message)
-        return None
-    except BaseException:
-        LiveSource.objects.filter(pk=source_id).update(refreshing=False)
-        raise
-    LiveSource.objects.filter(pk=source_id).update(
-        refreshing=False,
-        last_error="",
-        last_refreshed_at=now,
-        last_rows=copied.rows,
-        last_truncated=copied.truncated,
-        next_refresh_at=_next_refresh(source.refresh, after=now),
+        return job, {"last_refreshed_at": now, "last_rows": copied.rows, "last_truncated": copied.truncated}
+
+    return run_claimed_copy(
+        LiveSource,
+        source_id,
+        now=now,
+        # A copy whose worker died long ago (twice the query timeout, at least an hour) no longer holds it.
+        stale_before=now - max(timedelta(hours=1), timedelta(seconds=2 * settings.LIVE_TABLE_QUERY_TIMEOUT)),
+        copy=copy,
+        expected=(live.LiveSourceError, InvalidInput),
     )
-    return job
 
 
 def due_live_sources(now: Any = None) -> list[int]:
     """Ids of live tables whose next refresh time has come."""
-    return list(
-        LiveSource.objects.filter(next_refresh_at__lte=now or timezone.now(), refreshing=False).values_list(
-            "pk", flat=True
-        )
-    )
+    return due_sources(LiveSource, now)
 
 
 def delete_live_source(source: LiveSource, *, by: Any) -> None:

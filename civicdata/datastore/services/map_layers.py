@@ -5,32 +5,24 @@ loads the copy as a new version of the table (the swap is atomic, so a failed co
 from __future__ import annotations
 
 import json
-import logging
 from datetime import timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicdata.core.audit import record_write
 from civicdata.core.errors import InvalidInput
 from civicdata.datastore import gis
-from civicdata.datastore.models import REFRESH_INTERVALS, DataTable, IngestJob, LiveRefresh, MapLayerSource
+from civicdata.datastore.models import DataTable, IngestJob, LiveRefresh, MapLayerSource
 from civicdata.datastore.permissions import ensure_can_manage_table
+from civicdata.datastore.services.schedules import due_sources, next_refresh, run_claimed_copy
 from civicdata.datastore.services.tables import start_ingest
-
-log = logging.getLogger(__name__)
 
 #: A copy whose worker died this long ago no longer holds the layer.
 STALE_AFTER = timedelta(hours=1)
-
-
-def _next_refresh(refresh: str, *, after: Any = None) -> Any:
-    interval = REFRESH_INTERVALS.get(refresh)
-    return None if interval is None else (after or timezone.now()) + interval
 
 
 def check_refresh(refresh: str) -> str:
@@ -55,7 +47,7 @@ def record_map_layer(table: DataTable, *, layer_url: str, refresh: str, by: Any)
         defaults={
             "layer_url": gis.layer_url(layer_url),
             "refresh": refresh,
-            "next_refresh_at": _next_refresh(refresh),
+            "next_refresh_at": next_refresh(refresh),
             "last_refreshed_at": timezone.now(),
             "last_tried_at": timezone.now(),
             "last_error": "",
@@ -77,7 +69,7 @@ def change_map_layer(source: MapLayerSource, *, refresh: str, by: Any) -> MapLay
     refresh = check_refresh(refresh)
     before = source.refresh
     source.refresh = refresh
-    source.next_refresh_at = _next_refresh(refresh, after=source.last_refreshed_at)
+    source.next_refresh_at = next_refresh(refresh, after=source.last_refreshed_at)
     source.save(update_fields=["refresh", "next_refresh_at"])
     record_write(actor=by, action="datastore.map_layer.change", target=source, before={"refresh": before},
                  after={"refresh": refresh})  # fmt: skip
@@ -101,42 +93,23 @@ def refresh_map_layer_now(source_id: int) -> IngestJob | None:
     """Page the layer through again and queue its load as a new version of the table (the worker runs
     this). A failure is written on the source in plain language; the table keeps its rows."""
     now = timezone.now()
-    claimed = MapLayerSource.objects.filter(
-        Q(refreshing=False) | Q(refresh_started_at__lt=now - STALE_AFTER), pk=source_id
-    ).update(refreshing=True, refresh_started_at=now)
-    if not claimed:
-        return None  # another worker is copying it
-    source = MapLayerSource.objects.select_related("table", "created_by").get(pk=source_id)
-    try:
+
+    def copy(source: MapLayerSource) -> tuple[IngestJob, dict[str, Any]]:
         _name, data = gis.read_arcgis_layer(source.layer_url)
         job = start_ingest(source.table, by=source.created_by, upload=ContentFile(data, name="layer.geojson"))
-    except InvalidInput as exc:
-        MapLayerSource.objects.filter(pk=source_id).update(
-            refreshing=False,
-            last_tried_at=now,
-            last_error=str(exc.message),
-            next_refresh_at=_next_refresh(source.refresh, after=now),
-        )
-        log.warning("map layer %s: %s", source_id, exc.message)
-        return None
-    except BaseException:
-        MapLayerSource.objects.filter(pk=source_id).update(refreshing=False)
-        raise
-    MapLayerSource.objects.filter(pk=source_id).update(
-        refreshing=False,
-        last_tried_at=now,
-        last_refreshed_at=now,
-        last_error="",
-        last_features=len(json.loads(data)["features"]),
-        next_refresh_at=_next_refresh(source.refresh, after=now),
+        return job, {"last_refreshed_at": now, "last_features": len(json.loads(data)["features"])}
+
+    return run_claimed_copy(
+        MapLayerSource,
+        source_id,
+        now=now,
+        stale_before=now - STALE_AFTER,
+        copy=copy,
+        expected=(InvalidInput,),
+        stamp={"last_tried_at": now},
     )
-    return job
 
 
 def due_map_layers(now: Any = None) -> list[int]:
     """Ids of map layer tables whose next copy is due."""
-    return list(
-        MapLayerSource.objects.filter(next_refresh_at__lte=now or timezone.now(), refreshing=False).values_list(
-            "pk", flat=True
-        )
-    )
+    return due_sources(MapLayerSource, now)

@@ -269,3 +269,22 @@ def test_sql_built_csv_matches_the_python_writer() -> None:
     via_sql = b"".join(formats.csv_lines_stream(["a", "b"], [rows])).decode()
     via_python = b"".join(formats.csv_stream(["a", "b"], [values])).decode()
     assert via_sql == via_python
+
+
+def test_the_outlier_check_of_a_large_table_fits_the_memory_limit(tmp_path: Path) -> None:
+    """Exact quartiles of a 3,000,000-row table with four numeric columns need more memory than the store's
+    limit allows (the load of a 1 GB CSV failed on it); above EXACT_QUARTILES_ROWS they are estimated, and the
+    usual range stays close to the exact one."""
+    connection = duckdb.connect(str(tmp_path / "big.duckdb"))
+    connection.execute("SET memory_limit = '64MB'; SET threads = 1")
+    connection.execute(
+        "CREATE TABLE data AS SELECT i AS a, i % 1000 AS b, (i * 7) % 100003 AS c, i / 3.0 AS d "
+        "FROM range(3000000) t(i)"
+    )
+    fields = [{"name": name, "type": "integer"} for name in "abcd"]
+    with pytest.raises(duckdb.OutOfMemoryException):
+        connection.execute("SELECT " + ", ".join(f"quantile_cont({n}, [0.25, 0.75])" for n in "abcd") + " FROM data")  # noqa: S608
+    outliers = quality._outliers(connection.cursor(), fields, 3_000_000)
+    assert outliers["a"]["count"] == 0
+    assert abs(outliers["a"]["high"] - (2_250_000 + 1.5 * 1_500_000)) < 30_000  # exact: 4,499,999.25
+    assert outliers["b"]["count"] == 0

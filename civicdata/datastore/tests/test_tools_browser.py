@@ -16,9 +16,12 @@ import pytest
 from civicdata.accounts.models import Organization, User
 from civicdata.accounts.tests.browser_support import journey_page, open_manage_link, words
 from civicdata.catalog.tests.factories import make_dataset
-from civicdata.datastore.tests.test_gis_tools import STATIONS, shapefile_zip
+from civicdata.datastore.models import MapLayerSource
+from civicdata.datastore.tests import test_gis_tools
+from civicdata.datastore.tests.test_gis_tools import STATIONS, ArcGis, needs_realdata, shapefile_zip
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+arcgis = test_gis_tools.arcgis  # the loopback map server with the recorded county layer
 
 REALDATA = Path(__file__).resolve().parents[4] / "shared" / "realdata" / "pdf"
 #: California WARN layoff notices: one long table running over 16 pages, with its header on page 1.
@@ -144,3 +147,51 @@ def test_an_editor_loads_a_zipped_shapefile_onto_a_map(
         expect(figure).to_have_attribute("data-points-shown", str(len(STATIONS)), timeout=STEP_MS)
         assert_no_axe_violations(page)
         _fits_the_screen(page)
+
+
+@needs_realdata
+@pytest.mark.parametrize(("width", "language"), RUNS, ids=IDS)
+def test_an_editor_keeps_a_map_layer_in_step(browser, live_server, assert_no_axe_violations, arcgis, width, language):
+    """Copy a county's ArcGIS layer with a daily schedule, see where the table comes from on its page,
+    change the schedule, and copy it again now after the county removed some parcels."""
+    with journey_page(browser, live_server, email="editor@example.org", width=width, language=language) as page:
+        _bounded(page)
+        _offline(page)
+        title = f"County parcels {width} {language}"
+        _editor_dataset(title)
+
+        open_manage_link(page, language, "Load map data")
+        page.get_by_label(words(language, "Dataset to add the table to")).select_option(label=title, timeout=STEP_MS)
+        page.get_by_label(words(language, "Or the address of an ArcGIS map layer")).fill(arcgis, timeout=STEP_MS)
+        page.get_by_label(words(language, "Name of the new table file")).fill("Parcels", timeout=STEP_MS)
+        page.get_by_label(words(language, "Copy the map layer again")).select_option(
+            label=words(language, "Every day"), timeout=STEP_MS
+        )
+        page.get_by_role("button", name=words(language, "Load into the Data API")).click(timeout=STEP_MS)
+        page.wait_for_load_state(timeout=SLOW_MS)
+
+        _wait_until_loaded(page, language, assert_no_axe_violations)
+        page.get_by_role("heading", level=1, name="Parcels").wait_for(timeout=STEP_MS)
+        assert page.locator("#rows-table tbody tr").count() == 15
+        page.get_by_role("heading", name=words(language, "Copied from a map layer")).wait_for(timeout=STEP_MS)
+        assert page.get_by_role("link", name=arcgis).count() == 1  # where the rows come from
+        schedule = page.get_by_label(words(language, "Copy the map layer again"))
+        assert schedule.input_value(timeout=STEP_MS) == "daily"
+        assert_no_axe_violations(page)
+        _fits_the_screen(page)
+
+        schedule.select_option(label=words(language, "Every week"), timeout=STEP_MS)
+        page.get_by_role("button", name=words(language, "Save the schedule")).click(timeout=STEP_MS)
+        page.wait_for_load_state(timeout=STEP_MS)
+        assert page.get_by_label(words(language, "Copy the map layer again")).input_value(timeout=STEP_MS) == "weekly"
+        source = MapLayerSource.objects.get(table__title="Parcels", table__distribution__dataset__title=title)
+        assert source.refresh == "weekly"
+
+        ArcGis.features = {**ArcGis.features, "features": ArcGis.features["features"][:9]}  # the county removed some
+        page.get_by_role("button", name=words(language, "Copy the map layer again now")).click(timeout=STEP_MS)
+        page.wait_for_load_state(timeout=SLOW_MS)
+        notice = words(language, "A new copy of the map layer is being made; reload this page in a minute.")
+        page.get_by_text(notice).wait_for(timeout=STEP_MS)
+        page.reload(timeout=SLOW_MS)
+        assert page.locator("#rows-table tbody tr").count() == 9  # the copy replaced the rows
+        assert_no_axe_violations(page)
