@@ -4,7 +4,9 @@ vanishing, times in the event's own time zone and the event's page in DESCRIPTIO
 
 from __future__ import annotations
 
+import threading
 import zoneinfo
+from collections import OrderedDict
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -41,7 +43,8 @@ def build_vevent(event: Event, *, site_url: str | None = None) -> VEvent:
     entry = VEvent()
     entry.add("uid", event_uid(event))
     entry.add("sequence", event.sequence)
-    entry.add("dtstamp", timezone.now())
+    # When this entry was written: its last change (a feed entry is written once per change, see below).
+    entry.add("dtstamp", event.updated_at or timezone.now())
     entry.add("last-modified", event.updated_at)
     entry.add("created", event.created_at)
     entry.add("dtstart", event.starts_at.astimezone(zone))
@@ -58,6 +61,37 @@ def build_vevent(event: Event, *, site_url: str | None = None) -> VEvent:
     return entry
 
 
+#: Written VEVENTs by everything they are made of; a feed of 2,000 events is then a query and a join
+#: (writing them afresh takes icalendar over a second). Bounded; least recently used ones go first.
+_ENTRIES: OrderedDict[tuple, bytes] = OrderedDict()
+_ENTRIES_LOCK = threading.Lock()
+MAX_KEPT_ENTRIES = 10_000
+
+
+def vevent_bytes(event: Event, *, site_url: str | None = None) -> bytes:
+    """The VEVENT of `event` as written in a calendar, reused while nothing it is made of has changed (the
+    key holds every value the entry shows, so no change can be missed)."""
+    base = _site_url() if site_url is None else site_url.rstrip("/")
+    organization = event.organization
+    key = (
+        str(event.uid), event.sequence, event.updated_at, event.created_at, event.status, event.time_zone,
+        event.starts_at, event.ends_at, event.title, event.purpose, event.description, event.venue_name,
+        event.address, event.online_url, event.get_absolute_url(), organization.name,
+        organization.get_absolute_url(), base,
+    )  # fmt: skip
+    with _ENTRIES_LOCK:
+        found = _ENTRIES.get(key)
+        if found is not None:
+            _ENTRIES.move_to_end(key)
+            return found
+    written = build_vevent(event, site_url=base).to_ical()
+    with _ENTRIES_LOCK:
+        _ENTRIES[key] = written
+        while len(_ENTRIES) > MAX_KEPT_ENTRIES:
+            _ENTRIES.popitem(last=False)
+    return written
+
+
 def build_calendar(events: Iterable[Event], *, name: str, site_url: str | None = None) -> bytes:
     """A calendar of the given events (drafts are left out) with the VTIMEZONE of every zone used."""
     cal = Calendar()
@@ -72,9 +106,9 @@ def build_calendar(events: Iterable[Event], *, name: str, site_url: str | None =
         if event.status == EventStatus.DRAFT:
             continue
         zones.add(_zone(event).key)
-        entries.append(build_vevent(event, site_url=site_url))
+        entries.append(vevent_bytes(event, site_url=site_url))
     for key in sorted(zones):
         cal.add_component(Timezone.from_tzid(key))
-    for entry in entries:
-        cal.add_component(entry)
-    return cal.to_ical()
+    # The calendar's own lines, then the entries before its closing line.
+    head, end, tail = cal.to_ical().rpartition(b"END:VCALENDAR")
+    return head + b"".join(entries) + end + tail

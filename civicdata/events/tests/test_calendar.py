@@ -65,3 +65,18 @@ def test_event_page_and_its_ics_are_public_but_drafts_answer_404(client):
     assert str(_events(ics.content)[0]["SUMMARY"]) == published.title
     assert client.get(draft.get_absolute_url()).status_code == 404
     assert client.get(f"/events/{draft.slug}/event.ics").status_code == 404
+
+
+def test_a_feed_written_again_reuses_unchanged_entries_and_shows_every_change():
+    """Entries are kept once written; a changed title (even saved without the services) shows at once, and
+    the calendar still reads back whole: every event, its time zone, nothing twice."""
+    events = [make_event(title=f"Data jam {n}") for n in range(3)]
+    first = build_calendar(events, name="Events")
+    assert build_calendar(events, name="Events") == first
+    events[1].title = "Data jam, renamed"
+    events[1].save()
+    entries = _events(build_calendar(events, name="Events"))
+    assert [str(e["SUMMARY"]) for e in entries] == ["Data jam 0", "Data jam, renamed", "Data jam 2"]
+    calendar = Calendar.from_ical(build_calendar(events, name="Events"))
+    assert len(calendar.walk("VTIMEZONE")) == 1
+    assert str(calendar["X-WR-CALNAME"]) == "Events"
