@@ -4,12 +4,14 @@ vanishing, times in the event's own time zone and the event's page in DESCRIPTIO
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import zoneinfo
 from collections import OrderedDict
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 from icalendar import Calendar, Timezone, vText
 from icalendar import Event as VEvent
@@ -112,3 +114,33 @@ def build_calendar(events: Iterable[Event], *, name: str, site_url: str | None =
     # The calendar's own lines, then the entries before its closing line.
     head, end, tail = cal.to_ical().rpartition(b"END:VCALENDAR")
     return head + b"".join(entries) + end + tail
+
+
+#: What a feed's entries are made of, read without making model instances (see `feed_calendar`).
+FEED_FIELDS = (
+    "uid", "sequence", "updated_at", "created_at", "status", "time_zone", "starts_at", "ends_at", "title",
+    "purpose", "description", "venue_name", "address", "online_url", "slug", "organization__name",
+    "organization__slug",
+)  # fmt: skip
+_FEEDS: OrderedDict[str, bytes] = OrderedDict()
+MAX_KEPT_FEEDS = 16
+
+
+def feed_calendar(events: QuerySet[Event], *, name: str, site_url: str | None = None) -> bytes:
+    """`build_calendar` of a queryset, answered from a kept copy while every value its entries show is
+    unchanged: one query of plain values and a digest of them decide (a feed of 2,000 events is then
+    read in a few tens of milliseconds instead of made again from 2,000 model instances)."""
+    base = _site_url() if site_url is None else site_url.rstrip("/")
+    values = list(events.values_list(*FEED_FIELDS))
+    digest = hashlib.sha256(repr((name, base, values)).encode("utf-8", "surrogatepass")).hexdigest()
+    with _ENTRIES_LOCK:
+        found = _FEEDS.get(digest)
+        if found is not None:
+            _FEEDS.move_to_end(digest)
+            return found
+    written = build_calendar(events, name=name, site_url=base)
+    with _ENTRIES_LOCK:
+        _FEEDS[digest] = written
+        while len(_FEEDS) > MAX_KEPT_FEEDS:
+            _FEEDS.popitem(last=False)
+    return written

@@ -80,3 +80,21 @@ def test_a_feed_written_again_reuses_unchanged_entries_and_shows_every_change():
     calendar = Calendar.from_ical(build_calendar(events, name="Events"))
     assert len(calendar.walk("VTIMEZONE")) == 1
     assert str(calendar["X-WR-CALNAME"]) == "Events"
+
+
+def test_a_feed_is_answered_from_its_kept_copy_until_anything_it_shows_changes(client):
+    """`/events/feed.ics` twice gives the kept bytes; a renamed organiser or a cancelled event shows at once."""
+    events = [make_event(status=EventStatus.PUBLISHED, title=f"Data walk {n}") for n in range(2)]
+    first = client.get("/events/feed.ics").content
+    assert client.get("/events/feed.ics").content == first
+    organization = events[0].organization
+    organization.name = "Parks and Trees"
+    organization.save()
+    entries = _events(client.get("/events/feed.ics").content)
+    assert {str(e["ORGANIZER"].params["CN"]) for e in entries if str(e["SUMMARY"]) == "Data walk 0"} == {
+        "Parks and Trees"
+    }
+    events[1].status = EventStatus.CANCELLED
+    events[1].save()
+    entries = {str(e["SUMMARY"]): str(e["STATUS"]) for e in _events(client.get("/events/feed.ics").content)}
+    assert entries == {"Data walk 0": "CONFIRMED", "Data walk 1": "CANCELLED"}

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 from civicdata.accounts.models import Organization
 from civicdata.core.printing import pdf_response, qr_svg, render_pdf
 from civicdata.events import permissions, services
-from civicdata.events.calendar import build_calendar
+from civicdata.events.calendar import build_calendar, feed_calendar
 from civicdata.events.models import Event, EventPlan, EventSeries, EventStatus, EventType
 
 PAGE_SIZE = 20
@@ -105,7 +105,8 @@ def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _ics(events: Any, *, name: str, filename: str) -> HttpResponse:
-    response = HttpResponse(build_calendar(events, name=name), content_type="text/calendar; charset=utf-8")
+    data = feed_calendar(events, name=name) if isinstance(events, QuerySet) else build_calendar(events, name=name)
+    response = HttpResponse(data, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
 
