@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 import orjson
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Max, QuerySet
 
@@ -91,7 +92,7 @@ def listing_state(queryset: QuerySet[Dataset], *, variant: str) -> ListingState:
     """Count and newest change of a listing, and an ETag that changes whenever either does.
 
     Counting a 100,000-dataset listing reads the whole table (about 0.2 s), so its figures are remembered
-    with the catalog's stamp and counted again only after a write.
+    with the catalog's stamp (in the process and in the shared cache) and counted again only after a write.
     """
     sql, params = queryset.order_by().query.sql_with_params()
     key = (f"{connection.vendor}:{connection.settings_dict.get('NAME')}", f"{sql}|{params!r}")
@@ -100,7 +101,13 @@ def listing_state(queryset: QuerySet[Dataset], *, variant: str) -> ListingState:
     if found is not None and found[0] == stamp:
         figures = found[1]
     else:
-        figures = queryset.order_by().aggregate(count=Count("id"), last=Max("updated_at"), top=Max("id"))
+        # Shared between processes through the cache: the worker that wrote /data.json ahead counted it,
+        # so the web processes' first request after a change does not count again.
+        shared = "catalog:listing-figures:" + hashlib.sha256(f"{key!r}|{stamp!r}".encode()).hexdigest()[:40]
+        figures = cache.get(shared)
+        if figures is None:
+            figures = queryset.order_by().aggregate(count=Count("id"), last=Max("updated_at"), top=Max("id"))
+            cache.set(shared, figures, timeout=24 * 3600)
         with _figures_lock:
             _figures[key] = (stamp, figures)
             while len(_figures) > 256:
