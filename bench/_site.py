@@ -2,14 +2,17 @@
 with CIVICDATA_ENV=production on a free port, its own DATA_DIR and database (SQLite in the scratch folder
 unless DATABASE_URL names a PostgreSQL one), plus small HTTP helpers that never wait without a bound.
 
-Used by bench/slow_readers.py, bench/http_load.py and tests/test_slow_clients.py.
+Used by the HTTP benchmarks (slow_readers, http_load, events_pages, community_pages, catalog_serving) and
+tests/test_slow_clients.py; `Client` and `run_clients` are their load generator.
 """
 
 from __future__ import annotations
 
+import hashlib
 import http.client
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -273,3 +276,74 @@ def slow_reader_scenario(
             refused[reader.status] = refused.get(reader.status, 0) + 1
     unanswered = [f"{r.source}: {r.error or 'no answer'}" for r in attached_readers if r.status == 0]
     return SlowReaderResult(readers, still, refused, unanswered, healthz, api, baseline)
+
+
+class Client(threading.Thread):
+    """Asks `paths` in turn on one keep-alive connection until `stop_at`; records (path, status, seconds)."""
+
+    def __init__(self, port: int, paths: list[str], number: int, stop_at: float) -> None:
+        super().__init__(daemon=True)
+        self.port, self.paths, self.stop_at = port, paths, stop_at
+        self.source = f"127.0.{1 + number // 250}.{1 + number % 250}"
+        self.results: list[tuple[str, int, float]] = []
+
+    def run(self) -> None:
+        connection = None
+        turn = 0
+        while time.monotonic() < self.stop_at:
+            path = self.paths[turn % len(self.paths)]
+            turn += 1
+            started = time.perf_counter()
+            try:
+                if connection is None:
+                    connection = http.client.HTTPConnection(
+                        "127.0.0.1", self.port, timeout=30, source_address=(self.source, 0)
+                    )
+                connection.request("GET", path, headers={"Accept-Encoding": "identity"})
+                response = connection.getresponse()
+                response.read()
+                status = response.status
+                if response.getheader("Connection", "").lower() == "close":
+                    connection.close()
+                    connection = None
+            except (OSError, http.client.HTTPException):
+                status = 0
+                if connection is not None:
+                    connection.close()
+                connection = None
+            self.results.append((path, status, time.perf_counter() - started))
+        if connection is not None:
+            connection.close()
+
+
+def run_clients(port: int, paths: list[str], *, clients: int, seconds: float, label: str) -> tuple[list, float]:
+    """`clients` Client threads ask `paths` for `seconds`; their (path, status, seconds) results and the
+    elapsed time. Every answer must be 200 (else SystemExit naming a few)."""
+    stop_at = time.monotonic() + seconds
+    threads = [Client(port, paths, n, stop_at) for n in range(clients)]
+    begun = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(seconds + 120)
+    elapsed = time.monotonic() - begun
+    results = [r for thread in threads for r in thread.results]
+    errors = [r for r in results if r[1] != 200]
+    if not results or errors:
+        raise SystemExit(f"CHECK FAILED: {label}: {len(errors)} answers other than 200, e.g. {errors[:3]}")
+    return results, elapsed
+
+
+def collected_static(env: dict[str, str], work: Path) -> None:
+    """`collectstatic` into `work`/static, copied from bench/out/ when the static sources did not change
+    (collecting and compressing every USWDS file takes minutes on a busy machine)."""
+    digest = hashlib.sha256()
+    for path in sorted([ROOT / "package-lock.json", *ROOT.glob("civicdata/static/**/*.*")]):
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    cached = ROOT / "bench" / "out" / f"static-{digest.hexdigest()[:16]}"
+    if not cached.is_dir():
+        civicdata(env, "collectstatic", "--noinput", "-v", "0", timeout=1800)
+        shutil.copytree(work / "static", cached.with_suffix(".part"), dirs_exist_ok=True)
+        cached.with_suffix(".part").rename(cached)
+    else:
+        shutil.copytree(cached, work / "static", dirs_exist_ok=True)

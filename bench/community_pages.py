@@ -24,9 +24,7 @@ import time
 from pathlib import Path
 
 from _common import ROOT, arguments, check, header, write_section
-from _site import civicdata, get, migrate, percentile, production_env, serving
-from events_pages import collected_static
-from http_load import Client
+from _site import civicdata, collected_static, get, migrate, percentile, production_env, run_clients, serving
 
 SECTION = "Community pages"
 
@@ -226,17 +224,9 @@ def main() -> None:
                         check("/discussions/" in body, f"{path}: no link to the discussions")
                         check("Neighbourhood app" in body, f"{path}: no reuses panel")
                         check("What the data says" in body, f"{path}: no stories panel")
-                stop_at = time.monotonic() + args.seconds
-                clients = [Client(site.port, paths, n, stop_at) for n in range(args.clients)]
-                begun = time.monotonic()
-                for client in clients:
-                    client.start()
-                for client in clients:
-                    client.join(args.seconds + 120)
-                elapsed = time.monotonic() - begun
-                results = [r for c in clients for r in c.results]
-                errors = [r for r in results if r[1] != 200]
-                check(results and not errors, f"{label}: {len(errors)} answers other than 200, e.g. {errors[:3]}")
+                results, elapsed = run_clients(
+                    site.port, paths, clients=args.clients, seconds=args.seconds, label=label
+                )
                 seconds = [r[2] for r in results]
                 rows.append((label, len(results), len(results) / elapsed, percentile(seconds, 0.5),
                              percentile(seconds, 0.95), percentile(seconds, 0.99)))  # fmt: skip

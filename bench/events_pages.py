@@ -13,16 +13,13 @@ Run: .venv/bin/python bench/events_pages.py [--events 2000] [--registrations 200
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
-import shutil
 import tempfile
 import time
 from pathlib import Path
 
 from _common import ROOT, arguments, check, header, write_section
-from _site import civicdata, get, migrate, percentile, production_env, serving
-from http_load import Client
+from _site import civicdata, collected_static, get, migrate, percentile, production_env, run_clients, serving
 
 SECTION = "Events pages over HTTP"
 
@@ -67,21 +64,6 @@ print(json.dumps({{"upcoming": [e.slug for e in events if e.status == EventStatu
                   "past": [e.slug for e in events if e.status == EventStatus.COMPLETED][:5],
                   "registrations": Registration.objects.count(), "events": Event.objects.count()}}))
 """
-
-
-def collected_static(env: dict[str, str], work: Path) -> None:
-    """`collectstatic` into `work`/static, copied from bench/out/ when the static sources did not change
-    (collecting and compressing every USWDS file takes minutes on a busy machine)."""
-    digest = hashlib.sha256()
-    for path in sorted([ROOT / "package-lock.json", *ROOT.glob("civicdata/static/**/*.*")]):
-        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
-    cached = ROOT / "bench" / "out" / f"static-{digest.hexdigest()[:16]}"
-    if not cached.is_dir():
-        civicdata(env, "collectstatic", "--noinput", "-v", "0", timeout=1800)
-        shutil.copytree(work / "static", cached.with_suffix(".part"), dirs_exist_ok=True)
-        cached.with_suffix(".part").rename(cached)
-    else:
-        shutil.copytree(cached, work / "static", dirs_exist_ok=True)
 
 
 def main() -> None:
@@ -129,17 +111,9 @@ def main() -> None:
                         check(found == args.events, f"the feed holds {found} events of {args.events}")
                     elif path.startswith("/events/") and not path.endswith(".ics") and "?" not in path:
                         check(b"application/ld+json" in answer.body or path == "/events/", f"{path}: no JSON-LD")
-                stop_at = time.monotonic() + args.seconds
-                clients = [Client(site.port, paths, n, stop_at) for n in range(args.clients)]
-                begun = time.monotonic()
-                for client in clients:
-                    client.start()
-                for client in clients:
-                    client.join(args.seconds + 120)
-                elapsed = time.monotonic() - begun
-                results = [r for c in clients for r in c.results]
-                errors = [r for r in results if r[1] != 200]
-                check(not errors, f"{label}: {len(errors)} answers other than 200, e.g. {errors[:3]}")
+                results, elapsed = run_clients(
+                    site.port, paths, clients=args.clients, seconds=args.seconds, label=label
+                )
                 seconds = [r[2] for r in results]
                 rows.append((label, len(results), len(results) / elapsed, percentile(seconds, 0.5),
                              percentile(seconds, 0.95)))  # fmt: skip

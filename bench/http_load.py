@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from _common import ROOT, arguments, check, header, write_section
-from _site import civicdata, get, migrate, percentile, production_env, serving
+from _site import civicdata, get, migrate, percentile, production_env, run_clients, serving
 
 SETUP = """
 import json
@@ -68,44 +68,6 @@ def demo_data_dir(env: dict[str, str]) -> Path:
         civicdata(build_env, "collectstatic", "--noinput", "-v", "0", timeout=1800)
         build.rename(cached)
     return cached
-
-
-class Client(threading.Thread):
-    """Asks `paths` in turn on one keep-alive connection until `stop_at`; records (path, status, seconds)."""
-
-    def __init__(self, port: int, paths: list[str], number: int, stop_at: float) -> None:
-        super().__init__(daemon=True)
-        self.port, self.paths, self.stop_at = port, paths, stop_at
-        self.source = f"127.0.{1 + number // 250}.{1 + number % 250}"
-        self.results: list[tuple[str, int, float]] = []
-
-    def run(self) -> None:
-        connection = None
-        turn = 0
-        while time.monotonic() < self.stop_at:
-            path = self.paths[turn % len(self.paths)]
-            turn += 1
-            started = time.perf_counter()
-            try:
-                if connection is None:
-                    connection = http.client.HTTPConnection(
-                        "127.0.0.1", self.port, timeout=30, source_address=(self.source, 0)
-                    )
-                connection.request("GET", path, headers={"Accept-Encoding": "identity"})
-                response = connection.getresponse()
-                response.read()
-                status = response.status
-                if response.getheader("Connection", "").lower() == "close":
-                    connection.close()
-                    connection = None
-            except (OSError, http.client.HTTPException):
-                status = 0
-                if connection is not None:
-                    connection.close()
-                connection = None
-            self.results.append((path, status, time.perf_counter() - started))
-        if connection is not None:
-            connection.close()
 
 
 def vote(port: int, request_id: int, token: str, barrier: threading.Barrier, number: int, out: list) -> None:
@@ -155,17 +117,9 @@ def main() -> None:
                 for path in paths:  # once each first, so compiled templates and caches are warm
                     answer = get(site, path)
                     check(answer.status == 200, f"{path} answers {answer.status}: {answer.body[:300]!r}")
-                stop_at = time.monotonic() + args.seconds
-                clients = [Client(site.port, paths, n, stop_at) for n in range(args.clients)]
-                started = time.monotonic()
-                for client in clients:
-                    client.start()
-                for client in clients:
-                    client.join(args.seconds + 60)
-                elapsed = time.monotonic() - started
-                results = [r for c in clients for r in c.results]
-                errors = [r for r in results if r[1] != 200]
-                check(not errors, f"{label}: {len(errors)} answers other than 200, e.g. {errors[:3]}")
+                results, elapsed = run_clients(
+                    site.port, paths, clients=args.clients, seconds=args.seconds, label=label
+                )
                 seconds = [r[2] for r in results]
                 rows.append(
                     (
@@ -175,7 +129,7 @@ def main() -> None:
                         percentile(seconds, 0.5),
                         percentile(seconds, 0.95),
                         percentile(seconds, 0.99),
-                        len(errors),
+                        sum(1 for r in results if r[1] != 200),  # 0: run_clients stops on any other answer
                     )
                 )
             barrier = threading.Barrier(args.voters)
