@@ -97,7 +97,8 @@ SETTINGS: tuple[Declared, ...] = (
     Declared(
         "SITE_URL",
         "http://127.0.0.1:8000",
-        "Public base URL, used in e-mails, feeds and absolute links.",
+        "Public base URL, used in e-mails, feeds and absolute links; the worker writes `/data.json` ahead "
+        "for this address (requests naming another host serialise it themselves).",
     ),
     Declared(
         "SITE_NAME",
