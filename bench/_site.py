@@ -17,9 +17,10 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -347,3 +348,42 @@ def collected_static(env: dict[str, str], work: Path) -> None:
         cached.with_suffix(".part").rename(cached)
     else:
         shutil.copytree(cached, work / "static", dirs_exist_ok=True)
+
+
+@contextmanager
+def scratch_site(prefix: str) -> Iterator[tuple[Path, dict[str, str]]]:
+    """A scratch folder under bench/out/ (removed afterwards) with a migrated production database and the
+    collected static files: (folder, environment) for `civicdata` and `serving`."""
+    (ROOT / "bench" / "out").mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=prefix, dir=ROOT / "bench" / "out") as tmp:
+        work = Path(tmp)
+        env = production_env(work)
+        migrate(env)
+        collected_static(env, work)
+        yield work, env
+
+
+def measure_endpoints(
+    site: Site,
+    endpoints: dict[str, list[str]],
+    *,
+    clients: int,
+    seconds: float,
+    inspect: Callable[[str, Answer], None] | None = None,
+) -> list[tuple[str, int, float, float, float, float]]:
+    """Per endpoint: each address asked once first (compiled templates and caches warm; every answer must
+    be 200, and `inspect` may check its body), then `clients` clients for `seconds`. Rows of (label,
+    requests, requests/s, p50, p95, p99 seconds)."""
+    rows = []
+    for label, paths in endpoints.items():
+        for path in paths:
+            answer = get(site, path, timeout=120)
+            if answer.status != 200:
+                raise SystemExit(f"CHECK FAILED: {path} answered {answer.status}")
+            if inspect is not None:
+                inspect(path, answer)
+        results, elapsed = run_clients(site.port, paths, clients=clients, seconds=seconds, label=label)
+        times = [r[2] for r in results]
+        rows.append((label, len(results), len(results) / elapsed, percentile(times, 0.5), percentile(times, 0.95),
+                     percentile(times, 0.99)))  # fmt: skip
+    return rows

@@ -19,12 +19,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import tempfile
 import time
-from pathlib import Path
 
-from _common import ROOT, arguments, check, header, write_section
-from _site import civicdata, collected_static, get, migrate, percentile, production_env, run_clients, serving
+from _common import arguments, check, header, write_section
+from _site import Answer, civicdata, measure_endpoints, scratch_site, serving
 
 SECTION = "Community pages"
 
@@ -182,12 +180,7 @@ def main() -> None:
     args = arguments(parser)
     if args.smoke:
         args.datasets, args.reuses, args.reports, args.posts, args.clients, args.seconds = 100, 200, 500, 1000, 2, 1.0
-    (ROOT / "bench" / "out").mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="community-pages-", dir=ROOT / "bench" / "out") as tmp:
-        work = Path(tmp)
-        env = production_env(work)
-        migrate(env)
-        collected_static(env, work)
+    with scratch_site("community-pages-") as (work, env):
         started = time.perf_counter()
         script = SETUP.format(datasets=args.datasets, reuses=args.reuses, reports=args.reports, posts=args.posts)
         out = civicdata(env, "shell", stdin=script, timeout=3600)
@@ -212,24 +205,17 @@ def main() -> None:
             "reuses list `/reuses/`": ["/reuses/"],
             "stories list `/stories/`": ["/stories/"],
         }
-        rows = []
+
+        def inspect(path: str, answer: Answer) -> None:
+            if path.startswith(f"/datasets/{busy}/") and path.count("/") == 3:
+                body = answer.body.decode()
+                check("Quality score:" in body, f"{path}: no quality score")
+                check("/discussions/" in body, f"{path}: no link to the discussions")
+                check("Neighbourhood app" in body, f"{path}: no reuses panel")
+                check("What the data says" in body, f"{path}: no stories panel")
+
         with serving(env, log=work / "serve.log") as site:
-            for label, paths in endpoints.items():
-                for path in paths:  # once each first, so compiled templates and caches are warm
-                    answer = get(site, path, timeout=120)
-                    check(answer.status == 200, f"{path} answered {answer.status}")
-                    if path.startswith(f"/datasets/{busy}/") and path.count("/") == 3:
-                        body = answer.body.decode()
-                        check("Quality score:" in body, f"{path}: no quality score")
-                        check("/discussions/" in body, f"{path}: no link to the discussions")
-                        check("Neighbourhood app" in body, f"{path}: no reuses panel")
-                        check("What the data says" in body, f"{path}: no stories panel")
-                results, elapsed = run_clients(
-                    site.port, paths, clients=args.clients, seconds=args.seconds, label=label
-                )
-                seconds = [r[2] for r in results]
-                rows.append((label, len(results), len(results) / elapsed, percentile(seconds, 0.5),
-                             percentile(seconds, 0.95), percentile(seconds, 0.99)))  # fmt: skip
+            rows = measure_endpoints(site, endpoints, clients=args.clients, seconds=args.seconds, inspect=inspect)
     p95 = {row[0]: row[4] for row in rows}
     labels = list(endpoints)
     page_met = max(p95[labels[0]], p95[labels[1]]) < 0.150

@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import tempfile
 import time
-from pathlib import Path
 
-from _common import ROOT, arguments, check, header, write_section
-from _site import civicdata, collected_static, get, migrate, percentile, production_env, run_clients, serving
+from _common import arguments, check, header, write_section
+from _site import Answer, civicdata, measure_endpoints, scratch_site, serving
 
 SECTION = "Events pages over HTTP"
 
@@ -76,12 +74,7 @@ def main() -> None:
     if args.smoke:
         args.events, args.registrations, args.clients, args.seconds = 40, 400, 2, 1.0
     per_event = max(args.registrations // args.events, 1)
-    (ROOT / "bench" / "out").mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="events-pages-", dir=ROOT / "bench" / "out") as tmp:
-        work = Path(tmp)
-        env = production_env(work)
-        migrate(env)
-        collected_static(env, work)
+    with scratch_site("events-pages-") as (work, env):
         started = time.perf_counter()
         out = civicdata(env, "shell", stdin=SETUP.format(events=args.events, per_event=per_event), timeout=3600)
         setup = json.loads(out.strip().splitlines()[-1])
@@ -100,24 +93,17 @@ def main() -> None:
             "one event `/events/<slug>/event.ics`": [f"/events/{slug}/event.ics" for slug in slugs],
             f"feed of all {args.events:,} events `/events/feed.ics`": ["/events/feed.ics"],
         }
-        rows = []
+
+        def inspect(path: str, answer: Answer) -> None:
+            if path == "/events/feed.ics":
+                found = answer.body.count(b"BEGIN:VEVENT")
+                check(found == args.events, f"the feed holds {found} events of {args.events}")
+            elif path.startswith("/events/") and not path.endswith(".ics") and "?" not in path:
+                check(b"application/ld+json" in answer.body or path == "/events/", f"{path}: no JSON-LD")
+
         with serving(env, log=work / "serve.log") as site:
-            for label, paths in endpoints.items():
-                for path in paths:  # once each first, so compiled templates and caches are warm
-                    answer = get(site, path, timeout=120)
-                    check(answer.status == 200, f"{path} answered {answer.status}")
-                    if path == "/events/feed.ics":
-                        found = answer.body.count(b"BEGIN:VEVENT")
-                        check(found == args.events, f"the feed holds {found} events of {args.events}")
-                    elif path.startswith("/events/") and not path.endswith(".ics") and "?" not in path:
-                        check(b"application/ld+json" in answer.body or path == "/events/", f"{path}: no JSON-LD")
-                results, elapsed = run_clients(
-                    site.port, paths, clients=args.clients, seconds=args.seconds, label=label
-                )
-                seconds = [r[2] for r in results]
-                rows.append((label, len(results), len(results) / elapsed, percentile(seconds, 0.5),
-                             percentile(seconds, 0.95)))  # fmt: skip
-    p95 = {label: p for label, _, _, _, p in rows}
+            rows = measure_endpoints(site, endpoints, clients=args.clients, seconds=args.seconds, inspect=inspect)
+    p95 = {row[0]: row[4] for row in rows}
     labels = list(endpoints)
     pages_met = max(p95[labels[0]], p95[labels[1]]) < 0.150
     feed_met = p95[labels[3]] < 0.300
@@ -139,7 +125,10 @@ def main() -> None:
         "",
         "| endpoint | requests | requests/s | p50 ms | p95 ms |",
         "|---|---|---|---|---|",
-        *[f"| {label} | {n:,} | {rate:.0f} | {p50 * 1000:.0f} | {p * 1000:.0f} |" for label, n, rate, p50, p in rows],
+        *[
+            f"| {label} | {n:,} | {rate:.0f} | {p50 * 1000:.0f} | {p * 1000:.0f} |"
+            for label, n, rate, p50, p, _p99 in rows
+        ],
         "",
         (
             f"Targets (issue 13): list and event page p95 under 150 ms — {'met' if pages_met else 'NOT met'}; "
