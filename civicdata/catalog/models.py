@@ -162,6 +162,10 @@ class Dataset(models.Model):
     upstream_hash = models.CharField(
         max_length=64, blank=True, help_text="Hash of the version last taken from the harvest source."
     )
+    # The dataset exactly as the source last sent it, before any repair: an import or harvest that receives
+    # the same bytes again knows the outcome without repairing and hashing it anew (see ingest/planning.py).
+    received_hash = models.CharField(max_length=64, blank=True, default="")
+    received_repairs = models.CharField(max_length=1000, blank=True, default="")
     harvest_source = models.ForeignKey(
         HarvestSource, null=True, blank=True, on_delete=models.SET_NULL, related_name="datasets"
     )

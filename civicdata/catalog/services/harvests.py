@@ -73,6 +73,27 @@ def _write_plan(plan: Plan, *, publisher: Organization, source: HarvestSource | 
                        revision_source=revision_source, author_id=author_id, indexes_deferred=deferred)  # fmt: skip
     _write_changed(plan, source=source, by=by, now=now, revision_source=revision_source)
     _write_withdrawn(plan, now=now, origin=origin)
+    _write_received(plan)
+
+
+def _write_received(plan: Plan) -> None:
+    """Unchanged datasets whose stored received hash is not today's (the first run after the repair rules
+    changed) take today's, so that the next run of the same catalog skips their repairs. Nothing else of them
+    is written: they stay unchanged, with no revision and the same modification time."""
+    stale = [
+        (item.received_hash, ",".join(item.repairs), item.existing_id)
+        for item in plan.items
+        if item.received_stale and item.received_hash
+    ]
+    if not stale:
+        return
+    # One prepared statement run per row (bulk_update's CASE expressions grow with the batch and are slower).
+    quote = connection.ops.quote_name
+    table = quote(Dataset._meta.db_table)
+    columns = f"{quote('received_hash')} = %s, {quote('received_repairs')} = %s"
+    sql = f"UPDATE {table} SET {columns} WHERE {quote('id')} = %s"  # noqa: S608 (quoted names of this model)
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, stale)
 
 
 def _write_new(new_items: list, index_for_search: Any, *, publisher: Organization, source: HarvestSource | None,
@@ -91,6 +112,8 @@ def _write_new(new_items: list, index_for_search: Any, *, publisher: Organizatio
                 harvest_source_id=source.pk if source else None,
                 content_hash=item.content_hash,
                 upstream_hash=item.content_hash,
+                received_hash=item.received_hash,
+                received_repairs=",".join(item.repairs),
                 # Invalid after the repairs: stored, but held back from every listing until fixed.
                 is_published=not item.held_back,
                 published_at=None if item.held_back else now,
@@ -162,6 +185,7 @@ def _write_changed(plan: Plan, *, source: HarvestSource | None, by: Any, now: An
             flat = pod.to_flat(item.source)
             _apply_flat(dataset, flat)
             dataset.content_hash = dataset.upstream_hash = item.content_hash
+            dataset.received_hash, dataset.received_repairs = item.received_hash, ",".join(item.repairs)
             dataset.is_valid = item.valid
             dataset.problem_count = len(item.problems)
             dataset.missing_fields = missing_fields(item.problems)
@@ -194,6 +218,8 @@ def _write_changed(plan: Plan, *, source: HarvestSource | None, by: Any, now: An
             *row_values(pod.FlatDataset()).keys(),
             "content_hash",
             "upstream_hash",
+            "received_hash",
+            "received_repairs",
             "is_valid",
             "problem_count",
             "missing_fields",

@@ -106,7 +106,8 @@ def test_import_is_incremental_and_reports_each_dataset(publisher, staff):
     assert Dataset.objects.get(identifier="a").updated_at == stamp
     assert Dataset.objects.get(identifier="b").title == "B changed"
     assert DatasetRevision.objects.filter(dataset__identifier="b").count() == 2
-    assert {item["action"] for item in run.report} == {"unchanged", "changed"}
+    # Unchanged datasets with nothing to say are counted, not listed.
+    assert [(item["identifier"], item["action"]) for item in run.report] == [("b", "changed")]
 
 
 def test_dry_run_writes_nothing(publisher, staff):
@@ -252,4 +253,5 @@ def test_report_pointers_are_absolute_and_withdrawn_rows_are_not_checked(publish
     assert [p["pointer"] for p in by_identifier["c"]["problems"]] == ["/dataset/2/accessLevel"]
     assert by_identifier["gone"]["action"] == "withdrawn"
     assert by_identifier["gone"]["valid"] is None
-    assert by_identifier["a"]["valid"] is True
+    assert "a" not in by_identifier, "unchanged and valid: counted, not listed"
+    assert run.unchanged_count == 2

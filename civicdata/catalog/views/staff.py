@@ -374,6 +374,9 @@ def harvest_source(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "catalog/harvest_source.html", {"source": source, "runs": runs})
 
 
+RUN_REPORT_PAGE = 100
+
+
 def harvest_run(request: HttpRequest, pk: int) -> HttpResponse:
     """The report of one run: counts and every dataset's outcome."""
     base_permissions.ensure_signed_in(request.user)
@@ -381,4 +384,9 @@ def harvest_run(request: HttpRequest, pk: int) -> HttpResponse:
     permissions.ensure_can_see_harvests_of(request.user, run.publisher)
     # Whoever may see the run (its publisher's editors, site staff) may confirm an uploaded dry run.
     can_import = bool(run.dry_run and run.upload_key and run.status == "succeeded")
-    return render(request, "catalog/harvest_run.html", {"run": run, "can_import": can_import})
+    # A first import of a large catalog lists every new dataset: shown 100 to a page.
+    page = Paginator(run.report, RUN_REPORT_PAGE).get_page(request.GET.get("page"))
+    # Unchanged datasets with nothing to say are counted, not listed (see Plan.report).
+    listed_unchanged = sum(1 for item in run.report if item.get("action") == "unchanged")
+    context = {"run": run, "can_import": can_import, "page": page, "quiet": run.unchanged_count - listed_unchanged}
+    return render(request, "catalog/harvest_run.html", context)

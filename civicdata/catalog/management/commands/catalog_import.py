@@ -30,7 +30,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--kind", choices=HarvestKind.values, default=HarvestKind.DATAJSON, help="Format of the source."
         )
-        parser.add_argument("--verbose-report", action="store_true", help="List every dataset, not only problems.")
+        parser.add_argument(
+            "--verbose-report",
+            action="store_true",
+            help="List every dataset in the report (new, changed, repaired), not only problems.",
+        )
         parser.add_argument(
             "--create-publishers",
             action="store_true",
