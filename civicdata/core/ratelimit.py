@@ -4,7 +4,7 @@ The client address is REMOTE_ADDR unless TRUST_PROXY_HEADERS is set; then it is 
 X-Forwarded-For, counting PROXY_HOPS addresses from the right (each trusted proxy appends the address it
 saw, so anything further left was written by the client and is ignored). Counts live in the cache when it
 increments atomically (Redis, or the in-process memory cache of the test profile) and otherwise in the
-database with one atomic UPDATE per request, so concurrent requests, threads and web nodes can never
+database with one atomic upsert per request, so concurrent requests, threads and web nodes can never
 exceed a limit together.
 """
 
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.http import HttpRequest
 from ninja.throttling import BaseThrottle
@@ -81,6 +81,22 @@ def count_hit(key: str, window_seconds: int, *, now: float | None = None) -> tup
 def _count_in_database(key: str, window: int, window_seconds: int) -> int:
     from civicdata.core.models import RateCount
 
+    if connection.features.can_return_rows_from_bulk_insert:
+        # One statement that the database serialises: insert the window's row or add one to it, and read the
+        # count it now holds (SQLite 3.35+ and PostgreSQL: INSERT … ON CONFLICT … DO UPDATE … RETURNING).
+        quote = connection.ops.quote_name
+        table = quote(RateCount._meta.db_table)
+        key_, window_, hits_ = quote("key"), quote("window"), quote("hits")
+        upsert = (
+            f"INSERT INTO {table} ({key_}, {window_}, {hits_}) VALUES (%s, %s, 1) "  # noqa: S608 (model names only)
+            f"ON CONFLICT ({key_}, {window_}) DO UPDATE SET {hits_} = {table}.{hits_} + 1 RETURNING {hits_}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(upsert, [key, window])
+            (hits,) = cursor.fetchone()
+        if hits == 1:  # the window's first request: forget the windows before the previous one
+            RateCount.objects.filter(window__lt=window - window_seconds).delete()
+        return int(hits)
     for _attempt in range(3):
         with transaction.atomic():
             if RateCount.objects.filter(key=key, window=window).update(hits=F("hits") + 1):

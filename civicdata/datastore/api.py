@@ -42,12 +42,14 @@ OPENAPI_TYPES = {
 
 def get_visible_table(request: HttpRequest, dataset: str, table: str) -> DataTable:
     """The table, or 404 when it does not exist or the person may not see it (no existence leak)."""
-    found = (
-        DataTable.objects.select_related("dataset", "dataset__publisher", "distribution")
-        .filter(dataset__name=dataset, name=table)
-        .first()
-    )
-    if found is None or not can_view_table(request.user, found):
+    try:
+        # (dataset, name) is unique: get() asks for no ordering, which first() would add to every request.
+        found = DataTable.objects.select_related("dataset", "dataset__publisher", "distribution").get(
+            dataset__name=dataset, name=table
+        )
+    except DataTable.DoesNotExist:
+        raise Http404("No such table.") from None
+    if not can_view_table(request.user, found):
         raise Http404("No such table.")
     return found
 

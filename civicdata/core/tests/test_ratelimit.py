@@ -111,3 +111,21 @@ def test_rates_must_be_well_formed():
     assert ratelimit.parse_rate("10/hour") == (10, 3600)
     with pytest.raises(ValueError, match="600/m"):
         ratelimit.parse_rate("lots")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("upsert", [True, False], ids=["one-upsert", "update-then-insert"])
+def test_the_database_counts_each_window_and_forgets_old_ones(settings, monkeypatch, upsert):
+    """Counts per fixed window, in one upsert where the database returns rows from it (SQLite 3.35+,
+    PostgreSQL) and in an UPDATE then INSERT elsewhere; a new window's first request drops the old rows."""
+    from civicdata.core.models import RateCount
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "t"}}
+    if not upsert:
+        monkeypatch.setattr(type(connection.features), "can_return_rows_from_bulk_insert", False)
+    start = 1_800_000_000  # a window boundary of 60 s
+    assert [ratelimit.count_hit("k", 60, now=start + n)[0] for n in range(3)] == [1, 2, 3]
+    assert ratelimit.count_hit("other", 60, now=start + 4)[0] == 1
+    assert ratelimit.count_hit("k", 60, now=start + 60)[0] == 1, "a new window starts again at one"
+    assert ratelimit.count_hit("k", 60, now=start + 180)[0] == 1
+    assert sorted(RateCount.objects.values_list("key", "window", "hits")) == [("k", start + 180, 1)]
