@@ -58,8 +58,9 @@ class WorkerHeartbeat(models.Model):
 class RateCount(models.Model):
     """Requests counted for one client in one fixed window of a rate limit (see core.ratelimit).
 
-    Incremented with one `UPDATE … SET hits = hits + 1`, which the database serialises, so any number of
-    threads, processes or web nodes sharing the database never let more requests through than the limit.
+    Incremented with one upsert (`INSERT … ON CONFLICT … DO UPDATE SET hits = hits + 1`), which the database
+    serialises, so any number of threads, processes or web nodes sharing the database never let more requests
+    through than the limit.
     """
 
     key = models.CharField(max_length=200)
