@@ -10,6 +10,7 @@ rebuilt when the catalog changes (its stamp is the newest `updated_at`, the high
 from __future__ import annotations
 
 import threading
+from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -167,8 +168,9 @@ def build(stamp: tuple) -> FacetIndex:
             bbox[pk] = (west, south, east, north)
     vocabulary: list[tuple[str, str]] = []
     value_ids: dict[tuple[str, str], int] = {}
-    datasets: list[int] = []
-    values: list[int] = []
+    # Typed arrays, not lists: a million facet rows as Python ints would take ~60 MB more at the peak.
+    datasets = array("q")
+    values = array("q")
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT dataset_id, facet, value FROM {DatasetFacet._meta.db_table} ORDER BY dataset_id"  # noqa: S608
@@ -182,10 +184,11 @@ def build(stamp: tuple) -> FacetIndex:
                     vocabulary.append(key)
                 datasets.append(dataset_id)
                 values.append(value_id)
-    row_dataset = np.asarray(datasets, dtype=np.int64)
+    row_dataset = np.frombuffer(datasets, dtype=np.int64)
     keep = row_dataset < size
     row_dataset = row_dataset[keep]
-    row_value = np.asarray(values, dtype=np.int64)[keep]
+    row_value = np.frombuffer(values, dtype=np.int64)[keep]
+    del datasets, values
     indptr = np.zeros(size + 1, dtype=np.int64)
     np.add.at(indptr, row_dataset + 1, 1)
     indptr = np.cumsum(indptr)
