@@ -140,7 +140,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     place; paginated."""
     when = "past" if request.GET.get("when") == "past" else "upcoming"
     now = timezone.now()
-    events = public_events().select_related("organization", "series", "plan")
+    events = public_events()
     events = (
         events.filter(ends_at__lt=now).order_by("-starts_at", "-id")
         if when == "past"
@@ -158,7 +158,11 @@ def event_list(request: HttpRequest) -> HttpResponse:
     if filters["place"]:
         place = filters["place"]
         events = events.filter(Q(venue_name__icontains=place) | Q(address__icontains=place))
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(events.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page's numbers first, then its events: sorting only numbers is several times faster than
+    # sorting whole rows joined with their organisation (docs/events.md, "Performance").
+    found = Event.objects.select_related("organization").order_by().in_bulk(list(page.object_list))
+    page.object_list = [found[pk] for pk in page.object_list if pk in found]
     organizations = (
         Organization.objects.filter(
             Q(events__status__in=PUBLIC_STATUSES) | Q(partner_events__status__in=PUBLIC_STATUSES)
