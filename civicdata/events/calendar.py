@@ -203,22 +203,24 @@ def _write_once(key: str, write: Callable[[], bytes]) -> bytes:
         cache.delete(writing)
 
 
-def feed_calendar(events: QuerySet[Event], *, name: str, site_url: str | None = None) -> bytes:
+def feed_calendar(events: QuerySet[Event], *, name: str, site_url: str | None = None) -> tuple[str, bytes]:
     """`build_calendar` of a queryset, answered from a kept copy while every value its entries show is
     unchanged: one query of plain values and a digest of them decide. The copy is looked for in this
     process, then in the cache every web process shares; only when neither has it is the feed written,
     by one process and thread at a time (the others wait for its copy), so a change to one event does
-    not make every process write 2,000 entries at once."""
+    not make every process write 2,000 entries at once. Returns (tag, bytes): the tag, the feed's ETag, is
+    a digest of its values and of this release's code."""
     base = _site_url() if site_url is None else site_url.rstrip("/")
     digest = _feed_digest(events, name=name, base=base)
+    key = f"events:feed:{_code_version()}:{digest}"
+    tag = hashlib.sha256(key.encode()).hexdigest()[:32]
     with _ENTRIES_LOCK:
         found = _FEEDS.get(digest)
         if found is not None:
             _FEEDS.move_to_end(digest)
-            return found
-    key = f"events:feed:{_code_version()}:{digest}"
+            return tag, found
     written = _shared(key)
     if written is None:
         written = _write_once(key, lambda: build_calendar(events, name=name, site_url=base))
     _remember(digest, written)
-    return written
+    return tag, written

@@ -132,3 +132,19 @@ def test_the_list_pages_keep_their_order(client):
 
     assert titles("/events/") + titles("/events/?page=2") == [f"Upcoming {n:02d}" for n in range(23)]
     assert titles("/events/?when=past") == ["Held 0", "Held 1", "Held 2"]
+
+
+def test_a_subscribed_calendar_asking_again_gets_304_until_the_feed_changes(client):
+    event = make_event(title="Open budget night")
+    first = client.get("/events/feed.ics")
+    tag = first["ETag"]
+    assert tag.startswith('W/"')
+    again = client.get("/events/feed.ics", headers={"if-none-match": tag})
+    assert again.status_code == 304
+    assert again.content == b""
+    event.title = "Open budget night (new room)"
+    event.save()
+    changed = client.get("/events/feed.ics", headers={"if-none-match": tag})
+    assert changed.status_code == 200
+    assert changed["ETag"] != tag
+    assert _summaries(changed.content) == ["Open budget night (new room)"]
