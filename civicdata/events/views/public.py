@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -105,9 +106,21 @@ def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _ics(events: Any, *, name: str, filename: str) -> HttpResponse:
-    data = feed_calendar(events, name=name) if isinstance(events, QuerySet) else build_calendar(events, name=name)
-    response = HttpResponse(data, content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(build_calendar(events, name=name), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _feed(request: HttpRequest, events: QuerySet[Event], *, name: str, filename: str) -> HttpResponse:
+    """A subscribable feed with an ETag: a calendar asking again with If-None-Match gets 304 and no body
+    while nothing in the feed changed."""
+    tag, data = feed_calendar(events, name=name)
+    etag = f'W/"{tag}"'
+    unchanged = get_conditional_response(request, etag=etag)
+    response = unchanged or HttpResponse(data, content_type="text/calendar; charset=utf-8")
+    response["ETag"] = etag
+    if unchanged is None:
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
 
 
@@ -118,20 +131,20 @@ def _feed_events(queryset: QuerySet[Event]) -> QuerySet[Event]:
 @require_safe
 def feed_all(request: HttpRequest) -> HttpResponse:
     """Every public event, cancelled ones included, for calendar subscriptions."""
-    return _ics(_feed_events(Event.objects.all()), name=_("Community events"), filename="events.ics")
+    return _feed(request, _feed_events(Event.objects.all()), name=_("Community events"), filename="events.ics")
 
 
 @require_safe
 def feed_organization(request: HttpRequest, slug: str) -> HttpResponse:
     organization = get_object_or_404(Organization, slug=slug)
     events = _feed_events(Event.objects.filter(Q(organization=organization) | Q(partners=organization)).distinct())
-    return _ics(events, name=organization.name, filename=f"{organization.slug}-events.ics")
+    return _feed(request, events, name=organization.name, filename=f"{organization.slug}-events.ics")
 
 
 @require_safe
 def feed_series(request: HttpRequest, slug: str) -> HttpResponse:
     series = get_object_or_404(EventSeries, slug=slug)
-    return _ics(_feed_events(series.events.all()), name=series.title, filename=f"{series.slug}.ics")
+    return _feed(request, _feed_events(series.events.all()), name=series.title, filename=f"{series.slug}.ics")
 
 
 @require_safe
@@ -140,7 +153,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     place; paginated."""
     when = "past" if request.GET.get("when") == "past" else "upcoming"
     now = timezone.now()
-    events = public_events().select_related("organization", "series", "plan")
+    events = public_events()
     events = (
         events.filter(ends_at__lt=now).order_by("-starts_at", "-id")
         if when == "past"
@@ -158,7 +171,11 @@ def event_list(request: HttpRequest) -> HttpResponse:
     if filters["place"]:
         place = filters["place"]
         events = events.filter(Q(venue_name__icontains=place) | Q(address__icontains=place))
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(events.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page's numbers first, then its events: sorting only numbers is several times faster than
+    # sorting whole rows joined with their organisation (docs/events.md, "Performance").
+    found = Event.objects.select_related("organization").order_by().in_bulk(list(page.object_list))
+    page.object_list = [found[pk] for pk in page.object_list if pk in found]
     organizations = (
         Organization.objects.filter(
             Q(events__status__in=PUBLIC_STATUSES) | Q(partner_events__status__in=PUBLIC_STATUSES)
