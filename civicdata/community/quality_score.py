@@ -174,16 +174,31 @@ def score_datasets(datasets: Sequence[Dataset]) -> dict[int, QualityScore]:
         .annotate(n=Count("id"))
         .values_list("dataset_id", "n")
     )
-    scores = {}
-    for dataset in datasets:
-        items = [_metadata(dataset), _validator(dataset), _links(links[dataset.pk]), _freshness(dataset, now)]
-        api_item = _data_api(tables[dataset.pk])
-        if api_item is not None:
-            items.append(api_item)
-        items.append(_overdue(overdue.get(dataset.pk, 0)))
-        scores[dataset.pk] = QualityScore(items)
-    return scores
+    return {
+        dataset.pk: score_from(
+            dataset, links=links[dataset.pk], tables=tables[dataset.pk], overdue=overdue.get(dataset.pk, 0), now=now
+        )
+        for dataset in datasets
+    }
+
+
+def score_from(
+    dataset: Dataset, *, links: list[str], tables: list[tuple[int, dict]], overdue: int, now: object
+) -> QualityScore:
+    """The score of one dataset from what it is made of: its distributions' link statuses, its loaded tables'
+    (row count, quality report) and its open reports past their answer date (no query)."""
+    items = [_metadata(dataset), _validator(dataset), _links(links), _freshness(dataset, now)]
+    api_item = _data_api(tables)
+    if api_item is not None:
+        items.append(api_item)
+    items.append(_overdue(overdue))
+    return QualityScore(items)
 
 
 def dataset_score(dataset: Dataset) -> QualityScore:
     return score_datasets([dataset])[dataset.pk]
+
+
+def loaded_tables(dataset: Dataset) -> list[tuple[int, dict]]:
+    """(row count, quality report) of the dataset's tables loaded into the Data API (one query)."""
+    return list(DataTable.objects.filter(dataset_id=dataset.pk, version__gt=0).values_list("row_count", "quality"))
