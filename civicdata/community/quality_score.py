@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from civicdata.catalog.models import Dataset, Distribution, LinkStatus
 from civicdata.catalog.periodicity import is_stale, parse_modified, parse_periodicity
 from civicdata.community.models import OPEN_REPORT_STATUSES, QualityReport
+from civicdata.datastore.dataset_tables import loaded_tables
 from civicdata.datastore.models import DataTable
 
 RECOMMENDED_FIELDS = (
@@ -199,6 +200,7 @@ def dataset_score(dataset: Dataset) -> QualityScore:
     return score_datasets([dataset])[dataset.pk]
 
 
-def loaded_tables(dataset: Dataset) -> list[tuple[int, dict]]:
-    """(row count, quality report) of the dataset's tables loaded into the Data API (one query)."""
-    return list(DataTable.objects.filter(dataset_id=dataset.pk, version__gt=0).values_list("row_count", "quality"))
+def table_figures(dataset: Dataset) -> list[tuple[int, dict]]:
+    """(row count, quality report) of the dataset's tables loaded into the Data API (read once per dataset
+    instance, shared with the Data API panel)."""
+    return [(table.row_count, table.quality) for table in loaded_tables(dataset)]

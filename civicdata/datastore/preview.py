@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString
 from civicdata.core.fragments import NotKept, cached_fragment
 
 from . import runtime
+from .dataset_tables import loaded_tables
 from .guard import Busy, QueryFailed, QueryTimeout
 from .ingest.infer import quote_ident
 from .maps import has_map
@@ -103,15 +104,8 @@ def first_rows(table: DataTable, limit: int = PREVIEW_ROWS) -> list[tuple]:
 
 
 def visible_preview_tables(dataset: Any, user: Any = None) -> list[DataTable]:
-    """The dataset's loaded tables the person may see, with their charts (two queries)."""
-    tables = list(
-        DataTable.objects.filter(dataset_id=dataset.pk, version__gt=0)
-        .select_related("distribution")
-        .prefetch_related("charts")
-    )
-    for table in tables:
-        table.dataset = dataset  # already read, with its publisher, by the page
-    return [table for table in tables if can_view_table(user, table)]
+    """The dataset's loaded tables the person may see, with their charts (see `loaded_tables`)."""
+    return [table for table in loaded_tables(dataset) if can_view_table(user, table)]
 
 
 def table_preview(table: DataTable, user: Any = None) -> dict[str, Any]:

@@ -131,7 +131,7 @@ def dataset_detail(request: HttpRequest, key: str) -> HttpResponse:
         "dataset": dataset,
         "data": data,
         "distributions": list(dataset.distributions.all()),
-        "notes": list(dataset.usage_notes.select_related("author")),
+        "notes": list(dataset.usage_notes.all()),
         "publisher_chain": [dataset.publisher, *dataset.publisher.ancestors()],
         # Escape "<" so the JSON can never close the script element early.
         "json_ld": json.dumps(json_ld, ensure_ascii=False).replace("<", "\\u003c"),

@@ -31,7 +31,7 @@ from civicdata.community.models import (
     ReportCategory,
     ReportStatus,
 )
-from civicdata.community.quality_score import dataset_score, loaded_tables, score_datasets, score_from
+from civicdata.community.quality_score import dataset_score, score_datasets, score_from, table_figures
 from civicdata.community.views._common import back, visible_dataset
 from civicdata.core.errors import Conflict, InvalidInput, add_to_form
 from civicdata.core.fragments import cached_fragment
@@ -244,8 +244,8 @@ def quality_withdraw(request: HttpRequest, name: str, pk: int) -> HttpResponse:
 
 def dataset_panel(request: HttpRequest, dataset: Dataset) -> str:
     """The dataset page's community panel: the quality score explained, "report a problem" (for the
-    whole dataset or one file), open reports, discussions and the impact page. Four queries (the counts,
-    the loaded tables and the files; none for the files when the dataset page prefetched them); the HTML
+    whole dataset or one file), open reports, discussions and the impact page. Two queries (the report
+    and discussion counts; the files and loaded tables are read once for the whole page); the HTML
     is the same for everyone and kept by what it shows (`civicdata.core.fragments`)."""
     now = timezone.now()
     counts = _panel_counts(dataset, now)
@@ -253,7 +253,7 @@ def dataset_panel(request: HttpRequest, dataset: Dataset) -> str:
     score = score_from(
         dataset,
         links=[d.link_status for d in distributions],
-        tables=loaded_tables(dataset),
+        tables=table_figures(dataset),
         overdue=counts["overdue"],
         now=now,
     )
