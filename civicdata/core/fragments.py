@@ -8,8 +8,8 @@ parts, such as staff buttons or CSRF tokens, outside the fragment).
 
 Two layers: a small least-recently-used dict in the process (no query at all on a hit) and Django's
 cache (`CACHES`: the database cache or Redis in production), shared by every process. The key also holds
-the language and a stamp of the code (package version and the files' sizes and modification times), so
-a new release never serves HTML rendered by the previous one.
+the language and a stamp of the code (the sizes and modification times of its files), so a new release
+never serves HTML rendered by the previous one.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from functools import cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -38,14 +37,10 @@ _lock = threading.Lock()
 
 @cache
 def code_stamp() -> str:
-    """Changes with every release: the package version and the size and time of its code, templates and
-    translations (read once per process)."""
-    try:
-        release = version("civicdata")
-    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-        release = "unknown"
+    """Changes with every release: the size and modification time of every file of the package's code,
+    templates and translations (read once per process, a fraction of a second)."""
     root = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256(release.encode())
+    digest = hashlib.sha256()
     for path in sorted(root.rglob("*")):
         if path.suffix in (".py", ".html", ".mo"):
             stat = path.stat()
