@@ -65,6 +65,10 @@ def reset_process_state() -> None:
         api_calls._last_flush = time.monotonic()
     # Rows flushed by a transactional test come back with new ids; the memo would keep the old ones.
     ContentType.objects.clear_cache()
+    # Rendered fragments kept in this process (their keys hold row ids that a later test may reuse).
+    from civicdata.core import fragments
+
+    fragments.clear_local()
     with runtime._lock:
         for store in runtime._stores.values():
             store.close()

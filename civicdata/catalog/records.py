@@ -80,9 +80,17 @@ def iter_pod(
 
 
 def dataset_pod(dataset: Dataset) -> dict[str, Any]:
-    """The POD object of one dataset instance as stored now."""
+    """The POD object of one dataset instance as stored now (its distributions are read unless they were
+    prefetched on the instance, as the dataset page does)."""
     row = {name: getattr(dataset, name) for name in DATASET_VALUE_FIELDS if name != "id"}
-    dists = list(Distribution.objects.filter(dataset=dataset).order_by("position").values(*DISTRIBUTION_VALUE_FIELDS))
+    prefetched = getattr(dataset, "_prefetched_objects_cache", {}).get("distributions")
+    if prefetched is not None:
+        ordered = sorted(prefetched, key=lambda d: d.position)
+        dists = [{name: getattr(d, name) for name in DISTRIBUTION_VALUE_FIELDS} for d in ordered]
+    else:
+        dists = list(
+            Distribution.objects.filter(dataset=dataset).order_by("position").values(*DISTRIBUTION_VALUE_FIELDS)
+        )
     return pod.to_pod(layout.flat_from_columns(row, dists if dataset.has_distribution_list else []))
 
 

@@ -6,7 +6,9 @@
 - Dataset panels: `register_dataset_panel(fn)` with `fn(request, dataset) -> HTML`: a safe string from
   `render_to_string(..., request=request)` or `format_html` (a plain string is escaped as text; an empty
   one shows nothing). The dataset page shows each panel below the distributions, in registration order
-  (e.g. the datastore's Data API preview).
+  (e.g. the datastore's Data API preview). The page prefetches `dataset.distributions` (ordered by
+  position) for the panels to share; an expensive panel keeps its HTML with
+  `civicdata.core.fragments.cached_fragment`, keyed by everything it shows (docs/community.md).
 - Distribution links: `register_distribution_links(fn)` with `fn(dataset_ids) -> {(dataset id, distribution
   position): {POD member: site-relative URL or value}}`, e.g. the datastore's `accessURL` (the table's API),
   `describedBy` (its Table Schema) and `describedByType`. The published listings (`/data.json`, exports,

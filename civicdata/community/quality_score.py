@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from civicdata.catalog.models import Dataset, Distribution, LinkStatus
 from civicdata.catalog.periodicity import is_stale, parse_modified, parse_periodicity
 from civicdata.community.models import OPEN_REPORT_STATUSES, QualityReport
+from civicdata.datastore.dataset_tables import loaded_tables
 from civicdata.datastore.models import DataTable
 
 RECOMMENDED_FIELDS = (
@@ -174,16 +175,32 @@ def score_datasets(datasets: Sequence[Dataset]) -> dict[int, QualityScore]:
         .annotate(n=Count("id"))
         .values_list("dataset_id", "n")
     )
-    scores = {}
-    for dataset in datasets:
-        items = [_metadata(dataset), _validator(dataset), _links(links[dataset.pk]), _freshness(dataset, now)]
-        api_item = _data_api(tables[dataset.pk])
-        if api_item is not None:
-            items.append(api_item)
-        items.append(_overdue(overdue.get(dataset.pk, 0)))
-        scores[dataset.pk] = QualityScore(items)
-    return scores
+    return {
+        dataset.pk: score_from(
+            dataset, links=links[dataset.pk], tables=tables[dataset.pk], overdue=overdue.get(dataset.pk, 0), now=now
+        )
+        for dataset in datasets
+    }
+
+
+def score_from(
+    dataset: Dataset, *, links: list[str], tables: list[tuple[int, dict]], overdue: int, now: object
+) -> QualityScore:
+    """The score of one dataset from what it is made of: its distributions' link statuses, its loaded tables'
+    (row count, quality report) and its open reports past their answer date (no query)."""
+    items = [_metadata(dataset), _validator(dataset), _links(links), _freshness(dataset, now)]
+    api_item = _data_api(tables)
+    if api_item is not None:
+        items.append(api_item)
+    items.append(_overdue(overdue))
+    return QualityScore(items)
 
 
 def dataset_score(dataset: Dataset) -> QualityScore:
     return score_datasets([dataset])[dataset.pk]
+
+
+def table_figures(dataset: Dataset) -> list[tuple[int, dict]]:
+    """(row count, quality report) of the dataset's tables loaded into the Data API (read once per dataset
+    instance, shared with the Data API panel)."""
+    return [(table.row_count, table.quality) for table in loaded_tables(dataset)]

@@ -11,6 +11,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from civicdata.core.fragments import cached_fragment
+
 from .impact import ImpactFigure
 from .models import Reuse, Story
 
@@ -18,7 +20,8 @@ PANEL_ITEMS = 6
 
 
 def stories_panel(request: HttpRequest, dataset: Any) -> str:
-    """The dataset page's published stories (the newest few, one query)."""
+    """The dataset page's published stories (the newest few, one query); the HTML is the same for everyone
+    and kept by what it shows (`civicdata.core.fragments`)."""
     stories = list(
         Story.objects.published()
         .filter(datasets=dataset)
@@ -26,13 +29,17 @@ def stories_panel(request: HttpRequest, dataset: Any) -> str:
     )
     if not stories:
         return ""
-    return render_to_string(
-        "community/story_dataset_panel.html", {"stories": stories, "dataset": dataset}, request=request
+    parts = (dataset.name, tuple((s.pk, s.slug, s.title, s.summary) for s in stories))
+    return cached_fragment(
+        "community.stories_panel",
+        parts,
+        lambda: render_to_string("community/story_dataset_panel.html", {"stories": stories, "dataset": dataset}),
     )
 
 
 def reuses_panel(request: HttpRequest, dataset: Any) -> str:
-    """The dataset page's published reuses, featured first (two queries), with a link to submit one."""
+    """The dataset page's published reuses, featured first (one query), with a link to submit one; the HTML
+    is the same for everyone and kept by what it shows (`civicdata.core.fragments`)."""
     reuses = list(
         Reuse.objects.published()
         .filter(datasets=dataset)
@@ -44,7 +51,10 @@ def reuses_panel(request: HttpRequest, dataset: Any) -> str:
         "list_url": f"{reverse('community:reuses')}?dataset={dataset.name}",
         "dataset": dataset,
     }
-    return render_to_string("community/reuse_dataset_panel.html", context, request=request)
+    parts = (dataset.name, tuple((r.pk, r.title, r.kind, r.featured) for r in reuses))
+    return cached_fragment(
+        "community.reuses_panel", parts, lambda: render_to_string("community/reuse_dataset_panel.html", context)
+    )
 
 
 def reuses_request_panel(request: HttpRequest, data_request: Any) -> str:

@@ -8,8 +8,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+
+from civicdata.core.fragments import NotKept, cached_fragment
 
 from . import runtime
+from .dataset_tables import loaded_tables
 from .guard import Busy, QueryFailed, QueryTimeout
 from .ingest.infer import quote_ident
 from .maps import has_map
@@ -98,35 +103,77 @@ def first_rows(table: DataTable, limit: int = PREVIEW_ROWS) -> list[tuple]:
         return cur.execute(f"SELECT * FROM {DATA_TABLE} ORDER BY rowid LIMIT {int(limit)}").fetchall()  # noqa: S608
 
 
+def visible_preview_tables(dataset: Any, user: Any = None) -> list[DataTable]:
+    """The dataset's loaded tables the person may see, with their charts (see `loaded_tables`)."""
+    return [table for table in loaded_tables(dataset) if can_view_table(user, table)]
+
+
+def table_preview(table: DataTable, user: Any = None) -> dict[str, Any]:
+    """One table's entry of the preview: first rows, column summaries, saved charts and map (the rows
+    and summaries are read from DuckDB; a failure becomes the entry's `error`)."""
+    entry: dict[str, Any] = {
+        "table": table,
+        "columns": table_columns(table),
+        "charts": list(table.charts.all()),
+        "can_manage": can_manage_table(user, table),
+        "error": None,
+        "map": (map_context(table, area_form="", area_url=table.get_absolute_url()) if has_map(table.schema) else None),
+    }
+    try:
+        entry["rows"] = first_rows(table)
+        entry["summaries"] = column_summaries(table)
+    except (Busy, QueryTimeout, QueryFailed, StoreError) as exc:
+        entry["rows"], entry["summaries"], entry["error"] = [], [], str(exc)
+    return entry
+
+
 def preview_context(dataset: Any, user: Any = None) -> dict[str, Any]:
     """Context for `{% include "datastore/_preview.html" %}` on a dataset page: every table the person
     may see, with first rows, summaries and saved charts. Failures degrade to a message per table."""
-    previews = []
-    tables = DataTable.objects.filter(dataset=dataset, version__gt=0).select_related(
-        "dataset", "dataset__publisher", "distribution"
-    )
-    for table in tables.prefetch_related("charts"):
-        if not can_view_table(user, table):
-            continue
-        entry: dict[str, Any] = {
-            "table": table,
-            "columns": table_columns(table),
-            "charts": list(table.charts.all()),
-            "can_manage": can_manage_table(user, table),
-            "error": None,
-            "map": (
-                map_context(table, area_form="", area_url=table.get_absolute_url()) if has_map(table.schema) else None
-            ),
-        }
-        try:
-            entry["rows"] = first_rows(table)
-            entry["summaries"] = column_summaries(table)
-        except (Busy, QueryTimeout, QueryFailed, StoreError) as exc:
-            entry["rows"], entry["summaries"], entry["error"] = [], [], str(exc)
-        previews.append(entry)
+    previews = [table_preview(table, user) for table in visible_preview_tables(dataset, user)]
     return {
         "datastore_previews": previews,
         "datastore_preview_rows": PREVIEW_ROWS,
         "datastore_settings": settings,
         "datastore_has_map": any(p["map"] for p in previews),
+    }
+
+
+def preview_parts(table: DataTable) -> tuple[Any, ...]:
+    """Everything one table's preview shows: the table's row (its `relation` and `version` name the DuckDB
+    data, which never changes under one version), its dataset's and file's names, its charts, the map tiles
+    and the number of rows previewed."""
+    row = tuple(getattr(table, f.attname) for f in DataTable._meta.concrete_fields)
+    charts = tuple((c.pk, c.title, c.chart_type, c.x, c.y, c.aggregate) for c in table.charts.all())
+    return (
+        row,
+        table.dataset.name,
+        table.distribution.title,
+        charts,
+        settings.MAP_TILE_URL,
+        settings.MAP_TILE_ATTRIBUTION,
+        PREVIEW_ROWS,
+    )
+
+
+def preview_section(table: DataTable) -> SafeString:
+    """One table's preview section as HTML, rendered once per version of what it shows (see
+    `civicdata.core.fragments`): the DuckDB reads and the rendering are skipped on every later view. The
+    section is the same for everyone who may see the table; a section showing an error is not kept."""
+
+    def render() -> str:
+        entry = table_preview(table)
+        html = render_to_string("datastore/_preview_table.html", {"p": entry, "datastore_preview_rows": PREVIEW_ROWS})
+        return NotKept(html) if entry["error"] else html
+
+    return cached_fragment("datastore.preview", preview_parts(table), render)
+
+
+def preview_sections(dataset: Any, user: Any = None) -> dict[str, Any]:
+    """Context of the dataset page's Data API panel: each visible table's section (kept, see
+    `preview_section`) and whether any of them draws a map."""
+    tables = visible_preview_tables(dataset, user)
+    return {
+        "datastore_sections": [preview_section(table) for table in tables],
+        "datastore_has_map": any(has_map(table.schema) for table in tables),
     }

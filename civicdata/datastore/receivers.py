@@ -31,11 +31,12 @@ def personal_data_release_check(dataset: Any) -> list[str]:
 
 def data_api_panel(request: HttpRequest, dataset: Any) -> str:
     """The dataset page's Data API panel: a preview of every table the person may see, and for editors
-    the button to load a table."""
-    from civicdata.datastore.preview import preview_context
+    the button to load a table. Each table's preview is rendered once per version of what it shows and
+    kept (`preview.preview_section`); the editors' button is added outside it."""
+    from civicdata.datastore.preview import preview_sections
 
     context = {
-        **preview_context(dataset, request.user),
+        **preview_sections(dataset, request.user),
         "dataset": dataset,
         "can_load": can_manage_dataset(request.user, dataset),
     }

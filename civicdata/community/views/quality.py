@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -31,9 +31,10 @@ from civicdata.community.models import (
     ReportCategory,
     ReportStatus,
 )
-from civicdata.community.quality_score import dataset_score, score_datasets
+from civicdata.community.quality_score import dataset_score, score_datasets, score_from, table_figures
 from civicdata.community.views._common import back, visible_dataset
 from civicdata.core.errors import Conflict, InvalidInput, add_to_form
+from civicdata.core.fragments import cached_fragment
 from civicdata.datastore.models import DataTable
 
 PAGE_SIZE = 25
@@ -243,17 +244,45 @@ def quality_withdraw(request: HttpRequest, name: str, pk: int) -> HttpResponse:
 
 def dataset_panel(request: HttpRequest, dataset: Dataset) -> str:
     """The dataset page's community panel: the quality score explained, "report a problem" (for the
-    whole dataset or one file), open reports, discussions and the impact page. Five queries."""
-    open_reports = QualityReport.objects.filter(dataset=dataset, status__in=OPEN_REPORT_STATUSES).count()
-    discussions = Discussion.objects.filter(dataset=dataset).count()
+    whole dataset or one file), open reports, discussions and the impact page. Two queries (the report
+    and discussion counts; the files and loaded tables are read once for the whole page); the HTML
+    is the same for everyone and kept by what it shows (`civicdata.core.fragments`)."""
+    now = timezone.now()
+    counts = _panel_counts(dataset, now)
+    distributions = sorted(dataset.distributions.all(), key=lambda d: (d.position, d.pk))
+    score = score_from(
+        dataset,
+        links=[d.link_status for d in distributions],
+        tables=table_figures(dataset),
+        overdue=counts["overdue"],
+        now=now,
+    )
     context = {
         "dataset": dataset,
-        "score": dataset_score(dataset),
-        "open_reports": open_reports,
-        "discussions": discussions,
-        "distributions": list(dataset.distributions.order_by("position").only("pk", "title", "format", "position")),
+        "score": score,
+        "open_reports": counts["open_reports"],
+        "discussions": counts["discussions"],
+        "distributions": distributions,
     }
-    return render_to_string("community/quality_panel.html", context, request=request)
+    parts = (
+        dataset.name,
+        tuple((i.key, i.label, i.points, i.maximum, i.explanation) for i in score.items),
+        counts["open_reports"],
+        counts["discussions"],
+        tuple((d.pk, d.title, d.format) for d in distributions),
+    )
+    return cached_fragment(
+        "community.quality_panel", parts, lambda: render_to_string("community/quality_panel.html", context)
+    )
+
+
+def _panel_counts(dataset: Dataset, now: Any) -> dict[str, int]:
+    """Open reports, open reports past their answer date (two counts in one query), and discussions."""
+    counts = QualityReport.objects.filter(dataset_id=dataset.pk, status__in=OPEN_REPORT_STATUSES).aggregate(
+        open_reports=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now))
+    )
+    counts["discussions"] = Discussion.objects.filter(dataset_id=dataset.pk).count()
+    return counts
 
 
 def dashboard_panel(request: HttpRequest, publisher: Organization) -> str:
