@@ -36,7 +36,7 @@ def looks_like_url(source: str) -> bool:
     return source.lower().startswith(("http://", "https://"))
 
 
-def read_from_url(url: str) -> ReadResult:
+def read_from_url(url: str, *, note_redaction: bool = False) -> ReadResult:
     """Fetch a catalog over HTTP(S) through the SSRF-safe fetcher and read it."""
     # Imported here: the HTTP client costs a third of a second at start-up and most sources are files.
     from civicdata.core.fetch import FetchError, fetch
@@ -47,7 +47,9 @@ def read_from_url(url: str) -> ReadResult:
     except FetchError as exc:
         code = "input.too_large" if exc.code == "fetch.too_large" else "input.fetch_failed"
         return ReadResult(errors=[ReadProblem(code, f"Could not download {url}: {exc.message}")])
-    result = read_catalog_bytes(response.body, max_bytes=limit, content_type=response.content_type)
+    result = read_catalog_bytes(
+        response.body, max_bytes=limit, content_type=response.content_type, note_redaction=note_redaction
+    )
     if response.status >= 400:
         # Say the status first: the body of an error page only confirms it.
         result.document = None
@@ -82,19 +84,19 @@ def read_from_urls(urls: list[str]) -> list[ReadResult]:
         return list(pool.map(read_from_url, urls))
 
 
-def read_from_path(path: str) -> ReadResult:
+def read_from_path(path: str, *, note_redaction: bool = False) -> ReadResult:
     """Read a catalog file from disk (CLI)."""
-    return read_catalog_file(path, max_bytes=max_catalog_bytes())
+    return read_catalog_file(path, max_bytes=max_catalog_bytes(), note_redaction=note_redaction)
 
 
-def read_from_upload(stream: IO[bytes]) -> ReadResult:
+def read_from_upload(stream: IO[bytes], *, note_redaction: bool = False) -> ReadResult:
     """Read an uploaded file object without loading more than the limit."""
     limit = max_catalog_bytes()
     try:
         data = read_limited(stream, max_bytes=limit)
     except CatalogTooLarge:
         return too_large(limit)
-    return read_catalog_bytes(data, max_bytes=limit)
+    return read_catalog_bytes(data, max_bytes=limit, note_redaction=note_redaction)
 
 
 def read_from_text(text: str) -> ReadResult:
@@ -102,11 +104,14 @@ def read_from_text(text: str) -> ReadResult:
     return read_catalog_text(text, max_bytes=max_catalog_bytes())
 
 
-def read_source(source: str, *, stdin: IO[bytes] | None = None) -> ReadResult:
-    """A CLI argument: ``-`` for standard input, a URL when it starts with http(s)://, else a file path."""
+def read_source(source: str, *, stdin: IO[bytes] | None = None, note_redaction: bool = False) -> ReadResult:
+    """A CLI argument: ``-`` for standard input, a URL when it starts with http(s)://, else a file path.
+    ``note_redaction``: see ``ReadResult.redaction_free``."""
     if source == "-" and stdin is not None:
-        return read_from_upload(stdin)
-    return read_from_url(source) if looks_like_url(source) else read_from_path(source)
+        return read_from_upload(stdin, note_redaction=note_redaction)
+    if looks_like_url(source):
+        return read_from_url(source, note_redaction=note_redaction)
+    return read_from_path(source, note_redaction=note_redaction)
 
 
 def too_large(limit: int) -> ReadResult:
