@@ -90,8 +90,27 @@ def processes_for_this_machine(since: tuple[int, int] | None = None) -> int:
     return max(1, min(cores, 4, int(cores - busy + 0.5)))
 
 
-def run(options: dict[str, Any], write: Callable[[str], Any], *, keep: list[Any] | None = None) -> int:
-    """Read, validate and report; returns the exit status. ``write`` takes one whole message.
+def _orjson_report(source: str, read: Any, report: Any) -> bytes | None:
+    """The JSON report as ``dumps_json`` writes it, as one line of UTF-8 bytes (None when orjson refuses
+    the text: then ``dumps_json`` falls back to the standard library)."""
+    import orjson
+
+    payload = {"source": source, "read": read.to_dict(), "report": report.to_dict(finding_objects=True)}
+    try:
+        return orjson.dumps(payload, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+    except (orjson.JSONEncodeError, UnicodeDecodeError):
+        return None
+
+
+def run(
+    options: dict[str, Any],
+    write: Callable[[str], Any],
+    *,
+    write_bytes: Callable[[bytes], Any] | None = None,
+    keep: list[Any] | None = None,
+) -> int:
+    """Read, validate and report; returns the exit status. ``write`` takes one whole message; ``write_bytes``,
+    when given, takes the JSON report as UTF-8 bytes (no text copy of a report that can weigh 70 MB).
     ``keep`` receives the parsed catalog and the report (see ``main``)."""
     from civicdata.catalog.tools.inputs import read_source
     from civicdata.catalog.tools.text import read_problems_text, report_text
@@ -119,7 +138,11 @@ def run(options: dict[str, Any], write: Callable[[str], Any], *, keep: list[Any]
     if keep is not None:
         keep += [read, report]
     if options["format"] == "json":
-        write(dumps_json({"source": source, "read": read.to_dict(), "report": report.to_dict()}))
+        data = _orjson_report(source, read, report) if write_bytes is not None else None
+        if data is not None and write_bytes is not None:
+            write_bytes(data)
+        else:
+            write(dumps_json({"source": source, "read": read.to_dict(), "report": report.to_dict()}))
     else:
         if read.warnings:
             write(read_problems_text(source, read))
@@ -130,6 +153,15 @@ def run(options: dict[str, Any], write: Callable[[str], Any], *, keep: list[Any]
 def _write_line(text: str) -> None:
     # As Django's OutputWrapper does for the management command: every message ends a line.
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _write_bytes(data: bytes) -> None:
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # standard output replaced by a text-only stream
+        sys.stdout.write(data.decode())
+        return
+    sys.stdout.flush()
+    buffer.write(data)
 
 
 def main(argv: list[str]) -> None:
@@ -148,7 +180,7 @@ def main(argv: list[str]) -> None:
     if options["pythonpath"]:
         sys.path.insert(0, options["pythonpath"])
     keep: list[Any] = []
-    status = run(options, _write_line, keep=keep)
+    status = run(options, _write_line, write_bytes=_write_bytes, keep=keep)
     sys.stdout.flush()
     _leave_to_the_system(keep)
     raise SystemExit(status)
