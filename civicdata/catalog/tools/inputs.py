@@ -6,7 +6,6 @@ Shared by the CLI, the web pages and the API so that all three enforce the same 
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from typing import IO
 
 from django.conf import settings
@@ -80,6 +79,8 @@ def read_from_urls(urls: list[str]) -> list[ReadResult]:
     a merge of slow sources takes as long as the slowest one, not their sum."""
     if len(urls) <= 1:
         return [read_from_url(url) for url in urls]
+    from concurrent.futures import ThreadPoolExecutor  # here: the file tools start without threads
+
     with ThreadPoolExecutor(max_workers=min(len(urls), PARALLEL_FETCHES), thread_name_prefix="merge-fetch") as pool:
         return list(pool.map(read_from_url, urls))
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from civicdata.catalog.ingest.reading import ReadResult
 
-from .merging import MergeResult
 from .validation import ValidationReport
+
+if TYPE_CHECKING:  # the merger's module is not needed to print a validation report
+    from .merging import MergeResult
 
 
 def read_problems_text(source: str, result: ReadResult) -> str:
