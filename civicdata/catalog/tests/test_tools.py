@@ -365,10 +365,10 @@ def test_cli_validate_finds_a_redaction_written_with_escapes(tmp_path):
     text = json.dumps({"conformsTo": V11, "dataset": [ds]}).replace("[[REDACTED", "\\u005b[\\u0052EDACTED")
     path = tmp_path / "edi.json"
     path.write_text(text)
-    code, out, _ = run("catalog_validate", str(path), "--profile", "federal-v1.1-edi")
+    _, out, _ = run("catalog_validate", str(path), "--profile", "federal-v1.1-edi")
     assert "redacted.no_rights" in out
     path.write_text(text.replace("\\u005b[\\u0052EDACTED-EX B6]]", "Ohio"))
-    code, out, _ = run("catalog_validate", str(path), "--profile", "federal-v1.1-edi")
+    _, out, _ = run("catalog_validate", str(path), "--profile", "federal-v1.1-edi")
     assert "redacted.no_rights" not in out
 
 
