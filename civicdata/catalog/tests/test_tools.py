@@ -405,3 +405,16 @@ def test_console_json_report_is_the_standard_librarys_json():
     assert done.stdout.decode() == json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
     _, managed, _ = run("catalog_validate", str(path), "--format", "json")
     assert json.loads(managed) == payload
+
+
+@pytest.mark.django_db
+def test_api_and_page_find_a_redaction_written_with_escapes(client: Client):
+    """The API and the validator page look for the redaction mark in the bytes too, escapes included."""
+    ds = dataset("a", spatial="[[REDACTED-EX B6]]", bureauCode=["015:11"], programCode=["015:001"])
+    text = json.dumps({"conformsTo": V11, "dataset": [ds]}).replace("[[REDACTED", "\\u005b[REDACTED")
+    response = client.post("/api/catalog/validate?profile=federal-v1.1-edi", text, content_type="application/json")
+    assert response.status_code == 200
+    assert "redacted.no_rights" in [f["code"] for f in response.json()["report"]["findings"]]
+    page = client.post("/catalog/validate/", {"text": text, "profile": "federal-v1.1-edi"})
+    assert page.status_code == 200
+    assert "redacted.no_rights" in page.content.decode()

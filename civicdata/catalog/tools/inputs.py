@@ -100,9 +100,9 @@ def read_from_upload(stream: IO[bytes], *, note_redaction: bool = False) -> Read
     return read_catalog_bytes(data, max_bytes=limit, note_redaction=note_redaction)
 
 
-def read_from_text(text: str) -> ReadResult:
+def read_from_text(text: str, *, note_redaction: bool = False) -> ReadResult:
     """Read pasted text."""
-    return read_catalog_text(text, max_bytes=max_catalog_bytes())
+    return read_catalog_text(text, max_bytes=max_catalog_bytes(), note_redaction=note_redaction)
 
 
 def read_source(source: str, *, stdin: IO[bytes] | None = None, note_redaction: bool = False) -> ReadResult:
