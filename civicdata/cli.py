@@ -13,7 +13,6 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
-import pkgutil
 import sys
 from collections import defaultdict
 
@@ -36,6 +35,8 @@ def translate_argv(argv: list[str]) -> list[str]:
 
 
 def _command_names(package_dir: str) -> list[str]:
+    import pkgutil  # only `help` lists commands
+
     folder = os.path.join(package_dir, "management", "commands")
     return [name for _, name, is_pkg in pkgutil.iter_modules([folder]) if not is_pkg and not name.startswith("_")]
 

@@ -141,3 +141,35 @@ def test_a_catalog_of_millions_of_empty_lists_is_refused_before_parsing():
     result = read_catalog_bytes(b"[" + b"[]," * 12_000_000 + b"[]]")
     assert [problem.code for problem in result.errors] == ["json.too_many_values"]
     assert result.document is None
+
+
+@pytest.mark.parametrize(
+    ("text", "free"),
+    [
+        (b'{"dataset": [{"title": "Plain", "spatial": "Ohio"}]}', True),
+        # other escapes (an accented letter, a quote, a slash) cannot spell the mark
+        (b'{"dataset": [{"title": "Caf\\u00e9 \\"Ohio\\" a\\/b", "spatial": "\\u201cx\\u201d"}]}', True),
+        (b'{"dataset": [{"spatial": "[[REDACTED-EX B6]]"}]}', False),
+        # the same mark written with escapes: what the validator would read from it is still the mark
+        (b'{"dataset": [{"spatial": "\\u005b[REDACTED-EX B6]]"}]}', False),
+        (b'{"dataset": [{"spatial": "[[\\u0052EDACTED-EX B6]]"}]}', False),
+    ],
+)
+def test_redaction_mark_is_found_in_the_bytes_when_asked(text, free):
+    """note_redaction says whether any text can start with [[REDACTED, however the JSON escapes it."""
+    result = read_catalog_bytes(text, note_redaction=True)
+    assert result.ok
+    assert result.redaction_free is free
+    assert read_catalog_bytes(text).redaction_free is None  # not asked: not looked for
+
+
+def test_counting_in_one_pass_keeps_the_limits(monkeypatch):
+    """The structure count (one pass over the bytes) refuses by lists and objects and by values as before."""
+    from civicdata.catalog.ingest import reading
+
+    monkeypatch.setattr(reading, "DEFAULT_MAX_CONTAINERS", 3)
+    assert codes(read_catalog_bytes(b'{"a": [1, {"b": [2]}]}')) == ["json.too_many_values"]  # 4 containers
+    assert codes(read_catalog_bytes(b'{"a": [1, {"b": 2}]}')) == []  # 3 containers
+    monkeypatch.setattr(reading, "DEFAULT_MAX_VALUES", 5)
+    assert codes(read_catalog_bytes(b'{"a": [1, 2, 3], "b": "x,y"}')) == ["json.too_many_values"]  # 2 + 3 + 1 in text
+    assert codes(read_catalog_bytes(b'{"a": [1, 2], "b": "x"}')) == []  # 2 containers + 2 commas

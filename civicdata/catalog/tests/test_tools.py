@@ -357,3 +357,64 @@ def test_cli_validate_uses_idle_cores_only(monkeypatch):
     assert validate_cli.processes_for_this_machine() == 1
     monkeypatch.setattr(validate_cli.os, "getloadavg", lambda: (7.5, 0.0, 0.0))
     assert validate_cli.processes_for_this_machine() == 1
+
+
+def test_cli_validate_finds_a_redaction_written_with_escapes(tmp_path):
+    """The CLI looks for the redaction mark in the bytes; one spelled with \\u escapes is still found."""
+    ds = dataset("a", spatial="[[REDACTED-EX B6]]", bureauCode=["015:11"], programCode=["015:001"])
+    text = json.dumps({"conformsTo": V11, "dataset": [ds]}).replace("[[REDACTED", "\\u005b[\\u0052EDACTED")
+    path = tmp_path / "edi.json"
+    path.write_text(text)
+    _, out, _ = run("catalog_validate", str(path), "--profile", "federal-v1.1-edi")
+    assert "redacted.no_rights" in out
+    path.write_text(text.replace("\\u005b[\\u0052EDACTED-EX B6]]", "Ohio"))
+    _, out, _ = run("catalog_validate", str(path), "--profile", "federal-v1.1-edi")
+    assert "redacted.no_rights" not in out
+
+
+def test_cli_validate_counts_idle_cores_while_reading(monkeypatch):
+    """The idle time of the machine while the catalog was read decides, when it was long enough to say."""
+    from civicdata.catalog.tools import validate_cli
+
+    monkeypatch.setattr(validate_cli.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    monkeypatch.setattr(validate_cli.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(validate_cli.os, "getloadavg", lambda: (1.9, 0.0, 0.0))  # a program that just ended
+    monkeypatch.setattr(validate_cli, "cpu_ticks", lambda: (1000 + 48, 5000 + 100))
+    assert validate_cli.processes_for_this_machine(since=(1000, 5000)) == 2  # the other core sat idle
+    monkeypatch.setattr(validate_cli, "cpu_ticks", lambda: (1000 + 3, 5000 + 100))
+    assert validate_cli.processes_for_this_machine(since=(1000, 5000)) == 1  # both busy
+    monkeypatch.setattr(validate_cli, "cpu_ticks", lambda: (1000 + 5, 5000 + 10))
+    assert validate_cli.processes_for_this_machine(since=(1000, 5000)) == 1  # too short: the load average
+
+
+def test_console_json_report_is_the_standard_librarys_json():
+    """The console command writes the JSON report as bytes straight from the findings: the very text the
+    management command (and json.dumps) gives."""
+    import subprocess
+    import sys
+
+    path = realdata_path("datajson/federal_agencies_2025-02/fcc.data.json")
+    done = subprocess.run(
+        [sys.executable, "-m", "civicdata.cli", "catalog", "validate", str(path), "--format", "json"],
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    payload = json.loads(done.stdout)
+    assert payload["report"]["findings"]
+    assert done.stdout.decode() == json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    _, managed, _ = run("catalog_validate", str(path), "--format", "json")
+    assert json.loads(managed) == payload
+
+
+@pytest.mark.django_db
+def test_api_and_page_find_a_redaction_written_with_escapes(client: Client):
+    """The API and the validator page look for the redaction mark in the bytes too, escapes included."""
+    ds = dataset("a", spatial="[[REDACTED-EX B6]]", bureauCode=["015:11"], programCode=["015:001"])
+    text = json.dumps({"conformsTo": V11, "dataset": [ds]}).replace("[[REDACTED", "\\u005b[REDACTED")
+    response = client.post("/api/catalog/validate?profile=federal-v1.1-edi", text, content_type="application/json")
+    assert response.status_code == 200
+    assert "redacted.no_rights" in [f["code"] for f in response.json()["report"]["findings"]]
+    page = client.post("/catalog/validate/", {"text": text, "profile": "federal-v1.1-edi"})
+    assert page.status_code == 200
+    assert "redacted.no_rights" in page.content.decode()

@@ -538,3 +538,24 @@ def test_repeated_faulty_values_get_the_reference_errors_each_time():
     assert [(f.code, f.message, f.field) for f in fresh.errors] == [
         (f.code, f.message, f.field) for f in report.errors if f.dataset_index == 2
     ]
+
+
+def test_redaction_free_hint_changes_no_finding():
+    """Told that no text is redacted (found in the bytes by the reader), the validator reports the same."""
+    path = realdata_path("datajson/federal_agencies_2025-02/fcc.data.json")
+    read = read_catalog_file(path, note_redaction=True)
+    assert read.redaction_free is True
+    told = validate_catalog(read.document, profile="federal-v1.1", now=NOW, redaction_free=True)
+    looked = validate_catalog(read.document, profile="federal-v1.1", now=NOW)
+    assert told.findings
+    assert told.to_dict() == looked.to_dict()
+
+
+def test_by_dataset_with_a_limit_is_the_first_groups():
+    """A terminal report groups only the datasets it shows; they are the first groups of the full grouping."""
+    read = read_catalog_file(realdata_path("datajson/federal_agencies_2025-02/fcc.data.json"))
+    report = validate_catalog(read.document, profile="federal-v1.1", now=NOW)
+    groups = report.by_dataset()
+    assert len(groups) == len(report.datasets_with_findings()) > 3
+    assert report.by_dataset(limit=3) == groups[:3]
+    assert report.by_dataset(limit=len(groups) + 5) == groups

@@ -44,13 +44,13 @@ def _read_request(request: HttpRequest, url: str | None) -> ReadResult:
             raise InvalidInput(
                 "Send the catalog either in the request body or as ?url=, not both.", code="ambiguous_input"
             )
-        return read_from_url(url)
+        return read_from_url(url, note_redaction=True)
     content_type = request.META.get("CONTENT_TYPE", "")
     if content_type.startswith("multipart/form-data"):
         upload = request.FILES.get("file")
         if upload is None:
             raise InvalidInput("Send the catalog as the form field “file”.", code="no_input")
-        return read_from_upload(upload)
+        return read_from_upload(upload, note_redaction=True)
     limit = max_catalog_bytes()
     try:
         # Read the raw stream ourselves: request.body would apply the small form-data limit.
@@ -61,7 +61,7 @@ def _read_request(request: HttpRequest, url: str | None) -> ReadResult:
         raise InvalidInput(
             "Send the catalog as the request body, as the form field “file”, or give ?url=.", code="no_input"
         )
-    return read_catalog_bytes(data, max_bytes=limit, content_type=content_type)
+    return read_catalog_bytes(data, max_bytes=limit, content_type=content_type, note_redaction=True)
 
 
 @router.post(
@@ -92,7 +92,7 @@ def validate(request: HttpRequest, profile: str | None = None, url: str | None =
     read = _read_request(request, url)
     if not read.ok:
         return {"readable": False, "read": read.to_dict(), "valid": False, "report": None}
-    report = validate_catalog(read.document, profile=chosen)
+    report = validate_catalog(read.document, profile=chosen, redaction_free=read.redaction_free)
     return {"readable": True, "read": read.to_dict(), "valid": report.valid, "report": report.to_dict()}
 
 

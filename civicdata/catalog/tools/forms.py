@@ -46,10 +46,10 @@ class ValidateForm(forms.Form):
         """Read the catalog the person gave (call after is_valid())."""
         data = self.cleaned_data
         if data.get("upload"):
-            return read_from_upload(data["upload"])
+            return read_from_upload(data["upload"], note_redaction=True)
         if data.get("text"):
-            return read_from_text(data["text"])
-        return read_from_url(data["url"])
+            return read_from_text(data["text"], note_redaction=True)
+        return read_from_url(data["url"], note_redaction=True)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -6,7 +6,6 @@ Shared by the CLI, the web pages and the API so that all three enforce the same 
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from typing import IO
 
 from django.conf import settings
@@ -36,7 +35,7 @@ def looks_like_url(source: str) -> bool:
     return source.lower().startswith(("http://", "https://"))
 
 
-def read_from_url(url: str) -> ReadResult:
+def read_from_url(url: str, *, note_redaction: bool = False) -> ReadResult:
     """Fetch a catalog over HTTP(S) through the SSRF-safe fetcher and read it."""
     # Imported here: the HTTP client costs a third of a second at start-up and most sources are files.
     from civicdata.core.fetch import FetchError, fetch
@@ -47,7 +46,9 @@ def read_from_url(url: str) -> ReadResult:
     except FetchError as exc:
         code = "input.too_large" if exc.code == "fetch.too_large" else "input.fetch_failed"
         return ReadResult(errors=[ReadProblem(code, f"Could not download {url}: {exc.message}")])
-    result = read_catalog_bytes(response.body, max_bytes=limit, content_type=response.content_type)
+    result = read_catalog_bytes(
+        response.body, max_bytes=limit, content_type=response.content_type, note_redaction=note_redaction
+    )
     if response.status >= 400:
         # Say the status first: the body of an error page only confirms it.
         result.document = None
@@ -78,35 +79,40 @@ def read_from_urls(urls: list[str]) -> list[ReadResult]:
     a merge of slow sources takes as long as the slowest one, not their sum."""
     if len(urls) <= 1:
         return [read_from_url(url) for url in urls]
+    from concurrent.futures import ThreadPoolExecutor  # here: the file tools start without threads
+
     with ThreadPoolExecutor(max_workers=min(len(urls), PARALLEL_FETCHES), thread_name_prefix="merge-fetch") as pool:
         return list(pool.map(read_from_url, urls))
 
 
-def read_from_path(path: str) -> ReadResult:
+def read_from_path(path: str, *, note_redaction: bool = False) -> ReadResult:
     """Read a catalog file from disk (CLI)."""
-    return read_catalog_file(path, max_bytes=max_catalog_bytes())
+    return read_catalog_file(path, max_bytes=max_catalog_bytes(), note_redaction=note_redaction)
 
 
-def read_from_upload(stream: IO[bytes]) -> ReadResult:
+def read_from_upload(stream: IO[bytes], *, note_redaction: bool = False) -> ReadResult:
     """Read an uploaded file object without loading more than the limit."""
     limit = max_catalog_bytes()
     try:
         data = read_limited(stream, max_bytes=limit)
     except CatalogTooLarge:
         return too_large(limit)
-    return read_catalog_bytes(data, max_bytes=limit)
+    return read_catalog_bytes(data, max_bytes=limit, note_redaction=note_redaction)
 
 
-def read_from_text(text: str) -> ReadResult:
+def read_from_text(text: str, *, note_redaction: bool = False) -> ReadResult:
     """Read pasted text."""
-    return read_catalog_text(text, max_bytes=max_catalog_bytes())
+    return read_catalog_text(text, max_bytes=max_catalog_bytes(), note_redaction=note_redaction)
 
 
-def read_source(source: str, *, stdin: IO[bytes] | None = None) -> ReadResult:
-    """A CLI argument: ``-`` for standard input, a URL when it starts with http(s)://, else a file path."""
+def read_source(source: str, *, stdin: IO[bytes] | None = None, note_redaction: bool = False) -> ReadResult:
+    """A CLI argument: ``-`` for standard input, a URL when it starts with http(s)://, else a file path.
+    ``note_redaction``: see ``ReadResult.redaction_free``."""
     if source == "-" and stdin is not None:
-        return read_from_upload(stdin)
-    return read_from_url(source) if looks_like_url(source) else read_from_path(source)
+        return read_from_upload(stdin, note_redaction=note_redaction)
+    if looks_like_url(source):
+        return read_from_url(source, note_redaction=note_redaction)
+    return read_from_path(source, note_redaction=note_redaction)
 
 
 def too_large(limit: int) -> ReadResult:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from civicdata.catalog.ingest.reading import ReadResult
 
-from .merging import MergeResult
 from .validation import ValidationReport
+
+if TYPE_CHECKING:  # the merger's module is not needed to print a validation report
+    from .merging import MergeResult
 
 
 def read_problems_text(source: str, result: ReadResult) -> str:
@@ -30,15 +34,15 @@ def report_text(source: str, report: ValidationReport, *, max_datasets: int | No
     if report.catalog_findings:
         lines += ["", "Catalog"]
         lines += [f"  {f.severity:<7} {f.code:<44} {f.pointer or '/'}  {f.message}" for f in report.catalog_findings]
-    groups = report.by_dataset()
-    shown = groups if max_datasets is None else groups[:max_datasets]
+    shown = report.by_dataset(limit=max_datasets)
+    with_findings = len(report.datasets_with_findings()) if max_datasets is not None else len(shown)
     for group in shown:
         name = f"“{group.title}”" if group.title else "(no title)"
         ident = f" [{group.identifier}]" if group.identifier else ""
         lines += ["", f"Dataset {group.index + 1} {name}{ident}"]
         lines += [f"  {f.severity:<7} {f.code:<44} {f.field or '-'}  {f.message}" for f in group.findings]
-    if len(shown) < len(groups):
-        lines += ["", f"... and {len(groups) - len(shown)} more datasets with findings (use --format json)."]
+    if len(shown) < with_findings:
+        lines += ["", f"... and {with_findings - len(shown)} more datasets with findings (use --format json)."]
     lines += ["", "Result: VALID" if report.valid else "Result: INVALID"]
     return "\n".join(lines)
 

@@ -30,7 +30,9 @@ def validate_tool(request: HttpRequest) -> HttpResponse:
         read = form.read()
         context.update(read=read, **_what_was_checked(form.cleaned_data))
         if read.ok:
-            report = validate_catalog(read.document, profile=form.cleaned_data["profile"] or None)
+            report = validate_catalog(
+                read.document, profile=form.cleaned_data["profile"] or None, redaction_free=read.redaction_free
+            )
             if request.POST.get("action") == "download":
                 payload = {"read": read.to_dict(), "report": report.to_dict()}
                 body = json.dumps(payload, indent=2, ensure_ascii=False).encode("utf-8", "replace")

@@ -146,6 +146,7 @@ def validate_catalog(
     now: dt.datetime | None = None,
     checks: bool = True,
     processes: int = 1,
+    redaction_free: bool | None = None,
 ) -> ValidationReport:
     """Validate a parsed catalog and return every finding.
 
@@ -154,6 +155,8 @@ def validate_catalog(
     ``conformsTo`` and the root type.  ``checks=False`` skips the beyond-schema warnings.
     ``processes`` > 1 checks a large catalog in that many forked processes (the report is the same);
     only a single-threaded program such as the CLI may ask for it, as forking a threaded one is unsafe.
+    ``redaction_free=True`` (``ReadResult.redaction_free`` of the bytes ``doc`` was parsed from) spares the
+    look for redacted values.
     Pure function: no database, no network, no mutation of ``doc``.
     """
     if profile is None:
@@ -183,7 +186,7 @@ def validate_catalog(
         )
         return report
 
-    ctx = build_context(datasets, cp.spec, now) if checks else None
+    ctx = build_context(datasets, cp.spec, now, may_be_redacted=False if redaction_free else None) if checks else None
     with gc_paused():  # a findings list of 100k+ objects would otherwise set the collector off again and again
         if processes > 1 and len(datasets) >= PARALLEL_MIN_DATASETS and hasattr(os, "fork"):
             _check_datasets_forked(report.findings, cp, datasets, prefix, ctx, processes)

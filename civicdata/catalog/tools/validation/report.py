@@ -7,6 +7,7 @@ dataset's error verdict is exactly the schema verdict; every check beyond the sc
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -133,17 +134,26 @@ class ValidationReport:
     def catalog_findings(self) -> list[Finding]:
         return [f for f in self.findings if f.dataset_index is None]
 
-    def by_dataset(self) -> list[DatasetFindings]:
-        """Findings grouped by dataset, in document order (catalog-level findings excluded)."""
+    def by_dataset(self, limit: int | None = None) -> list[DatasetFindings]:
+        """Findings grouped by dataset, in document order (catalog-level findings excluded); with ``limit``,
+        only the first ``limit`` datasets that have findings (a terminal shows a few hundred of 100,000)."""
+        keep: set[int] | None = None
+        if limit is not None:
+            keep = set(heapq.nsmallest(limit, self.datasets_with_findings()))
         groups: dict[int, DatasetFindings] = {}
         for f in self.findings:
-            if f.dataset_index is None:
+            index = f.dataset_index
+            if index is None or (keep is not None and index not in keep):
                 continue
-            group = groups.get(f.dataset_index)
+            group = groups.get(index)
             if group is None:
-                group = groups[f.dataset_index] = DatasetFindings(f.dataset_index, f.identifier, f.title, [])
+                group = groups[index] = DatasetFindings(index, f.identifier, f.title, [])
             group.findings.append(f)
         return [groups[i] for i in sorted(groups)]
+
+    def datasets_with_findings(self) -> set[int]:
+        """Indexes of the datasets that have at least one finding."""
+        return {f.dataset_index for f in self.findings if f.dataset_index is not None}
 
     def summary(self) -> dict[str, int]:
         return {
@@ -153,12 +163,15 @@ class ValidationReport:
             "warnings": len(self.warnings),
         }
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, finding_objects: bool = False) -> dict[str, Any]:
+        """The report as JSON data. ``finding_objects`` leaves the findings as ``Finding`` objects, for orjson,
+        which writes a dataclass field by field in the order of ``Finding.to_dict`` (and an enum as its
+        value), the same JSON without a dictionary per finding."""
         return {
             "valid": self.valid,
             "profile": self.profile,
             "profile_detected": self.profile_detected,
             "detection_note": self.detection_note,
             "summary": self.summary(),
-            "findings": [f.to_dict() for f in self.findings],
+            "findings": list(self.findings) if finding_objects else [f.to_dict() for f in self.findings],
         }

@@ -15,11 +15,13 @@ from urllib.parse import urlsplit
 
 import orjson
 
+from civicdata.catalog.ingest.reading import REDACTION_MARK
+
 from . import iso8601
 from .profiles import ProfileSpec, load_codes
 from .report import Finding, Severity
 
-REDACTED_MARK = "[[REDACTED"
+REDACTED_MARK = REDACTION_MARK.decode()
 _DATASET_LINK_FIELDS = ("landingPage", "describedBy", "conformsTo", "license")
 _DISTRIBUTION_LINK_FIELDS = ("downloadURL", "accessURL", "describedBy", "conformsTo")
 # (field, code list, what the list is, finding code)
@@ -45,8 +47,13 @@ class CatalogContext:
     may_be_redacted: bool = True  # False only when no text in the catalog starts with the redaction mark
 
 
-def build_context(datasets: list[Any], spec: ProfileSpec, now: dt.datetime) -> CatalogContext:
-    """One pass over the datasets to index identifiers (for duplicates and isPartOf)."""
+def build_context(
+    datasets: list[Any], spec: ProfileSpec, now: dt.datetime, *, may_be_redacted: bool | None = None
+) -> CatalogContext:
+    """One pass over the datasets to index identifiers (for duplicates and isPartOf).
+
+    ``may_be_redacted=False`` says the caller already knows no text starts with the redaction mark
+    (``ReadResult.redaction_free``, found in the bytes); None looks through the datasets."""
     first: dict[str, int] = {}
     for i, ds in enumerate(datasets):
         ident = ds.get("identifier") if isinstance(ds, dict) else None
@@ -60,7 +67,7 @@ def build_context(datasets: list[Any], spec: ProfileSpec, now: dt.datetime) -> C
         bureau_codes=load_codes("bureau") if spec.federal else {},
         program_codes=load_codes("program") if spec.federal else {},
         schema_enforces_media_type=spec.folder in ("pod-v1.1", "federal-v1.1-edi", "non-federal-v1.1"),
-        may_be_redacted=_may_be_redacted(datasets),
+        may_be_redacted=_may_be_redacted(datasets) if may_be_redacted is None else may_be_redacted,
     )
 
 
