@@ -409,11 +409,19 @@ def _failed_run(*, publisher: Organization, by: Any, origin: str, source: Harves
 
 
 def import_catalog_from(
-    *, publisher: Organization, location: str, by: Any, dry_run: bool = False, kind: str = HarvestKind.DATAJSON
+    *,
+    publisher: Organization,
+    location: str,
+    by: Any,
+    dry_run: bool = False,
+    kind: str = HarvestKind.DATAJSON,
+    keep: list[Any] | None = None,
 ) -> HarvestRun:
     """Read a catalog from a local file or an http(s) URL (via the SSRF-safe fetcher) and import it.
 
     Unreadable input (bad JSON, HTML page, error body, too large) gives a failed run that explains it.
+    `keep`, when given, receives the parsed document: a command that exits right after the import leaves its
+    memory to the operating system rather than freeing it object by object (see validate_cli).
     """
     from civicdata.catalog.ingest.sources import SourceError, load_document
 
@@ -421,6 +429,8 @@ def import_catalog_from(
         document = load_document(location, kind=kind, allow_any_file=True)
     except SourceError as exc:
         return _failed_run(publisher=publisher, by=by, origin=location, source=None, dry_run=dry_run, error=exc.message)
+    if keep is not None:
+        keep.append(document)
     return import_catalog(publisher=publisher, document=document, by=by, origin=location, dry_run=dry_run)
 
 

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
-from pypdf import PdfReader, PdfWriter
-from pypdf.errors import PdfReadError, PyPdfError
 
 from civicdata.accounts.models import Organization
 from civicdata.catalog.models import PdfForm, PdfFormSubmission
 from civicdata.core.audit import record_write
 from civicdata.core.errors import InvalidInput
+
+if TYPE_CHECKING:  # pypdf is imported when a PDF is read: every catalog command imports this module
+    from pypdf import PdfReader
 
 MAX_FIELDS = 200
 MAX_VALUE_LENGTH = 2000
@@ -43,12 +44,15 @@ def _reader(data: bytes) -> PdfReader:
         )
     if not data.startswith(b"%PDF-"):
         raise InvalidInput(_("This file is not a PDF."), code="not_pdf")
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError  # (PdfReadError is one)
+
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
             raise InvalidInput(_("The PDF is password-protected; upload a copy without a password."), code="encrypted")
         pages = len(reader.pages)
-    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError) as error:
+    except (PyPdfError, ValueError, KeyError, TypeError) as error:
         raise InvalidInput(_("The PDF could not be read; it may be damaged."), code="unreadable_pdf") from error
     if pages > max_pages():
         raise InvalidInput(
@@ -65,9 +69,11 @@ def read_form_fields(data: bytes) -> list[dict[str, Any]]:
     InvalidInput when the file is too big, not a PDF, encrypted, has too many pages or no fields.
     """
     reader = _reader(data)
+    from pypdf.errors import PyPdfError
+
     try:
         found = reader.get_fields() or {}
-    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, RecursionError) as error:
+    except (PyPdfError, ValueError, KeyError, TypeError, RecursionError) as error:
         raise InvalidInput(_("The PDF's form fields could not be read."), code="unreadable_pdf") from error
     fields: list[dict[str, Any]] = []
     for name, field in found.items():
@@ -223,6 +229,9 @@ def fill_pdf_form(form: PdfForm, values: dict[str, Any]) -> bytes:
     if problems:
         raise InvalidInput(_("Some answers need attention."), code="invalid_answers", details=problems)
     reader = _reader(bytes(form.pdf))
+    from pypdf import PdfWriter
+    from pypdf.errors import PyPdfError
+
     writer = PdfWriter(clone_from=reader)
     writer.set_need_appearances_writer(False)
     try:

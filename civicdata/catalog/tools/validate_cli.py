@@ -182,11 +182,11 @@ def main(argv: list[str]) -> None:
     keep: list[Any] = []
     status = run(options, _write_line, write_bytes=_write_bytes, keep=keep)
     sys.stdout.flush()
-    _leave_to_the_system(keep)
+    leave_to_the_system(keep)
     raise SystemExit(status)
 
 
-def _leave_to_the_system(objects: list[Any]) -> None:
+def leave_to_the_system(objects: list[Any]) -> None:
     """Let the process end without freeing ``objects`` one by one (a quarter of a second per 100,000
     datasets of parsed catalog): a list that holds itself is only ever freed by the garbage collector,
     and ``gc.freeze`` puts everything alive out of its reach. The operating system takes the memory back
