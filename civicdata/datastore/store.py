@@ -9,9 +9,11 @@ old file or the new one, never a half-written mix, and the old version keeps ser
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import threading
+import time
 from collections import OrderedDict
 from contextlib import suppress
 from dataclasses import dataclass
@@ -22,6 +24,10 @@ import duckdb
 from civicdata.core import duckdb as embedded
 
 from .shape_bounds import write_bounds
+
+log = logging.getLogger(__name__)
+#: How long closing the reading database waits for a query still running on one of its cursors.
+CLOSE_WAIT_SECONDS = 10.0
 
 #: Name of the table inside every version file.
 DATA_TABLE = "data"
@@ -228,9 +234,22 @@ class TableStore:
                 with suppress(duckdb.Error):
                     self._db.execute(f"DETACH {alias}")
 
-    def close(self) -> None:
+    def close(self, *, wait_seconds: float = CLOSE_WAIT_SECONDS) -> None:
+        """Close the reading database. A query still running on one of its cursors (another thread's
+        request) makes DuckDB refuse; the close then waits for it, `wait_seconds` at most, after which the
+        database is left to be closed when its last cursor goes (dropped here, not kept)."""
         with self._lock:
             self._attached.clear()
-            if self._db is not None:
-                self._db.close()
-                self._db = None
+            if self._db is None:
+                return
+            deadline = time.monotonic() + wait_seconds
+            while True:
+                try:
+                    self._db.close()
+                    break
+                except duckdb.ResourceInUseException:
+                    if time.monotonic() >= deadline:
+                        log.warning("closing the table store while a query still runs; left to finish")
+                        break
+                    time.sleep(0.05)
+            self._db = None

@@ -5,6 +5,7 @@ charts whose columns changed say so."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -177,3 +178,29 @@ def test_a_saved_chart_whose_columns_changed_says_so(client: Client) -> None:
     page = client.get(table.get_absolute_url())
     assert page.status_code == 200
     assert "can no longer be drawn" in page.content.decode()
+
+
+def test_closing_the_store_waits_for_a_query_still_running_in_another_thread(tmp_path):
+    """A request still reading a table (a web thread, or the live server of a browser test) when the store
+    is closed: the close waits for that query instead of failing with DuckDB's "connection is busy"."""
+    import threading
+
+    from civicdata.datastore.tests.helpers import PEOPLE_CSV, load_text
+
+    store, _result = load_text(tmp_path, PEOPLE_CSV)
+    cursor = store.cursor("t")
+    started, answers = threading.Event(), []
+
+    def slow_query() -> None:
+        started.set()
+        # A query of a second or two (hashing 60 million numbers per row of the table).
+        query = "SELECT count(*), sum(hash(r.range + d.id)) > 0 FROM data d, range(60000000) r"
+        answers.append(cursor.execute(query).fetchone())
+
+    worker = threading.Thread(target=slow_query)
+    worker.start()
+    started.wait()
+    time.sleep(0.1)
+    store.close()
+    worker.join(timeout=60)
+    assert answers == [(5 * 60000000, True)]
