@@ -81,10 +81,10 @@ def test_editor_publishes_a_new_dataset_after_fixing_the_checklist(
     assert_no_axe_violations(page)
     for name in ("contact_reachable", "privacy_reviewed", "quality_reviewed"):
         page.locator(f'label[for="id_{name}"]').click()
-    _action(page, "checklist").click()
-    page.wait_for_load_state()
-    _action(page, "publish").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the answer to the POST, not the page already shown
+        _action(page, "checklist").click()
+    with page.expect_navigation():  # the answer to the POST, not the page already shown
+        _action(page, "publish").click()
     refusal = page.locator(".usa-alert--error").all_inner_texts()
     assert any("50" in text for text in refusal), refusal
     dataset.refresh_from_db()
@@ -92,22 +92,23 @@ def test_editor_publishes_a_new_dataset_after_fixing_the_checklist(
 
     page.locator(f'a[href="/catalog/datasets/{dataset.name}/edit/"]').first.click()
     page.fill('textarea[name="description"]', LONG)
-    page.locator('form.usa-form button[type="submit"]').last.click()
-    page.wait_for_url("**/edit/")
+    with page.expect_navigation():  # saved from /edit/ back to /edit/: the URL alone does not say it is done
+        page.locator('form.usa-form button[type="submit"]').last.click()
     page.locator(f'a[href="/catalog/datasets/{dataset.name}/release/"]').first.click()
+    page.wait_for_url("**/release/")
     assert page.locator(".civic-checklist__item--unmet").count() == 0
-    _action(page, "publish").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the answer to the POST, not the page already shown
+        _action(page, "publish").click()
     dataset.refresh_from_db()
     assert dataset.is_published
 
-    _action(page, "withdraw").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the answer to the POST, not the page already shown
+        _action(page, "withdraw").click()
     dataset.refresh_from_db()
     assert dataset.is_published, "the first press only asks"
     assert page.locator('input[name="confirm"]').count() == 1
     assert_no_axe_violations(page)
-    page.locator('form:has(input[name="confirm"]) button[type="submit"]').click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the answer to the POST, not the page already shown
+        page.locator('form:has(input[name="confirm"]) button[type="submit"]').click()
     dataset.refresh_from_db()
     assert dataset.withdrawn_at is not None
