@@ -277,8 +277,13 @@ def run_ingest_job(*, job_id: int) -> IngestJob:
     job = IngestJob.objects.select_related("table", "table__dataset", "created_by").get(pk=job_id)
     if job.is_finished:
         return job
-    IngestJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, started_at=timezone.now(), stage="starting")
-    with workers.beating(IngestJob, job.pk, field="heartbeat_at", worker_id=workers.current_worker_id()):
+    # Running and claimed by this worker in one write: a worker killed in between would otherwise leave a
+    # running job that no sweep can tie to a dead worker (only its stale heartbeat, minutes later).
+    now, worker_id = timezone.now(), workers.current_worker_id()
+    IngestJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING, started_at=now, stage="starting", worker_id=worker_id, heartbeat_at=now
+    )
+    with workers.beating(IngestJob, job.pk, field="heartbeat_at", worker_id=worker_id):
         _run_started_job(job)
     return IngestJob.objects.get(pk=job.pk)
 

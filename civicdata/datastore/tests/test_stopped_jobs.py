@@ -177,7 +177,9 @@ def test_a_worker_killed_mid_load_leaves_no_job_running(tmp_path: Path) -> None:
     worker = subprocess.Popen([*cli, "worker", "--queue", "default"], env=environ, stdout=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + WAIT_TIMEOUT
-        while job_row(database, job_id)[0] != "running":
+        # Running and claimed by that worker (its id written): on a busy machine the kill could otherwise
+        # come before the claim, leaving a row no sweep can tie to a dead worker.
+        while job_row(database, job_id)[0] != "running" or not job_worker(database, job_id):
             assert worker.poll() is None, "the worker exited"
             assert time.monotonic() < deadline, "the worker did not start the load"
             time.sleep(0.1)
@@ -207,6 +209,11 @@ def test_a_worker_killed_mid_load_leaves_no_job_running(tmp_path: Path) -> None:
         ).fetchone()
     assert retried(database, job_id) == [("succeeded", 2)]
     assert tasks == (0,)
+
+
+def job_worker(database: Path, job_id: int) -> str:
+    with sqlite3.connect(database) as db:
+        return db.execute("SELECT worker_id FROM datastore_ingestjob WHERE id = ?", (job_id,)).fetchone()[0]
 
 
 def retried(database: Path, job_id: int) -> list[tuple[str, int]]:
